@@ -1,0 +1,206 @@
+// The model of a multi-cloud GPU fleet: the nouns every stage (simulate, plan, schedule) shares.
+// Units are part of every field name. Times inside a Scenario are simulated seconds counted from
+// Scenario::start_unix_s (the scenario's start date at 00:00 UTC).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpufleet/error.h"
+
+namespace gpufleet {
+
+inline constexpr double kSecondsPerHour = 3600.0;
+inline constexpr double kSecondsPerDay = 86400.0;
+
+struct Accelerator {
+  std::string name;           // "H100-SXM", "B200", ...
+  double bf16_tflops = 0;     // dense BF16, no sparsity
+  double hbm_gib = 0;
+  double board_power_w = 0;
+  double speed_factor = 1.0;  // throughput against the reference H100-SXM (= 1.0); > 0
+};
+
+// A provider is a failure domain.
+struct Provider {
+  std::string name;  // "aws", "azure", "gcp", "oracle", "coreweave", ...
+};
+
+// Values per hour counted from the scenario start; the series repeats past its end.
+// REQUIRES: values non-empty when used.
+struct HourlySeries {
+  std::vector<double> values;
+  std::string source;  // path of the CSV it came from, for messages and reports
+  bool empty() const { return values.empty(); }
+  double at_hour(int64_t hour) const {
+    const auto n = static_cast<int64_t>(values.size());
+    int64_t i = hour % n;
+    if (i < 0) i += n;
+    return values[static_cast<size_t>(i)];
+  }
+};
+
+struct Site {
+  std::string name;          // unique id, e.g. "aws-us-west-2"
+  int provider = -1;         // index into Scenario::providers
+  std::string region;        // the provider's region name, e.g. "us-west-2"
+  std::string jurisdiction;  // "US", "EU", "SG", ...
+  double power_cap_mw = 0;   // IT + cooling power the site may draw for this lab; 0 = unlimited
+  double pue = 1.0;          // >= 1
+  int gpus_per_node = 8;
+  double carbon_g_per_kwh = 0;  // used when carbon_hourly is empty
+  HourlySeries carbon_hourly;   // g CO2e per kWh per hour, optional
+  double electricity_usd_per_mwh = 0;
+
+  double carbon_at_hour(int64_t hour) const {
+    return carbon_hourly.empty() ? carbon_g_per_kwh : carbon_hourly.at_hour(hour);
+  }
+};
+
+// Capacity of a contract from at_s onwards (until the next step).
+struct RampStep {
+  double at_s = 0;
+  int64_t gpus = 0;
+};
+
+// A capacity commitment. Take-or-pay: at every instant the lab pays
+// usd_per_gpu_hour * max(take_or_pay_share * capacity, used GPUs).
+struct Contract {
+  std::string name;
+  int provider = -1;     // index into Scenario::providers
+  int site = -1;         // index into Scenario::sites; the site's provider must equal provider
+  int accelerator = -1;  // index into Scenario::accelerators
+  std::vector<RampStep> ramp;  // sorted by at_s; capacity before the first step is 0
+  double usd_per_gpu_hour = 0;
+  double start_s = 0;          // capacity is 0 outside [start_s, end_s)
+  double end_s = 0;
+  double take_or_pay_share = 1.0;  // in [0, 1]
+
+  // GPUs available at simulated time t.
+  int64_t gpus_at(double t_s) const {
+    if (t_s < start_s || t_s >= end_s) return 0;
+    int64_t g = 0;
+    for (const auto& step : ramp) {
+      if (step.at_s > t_s) break;
+      g = step.gpus;
+    }
+    return g;
+  }
+};
+
+// Capacity bought by the hour on top of contracts, per (site, accelerator).
+struct Market {
+  int site = -1;
+  int accelerator = -1;
+  double on_demand_usd_per_gpu_hour = 0;
+  int64_t on_demand_gpus = 0;  // how many can be had at once
+  double spot_usd_per_gpu_hour = 0;
+  int64_t spot_gpus = 0;
+  double spot_preemptions_per_node_hour = 0;  // each spot node is reclaimed at this rate
+};
+
+enum class JobKind : uint8_t { training = 0, research = 1, inference = 2 };
+std::string_view to_string(JobKind kind);
+std::optional<JobKind> job_kind_from_string(std::string_view name);
+
+// A trace file to replay. time_scale stretches inter-arrival times (0.5 = twice as many
+// arrivals per hour), size_scale multiplies each job's GPUs (rounded, at least 1),
+// duration_scale multiplies durations. offset_s shifts submits after rebasing the first
+// submit of the trace to 0.
+struct TraceSource {
+  std::string format;  // "philly" | "sia" (and later "csv")
+  std::string path;    // resolved against the scenario file's folder
+  double time_scale = 1.0;
+  double size_scale = 1.0;
+  double duration_scale = 1.0;
+  double offset_s = 0;
+  std::string tenant;  // if set, overrides the trace's own tenant / virtual cluster column
+  JobKind kind = JobKind::research;
+};
+
+// A stream of generated jobs: Poisson arrivals between start_s and end_s, sizes from a
+// discrete distribution, durations lognormal (median, sigma), capped at duration_max_s.
+struct JobClass {
+  std::string name;
+  JobKind kind = JobKind::research;
+  std::string tenant;
+  int priority = 0;                     // higher runs first where a policy honours it
+  double arrivals_per_hour = 0;
+  std::vector<int> gpus;                // sizes ...
+  std::vector<double> gpus_weight;      // ... and their relative weights (same length)
+  double duration_median_s = 3600;
+  double duration_sigma = 1.0;          // of ln(duration)
+  double duration_max_s = 30 * kSecondsPerDay;
+  std::vector<std::string> accelerators;  // allowed names; empty = any
+  std::string jurisdiction;               // empty = any
+  double start_s = 0;
+  std::optional<double> end_s;            // default: the horizon
+};
+
+// Explicitly listed jobs (a pre-training run, an inference fleet), repeated `count` times
+// every `every_s` seconds.
+struct FixedJob {
+  std::string name;
+  JobKind kind = JobKind::training;
+  std::string tenant;
+  int priority = 0;
+  double submit_s = 0;
+  int gpus = 1;
+  double duration_s = 0;                  // on the reference accelerator
+  std::vector<std::string> accelerators;  // allowed names; empty = any
+  std::string jurisdiction;
+  int count = 1;
+  double every_s = 0;
+};
+
+struct WorkloadSpec {
+  std::vector<TraceSource> traces;
+  std::vector<JobClass> classes;
+  std::vector<FixedJob> fixed;
+  double max_jobs = 0;  // 0 = no cap; the generator stops after this many jobs
+};
+
+struct PolicySpec {
+  std::string queue = "fifo";          // fifo | sjf | fifo-backfill | ...
+  std::string placement = "cost";      // cost | best-fit | ...
+  int backfill_depth = 256;            // jobs looked at behind a blocked head (EASY)
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_file;  // where it was loaded from ("<built-in>" for the default)
+  int64_t start_unix_s = 0; // simulated time 0
+  double horizon_s = 0;     // the simulation stops accepting and accounting at this time
+  uint64_t seed = 1;
+
+  std::vector<Accelerator> accelerators;
+  std::vector<Provider> providers;
+  std::vector<Site> sites;
+  std::vector<Contract> contracts;
+  std::vector<Market> markets;
+  WorkloadSpec workload;
+  PolicySpec policy;
+
+  int find_accelerator(std::string_view name) const;  // -1 if absent
+  int find_provider(std::string_view name) const;
+  int find_site(std::string_view name) const;
+};
+
+// Loads and validates a scenario file. Errors name file:line:column, the field and what was
+// expected; unknown keys name the nearest valid key; dangling references are caught here.
+// Top-level sections owned by other stages (e.g. `plan`) are accepted and left to them.
+Result<Scenario> load_scenario_file(const std::string& path);
+// Same, from text; `name` is used as the file name in errors and to resolve relative paths.
+Result<Scenario> load_scenario_text(const std::string& text, const std::string& name,
+                                    const std::string& base_dir = ".");
+
+// The built-in default scenario (a frontier lab in 2026-2027), as YAML text with its sources
+// in comments; `gpufleet example` prints it.
+std::string_view default_scenario_yaml();
+Result<Scenario> default_scenario();
+
+}  // namespace gpufleet

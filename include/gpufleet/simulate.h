@@ -1,0 +1,99 @@
+// Runs a workload on a scenario's fleet and accounts for what happens.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gpufleet/error.h"
+#include "gpufleet/scenario.h"
+#include "gpufleet/workload.h"
+
+namespace gpufleet {
+
+enum class CapacitySource : uint8_t { contract = 0, on_demand = 1, spot = 2 };
+std::string_view to_string(CapacitySource source);
+
+struct SimOptions {
+  std::string queue_policy;      // empty = scenario.policy.queue
+  std::string placement_policy;  // empty = scenario.policy.placement
+  // Called now and then with the fraction of the horizon simulated (0..1); may be empty.
+  std::function<void(double)> progress;
+};
+
+// One row per job of the workload, in id order.
+struct JobResult {
+  uint32_t id = 0;
+  double submit_s = 0;
+  double start_s = -1;    // -1: never started
+  double end_s = -1;      // -1: did not finish within the horizon
+  uint32_t gpus = 0;
+  int site = -1;          // index into Scenario::sites of the (last) placement
+  CapacitySource source = CapacitySource::contract;
+  double cost_usd = 0;    // GPU-hours at the price of the pool it ran in (contracts: their rate)
+};
+
+struct ProviderTotals {
+  double cost_usd = 0;           // contracts (take-or-pay) + on-demand + spot
+  double contract_usd = 0;
+  double on_demand_usd = 0;
+  double spot_usd = 0;
+  double gpu_seconds_busy = 0;
+};
+
+struct SiteTotals {
+  double gpu_seconds_busy = 0;
+  double energy_mwh = 0;   // board power x busy time x PUE
+  double carbon_t = 0;     // energy x grid intensity of the hour
+  double electricity_usd = 0;
+};
+
+// One row per simulated hour: values averaged over the hour (queued_jobs sampled at its end).
+struct HourRow {
+  double busy_gpus = 0;
+  double capacity_gpus = 0;          // contract + on-demand + spot GPUs in service
+  int64_t queued_jobs = 0;
+  std::vector<double> spend_usd_by_provider;  // spent during this hour, per provider
+};
+
+struct SimSummary {
+  int64_t jobs = 0;
+  int64_t completed = 0;
+  int64_t never_started = 0;
+  int64_t unplaceable = 0;           // larger than any pool it may run in: rejected at submit
+  double mean_jct_s = 0, p50_jct_s = 0, p99_jct_s = 0;     // completed jobs
+  double mean_queue_s = 0, p50_queue_s = 0, p99_queue_s = 0;  // started jobs
+  double makespan_s = 0;             // last completion - first submit
+  double gpu_seconds_busy = 0;
+  double cost_usd = 0;
+  double committed_utilisation = 0;  // used / available contract GPU-seconds
+  double energy_mwh = 0;
+  double carbon_t = 0;
+  int64_t events = 0;
+  double sim_wall_s = 0;
+};
+
+struct SimResults {
+  std::string scenario_name;
+  std::string queue_policy, placement_policy;
+  uint64_t seed = 0;
+  SimSummary summary;
+  std::vector<ProviderTotals> by_provider;  // indexed like Scenario::providers
+  std::vector<SiteTotals> by_site;          // indexed like Scenario::sites
+  std::vector<JobResult> jobs;
+  std::vector<HourRow> hours;
+};
+
+// REQUIRES: workload built for this scenario (accelerator masks index its accelerators).
+// Deterministic: the same inputs give the same results (sim_wall_s aside).
+Result<SimResults> simulate(const Scenario& scenario, const Workload& workload,
+                            const SimOptions& options = {});
+
+// Writes summary.json, jobs.csv and timeseries.csv into dir (created if needed), each through
+// a temporary file renamed into place.
+Result<void> write_sim_results(const SimResults& results, const Scenario& scenario,
+                               const Workload& workload, const std::string& dir);
+
+}  // namespace gpufleet

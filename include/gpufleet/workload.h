@@ -1,0 +1,56 @@
+// Jobs: one compact record for every source (Philly trace, Sia workload, generator).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gpufleet/error.h"
+#include "gpufleet/scenario.h"
+
+namespace gpufleet {
+
+inline constexpr uint64_t kAnyAccelerator = ~uint64_t{0};
+
+// 40 bytes; ten million of them fit comfortably in memory. Times in simulated seconds.
+struct Job {
+  double submit_s = 0;
+  double duration_s = 0;     // run time on the reference accelerator (speed factor 1.0); > 0
+  uint64_t accelerator_mask = kAnyAccelerator;  // bit i: Scenario::accelerators[i] allowed
+  uint32_t id = 0;           // index of the job in Workload::jobs
+  uint32_t gpus = 1;         // >= 1; all in one site (whole nodes when >= gpus_per_node)
+  uint16_t tenant = 0;       // index into Workload::tenants
+  uint16_t jurisdiction = 0; // 0 = any; else index into Workload::jurisdictions
+  JobKind kind = JobKind::research;
+  uint8_t priority = 0;      // higher first, where a policy honours it
+};
+
+struct Workload {
+  std::vector<Job> jobs;                  // sorted by (submit_s, id); id == index
+  std::vector<std::string> tenants;       // tenants[0] is "" (none)
+  std::vector<std::string> jurisdictions; // jurisdictions[0] is "" (any)
+  std::vector<std::string> names;         // per job, or empty when the source has no names
+  int64_t rows_skipped = 0;               // malformed rows skipped (with skip_bad_rows)
+  std::string first_skipped;              // the error of the first skipped row, for the summary
+
+  uint16_t intern_tenant(const std::string& name);
+  uint16_t intern_jurisdiction(const std::string& name);
+  // Sorts by submit time (stable on insertion order) and renumbers ids.
+  void finalize();
+};
+
+struct TraceReadOptions {
+  bool skip_bad_rows = false;  // count and skip malformed rows instead of failing
+};
+
+// Philly job trace, as in philly.csv: timestamp,duration,num_gpus,gpu_time,cluster.
+// The first submit becomes simulated time 0 (before TraceSource scaling).
+Result<Workload> read_philly_trace(const std::string& path, const TraceReadOptions& options = {});
+// Sia / Pollux workload: name,time,application,num_replicas,batch_size.
+Result<Workload> read_sia_workload(const std::string& path, const TraceReadOptions& options = {});
+
+// Builds a scenario's whole workload: its traces (scaled), generated classes and fixed jobs,
+// with `seed` driving every random draw. Accelerator names resolve against the scenario.
+Result<Workload> build_workload(const Scenario& scenario, const TraceReadOptions& options = {});
+
+}  // namespace gpufleet

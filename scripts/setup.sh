@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs every Debian package gpufleet needs to build, run and test. Idempotent; run as root.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config   # toolchain
+  libyaml-cpp-dev        # scenario files
+  libexpected-dev        # tl::expected: errors as values (std::expected is not usable from clang 14, which builds the fuzzers)
+  nlohmann-json3-dev     # summary.json / plan.json, fault traces
+  libfmt-dev             # fast, safe formatting of CSV rows and tables
+  libcli11-dev           # command-line parsing
+  coinor-libcbc-dev coinor-libclp-dev  # planner MILP / LP solver
+  libgtest-dev libgmock-dev   # unit tests
+  libbenchmark-dev       # opt-in benchmarks
+  clang libclang-rt-14-dev    # libFuzzer targets run briefly in the tests
+  glpk-utils             # independent solver (glpsol) the planner tests cross-check against
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

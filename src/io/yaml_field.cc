@@ -1,0 +1,209 @@
+#include "io/yaml_field.h"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "util/time_parse.h"
+
+namespace gpufleet {
+
+YamlField::YamlField(YAML::Node node, std::string path, std::shared_ptr<const std::string> file)
+    : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)) {}
+
+Result<YamlField> YamlField::parse(const std::string& text, const std::string& file_name) {
+  auto file = std::make_shared<const std::string>(file_name);
+  try {
+    YAML::Node root = YAML::Load(text);
+    return YamlField(root, "", file);
+  } catch (const YAML::Exception& e) {
+    return fail(file_name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg);
+  }
+}
+
+Error YamlField::error(std::string message) const {
+  Error e{*file_, 0, 0, path_, std::move(message)};
+  if (node_) {
+    const YAML::Mark m = node_.Mark();
+    if (m.line >= 0) {
+      e.line = m.line + 1;
+      e.column = m.column + 1;
+    }
+  }
+  return e;
+}
+
+namespace {
+std::string child_path(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
+}
+
+std::string describe(const YAML::Node& n) {
+  if (!n || n.IsNull()) return "nothing";
+  if (n.IsMap()) return "a map";
+  if (n.IsSequence()) return "a list";
+  return fmt::format("'{}'", n.Scalar());
+}
+}  // namespace
+
+Result<void> YamlField::expect_map() const {
+  if (!node_.IsMap()) return fail(error("expected a map of fields, found " + describe(node_)));
+  return {};
+}
+
+std::optional<YamlField> YamlField::optional(std::string_view key) const {
+  if (!node_.IsMap()) return std::nullopt;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) {
+      if (it->second.IsNull()) return std::nullopt;
+      return YamlField(it->second, child_path(path_, key), file_);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<YamlField> YamlField::required(std::string_view key) const {
+  if (auto r = expect_map(); !r) return fail(r.error());
+  if (auto f = optional(key)) return *f;
+  Error e = error(fmt::format("missing required field '{}'", key));
+  e.field = child_path(path_, key);
+  return fail(e);
+}
+
+Result<void> YamlField::check_keys(std::initializer_list<std::string_view> allowed) const {
+  if (auto r = expect_map(); !r) return r;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("<complex key>");
+    bool ok = false;
+    for (auto a : allowed) ok = ok || a == key;
+    if (ok) continue;
+    YamlField kf(it->first, child_path(path_, key), file_);
+    const std::string near = nearest_word(key, allowed);
+    std::string known;
+    for (auto a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+    return fail(kf.error(near.empty()
+                             ? fmt::format("unknown field '{}'; expected one of: {}", key, known)
+                             : fmt::format("unknown field '{}'; did you mean '{}'?", key, near)));
+  }
+  return {};
+}
+
+Result<std::vector<YamlField>> YamlField::items() const {
+  std::vector<YamlField> out;
+  if (is_null()) return out;
+  if (!node_.IsSequence()) return fail(error("expected a list, found " + describe(node_)));
+  out.reserve(node_.size());
+  for (size_t i = 0; i < node_.size(); ++i)
+    out.emplace_back(node_[i], fmt::format("{}[{}]", path_, i), file_);
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, YamlField>>> YamlField::entries() const {
+  std::vector<std::pair<std::string, YamlField>> out;
+  if (is_null()) return out;
+  if (auto r = expect_map(); !r) return fail(r.error());
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    out.emplace_back(key, YamlField(it->second, child_path(path_, key), file_));
+  }
+  return out;
+}
+
+Result<std::string> YamlField::as_string() const {
+  if (!node_.IsScalar()) return fail(error("expected a text value, found " + describe(node_)));
+  return node_.Scalar();
+}
+
+Result<double> YamlField::as_double(std::optional<double> min, std::optional<double> max) const {
+  if (!node_.IsScalar()) return fail(error("expected a number, found " + describe(node_)));
+  const std::string& s = node_.Scalar();
+  double v = 0;
+  const char* b = s.data();
+  const char* e = s.data() + s.size();
+  if (b != e && *b == '+') ++b;
+  const auto [ptr, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || ptr != e || !std::isfinite(v))
+    return fail(error(fmt::format("expected a number, found '{}'", s)));
+  if (min && v < *min) return fail(error(fmt::format("expected a number >= {}, found {}", *min, s)));
+  if (max && v > *max) return fail(error(fmt::format("expected a number <= {}, found {}", *max, s)));
+  return v;
+}
+
+Result<int64_t> YamlField::as_int(std::optional<int64_t> min, std::optional<int64_t> max) const {
+  if (!node_.IsScalar()) return fail(error("expected a whole number, found " + describe(node_)));
+  std::string s = node_.Scalar();
+  s.erase(std::remove(s.begin(), s.end(), '_'), s.end());  // YAML 1.1 allows 100_000
+  int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size())
+    return fail(error(fmt::format("expected a whole number, found '{}'", node_.Scalar())));
+  if (min && v < *min) return fail(error(fmt::format("expected a whole number >= {}, found {}", *min, v)));
+  if (max && v > *max) return fail(error(fmt::format("expected a whole number <= {}, found {}", *max, v)));
+  return v;
+}
+
+Result<bool> YamlField::as_bool() const {
+  if (node_.IsScalar()) {
+    const std::string& s = node_.Scalar();
+    if (s == "true" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "no" || s == "off") return false;
+  }
+  return fail(error("expected true or false, found " + describe(node_)));
+}
+
+Result<double> YamlField::as_duration_s() const {
+  if (!node_.IsScalar()) return fail(error("expected a duration such as \"90d\", found " + describe(node_)));
+  if (auto d = parse_duration(node_.Scalar())) return *d;
+  return fail(error(fmt::format(
+      "expected a duration: a number with a unit s, m, h, d, w or y (\"90d\", \"6h\"), found '{}'",
+      node_.Scalar())));
+}
+
+Result<int64_t> YamlField::as_date_unix_s() const {
+  if (!node_.IsScalar()) return fail(error("expected an ISO date such as 2026-01-01, found " + describe(node_)));
+  if (auto t = parse_iso_datetime(node_.Scalar())) return *t;
+  return fail(error(fmt::format("expected an ISO date such as 2026-01-01, found '{}'", node_.Scalar())));
+}
+
+Result<std::vector<std::string>> YamlField::as_string_list() const {
+  std::vector<std::string> out;
+  if (is_null()) return out;
+  if (node_.IsScalar()) {
+    out.push_back(node_.Scalar());
+    return out;
+  }
+  auto list = items();
+  if (!list) return fail(list.error());
+  for (const auto& item : *list) {
+    auto s = item.as_string();
+    if (!s) return fail(s.error());
+    out.push_back(*s);
+  }
+  return out;
+}
+
+Result<double> YamlField::get_double(std::string_view key, double fallback, std::optional<double> min,
+                                     std::optional<double> max) const {
+  if (auto f = optional(key)) return f->as_double(min, max);
+  return fallback;
+}
+Result<int64_t> YamlField::get_int(std::string_view key, int64_t fallback, std::optional<int64_t> min,
+                                   std::optional<int64_t> max) const {
+  if (auto f = optional(key)) return f->as_int(min, max);
+  return fallback;
+}
+Result<std::string> YamlField::get_string(std::string_view key, std::string fallback) const {
+  if (auto f = optional(key)) return f->as_string();
+  return fallback;
+}
+Result<bool> YamlField::get_bool(std::string_view key, bool fallback) const {
+  if (auto f = optional(key)) return f->as_bool();
+  return fallback;
+}
+Result<double> YamlField::get_duration_s(std::string_view key, double fallback) const {
+  if (auto f = optional(key)) return f->as_duration_s();
+  return fallback;
+}
+
+}  // namespace gpufleet

@@ -1,0 +1,130 @@
+#include "util/time_parse.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace gpufleet {
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  // Howard Hinnant's algorithm: shift the year to start in March.
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+namespace {
+
+bool digits(std::string_view s, size_t pos, size_t n, unsigned& out) {
+  if (pos + n > s.size()) return false;
+  unsigned v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    const char c = s[i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  out = v;
+  return true;
+}
+
+bool is_leap(unsigned y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+}  // namespace
+
+std::optional<int64_t> parse_iso_datetime(std::string_view s) {
+  unsigned y, mo, d;
+  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d))
+    return std::nullopt;
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1) return std::nullopt;
+  if (d > kDays[mo - 1] + (mo == 2 && is_leap(y) ? 1 : 0)) return std::nullopt;
+  int64_t secs = days_from_civil(y, mo, d) * 86400;
+  size_t pos = 10;
+  if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
+    unsigned hh, mm, ss = 0;
+    if (!digits(s, pos + 1, 2, hh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, mm))
+      return std::nullopt;
+    pos += 6;
+    if (pos < s.size() && s[pos] == ':') {
+      if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
+      pos += 3;
+    }
+    if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+    secs += hh * 3600 + mm * 60 + ss;
+  }
+  if (pos < s.size() && s[pos] == 'Z') ++pos;
+  if (pos != s.size()) return std::nullopt;
+  return secs;
+}
+
+std::string format_iso_date(int64_t unix_s) {
+  // Inverse of days_from_civil (Hinnant's civil_from_days).
+  int64_t z = (unix_s >= 0 ? unix_s : unix_s - 86399) / 86400 + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
+  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+std::optional<double> parse_duration(std::string_view s) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  if (s.empty()) return std::nullopt;
+  double unit = 1;
+  switch (s.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    case 'y': unit = 365 * 86400.0; break;
+    default: unit = 0;
+  }
+  if (unit != 0) s.remove_suffix(1);
+  else unit = 1;
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v < 0)
+    return std::nullopt;
+  return v * unit;
+}
+
+std::string nearest_word(std::string_view word,
+                         const std::initializer_list<std::string_view>& candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(3, word.size() / 2) + 1;
+  std::vector<size_t> prev, cur;
+  for (const auto cand : candidates) {
+    prev.resize(cand.size() + 1);
+    cur.resize(cand.size() + 1);
+    for (size_t j = 0; j <= cand.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= word.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= cand.size(); ++j) {
+        const size_t sub = prev[j - 1] + (word[i - 1] == cand[j - 1] ? 0 : 1);
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    if (prev[cand.size()] < best_d) {
+      best_d = prev[cand.size()];
+      best = cand;
+    }
+  }
+  return best;
+}
+
+}  // namespace gpufleet
