@@ -204,3 +204,12 @@ std::string_view default_scenario_yaml();
 Result<Scenario> default_scenario();
 
 }  // namespace gpufleet
+
+namespace gpufleet {
+
+// A single cluster for replaying a trace: one provider and one site ("cluster"), `gpus`
+// reference GPUs (H100-SXM, speed 1.0) on 8-GPU nodes held by one contract at no price, from
+// time 0 to horizon_s. REQUIRES: gpus > 0, horizon_s > 0.
+Scenario make_cluster_scenario(int64_t gpus, double horizon_s);
+
+}  // namespace gpufleet

@@ -1,10 +1,172 @@
+// gpufleet simulate [SCENARIO.yaml] [--trace FORMAT:PATH] [--gpus N] [--policy NAME] [--seed N]
+//                   [--out DIR] [--quiet] [--skip-bad-rows]
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
 #include "cli/commands.h"
+#include "cli/format_numbers.h"
+#include "cli/progress_bar.h"
+#include "gpufleet/scenario.h"
+#include "gpufleet/simulate.h"
+#include "gpufleet/workload.h"
 
 namespace gpufleet::cli {
+namespace {
+
+struct SimulateArgs {
+  std::string scenario_path;  // empty = built-in default
+  std::string trace;          // FORMAT:PATH
+  int64_t gpus = 0;           // > 0: replace the fleet by one cluster of this many GPUs
+  std::string policy;         // QUEUE or QUEUE/PLACEMENT
+  std::string placement;
+  std::optional<uint64_t> seed;
+  std::string out_dir;
+  bool quiet = false;
+  bool skip_bad_rows = false;
+};
+
+Error command_line_error(std::string field, std::string message) {
+  return Error{"<command line>", 0, 0, std::move(field), std::move(message)};
+}
+
+// "philly:/path/file.csv" -> the scenario's whole workload becomes that one trace.
+Result<TraceSource> parse_trace_argument(const std::string& arg) {
+  const auto colon = arg.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == arg.size())
+    return fail(command_line_error("--trace", fmt::format("expected FORMAT:PATH (e.g. philly:philly.csv), found '{}'", arg)));
+  TraceSource t;
+  t.format = arg.substr(0, colon);
+  t.path = arg.substr(colon + 1);
+  if (t.format != "philly" && t.format != "sia")
+    return fail(command_line_error("--trace", fmt::format("unknown trace format '{}'; expected philly or sia", t.format)));
+  return t;
+}
+
+// An upper bound on when a replay on one cluster can end: every job run one after another
+// after the last submit. Keeps the cluster's contract open until all work is done.
+double replay_horizon_s(const Workload& w) {
+  double last_submit = 0, total = 0;
+  for (const Job& j : w.jobs) {
+    last_submit = std::max(last_submit, j.submit_s);
+    total += j.duration_s;
+  }
+  return last_submit + total + 1;
+}
+
+Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
+  Result<Scenario> loaded = args.scenario_path.empty() ? default_scenario() : load_scenario_file(args.scenario_path);
+  if (!loaded) return fail(loaded.error());
+  Scenario scenario = std::move(*loaded);
+  if (args.seed) scenario.seed = *args.seed;
+  if (!args.trace.empty()) {
+    auto trace = parse_trace_argument(args.trace);
+    if (!trace) return fail(trace.error());
+    scenario.workload = WorkloadSpec{};
+    scenario.workload.traces.push_back(*trace);
+  }
+  if (!args.policy.empty()) {
+    const auto slash = args.policy.find('/');
+    scenario.policy.queue = args.policy.substr(0, slash);
+    if (slash != std::string::npos) scenario.policy.placement = args.policy.substr(slash + 1);
+  }
+  if (!args.placement.empty()) scenario.policy.placement = args.placement;
+
+  TraceReadOptions read_options;
+  read_options.skip_bad_rows = args.skip_bad_rows;
+  if (args.gpus <= 0) {
+    auto workload = build_workload(scenario, read_options);
+    if (!workload) return fail(workload.error());
+    return std::pair{std::move(scenario), std::move(*workload)};
+  }
+  // --gpus N: the workload is built as the scenario asks, then run on one cluster of N
+  // reference GPUs; accelerator and jurisdiction constraints no longer apply.
+  if (!args.trace.empty()) scenario.horizon_s = 1e15;  // keep every job of the trace
+  auto workload = build_workload(scenario, read_options);
+  if (!workload) return fail(workload.error());
+  for (Job& j : workload->jobs) {
+    j.accelerator_mask = kAnyAccelerator;
+    j.jurisdiction = 0;
+  }
+  Scenario cluster = make_cluster_scenario(args.gpus, replay_horizon_s(*workload));
+  cluster.seed = scenario.seed;
+  cluster.policy = scenario.policy;
+  cluster.name = fmt::format("cluster of {} GPUs", args.gpus);
+  return std::pair{std::move(cluster), std::move(*workload)};
+}
+
+void print_summary(const Scenario& scenario, const Workload& workload, const SimResults& r) {
+  const SimSummary& s = r.summary;
+  fmt::print("gpufleet simulate: {}\n", scenario.name);
+  fmt::print("  policy {} / {}, seed {}, {} sites, {} providers\n", r.queue_policy, r.placement_policy,
+             r.seed, scenario.sites.size(), scenario.providers.size());
+  if (workload.rows_skipped > 0)
+    fmt::print("  skipped {} malformed trace rows (first: {})\n", workload.rows_skipped, workload.first_skipped);
+  fmt::print("\n  {:<28}{:>16}\n", "jobs", with_commas(static_cast<double>(s.jobs)));
+  fmt::print("  {:<28}{:>16}\n", "completed", with_commas(static_cast<double>(s.completed)));
+  if (s.unplaceable > 0) fmt::print("  {:<28}{:>16}\n", "unplaceable (too large)", with_commas(static_cast<double>(s.unplaceable)));
+  if (s.never_started > 0) fmt::print("  {:<28}{:>16}\n", "never started", with_commas(static_cast<double>(s.never_started)));
+  fmt::print("  {:<28}{:>16}\n", "mean / p50 / p99 JCT",
+             fmt::format("{} / {} / {}", human_duration(s.mean_jct_s), human_duration(s.p50_jct_s), human_duration(s.p99_jct_s)));
+  fmt::print("  {:<28}{:>16}\n", "mean queue time", human_duration(s.mean_queue_s));
+  fmt::print("  {:<28}{:>16}\n", "makespan", human_duration(s.makespan_s));
+  fmt::print("  {:<28}{:>16}\n", "GPU-hours busy", with_commas(s.gpu_seconds_busy / 3600));
+  fmt::print("  {:<28}{:>16}\n", "committed utilisation", fmt::format("{:.1f}%", 100 * s.committed_utilisation));
+  fmt::print("  {:<28}{:>16}\n", "cost", human_usd(s.cost_usd));
+  fmt::print("  {:<28}{:>16}\n", "energy", fmt::format("{} MWh", with_commas(s.energy_mwh)));
+  fmt::print("  {:<28}{:>16}\n", "carbon", fmt::format("{} t CO2e", with_commas(s.carbon_t)));
+  fmt::print("  {:<28}{:>16}\n", "events", with_commas(static_cast<double>(s.events)));
+  fmt::print("  {:<28}{:>16}\n", "simulation wall time", fmt::format("{:.3f} s", s.sim_wall_s));
+  if (scenario.providers.size() > 1 || s.cost_usd > 0) {
+    fmt::print("\n  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}\n", "provider", "total", "contracts", "on-demand",
+               "spot", "GPU-hours");
+    for (size_t p = 0; p < r.by_provider.size(); ++p) {
+      const ProviderTotals& t = r.by_provider[p];
+      fmt::print("  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}\n", scenario.providers[p].name, human_usd(t.cost_usd),
+                 human_usd(t.contract_usd), human_usd(t.on_demand_usd), human_usd(t.spot_usd),
+                 with_commas(t.gpu_seconds_busy / 3600));
+    }
+  }
+}
+
+void run(const SimulateArgs& args) {
+  auto prepared = prepare(args);
+  if (!prepared) exit_bad_input(prepared.error());
+  auto& [scenario, workload] = *prepared;
+  ProgressBar bar("simulating", !args.quiet);
+  SimOptions options;
+  options.progress = [&bar](double f) { bar.update(f); };
+  auto results = simulate(scenario, workload, options);
+  if (!results) exit_bad_input(results.error());
+  if (!args.quiet) print_summary(scenario, workload, *results);
+  if (!args.out_dir.empty()) {
+    if (auto w = write_sim_results(*results, scenario, workload, args.out_dir); !w) {
+      std::fprintf(stderr, "error: %s\n", w.error().to_string().c_str());
+      throw CLI::RuntimeError(1);
+    }
+    if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
+  }
+}
+
+}  // namespace
 
 void add_simulate_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("simulate", "(not yet built)");
-  cmd->callback([] { throw CLI::RuntimeError("not yet built", 1); });
+  auto args = std::make_shared<SimulateArgs>();
+  auto* cmd = app.add_subcommand("simulate", "Run a workload on a fleet and account for cost, energy and carbon");
+  cmd->add_option("scenario", args->scenario_path, "Scenario YAML (default: the built-in scenario)");
+  cmd->add_option("--trace", args->trace, "Replace the workload by a trace: philly:PATH or sia:PATH");
+  cmd->add_option("--gpus", args->gpus, "Replace the fleet by one site of N reference GPUs on 8-GPU nodes, at no price")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill), optionally /PLACEMENT");
+  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit)");
+  cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
+  cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv and timeseries.csv into DIR");
+  cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");
+  cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
+  cmd->callback([args] { run(*args); });
 }
 
 }  // namespace gpufleet::cli
