@@ -1,0 +1,157 @@
+// End-to-end tests of `gpufleet simulate`: the command as scripts use it.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "command_runner.h"
+
+namespace gpufleet::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json read_json(const fs::path& p) { return json::parse(slurp(p)); }
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+// The whole Philly trace replayed FIFO on 352 nodes of 8 GPUs (the node counts of
+// philly_vc.csv add up to 352): every job runs and the work done equals the trace's.
+TEST(SimulateCommand, PhillyTraceReplayOnItsOwnClusterSize) {
+  if (!shared_file_exists("philly/philly.csv")) GTEST_SKIP() << "../shared/data/philly/philly.csv is absent";
+  const fs::path dir = fresh_dir("philly");
+  const auto r = run_gpufleet("simulate --trace philly:" + shared_file("philly/philly.csv") +
+                              " --gpus 2816 --policy fifo --quiet --out " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json s = read_json(dir / "summary.json");
+  EXPECT_EQ(s["jobs"].get<int64_t>(), 82247);
+  EXPECT_EQ(s["completed"].get<int64_t>(), 82247);
+  // Sum over rows of duration x num_gpus (= the gpu_time column), computed with awk.
+  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(), 3521082502.0, 1.0);
+  EXPECT_GT(s["makespan_s"].get<double>(), 0);
+  EXPECT_GE(s["mean_queue_s"].get<double>(), 0);
+  EXPECT_GT(s["events"].get<int64_t>(), 2 * 82247 - 1);
+}
+
+TEST(SimulateCommand, DefaultScenarioWritesEveryPromisedField) {
+  const fs::path dir = fresh_dir("default");
+  const auto r = run_gpufleet("simulate --out " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("cost"), std::string::npos);
+  const json s = read_json(dir / "summary.json");
+  for (const char* key : {"jobs", "completed", "mean_jct_s", "p50_jct_s", "p99_jct_s", "mean_queue_s",
+                          "makespan_s", "gpu_seconds_busy", "cost_usd", "cost_usd_by_provider",
+                          "committed_utilisation", "energy_mwh", "carbon_t", "events", "sim_wall_s"}) {
+    EXPECT_TRUE(s.contains(key)) << key;
+  }
+  EXPECT_GE(s["cost_usd_by_provider"].size(), 3u);
+  EXPECT_GT(s["cost_usd"].get<double>(), 0);
+  EXPECT_GT(s["energy_mwh"].get<double>(), 0);
+  EXPECT_GT(s["carbon_t"].get<double>(), 0);
+  EXPECT_GT(s["committed_utilisation"].get<double>(), 0);
+  EXPECT_LE(s["committed_utilisation"].get<double>(), 1.0 + 1e-9);
+  EXPECT_TRUE(fs::exists(dir / "jobs.csv"));
+  EXPECT_TRUE(fs::exists(dir / "timeseries.csv"));
+}
+
+TEST(SimulateCommand, SameSeedGivesByteIdenticalOutputs) {
+  const fs::path a = fresh_dir("det-a"), b = fresh_dir("det-b");
+  ASSERT_EQ(run_gpufleet("simulate --quiet --seed 7 --out " + a.string()).status, 0);
+  ASSERT_EQ(run_gpufleet("simulate --quiet --seed 7 --out " + b.string()).status, 0);
+  EXPECT_EQ(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
+  EXPECT_EQ(slurp(a / "timeseries.csv"), slurp(b / "timeseries.csv"));
+  json sa = read_json(a / "summary.json"), sb = read_json(b / "summary.json");
+  sa.erase("sim_wall_s");
+  sb.erase("sim_wall_s");
+  EXPECT_EQ(sa, sb);
+  const fs::path c = fresh_dir("det-c");
+  ASSERT_EQ(run_gpufleet("simulate --quiet --seed 8 --out " + c.string()).status, 0);
+  EXPECT_NE(slurp(a / "jobs.csv"), slurp(c / "jobs.csv"));
+}
+
+TEST(SimulateCommand, MissingScenarioFileIsBadInput) {
+  const auto r = run_gpufleet("simulate /nonexistent/scenario.yaml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("/nonexistent/scenario.yaml"), std::string::npos) << r.err;
+}
+
+TEST(SimulateCommand, MalformedTraceRowNamesFileLineAndColumn) {
+  const fs::path dir = fresh_dir("badrow");
+  write_text(dir / "t.csv",
+             "timestamp,duration,num_gpus,gpu_time,cluster\n"
+             "2017-10-09 07:01:55,66.0,1,66.0,vc1\n"
+             "2017-10-09 07:02:55,sixty,1,66.0,vc1\n"
+             "2017-10-09 07:03:55,10.0,2,20.0,vc1\n");
+  const auto r = run_gpufleet("simulate --trace philly:" + (dir / "t.csv").string() + " --gpus 8 --quiet");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("t.csv:3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("duration"), std::string::npos) << r.err;
+
+  const auto skipped = run_gpufleet("simulate --trace philly:" + (dir / "t.csv").string() +
+                                    " --gpus 8 --skip-bad-rows --out " + (dir / "out").string());
+  ASSERT_EQ(skipped.status, 0) << skipped.err;
+  EXPECT_NE(skipped.out.find("skipped 1"), std::string::npos) << skipped.out;
+  EXPECT_EQ(read_json(dir / "out" / "summary.json")["jobs"].get<int64_t>(), 2);
+}
+
+TEST(SimulateCommand, EmptyTraceIsBadInput) {
+  const fs::path dir = fresh_dir("empty");
+  write_text(dir / "t.csv", "timestamp,duration,num_gpus,gpu_time,cluster\n");
+  const auto r = run_gpufleet("simulate --trace philly:" + (dir / "t.csv").string() + " --gpus 8 --quiet");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST(SimulateCommand, UnknownTraceFormatAndPolicyAreBadInput) {
+  EXPECT_EQ(run_gpufleet("simulate --trace nosuch:x.csv --quiet").status, 2);
+  const auto r = run_gpufleet("simulate --policy nosuch --quiet");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("fifo"), std::string::npos) << r.err;  // names the known policies
+}
+
+// A job larger than the only site is reported, not a hang or a crash; the others still run.
+TEST(SimulateCommand, JobLargerThanEverySiteIsCountedAsUnplaceable) {
+  const fs::path dir = fresh_dir("toolarge");
+  write_text(dir / "t.csv",
+             "timestamp,duration,num_gpus,gpu_time,cluster\n"
+             "2017-10-09 07:00:00,100.0,64,6400.0,vc1\n"
+             "2017-10-09 07:00:10,100.0,4,400.0,vc1\n");
+  const auto r = run_gpufleet("simulate --trace philly:" + (dir / "t.csv").string() + " --gpus 16 --quiet --out " +
+                              (dir / "out").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json s = read_json(dir / "out" / "summary.json");
+  EXPECT_EQ(s["jobs"].get<int64_t>(), 2);
+  EXPECT_EQ(s["completed"].get<int64_t>(), 1);
+  EXPECT_EQ(s["unplaceable"].get<int64_t>(), 1);
+}
+
+// A failed run never leaves a half result over a good one.
+TEST(SimulateCommand, FailedRunKeepsEarlierResults) {
+  const fs::path dir = fresh_dir("keep");
+  write_text(dir / "good.csv",
+             "timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:00:00,100.0,4,400.0,vc1\n");
+  write_text(dir / "bad.csv", "timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:00:00,x,4,400.0,vc1\n");
+  ASSERT_EQ(run_gpufleet("simulate --trace philly:" + (dir / "good.csv").string() + " --gpus 8 --quiet --out " +
+                         (dir / "out").string()).status, 0);
+  const std::string before = slurp(dir / "out" / "jobs.csv");
+  EXPECT_EQ(run_gpufleet("simulate --trace philly:" + (dir / "bad.csv").string() + " --gpus 8 --quiet --out " +
+                         (dir / "out").string()).status, 2);
+  EXPECT_EQ(slurp(dir / "out" / "jobs.csv"), before);
+  for (const auto& e : fs::directory_iterator(dir / "out"))
+    EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+TEST(SimulateCommand, QuietPrintsNothing) {
+  const auto r = run_gpufleet("simulate --quiet");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_TRUE(r.err.empty());  // stderr is not a terminal: no progress bar
+}
+
+}  // namespace
+}  // namespace gpufleet::testing
