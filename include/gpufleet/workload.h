@@ -48,6 +48,11 @@ struct TraceReadOptions {
 Result<Workload> read_philly_trace(const std::string& path, const TraceReadOptions& options = {});
 // Sia / Pollux workload: name,time,application,num_replicas,batch_size.
 Result<Workload> read_sia_workload(const std::string& path, const TraceReadOptions& options = {});
+// The same readers over text already in memory; `file_name` labels errors only.
+Result<Workload> read_philly_trace_text(const std::string& text, const std::string& file_name,
+                                        const TraceReadOptions& options = {});
+Result<Workload> read_sia_workload_text(const std::string& text, const std::string& file_name,
+                                        const TraceReadOptions& options = {});
 
 // Builds a scenario's whole workload: its traces (scaled), generated classes and fixed jobs,
 // with `seed` driving every random draw. Accelerator names resolve against the scenario.
