@@ -190,6 +190,11 @@ struct Scenario {
   int find_site(std::string_view name) const;
 };
 
+// Names accepted for policy.queue and policy.placement: the one list the loader validates
+// against, kept in src/io/scenario_policy_names.cc so that new policies are added there.
+const std::vector<std::string_view>& known_queue_policies();
+const std::vector<std::string_view>& known_placement_policies();
+
 // Loads and validates a scenario file. Errors name file:line:column, the field and what was
 // expected; unknown keys name the nearest valid key; dangling references are caught here.
 // Top-level sections owned by other stages (e.g. `plan`) are accepted and left to them.

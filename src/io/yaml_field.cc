@@ -1,5 +1,6 @@
 #include "io/yaml_field.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -12,13 +13,68 @@ namespace gpufleet {
 YamlField::YamlField(YAML::Node node, std::string path, std::shared_ptr<const std::string> file)
     : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)) {}
 
+namespace {
+
+// Where flow collections first nest deeper than max_depth, as 1-based (line, column), or
+// (0, 0). Comments and quoted scalars are skipped; the scan may over-count on odd plain
+// scalars, which only matters for input no scenario would contain.
+std::pair<int, int> find_deep_flow_nesting(const std::string& text, int max_depth) {
+  int depth = 0, line = 1, column = 0;
+  char quote = 0;       // the quote character of the quoted scalar we are in, or 0
+  bool comment = false;
+  char prev = '\n';
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      comment = false;
+      prev = c;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (quote == '"' && c == '\\') {
+        ++i;  // an escaped character cannot close the scalar
+        ++column;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      prev = c;
+      continue;
+    }
+    const bool after_gap = prev == ' ' || prev == '\t' || prev == '\n' || prev == ':' ||
+                           prev == ',' || prev == '[' || prev == '{' || prev == '-';
+    if (c == '#' && (prev == ' ' || prev == '\t' || prev == '\n')) {
+      comment = true;
+    } else if ((c == '"' || c == '\'') && after_gap) {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return {line, column};
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    prev = c;
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
 Result<YamlField> YamlField::parse(const std::string& text, const std::string& file_name) {
   auto file = std::make_shared<const std::string>(file_name);
+  if (const auto [line, column] = find_deep_flow_nesting(text, kMaxFlowDepth); line > 0)
+    return fail(file_name, line, column, "",
+                fmt::format("not a scenario: [ ] or {{ }} nested deeper than {} levels",
+                            kMaxFlowDepth));
   try {
     YAML::Node root = YAML::Load(text);
     return YamlField(root, "", file);
   } catch (const YAML::Exception& e) {
     return fail(file_name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg);
+  } catch (const std::exception& e) {
+    return fail(file_name, 0, 0, "", std::string("cannot parse YAML: ") + e.what());
   }
 }
 
@@ -73,8 +129,15 @@ Result<YamlField> YamlField::required(std::string_view key) const {
 
 Result<void> YamlField::check_keys(std::initializer_list<std::string_view> allowed) const {
   if (auto r = expect_map(); !r) return r;
+  std::vector<std::pair<std::string, YAML::Mark>> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("<complex key>");
+    for (const auto& [k, mark] : seen) {
+      if (k != key) continue;
+      YamlField kf(it->first, child_path(path_, key), file_);
+      return fail(kf.error(fmt::format("field '{}' given twice (first at line {})", key, mark.line + 1)));
+    }
+    seen.emplace_back(key, it->first.Mark());
     bool ok = false;
     for (auto a : allowed) ok = ok || a == key;
     if (ok) continue;
@@ -166,6 +229,18 @@ Result<int64_t> YamlField::as_date_unix_s() const {
   return fail(error(fmt::format("expected an ISO date such as 2026-01-01, found '{}'", node_.Scalar())));
 }
 
+Result<double> YamlField::as_time_s(int64_t start_unix_s) const {
+  if (!node_.IsScalar())
+    return fail(error("expected a time: an ISO date such as 2026-07-01 or a duration from the start "
+                      "such as 90d, found " + describe(node_)));
+  const std::string& s = node_.Scalar();
+  if (auto t = parse_iso_datetime(s)) return static_cast<double>(*t - start_unix_s);
+  if (auto d = parse_duration(s)) return *d;
+  return fail(error(fmt::format(
+      "expected a time: an ISO date such as 2026-07-01 or a duration from the start such as 90d, "
+      "found '{}'", s)));
+}
+
 Result<std::vector<std::string>> YamlField::as_string_list() const {
   std::vector<std::string> out;
   if (is_null()) return out;
@@ -203,6 +278,10 @@ Result<bool> YamlField::get_bool(std::string_view key, bool fallback) const {
 }
 Result<double> YamlField::get_duration_s(std::string_view key, double fallback) const {
   if (auto f = optional(key)) return f->as_duration_s();
+  return fallback;
+}
+Result<double> YamlField::get_time_s(std::string_view key, double fallback, int64_t start_unix_s) const {
+  if (auto f = optional(key)) return f->as_time_s(start_unix_s);
   return fallback;
 }
 

@@ -21,7 +21,12 @@ class YamlField {
  public:
   YamlField(YAML::Node node, std::string path, std::shared_ptr<const std::string> file);
 
+  // Flow collections ([...], {...}) nested deeper than this are rejected before parsing, so
+  // that hostile input cannot drive the recursive parser into the stack.
+  static constexpr int kMaxFlowDepth = 64;
+
   // Parses text; a syntax error becomes an Error with the parser's line and column.
+  // Never throws.
   static Result<YamlField> parse(const std::string& text, const std::string& file_name);
 
   const std::string& path() const { return path_; }
@@ -37,7 +42,8 @@ class YamlField {
   // Map access. `required` fails when the key is absent; `optional` returns nullopt.
   Result<YamlField> required(std::string_view key) const;
   std::optional<YamlField> optional(std::string_view key) const;
-  // Fails naming the first key not in `allowed`, and the nearest allowed key.
+  // Fails naming the first key not in `allowed`, and the nearest allowed key; also fails on a
+  // key given twice in the same map.
   Result<void> check_keys(std::initializer_list<std::string_view> allowed) const;
   // Fails unless this is a map.
   Result<void> expect_map() const;
@@ -60,6 +66,9 @@ class YamlField {
   Result<int64_t> as_date_unix_s() const;
   // A list of strings, or a single string taken as a list of one.
   Result<std::vector<std::string>> as_string_list() const;
+  // A point in time inside a scenario: an ISO date, or a duration counted from the start.
+  // Returns simulated seconds from start_unix_s (negative for a date before the start).
+  Result<double> as_time_s(int64_t start_unix_s) const;
 
   // Shorthands for optional fields with defaults.
   Result<double> get_double(std::string_view key, double fallback, std::optional<double> min = std::nullopt,
@@ -69,6 +78,7 @@ class YamlField {
   Result<std::string> get_string(std::string_view key, std::string fallback) const;
   Result<bool> get_bool(std::string_view key, bool fallback) const;
   Result<double> get_duration_s(std::string_view key, double fallback) const;
+  Result<double> get_time_s(std::string_view key, double fallback, int64_t start_unix_s) const;
 
  private:
   YAML::Node node_;

@@ -1,0 +1,244 @@
+// The capacity side of a scenario: contracts (ramps, terms, take-or-pay, the power check)
+// and markets (on-demand and spot per site and accelerator).
+#include <fmt/format.h>
+
+#include "io/scenario_loader.h"
+#include "util/time_parse.h"
+
+namespace gpufleet {
+
+namespace {
+
+Result<int> site_ref(const YamlField& item, const Scenario& s) {
+  auto name = required_text(item, "site");
+  if (!name) return fail(name.error());
+  const int i = s.find_site(*name);
+  if (i < 0)
+    return fail(item.required("site")->error(
+        fmt::format("no site named '{}'; sites are: {}", *name, joined_names(s.sites))));
+  return i;
+}
+
+Result<int> accelerator_ref(const YamlField& item, const Scenario& s) {
+  auto name = required_text(item, "accelerator");
+  if (!name) return fail(name.error());
+  const int i = s.find_accelerator(*name);
+  if (i < 0)
+    return fail(item.required("accelerator")->error(fmt::format(
+        "no accelerator named '{}'; accelerators are: {}", *name, joined_names(s.accelerators))));
+  return i;
+}
+
+// The UTC date of a simulated time, for messages.
+std::string describe_time(double t_s, int64_t start_unix_s) {
+  return format_iso_date(start_unix_s + static_cast<int64_t>(t_s));
+}
+
+Result<void> parse_ramp(const YamlField& item, const LoadContext& ctx, Contract& c,
+                        std::vector<YamlField>& step_fields) {
+  const auto ramp = item.optional("ramp");
+  const auto flat = item.optional("gpus");
+  if (ramp && flat) return fail(flat->error("give either 'ramp' or 'gpus' (a flat contract), not both"));
+  if (flat) {
+    auto g = flat->as_int(0, int64_t{1} << 40);
+    if (!g) return fail(g.error());
+    c.ramp.push_back(RampStep{c.start_s, *g});
+    step_fields.push_back(*flat);
+    return {};
+  }
+  if (!ramp) {
+    Error e = item.error("missing 'ramp' (a list of {at, gpus}) or 'gpus' (a flat contract)");
+    e.field = item.path() + ".ramp";
+    return fail(e);
+  }
+  auto steps = ramp->items();
+  if (!steps) return fail(steps.error());
+  if (steps->empty()) return fail(ramp->error("expected a non-empty list of {at, gpus} steps"));
+  for (const auto& step : *steps) {
+    if (auto r = step.check_keys({"at", "gpus"}); !r) return r;
+    auto at_f = step.required("at");
+    if (!at_f) return fail(at_f.error());
+    auto at = at_f->as_time_s(ctx.start_unix_s);
+    if (!at) return fail(at.error());
+    auto gpus_f = step.required("gpus");
+    if (!gpus_f) return fail(gpus_f.error());
+    auto gpus = gpus_f->as_int(0, int64_t{1} << 40);
+    if (!gpus) return fail(gpus.error());
+    if (!c.ramp.empty() && *at < c.ramp.back().at_s)
+      return fail(at_f->error(fmt::format("ramp times must not decrease: {} comes after {}",
+                                          describe_time(*at, ctx.start_unix_s),
+                                          describe_time(c.ramp.back().at_s, ctx.start_unix_s))));
+    c.ramp.push_back(RampStep{*at, *gpus});
+    step_fields.push_back(*gpus_f);
+  }
+  return {};
+}
+
+// The largest capacity the contract reaches while it is in force, and which step sets it.
+std::pair<int64_t, size_t> peak_in_force(const Contract& c) {
+  int64_t peak = 0;
+  size_t at = 0;
+  for (size_t i = 0; i < c.ramp.size(); ++i) {
+    const double from = c.ramp[i].at_s;
+    const double until = i + 1 < c.ramp.size() ? c.ramp[i + 1].at_s : c.end_s;
+    const bool in_force = from < c.end_s && until > c.start_s && until > from;
+    if (in_force && c.ramp[i].gpus > peak) {
+      peak = c.ramp[i].gpus;
+      at = i;
+    }
+  }
+  return {peak, at};
+}
+
+Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scenario& s) {
+  if (auto r = item.check_keys({"name", "provider", "site", "accelerator", "usd_per_gpu_hour", "start",
+                                "end", "term", "take_or_pay_share", "ramp", "gpus"});
+      !r)
+    return r;
+  Contract c;
+  auto name = required_text(item, "name");
+  if (!name) return fail(name.error());
+  for (size_t i = 0; i < s.contracts.size(); ++i)
+    if (s.contracts[i].name == *name)
+      return fail(item.required("name")->error(
+          fmt::format("duplicate contract name '{}' (also contracts[{}])", *name, i)));
+  c.name = *name;
+
+  auto site = site_ref(item, s);
+  if (!site) return fail(site.error());
+  c.site = *site;
+  const Site& st = s.sites[static_cast<size_t>(c.site)];
+  c.provider = st.provider;
+  if (auto pf = item.optional("provider")) {
+    auto p = pf->as_string();
+    if (!p) return fail(p.error());
+    const int pi = s.find_provider(*p);
+    if (pi < 0)
+      return fail(pf->error(fmt::format("no provider named '{}'; providers are: {}", *p,
+                                        joined_names(s.providers))));
+    if (pi != st.provider)
+      return fail(pf->error(fmt::format("provider '{}' differs from the provider of site '{}', which is '{}'",
+                                        *p, st.name, s.providers[static_cast<size_t>(st.provider)].name)));
+  }
+  auto acc = accelerator_ref(item, s);
+  if (!acc) return fail(acc.error());
+  c.accelerator = *acc;
+
+  auto price_f = item.required("usd_per_gpu_hour");
+  if (!price_f) return fail(price_f.error());
+  auto price = price_f->as_double(0.0);
+  if (!price) return fail(price.error());
+  c.usd_per_gpu_hour = *price;
+
+  auto start_f = item.required("start");
+  if (!start_f) return fail(start_f.error());
+  auto start = start_f->as_time_s(ctx.start_unix_s);
+  if (!start) return fail(start.error());
+  c.start_s = *start;
+
+  const auto end_f = item.optional("end");
+  const auto term_f = item.optional("term");
+  if (end_f && term_f) return fail(term_f->error("give either 'end' (a time) or 'term' (a duration), not both"));
+  if (end_f) {
+    auto end = end_f->as_time_s(ctx.start_unix_s);
+    if (!end) return fail(end.error());
+    c.end_s = *end;
+    if (c.end_s <= c.start_s)
+      return fail(end_f->error(fmt::format("expected an end after the contract's start ({})",
+                                           start_f->node().Scalar())));
+  } else if (term_f) {
+    auto term = term_f->as_duration_s();
+    if (!term) return fail(term.error());
+    if (*term <= 0) return fail(term_f->error("expected a term longer than 0"));
+    c.end_s = c.start_s + *term;
+  } else {
+    Error e = item.error("missing 'end' (a time) or 'term' (a duration such as 3y)");
+    e.field = item.path() + ".end";
+    return fail(e);
+  }
+
+  auto share = item.get_double("take_or_pay_share", 1.0, 0.0, 1.0);
+  if (!share) return fail(share.error());
+  c.take_or_pay_share = *share;
+
+  std::vector<YamlField> step_fields;
+  if (auto r = parse_ramp(item, ctx, c, step_fields); !r) return r;
+
+  // Power: the contract alone must fit the site's cap.
+  const Accelerator& a = s.accelerators[static_cast<size_t>(c.accelerator)];
+  if (st.power_cap_mw > 0) {
+    const auto [peak, step] = peak_in_force(c);
+    const double mw = static_cast<double>(peak) * a.board_power_w * st.pue / 1e6;
+    if (mw > st.power_cap_mw)
+      return fail(step_fields[step].error(fmt::format(
+          "{} GPUs x {} W ({}) x PUE {} = {:.2f} MW exceeds the power cap of site '{}', {} MW",
+          peak, a.board_power_w, a.name, st.pue, mw, st.name, st.power_cap_mw)));
+  }
+  s.contracts.push_back(std::move(c));
+  return {};
+}
+
+}  // namespace
+
+Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s) {
+  auto items = list.items();
+  if (!items) return fail(items.error());
+  for (const auto& item : *items)
+    if (auto r = parse_contract(item, ctx, s); !r) return r;
+  return {};
+}
+
+Result<void> parse_markets(const YamlField& list, Scenario& s) {
+  auto items = list.items();
+  if (!items) return fail(items.error());
+  for (const auto& item : *items) {
+    if (auto r = item.check_keys({"site", "accelerator", "on_demand_usd_per_gpu_hour", "on_demand_gpus",
+                                  "spot_usd_per_gpu_hour", "spot_gpus", "spot_preemptions_per_node_hour"});
+        !r)
+      return r;
+    Market m;
+    auto site = site_ref(item, s);
+    if (!site) return fail(site.error());
+    m.site = *site;
+    auto acc = accelerator_ref(item, s);
+    if (!acc) return fail(acc.error());
+    m.accelerator = *acc;
+    for (size_t i = 0; i < s.markets.size(); ++i)
+      if (s.markets[i].site == m.site && s.markets[i].accelerator == m.accelerator)
+        return fail(item.error(fmt::format("a second market for site '{}' and accelerator '{}' (also markets[{}]); expected one per pair",
+                                           s.sites[static_cast<size_t>(m.site)].name,
+                                           s.accelerators[static_cast<size_t>(m.accelerator)].name, i)));
+
+    // A price is required wherever GPUs are offered: free capacity is almost surely a typo.
+    auto offer = [&item](std::string_view gpus_key, std::string_view price_key, int64_t& gpus,
+                         double& price) -> Result<void> {
+      auto g = item.get_int(gpus_key, 0, 0, int64_t{1} << 40);
+      if (!g) return fail(g.error());
+      gpus = *g;
+      auto pf = item.optional(price_key);
+      if (!pf) {
+        if (gpus == 0) return {};
+        Error e = item.error(fmt::format("missing '{}': {} is {}", price_key, gpus_key, gpus));
+        e.field = fmt::format("{}.{}", item.path(), price_key);
+        return fail(e);
+      }
+      auto p = pf->as_double(0.0);
+      if (!p) return fail(p.error());
+      price = *p;
+      return {};
+    };
+    if (auto r = offer("on_demand_gpus", "on_demand_usd_per_gpu_hour", m.on_demand_gpus,
+                       m.on_demand_usd_per_gpu_hour);
+        !r)
+      return r;
+    if (auto r = offer("spot_gpus", "spot_usd_per_gpu_hour", m.spot_gpus, m.spot_usd_per_gpu_hour); !r)
+      return r;
+    auto rate = item.get_double("spot_preemptions_per_node_hour", 0.0, 0.0);
+    if (!rate) return fail(rate.error());
+    m.spot_preemptions_per_node_hour = *rate;
+    s.markets.push_back(m);
+  }
+  return {};
+}
+
+}  // namespace gpufleet

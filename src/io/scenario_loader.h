@@ -1,0 +1,56 @@
+// Internal seams of the scenario loader: the options a caller may set beyond the public API,
+// and the section parsers that scenario_loader.cc runs in order. Each parser reads one part
+// of the document into a Scenario whose earlier parts are already filled and validated.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpufleet/scenario.h"
+#include "io/yaml_field.h"
+
+namespace gpufleet {
+
+struct ScenarioLoadOptions {
+  // false: files named by the scenario (carbon_hourly CSVs, traces) are neither checked nor
+  // read; a carbon series is left empty. For fuzzing, where paths are attacker-chosen.
+  bool read_files = true;
+};
+
+// As load_scenario_text, with options.
+Result<Scenario> load_scenario_text_with(const std::string& text, const std::string& name,
+                                         const std::string& base_dir,
+                                         const ScenarioLoadOptions& options);
+
+// What every section parser needs besides the node it reads.
+struct LoadContext {
+  std::string base_dir;        // folder relative paths resolve against
+  ScenarioLoadOptions options;
+  int64_t start_unix_s = 0;    // the scenario start: "time" values count from here
+};
+
+// Sections, in the order they are parsed. REQUIRES: the sections before are parsed.
+Result<void> parse_accelerators(const YamlField& list, Scenario& s);
+Result<void> parse_providers(const YamlField& list, Scenario& s);
+Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario& s);
+Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s);
+Result<void> parse_markets(const YamlField& list, Scenario& s);
+Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Scenario& s);
+
+// "a, b, c" (or "none") for messages that name what exists.
+template <class T>
+std::string joined_names(const std::vector<T>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item.name;
+  return out.empty() ? std::string("none") : out;
+}
+
+// A required, non-empty text field of a map.
+Result<std::string> required_text(const YamlField& map, std::string_view key);
+
+// `path` resolved against base_dir unless it is absolute.
+std::string resolve_path(const std::string& base_dir, const std::string& path);
+
+}  // namespace gpufleet
