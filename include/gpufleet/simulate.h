@@ -91,6 +91,11 @@ struct SimResults {
 Result<SimResults> simulate(const Scenario& scenario, const Workload& workload,
                             const SimOptions& options = {});
 
+// Names accepted for PolicySpec::queue / SimOptions::queue_policy and for
+// PolicySpec::placement / SimOptions::placement_policy, for validation and --help.
+std::vector<std::string> queue_policy_names();
+std::vector<std::string> placement_policy_names();
+
 // Writes summary.json, jobs.csv and timeseries.csv into dir (created if needed), each through
 // a temporary file renamed into place.
 Result<void> write_sim_results(const SimResults& results, const Scenario& scenario,

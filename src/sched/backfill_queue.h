@@ -1,0 +1,39 @@
+// `fifo-backfill`: EASY backfilling. Jobs start in arrival order; when the head does not
+// fit it gets a reservation (the earliest time enough capacity frees up given the running
+// jobs' known end times) and up to `depth` jobs behind it may start now if they cannot delay
+// that reservation: they run in another pool, end by the reservation's start, or use only
+// capacity the head will not need then.
+#pragma once
+
+#include "sched/job_list.h"
+#include "sched/queue_policy.h"
+
+namespace gpufleet::sched {
+
+class BackfillQueue final : public QueuePolicy {
+ public:
+  // REQUIRES: depth >= 0 (0 = plain FIFO).
+  explicit BackfillQueue(int depth) : depth_(depth) {}
+  void reserve(size_t jobs) override { list_.reserve(jobs); }
+  void push(const Job& job) override { list_.push_back(job.id); }
+  size_t size() const override { return list_.size(); }
+  void dispatch(SchedulingContext& ctx) override;
+
+ private:
+  int depth_;
+  JobList list_;
+  uint32_t blocked_head_ = JobList::kEnd;
+  uint64_t blocked_generation_ = 0;
+  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+  // The head's reservation, valid for reservation_head_ until capacity changes.
+  Reservation reservation_;
+  uint32_t reservation_head_ = JobList::kEnd;
+  uint64_t reservation_capacity_generation_ = 0;
+  // Where the last scan behind the head stopped, so that a scan with nothing freed since
+  // looks only at jobs that arrived meanwhile.
+  uint32_t scan_last_ = JobList::kEnd;
+  int scanned_ = 0;
+  uint64_t scan_generation_ = ~uint64_t{0};
+};
+
+}  // namespace gpufleet::sched

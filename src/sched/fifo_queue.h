@@ -1,0 +1,30 @@
+// `fifo`: jobs start strictly in arrival order; a job that does not fit blocks those behind
+// it. (Priorities: a later change keeps one list per priority, highest first.)
+#pragma once
+
+#include "sched/job_list.h"
+#include "sched/queue_policy.h"
+
+namespace gpufleet::sched {
+
+class FifoQueue final : public QueuePolicy {
+ public:
+  void reserve(size_t jobs) override { list_.reserve(jobs); }
+  void push(const Job& job) override { list_.push_back(job.id); }
+  size_t size() const override { return list_.size(); }
+  void dispatch(SchedulingContext& ctx) override;
+
+ private:
+  JobList list_;
+  uint32_t blocked_head_ = JobList::kEnd;  // the head that did not fit ...
+  uint64_t blocked_generation_ = 0;        // ... at this release generation
+  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+};
+
+// Starts jobs from the head of `list` while they fit; rejects a blocked head that can never
+// fit. Returns the blocked head, or JobList::kEnd when the list emptied. Shared by the
+// head-of-line policies.
+uint32_t start_from_head(JobList& list, SchedulingContext& ctx, uint32_t& blocked_head,
+                         uint64_t& blocked_generation, uint64_t& checked_capacity_generation);
+
+}  // namespace gpufleet::sched

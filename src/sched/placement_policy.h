@@ -1,0 +1,38 @@
+// Placement: which pool a job that may start now goes to. One implementation per file,
+// created by name through make_placement_policy() (policy_registry.h).
+#pragma once
+
+#include <cstdint>
+
+#include "gpufleet/workload.h"
+#include "sim/fleet_state.h"
+
+namespace gpufleet::sched {
+
+// Whether a job may run in a pool at all: its accelerator is in the job's mask and, when the
+// job names a jurisdiction, the pool's site is in it.
+inline bool pool_allows(const sim::PoolSpec& pool, const Job& job) {
+  const bool accel_ok = pool.accelerator < 64
+                            ? ((job.accelerator_mask >> pool.accelerator) & 1u) != 0
+                            : job.accelerator_mask == kAnyAccelerator;
+  return accel_ok && (job.jurisdiction == 0 || job.jurisdiction == pool.jurisdiction_code);
+}
+
+class PlacementPolicy {
+ public:
+  virtual ~PlacementPolicy() = default;
+  // Called once the fleet's pools exist (they are not added to afterwards).
+  virtual void prepare(const sim::FleetState& fleet) = 0;
+  // An allowed pool where the job fits now, other than `exclude` (sim::kNone: none
+  // excluded), or sim::kNone.
+  virtual uint32_t choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const = 0;
+  // Allowed pools in this policy's order of preference when all fit equally (used to break
+  // ties, e.g. between reservations).
+  virtual const std::vector<uint32_t>& preference() const = 0;
+};
+
+// Pool order of the cost policy: contracts (committed capacity) by site, then on-demand by
+// price, then spot by price; ties by site index, then pool index.
+std::vector<uint32_t> cost_order(const sim::FleetState& fleet);
+
+}  // namespace gpufleet::sched

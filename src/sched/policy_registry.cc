@@ -1,0 +1,41 @@
+#include "sched/policy_registry.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "gpufleet/simulate.h"
+#include "sched/backfill_queue.h"
+#include "sched/best_fit_placement.h"
+#include "sched/cost_placement.h"
+#include "sched/fifo_queue.h"
+#include "sched/sjf_queue.h"
+
+namespace gpufleet {
+
+std::vector<std::string> queue_policy_names() { return {"fifo", "sjf", "fifo-backfill"}; }
+std::vector<std::string> placement_policy_names() { return {"cost", "best-fit"}; }
+
+namespace sched {
+
+namespace {
+Error unknown(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
+  return Error{"", 0, 0, fmt::format("policy.{}", what),
+               fmt::format("unknown {} policy '{}'; known: {}", what, name, fmt::join(known, ", "))};
+}
+}  // namespace
+
+Result<std::unique_ptr<QueuePolicy>> make_queue_policy(const std::string& name, const PolicySpec& spec) {
+  if (name == "fifo") return std::make_unique<FifoQueue>();
+  if (name == "sjf") return std::make_unique<SjfQueue>();
+  if (name == "fifo-backfill") return std::make_unique<BackfillQueue>(std::max(0, spec.backfill_depth));
+  return fail(unknown("queue", name, queue_policy_names()));
+}
+
+Result<std::unique_ptr<PlacementPolicy>> make_placement_policy(const std::string& name) {
+  if (name == "cost") return std::make_unique<CostPlacement>();
+  if (name == "best-fit") return std::make_unique<BestFitPlacement>();
+  return fail(unknown("placement", name, placement_policy_names()));
+}
+
+}  // namespace sched
+}  // namespace gpufleet

@@ -1,0 +1,26 @@
+// Queue ordering: which waiting job is tried next. One implementation per file, created by
+// name through make_queue_policy() (policy_registry.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "gpufleet/workload.h"
+#include "sched/scheduling_context.h"
+
+namespace gpufleet::sched {
+
+class QueuePolicy {
+ public:
+  virtual ~QueuePolicy() = default;
+  // Room for `jobs` job ids (ids are < jobs); called once before the first push.
+  virtual void reserve(size_t jobs) = 0;
+  // A job arrives. REQUIRES: job.id < the reserved count; each id pushed at most once.
+  virtual void push(const Job& job) = 0;
+  // Jobs waiting.
+  virtual size_t size() const = 0;
+  // Starts, through ctx, the jobs the policy lets start now.
+  virtual void dispatch(SchedulingContext& ctx) = 0;
+};
+
+}  // namespace gpufleet::sched

@@ -1,0 +1,72 @@
+#include "sched/reservation.h"
+
+#include <algorithm>
+
+namespace gpufleet::sched {
+
+Reservation ReservationFinder::find(const sim::FleetState& fleet, uint32_t p, uint32_t gpus,
+                                    double now_s) {
+  const sim::Pool& pool = fleet.pool(p);
+  const auto per_node = static_cast<uint32_t>(pool.spec.gpus_per_node);
+  const bool whole = gpus >= per_node;
+  const int64_t need = whole ? (gpus + per_node - 1) / per_node : 1;
+  auto qualifies = [&](const sim::Node& node, uint32_t free) {
+    if (node.state != sim::NodeState::active) return false;
+    return whole ? node.capacity == per_node && free == per_node : free >= gpus;
+  };
+  int64_t count = 0;
+  if (whole) {
+    count = static_cast<int64_t>(pool.buckets[per_node].size());
+  } else {
+    for (uint32_t k = gpus; k <= per_node; ++k) count += static_cast<int64_t>(pool.buckets[k].size());
+  }
+  Reservation r;
+  r.pool = p;
+  if (count >= need) {
+    r.valid = true;
+    r.start_s = now_s;
+    r.spare_nodes = count - need;
+    return r;
+  }
+  if (free_.size() < fleet.node_count()) {
+    free_.resize(fleet.node_count());
+    touched_.resize(fleet.node_count(), 0);
+  }
+  order_.assign(pool.running.begin(), pool.running.end());
+  std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
+    const auto& x = fleet.allocation(a);
+    const auto& y = fleet.allocation(b);
+    return x.end_s < y.end_s || (x.end_s == y.end_s && a < b);
+  });
+  for (size_t i = 0; i < order_.size(); ++i) {
+    const sim::Allocation& a = fleet.allocation(order_[i]);
+    uint32_t n_nodes = 0;
+    const uint32_t* nodes = fleet.alloc_nodes(a, &n_nodes);
+    for (uint32_t k = 0; k < n_nodes; ++k) {
+      const uint32_t n = nodes[k];
+      const sim::Node& node = fleet.node(n);
+      if (!touched_[n]) {
+        touched_[n] = 1;
+        touched_list_.push_back(n);
+        free_[n] = node.free;
+      }
+      const uint32_t before = free_[n];
+      const uint32_t given = a.list == sim::kNone && a.gpus < per_node ? a.gpus : node.capacity;
+      free_[n] = static_cast<uint16_t>(before + given);
+      if (!qualifies(node, before) && qualifies(node, free_[n])) ++count;
+    }
+    const bool last_at_this_time =
+        i + 1 == order_.size() || fleet.allocation(order_[i + 1]).end_s != a.end_s;
+    if (count >= need && last_at_this_time) {
+      r.valid = true;
+      r.start_s = a.end_s;
+      r.spare_nodes = count - need;
+      break;
+    }
+  }
+  for (uint32_t n : touched_list_) touched_[n] = 0;
+  touched_list_.clear();
+  return r;
+}
+
+}  // namespace gpufleet::sched

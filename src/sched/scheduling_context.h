@@ -1,0 +1,48 @@
+// What a queue policy may ask of whoever runs the fleet (the simulator, or later a live
+// scheduler). Calls are per job attempt, not per pool.
+#pragma once
+
+#include <cstdint>
+
+#include "gpufleet/workload.h"
+
+namespace gpufleet::sched {
+
+// EASY backfilling's promise to the blocked head of the queue: it will start in `pool` at
+// `start_s` at the latest, given the running jobs' known end times.
+struct Reservation {
+  bool valid = false;
+  uint32_t pool = 0;
+  double start_s = 0;         // simulated seconds (the "shadow time")
+  // Nodes that qualify for the head at start_s beyond those it needs: whole free nodes for a
+  // whole-node head, nodes with enough free GPUs for a smaller one. A job that would still
+  // run in `pool` at start_s uses them up (one per node it takes); none left = it must wait.
+  int64_t spare_nodes = 0;
+};
+
+class SchedulingContext {
+ public:
+  virtual ~SchedulingContext() = default;
+
+  virtual const Job& job(uint32_t id) const = 0;
+  // Places the job with the placement policy and starts it now; false when no allowed pool
+  // has room now.
+  virtual bool try_start(uint32_t id) = 0;
+  // Like try_start, but only where the job cannot delay `r` (see Reservation); updates r.
+  virtual bool try_backfill(uint32_t id, Reservation& r) = 0;
+  // The earliest start the job can be promised now, over its allowed pools; invalid when no
+  // pool would have room even after every running job ends.
+  virtual Reservation reserve(uint32_t id) = 0;
+  // Whether some allowed pool could hold the job at some time from now on (capacity
+  // schedules considered). A job that never can must be rejected, not left to block the queue.
+  virtual bool can_ever_fit(uint32_t id) const = 0;
+  // Gives up on a job that can never fit; it is counted as unplaceable.
+  virtual void reject(uint32_t id) = 0;
+  // Bumped whenever GPUs are freed or capacity changes: until it moves, a job that did not
+  // fit still does not.
+  virtual uint64_t release_generation() const = 0;
+  // Bumped whenever any pool's capacity changes.
+  virtual uint64_t capacity_generation() const = 0;
+};
+
+}  // namespace gpufleet::sched

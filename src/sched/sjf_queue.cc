@@ -1,0 +1,46 @@
+#include "sched/sjf_queue.h"
+
+#include <algorithm>
+
+namespace gpufleet::sched {
+
+namespace {
+// Heap comparator: true when a comes after b.
+bool later(const auto& a, const auto& b) {
+  return a.duration_s > b.duration_s || (a.duration_s == b.duration_s && a.id > b.id);
+}
+}  // namespace
+
+void SjfQueue::push(const Job& job) {
+  heap_.push_back(Entry{job.duration_s, job.id});
+  std::push_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(a, b); });
+}
+
+void SjfQueue::pop() {
+  std::pop_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(a, b); });
+  heap_.pop_back();
+}
+
+void SjfQueue::dispatch(SchedulingContext& ctx) {
+  while (!heap_.empty()) {
+    const uint32_t head = heap_.front().id;
+    if (head == blocked_head_ && ctx.release_generation() == blocked_generation_) return;
+    if (ctx.try_start(head)) {
+      pop();
+      continue;
+    }
+    if (head != blocked_head_ || ctx.capacity_generation() != checked_capacity_generation_) {
+      checked_capacity_generation_ = ctx.capacity_generation();
+      if (!ctx.can_ever_fit(head)) {
+        ctx.reject(head);
+        pop();
+        continue;
+      }
+    }
+    blocked_head_ = head;
+    blocked_generation_ = ctx.release_generation();
+    return;
+  }
+}
+
+}  // namespace gpufleet::sched

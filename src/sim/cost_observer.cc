@@ -1,0 +1,53 @@
+#include "sim/cost_observer.h"
+
+#include <algorithm>
+
+namespace gpufleet::sim {
+
+CostObserver::CostObserver(const SimContext& ctx)
+    : ctx_(ctx),
+      providers_(ctx.scenario.providers.size()),
+      hourly_usd_(static_cast<size_t>(ctx.hours) * ctx.scenario.providers.size(), 0.0),
+      totals_(ctx.scenario.providers.size()) {}
+
+void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
+  const PoolSpec& s = pool.spec;
+  double gpus = static_cast<double>(pool.busy_gpus);
+  if (s.source == CapacitySource::contract)
+    gpus = std::max(s.take_or_pay_share * static_cast<double>(pool.nominal_gpus), gpus);
+  if (gpus <= 0 || s.provider < 0) return;
+  const double usd_per_s = gpus * s.usd_per_gpu_hour / kSecondsPerHour;
+  const double usd = usd_per_s * (to_s - from_s);
+  ProviderTotals& t = totals_[static_cast<size_t>(s.provider)];
+  switch (s.source) {
+    case CapacitySource::contract: t.contract_usd += usd; break;
+    case CapacitySource::on_demand: t.on_demand_usd += usd; break;
+    case CapacitySource::spot: t.spot_usd += usd; break;
+  }
+  double* hourly = hourly_usd_.data();
+  const auto hours = ctx_.hours;
+  const size_t provider = static_cast<size_t>(s.provider);
+  split_by_hour(from_s, to_s, [&](int64_t h, double seconds) {
+    if (h < hours) hourly[static_cast<size_t>(h) * providers_ + provider] += usd_per_s * seconds;
+  });
+}
+
+void CostObserver::on_finish(SimResults& results) {
+  double total = 0;
+  for (size_t i = 0; i < providers_; ++i) {
+    ProviderTotals& out = results.by_provider[i];
+    out.contract_usd = totals_[i].contract_usd;
+    out.on_demand_usd = totals_[i].on_demand_usd;
+    out.spot_usd = totals_[i].spot_usd;
+    out.cost_usd = out.contract_usd + out.on_demand_usd + out.spot_usd;
+    total += out.cost_usd;
+  }
+  results.summary.cost_usd = total;
+  for (size_t h = 0; h < results.hours.size(); ++h) {
+    auto& row = results.hours[h].spend_usd_by_provider;
+    row.assign(hourly_usd_.begin() + static_cast<std::ptrdiff_t>(h * providers_),
+               hourly_usd_.begin() + static_cast<std::ptrdiff_t>((h + 1) * providers_));
+  }
+}
+
+}  // namespace gpufleet::sim

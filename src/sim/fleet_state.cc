@@ -1,0 +1,271 @@
+#include "sim/fleet_state.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace gpufleet::sim {
+
+uint32_t FleetState::add_pool(PoolSpec spec) {
+  assert(spec.gpus_per_node >= 1 && spec.gpus_per_node <= 65535);
+  Pool pool;
+  pool.spec = std::move(spec);
+  const auto& s = pool.spec.schedule;
+  pool.suffix_peak.assign(s.size() + 1, 0);
+  for (size_t i = s.size(); i-- > 0;) pool.suffix_peak[i] = std::max(s[i].gpus, pool.suffix_peak[i + 1]);
+  pool.buckets.resize(static_cast<size_t>(pool.spec.gpus_per_node) + 1);
+  pools_.push_back(std::move(pool));
+  return static_cast<uint32_t>(pools_.size() - 1);
+}
+
+const uint32_t* FleetState::alloc_nodes(const Allocation& a, uint32_t* count) const {
+  if (a.list == kNone) {
+    *count = 1;
+    return &a.node;
+  }
+  *count = static_cast<uint32_t>(node_lists_[a.list].size());
+  return node_lists_[a.list].data();
+}
+
+bool FleetState::fits_capacity(int gpus_per_node, uint32_t gpus, int64_t capacity) {
+  const auto n = static_cast<int64_t>(gpus_per_node);
+  if (gpus >= static_cast<uint32_t>(gpus_per_node)) return (gpus + n - 1) / n <= capacity / n;
+  // One node: a full one, or the remainder node.
+  return capacity >= n || capacity % n >= static_cast<int64_t>(gpus);
+}
+
+int64_t FleetState::scheduled_at(uint32_t p, double t_s) const {
+  const auto& s = pools_[p].spec.schedule;
+  auto it = std::upper_bound(s.begin(), s.end(), t_s,
+                             [](double t, const CapacityPoint& c) { return t < c.time_s; });
+  return it == s.begin() ? 0 : std::prev(it)->gpus;
+}
+
+int64_t FleetState::peak_from(uint32_t p, double t_s) const {
+  const Pool& pool = pools_[p];
+  const auto& s = pool.spec.schedule;
+  auto it = std::upper_bound(s.begin(), s.end(), t_s,
+                             [](double t, const CapacityPoint& c) { return t < c.time_s; });
+  const auto i = static_cast<size_t>(it - s.begin());
+  return std::max(pool.nominal_gpus, pool.suffix_peak[i]);
+}
+
+bool FleetState::fits(uint32_t p, uint32_t gpus) const {
+  const Pool& pool = pools_[p];
+  const auto n = static_cast<uint32_t>(pool.spec.gpus_per_node);
+  if (gpus >= n) return pool.buckets[n].size() >= (gpus + n - 1) / n;
+  if (static_cast<int64_t>(gpus) > pool.free_gpus) return false;
+  for (uint32_t k = gpus; k <= n; ++k)
+    if (!pool.buckets[k].empty()) return true;
+  return false;
+}
+
+uint32_t FleetState::new_node(uint32_t p, uint16_t capacity) {
+  uint32_t n;
+  if (!spare_nodes_.empty()) {
+    n = spare_nodes_.back();
+    spare_nodes_.pop_back();
+  } else {
+    n = static_cast<uint32_t>(nodes_.size());
+    nodes_.emplace_back();
+  }
+  Node& node = nodes_[n];
+  node.pool = p;
+  node.capacity = capacity;
+  node.free = capacity;
+  node.state = NodeState::active;
+  Pool& pool = pools_[p];
+  pool.in_service_gpus += capacity;
+  pool.free_gpus += capacity;
+  bucket_insert(pool, n);
+  return n;
+}
+
+void FleetState::bucket_insert(Pool& pool, uint32_t n) {
+  auto& b = pool.buckets[nodes_[n].free];
+  nodes_[n].pos = static_cast<uint32_t>(b.size());
+  b.push_back(n);
+}
+
+void FleetState::bucket_remove(Pool& pool, uint32_t n) {
+  auto& b = pool.buckets[nodes_[n].free];
+  const uint32_t pos = nodes_[n].pos;
+  assert(pos < b.size() && b[pos] == n);
+  b[pos] = b.back();
+  nodes_[b[pos]].pos = pos;
+  b.pop_back();
+}
+
+void FleetState::list_remove(std::vector<uint32_t>& list, uint32_t n) {
+  const uint32_t pos = nodes_[n].pos;
+  assert(pos < list.size() && list[pos] == n);
+  list[pos] = list.back();
+  nodes_[list[pos]].pos = pos;
+  list.pop_back();
+}
+
+void FleetState::retire(Pool& pool, uint32_t n) {
+  Node& node = nodes_[n];
+  pool.in_service_gpus -= node.capacity;
+  node.state = NodeState::retired;
+  spare_nodes_.push_back(n);
+}
+
+void FleetState::withdraw(Pool& pool, uint32_t n) {
+  Node& node = nodes_[n];
+  assert(node.state == NodeState::active);
+  bucket_remove(pool, n);
+  pool.free_gpus -= node.free;
+  if (node.capacity == pool.spec.gpus_per_node) --pool.active_full_nodes;
+  if (node.free == node.capacity) {
+    retire(pool, n);
+    return;
+  }
+  node.state = NodeState::draining;
+  auto& list = node.capacity == pool.spec.gpus_per_node ? pool.draining_full : pool.draining_other;
+  node.pos = static_cast<uint32_t>(list.size());
+  list.push_back(n);
+}
+
+void FleetState::reactivate(Pool& pool, uint32_t n) {
+  Node& node = nodes_[n];
+  assert(node.state == NodeState::draining);
+  list_remove(node.capacity == pool.spec.gpus_per_node ? pool.draining_full : pool.draining_other, n);
+  node.state = NodeState::active;
+  pool.free_gpus += node.free;
+  if (node.capacity == pool.spec.gpus_per_node) ++pool.active_full_nodes;
+  bucket_insert(pool, n);
+}
+
+void FleetState::set_capacity(uint32_t p, int64_t gpus) {
+  Pool& pool = pools_[p];
+  pool.nominal_gpus = gpus;
+  const int64_t per_node = pool.spec.gpus_per_node;
+  const int64_t want_full = gpus / per_node;
+  const auto want_rem = static_cast<uint16_t>(gpus % per_node);
+  const uint16_t have_rem = pool.remainder_node == kNone ? 0 : nodes_[pool.remainder_node].capacity;
+  if (have_rem != want_rem) {
+    if (pool.remainder_node != kNone) withdraw(pool, pool.remainder_node);
+    pool.remainder_node = want_rem > 0 ? new_node(p, want_rem) : kNone;
+  }
+  while (pool.active_full_nodes < want_full) {
+    if (!pool.draining_full.empty()) {
+      reactivate(pool, pool.draining_full.back());
+    } else {
+      new_node(p, static_cast<uint16_t>(per_node));
+      ++pool.active_full_nodes;
+    }
+  }
+  while (pool.active_full_nodes > want_full) {
+    // Idle full nodes first, then the least busy full node (never the remainder node).
+    uint32_t victim = kNone;
+    for (int64_t k = per_node; k >= 0 && victim == kNone; --k) {
+      const auto& b = pool.buckets[static_cast<size_t>(k)];
+      for (size_t i = b.size(); i-- > 0;) {
+        if (b[i] != pool.remainder_node) {
+          victim = b[i];
+          break;
+        }
+      }
+    }
+    assert(victim != kNone);
+    withdraw(pool, victim);
+  }
+}
+
+uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s) {
+  assert(fits(p, gpus));
+  Pool& pool = pools_[p];
+  const auto per_node = static_cast<uint32_t>(pool.spec.gpus_per_node);
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Allocation& a = slots_[slot];
+  a.job = job;
+  a.pool = p;
+  a.start_s = start_s;
+  a.end_s = end_s;
+  a.node = kNone;
+  a.list = kNone;
+  if (gpus >= per_node) {
+    const uint32_t count = (gpus + per_node - 1) / per_node;
+    auto& whole = pool.buckets[per_node];
+    std::vector<uint32_t>* list = nullptr;
+    if (count > 1) {
+      if (!free_lists_.empty()) {
+        a.list = free_lists_.back();
+        free_lists_.pop_back();
+      } else {
+        a.list = static_cast<uint32_t>(node_lists_.size());
+        node_lists_.emplace_back();
+      }
+      list = &node_lists_[a.list];
+      list->clear();
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint32_t n = whole.back();
+      whole.pop_back();
+      nodes_[n].free = 0;
+      bucket_insert(pool, n);
+      if (list) list->push_back(n); else a.node = n;
+    }
+    a.gpus = count * per_node;
+  } else {
+    uint32_t k = gpus;
+    while (pool.buckets[k].empty()) ++k;
+    const uint32_t n = pool.buckets[k].back();
+    bucket_remove(pool, n);
+    nodes_[n].free = static_cast<uint16_t>(k - gpus);
+    bucket_insert(pool, n);
+    a.node = n;
+    a.gpus = gpus;
+  }
+  pool.busy_gpus += a.gpus;
+  pool.free_gpus -= a.gpus;
+  a.pos_in_pool = static_cast<uint32_t>(pool.running.size());
+  pool.running.push_back(slot);
+  return slot;
+}
+
+void FleetState::give_back(Pool& pool, uint32_t n, uint16_t gpus) {
+  Node& node = nodes_[n];
+  if (node.state == NodeState::active) {
+    bucket_remove(pool, n);
+    node.free = static_cast<uint16_t>(node.free + gpus);
+    pool.free_gpus += gpus;
+    bucket_insert(pool, n);
+    return;
+  }
+  assert(node.state == NodeState::draining);
+  node.free = static_cast<uint16_t>(node.free + gpus);
+  if (node.free == node.capacity) {
+    list_remove(node.capacity == pool.spec.gpus_per_node ? pool.draining_full : pool.draining_other, n);
+    retire(pool, n);
+  }
+}
+
+void FleetState::release(uint32_t slot) {
+  Allocation& a = slots_[slot];
+  Pool& pool = pools_[a.pool];
+  if (a.list == kNone) {
+    give_back(pool, a.node, static_cast<uint16_t>(a.gpus));
+  } else {
+    for (uint32_t n : node_lists_[a.list]) give_back(pool, n, nodes_[n].capacity);
+    free_lists_.push_back(a.list);
+    a.list = kNone;
+  }
+  pool.busy_gpus -= a.gpus;
+  // Swap-remove from the pool's running list.
+  const uint32_t pos = a.pos_in_pool;
+  assert(pos < pool.running.size() && pool.running[pos] == slot);
+  pool.running[pos] = pool.running.back();
+  slots_[pool.running[pos]].pos_in_pool = pos;
+  pool.running.pop_back();
+  free_slots_.push_back(slot);
+}
+
+}  // namespace gpufleet::sim

@@ -1,0 +1,146 @@
+// Live state of the fleet: pools of nodes, what is free where, and which job holds what.
+//
+// A pool is (site, accelerator, source); contract pools are one per contract so that
+// take-or-pay is accounted per contract. A pool of C GPUs on nodes of N GPUs is laid out as
+// floor(C / N) full nodes plus one remainder node of C mod N GPUs (when non-zero).
+//
+// Placement cost: free nodes are kept in buckets by free-GPU count, so that "are there k
+// fully free nodes?" and "best-fit node with at least g free GPUs" are O(N), not O(nodes).
+//
+// Jobs of N GPUs or more take ceil(gpus / N) whole full nodes; the leftover GPUs of the last
+// node belong to the job (allocated, busy for accounting and cost). Smaller jobs take g GPUs of
+// one node, best fit (the node with the fewest free GPUs that still has g).
+//
+// Capacity shrinking below what is in use removes idle nodes first; busy nodes are marked
+// draining and leave when their last job ends. No job is ever killed for it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "gpufleet/simulate.h"
+
+namespace gpufleet::sim {
+
+inline constexpr uint32_t kNone = ~uint32_t{0};
+
+// A change of a pool's contractual / market capacity, from time_s on.
+struct CapacityPoint {
+  double time_s = 0;
+  int64_t gpus = 0;
+};
+
+// What a pool is; filled by build_pools() (or directly in tests).
+struct PoolSpec {
+  int site = -1;
+  int provider = -1;
+  int accelerator = -1;
+  CapacitySource source = CapacitySource::contract;
+  int contract = -1;                // index into Scenario::contracts for contract pools
+  int gpus_per_node = 8;
+  double usd_per_gpu_hour = 0;      // contract rate, or the market's on-demand / spot price
+  double take_or_pay_share = 0;     // contracts only
+  double speed_factor = 1.0;        // of the accelerator
+  int jurisdiction_code = -1;       // index into Workload::jurisdictions of the site's, or -1
+  std::vector<CapacityPoint> schedule;  // sorted by time; capacity before the first is 0
+};
+
+enum class NodeState : uint8_t { active = 0, draining = 1, retired = 2 };
+
+struct Node {
+  uint32_t pool = 0;
+  uint16_t capacity = 0;  // GPUs
+  uint16_t free = 0;      // GPUs
+  uint32_t pos = 0;       // position in its bucket (active) or draining list (draining)
+  NodeState state = NodeState::retired;
+};
+
+// One running job's hold on the fleet.
+struct Allocation {
+  uint32_t job = 0;
+  uint32_t pool = 0;
+  uint32_t gpus = 0;        // allocated (whole nodes for gang jobs), >= the job's request
+  uint32_t node = kNone;    // the node of a one-node allocation
+  uint32_t list = kNone;    // index of the node list of a multi-node allocation
+  uint32_t pos_in_pool = 0; // position in Pool::running
+  double start_s = 0;
+  double end_s = 0;         // planned end, simulated seconds
+};
+
+struct Pool {
+  PoolSpec spec;
+  std::vector<int64_t> suffix_peak;  // max schedule gpus from index i on
+  // Live levels, GPUs.
+  int64_t nominal_gpus = 0;     // capacity the contract / market grants now
+  int64_t in_service_gpus = 0;  // on active and draining nodes
+  int64_t busy_gpus = 0;        // allocated to jobs
+  int64_t free_gpus = 0;        // free on active nodes
+  int64_t active_full_nodes = 0;
+  uint32_t remainder_node = kNone;
+  std::vector<std::vector<uint32_t>> buckets;  // [free GPUs] -> active nodes with that many free
+  std::vector<uint32_t> draining_full, draining_other;
+  std::vector<uint32_t> running;  // allocation slots running here
+};
+
+class FleetState {
+ public:
+  // Adds a pool with zero capacity; returns its index. REQUIRES: 1 <= gpus_per_node <= 65535.
+  uint32_t add_pool(PoolSpec spec);
+
+  size_t pool_count() const { return pools_.size(); }
+  const Pool& pool(uint32_t p) const { return pools_[p]; }
+  const Node& node(uint32_t n) const { return nodes_[n]; }
+  size_t node_count() const { return nodes_.size(); }
+  const Allocation& allocation(uint32_t slot) const { return slots_[slot]; }
+  // Nodes of an allocation (one or many), in the order they were taken.
+  const uint32_t* alloc_nodes(const Allocation& a, uint32_t* count) const;
+
+  // Sets the pool's capacity to gpus (GPUs), adding nodes or removing idle ones first and
+  // draining busy ones.
+  void set_capacity(uint32_t p, int64_t gpus);
+
+  // GPUs a job of `gpus` takes in pool p (whole nodes when gpus >= gpus_per_node).
+  uint32_t gpus_taken(uint32_t p, uint32_t gpus) const {
+    const auto n = static_cast<uint32_t>(pools_[p].spec.gpus_per_node);
+    return gpus >= n ? (gpus + n - 1) / n * n : gpus;
+  }
+  // Whether a job of `gpus` can start in pool p now.
+  bool fits(uint32_t p, uint32_t gpus) const;
+  // Whether it could run in pool p were the pool empty with `capacity` GPUs.
+  static bool fits_capacity(int gpus_per_node, uint32_t gpus, int64_t capacity);
+  // Largest capacity pool p will have at any time from t_s on (its current one included).
+  int64_t peak_from(uint32_t p, double t_s) const;
+  // Capacity of pool p's schedule at t_s.
+  int64_t scheduled_at(uint32_t p, double t_s) const;
+
+  // Takes GPUs for a job. REQUIRES: fits(p, gpus). Returns the allocation slot.
+  uint32_t allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s);
+  // Gives an allocation's GPUs back; its slot becomes reusable.
+  void release(uint32_t slot);
+
+  int64_t fully_free_nodes(uint32_t p) const {
+    const Pool& pool = pools_[p];
+    return static_cast<int64_t>(pool.buckets[static_cast<size_t>(pool.spec.gpus_per_node)].size());
+  }
+
+ private:
+  uint32_t new_node(uint32_t p, uint16_t capacity);
+  void bucket_insert(Pool& pool, uint32_t n);
+  void bucket_remove(Pool& pool, uint32_t n);
+  void retire(Pool& pool, uint32_t n);
+  // Takes an active node out of service: retired if idle, draining if busy.
+  void withdraw(Pool& pool, uint32_t n);
+  void reactivate(Pool& pool, uint32_t n);
+  void list_remove(std::vector<uint32_t>& list, uint32_t n);
+  void give_back(Pool& pool, uint32_t n, uint16_t gpus);
+
+  std::vector<Pool> pools_;
+  std::vector<Node> nodes_;
+  std::vector<uint32_t> spare_nodes_;           // retired node ids, reused first
+  std::vector<Allocation> slots_;
+  std::vector<uint32_t> free_slots_;
+  std::vector<std::vector<uint32_t>> node_lists_;
+  std::vector<uint32_t> free_lists_;
+};
+
+}  // namespace gpufleet::sim

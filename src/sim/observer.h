@@ -1,0 +1,55 @@
+// Accounting observes the simulation; it never edits the kernel. An observer is registered
+// explicitly on the Simulator and told about job and capacity events in time order.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "gpufleet/scenario.h"
+#include "gpufleet/simulate.h"
+#include "gpufleet/workload.h"
+#include "sim/fleet_state.h"
+
+namespace gpufleet::sim {
+
+// What every observer may look at. Outlives the observers.
+struct SimContext {
+  const Scenario& scenario;
+  const Workload& workload;
+  const FleetState& fleet;
+  double horizon_s = 0;  // > 0
+  int64_t hours = 0;     // ceil(horizon_s / 3600): rows of the hourly series
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  // Pool p held its current levels (busy_gpus, in_service_gpus, nominal_gpus of `pool`)
+  // during [from_s, to_s), to_s <= horizon; told just before the levels change and, for the
+  // last stretch, at the horizon. Intervals of one pool are contiguous from 0.
+  virtual void on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {}
+  // The job arrived (every job submitted before the horizon, once).
+  virtual void on_job_submit(double t_s, const Job& job) {}
+  // The job can never fit any pool it may use: dropped (at arrival or from the queue).
+  virtual void on_job_unplaceable(double t_s, const Job& job) {}
+  virtual void on_job_start(double t_s, const Job& job, const Allocation& a) {}
+  // completed = false: still running at the horizon (t_s = horizon), cut there.
+  virtual void on_job_end(double t_s, const Job& job, const Allocation& a, bool completed) {}
+  // The run is over: write what this observer measured into results (sized by the caller).
+  virtual void on_finish(SimResults& results) {}
+};
+
+// Calls f(hour, seconds) for each hour that [from_s, to_s) overlaps, with the overlap.
+template <class F>
+inline void split_by_hour(double from_s, double to_s, F&& f) {
+  auto h = static_cast<int64_t>(std::floor(from_s / kSecondsPerHour));
+  while (from_s < to_s) {
+    const double hour_end = static_cast<double>(h + 1) * kSecondsPerHour;
+    const double end = hour_end < to_s ? hour_end : to_s;
+    if (end > from_s) f(h, end - from_s);
+    from_s = end;
+    ++h;
+  }
+}
+
+}  // namespace gpufleet::sim

@@ -1,0 +1,70 @@
+#include "sim/pool_builder.h"
+
+#include <algorithm>
+
+namespace gpufleet::sim {
+
+namespace {
+
+int jurisdiction_code(const Workload& workload, const std::string& jurisdiction) {
+  for (size_t i = 1; i < workload.jurisdictions.size(); ++i)
+    if (workload.jurisdictions[i] == jurisdiction) return static_cast<int>(i);
+  return -1;
+}
+
+PoolSpec base_spec(const Scenario& scenario, const Workload& workload, int site, int accelerator) {
+  PoolSpec spec;
+  const Site& s = scenario.sites[static_cast<size_t>(site)];
+  spec.site = site;
+  spec.provider = s.provider;
+  spec.accelerator = accelerator;
+  spec.gpus_per_node = std::clamp(s.gpus_per_node, 1, 65535);
+  spec.speed_factor = scenario.accelerators[static_cast<size_t>(accelerator)].speed_factor;
+  spec.jurisdiction_code = jurisdiction_code(workload, s.jurisdiction);
+  return spec;
+}
+
+}  // namespace
+
+std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& workload) {
+  std::vector<PoolSpec> pools;
+  for (size_t c = 0; c < scenario.contracts.size(); ++c) {
+    const Contract& contract = scenario.contracts[c];
+    PoolSpec spec = base_spec(scenario, workload, contract.site, contract.accelerator);
+    spec.source = CapacitySource::contract;
+    spec.contract = static_cast<int>(c);
+    spec.usd_per_gpu_hour = contract.usd_per_gpu_hour;
+    spec.take_or_pay_share = contract.take_or_pay_share;
+    std::vector<double> times{0.0};
+    auto add_time = [&](double t) { if (t > 0) times.push_back(t); };
+    add_time(contract.start_s);
+    add_time(contract.end_s);
+    for (const auto& step : contract.ramp) add_time(step.at_s);
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    for (double t : times) {
+      const int64_t g = contract.gpus_at(t);
+      if (spec.schedule.empty() || spec.schedule.back().gpus != g) spec.schedule.push_back({t, g});
+    }
+    pools.push_back(std::move(spec));
+  }
+  for (const Market& market : scenario.markets) {
+    if (market.on_demand_gpus > 0) {
+      PoolSpec spec = base_spec(scenario, workload, market.site, market.accelerator);
+      spec.source = CapacitySource::on_demand;
+      spec.usd_per_gpu_hour = market.on_demand_usd_per_gpu_hour;
+      spec.schedule.push_back({0.0, market.on_demand_gpus});
+      pools.push_back(std::move(spec));
+    }
+    if (market.spot_gpus > 0) {
+      PoolSpec spec = base_spec(scenario, workload, market.site, market.accelerator);
+      spec.source = CapacitySource::spot;
+      spec.usd_per_gpu_hour = market.spot_usd_per_gpu_hour;
+      spec.schedule.push_back({0.0, market.spot_gpus});
+      pools.push_back(std::move(spec));
+    }
+  }
+  return pools;
+}
+
+}  // namespace gpufleet::sim

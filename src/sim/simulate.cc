@@ -1,0 +1,83 @@
+// simulate(): builds the pools, the policies and the observers, runs the kernel and gathers
+// the results.
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "gpufleet/simulate.h"
+#include "sched/policy_registry.h"
+#include "sim/cost_observer.h"
+#include "sim/energy_observer.h"
+#include "sim/job_observer.h"
+#include "sim/pool_builder.h"
+#include "sim/simulator.h"
+#include "sim/timeseries_observer.h"
+#include "sim/utilisation_observer.h"
+
+namespace gpufleet {
+
+Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, const SimOptions& options) {
+  // Wall time only measures the run (sim_wall_s); it never steers it.
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::string& queue_name = options.queue_policy.empty() ? scenario.policy.queue : options.queue_policy;
+  const std::string& placement_name =
+      options.placement_policy.empty() ? scenario.policy.placement : options.placement_policy;
+  auto queue = sched::make_queue_policy(queue_name, scenario.policy);
+  if (!queue) return fail(queue.error());
+  auto placement = sched::make_placement_policy(placement_name);
+  if (!placement) return fail(placement.error());
+  if (!(scenario.horizon_s > 0))
+    return fail(scenario.source_file, 0, 0, "horizon", "the horizon must be longer than 0 seconds");
+  for (size_t i = 0; i < workload.jobs.size(); ++i) {
+    const Job& j = workload.jobs[i];
+    if (j.id != i || (i > 0 && j.submit_s < workload.jobs[i - 1].submit_s) || j.gpus == 0 || !(j.duration_s >= 0))
+      return fail("<workload>", 0, 0, fmt::format("jobs[{}]", i),
+                  "jobs must be sorted by submit time with id == index, gpus >= 1 and duration >= 0 "
+                  "(Workload::finalize())");
+  }
+
+  std::vector<sim::PoolSpec> pools = sim::build_pools(scenario, workload);
+  bool any_capacity = false;
+  for (const auto& p : pools)
+    for (const auto& point : p.schedule) any_capacity |= point.gpus > 0;
+  if (!any_capacity)
+    return fail(scenario.source_file, 0, 0, "contracts",
+                "the fleet has no capacity: no contract ramp and no market offers any GPU, so no job "
+                "could ever run");
+
+  sim::Simulator simulator(scenario, workload, scenario.horizon_s, std::move(pools), std::move(*queue),
+                           std::move(*placement));
+  const sim::SimContext& ctx = simulator.context();
+  sim::JobObserver jobs(ctx);
+  sim::CostObserver cost(ctx);
+  sim::EnergyObserver energy(ctx);
+  sim::TimeseriesObserver timeseries(ctx);
+  sim::UtilisationObserver utilisation;
+  simulator.add_observer(jobs);
+  simulator.add_observer(cost);
+  simulator.add_observer(energy);
+  simulator.add_observer(timeseries);
+  simulator.add_observer(utilisation);
+
+  simulator.run(options.progress);
+
+  SimResults results;
+  results.scenario_name = scenario.name;
+  results.queue_policy = queue_name;
+  results.placement_policy = placement_name;
+  results.seed = scenario.seed;
+  results.by_provider.resize(scenario.providers.size());
+  results.by_site.resize(scenario.sites.size());
+  results.hours.resize(static_cast<size_t>(ctx.hours));
+  jobs.on_finish(results);
+  cost.on_finish(results);
+  energy.on_finish(results);
+  timeseries.on_finish(results);
+  utilisation.on_finish(results);
+  results.summary.events = simulator.events();
+  results.summary.sim_wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return results;
+}
+
+}  // namespace gpufleet

@@ -1,0 +1,54 @@
+#include "sim/timeseries_observer.h"
+
+#include <algorithm>
+
+namespace gpufleet::sim {
+
+TimeseriesObserver::TimeseriesObserver(const SimContext& ctx)
+    : ctx_(ctx),
+      busy_s_(static_cast<size_t>(ctx.hours), 0.0),
+      capacity_s_(static_cast<size_t>(ctx.hours), 0.0),
+      queued_(static_cast<size_t>(ctx.hours), 0) {}
+
+void TimeseriesObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
+  const auto busy = static_cast<double>(pool.busy_gpus);
+  const auto capacity = static_cast<double>(pool.in_service_gpus);
+  if (busy == 0 && capacity == 0) return;
+  const int64_t hours = ctx_.hours;
+  split_by_hour(from_s, to_s, [&](int64_t h, double seconds) {
+    if (h >= hours) return;
+    busy_s_[static_cast<size_t>(h)] += busy * seconds;
+    capacity_s_[static_cast<size_t>(h)] += capacity * seconds;
+  });
+}
+
+void TimeseriesObserver::on_job_submit(double t_s, const Job&) {
+  sample_until(t_s);
+  ++queued_now_;
+}
+
+void TimeseriesObserver::on_job_unplaceable(double t_s, const Job&) {
+  sample_until(t_s);
+  --queued_now_;
+}
+
+void TimeseriesObserver::on_job_start(double t_s, const Job&, const Allocation&) {
+  sample_until(t_s);
+  --queued_now_;
+}
+
+void TimeseriesObserver::on_finish(SimResults& results) {
+  sample_until(ctx_.horizon_s);
+  // The last hour ends at the horizon when the horizon is not a whole number of hours.
+  while (sampled_hours_ < ctx_.hours) queued_[static_cast<size_t>(sampled_hours_++)] = queued_now_;
+  for (size_t h = 0; h < results.hours.size(); ++h) {
+    const double start = static_cast<double>(h) * kSecondsPerHour;
+    const double span = std::min(kSecondsPerHour, ctx_.horizon_s - start);
+    HourRow& row = results.hours[h];
+    row.busy_gpus = span > 0 ? busy_s_[h] / span : 0;
+    row.capacity_gpus = span > 0 ? capacity_s_[h] / span : 0;
+    row.queued_jobs = queued_[h];
+  }
+}
+
+}  // namespace gpufleet::sim
