@@ -1,0 +1,230 @@
+// The capacity planner: how much GPU capacity to commit, with which provider, in which site,
+// of which accelerator, from when and for how long, at the least discounted cost, within each
+// site's power, with no provider or site able to take the lab down (N-1).
+//
+// Units: GPUs are physical GPUs unless named "ref" (reference GPUs: H100-SXM = 1.0, i.e.
+// physical GPUs times the accelerator's speed_factor); money in US dollars; power in MW;
+// periods are calendar quarters (or months) counted from the scenario start.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpufleet/error.h"
+#include "gpufleet/scenario.h"
+
+namespace gpufleet {
+
+// Price of one term of a contract offer.
+struct TermPrice {
+  int years = 1;                 // > 0; the term is a whole number of years
+  double usd_per_gpu_hour = 0;   // paid for every committed GPU-hour (take-or-pay share 1)
+};
+
+// What a provider offers to commit at one site for one accelerator. Each contract the planner
+// takes from an offer is a whole number of blocks starting at a period start, for one term.
+struct ContractOffer {
+  std::string name;               // unique
+  int site = -1;                  // index into Scenario::sites (the provider is the site's)
+  int accelerator = -1;           // index into Scenario::accelerators
+  std::vector<TermPrice> terms;   // non-empty, distinct years
+  int64_t block_gpus = 1024;      // > 0
+  int earliest_period = 0;        // first period a contract may start
+  int64_t ramp_gpus_per_period = 0;  // most GPUs of new contracts starting in one period; 0 = no limit
+  int64_t min_gpus = 0;           // a contract taken is at least this large; 0 = one block
+};
+
+// Inference demand of one jurisdiction: reference GPUs that must run in its sites.
+struct InferenceDemand {
+  std::string jurisdiction;       // matches Site::jurisdiction
+  std::vector<double> ref_gpus;   // per period, average over the period
+  double critical_share = 0;      // in [0, 1]
+};
+
+struct PlanInputs {
+  Scenario scenario;  // accelerators, providers, sites (power caps, PUE, electricity),
+                      // existing contracts (fixed) and markets (on-demand and spot)
+  int period_months = 3;          // 3 = quarters, 1 = months, 12 = years
+  int periods = 28;               // number of periods in the horizon
+  double discount_rate = 0;       // per year; costs in period t are divided by (1+r)^(years to t)
+
+  std::vector<double> training_ref_gpu_hours;  // per period, reference GPU-hours of training
+  double training_critical_share = 0;          // in [0, 1]; the rest may run on spot
+  std::vector<InferenceDemand> inference;
+
+  std::vector<ContractOffer> offers;
+  bool bill_energy = true;        // add electricity (GPUs held x board power x PUE x $/MWh)
+
+  // Policy. The share cap and N-1 count firm capacity (commitments and on-demand, not spot)
+  // in reference GPUs.
+  double max_provider_share = 1.0;   // of firm capacity, per period; 1 = no cap
+  bool n1_providers = false;         // losing any one provider leaves n1_share of critical demand
+  bool n1_sites = false;             // losing any one site leaves n1_share of critical demand
+  double n1_share = 1.0;             // in [0, 1]
+  std::vector<double> budget_usd_per_year;  // per plan year (12 months from the start); 0 or absent = none
+
+  // Derived calendar, filled by prepare_plan_inputs(): period start times (Unix seconds),
+  // one more than the horizon's periods, extended to cover the longest term.
+  std::vector<int64_t> period_start_unix_s;
+};
+
+// Fills the calendar and checks the inputs (sizes, ranges, references). Called by run_plan.
+Result<void> prepare_plan_inputs(PlanInputs& inputs);
+
+// "2026Q1" for quarters, "2026-01" for months, "2026" for years, else the ISO date.
+std::string period_label(const PlanInputs& inputs, int period);
+
+struct PlanOptions {
+  double time_limit_s = 60;      // for the MILP search; the LP passes are not limited
+  double relative_gap = 0.005;   // stop when within this fraction of the best bound
+  int threads = 1;
+  bool relax = false;            // solve the LP relaxation only (fractional blocks)
+  bool marginals = true;         // the marginal-values pass
+  bool verify = true;            // the plan-check pass
+  bool diagnose = true;          // explain infeasibility with an elastic relaxation
+};
+
+// What the model turned out to be (the call itself may still fail: see Result).
+enum class PlanStatus : uint8_t {
+  optimal = 0,          // within relative_gap of the best bound (or LP optimal with --relax)
+  time_limit = 1,       // a plan was found; the search stopped at the time limit
+  infeasible = 2,       // no plan meets every constraint: see PlanResult::diagnosis
+  no_plan_found = 3,    // the time limit was reached before any plan was found
+};
+std::string_view to_string(PlanStatus status);
+
+struct Commitment {
+  int offer = -1;
+  std::string provider, site, accelerator;
+  int start_period = 0;
+  int term_years = 0;
+  int64_t gpus = 0;
+  double usd_per_gpu_hour = 0;
+  double total_usd = 0;          // undiscounted, over the whole term
+};
+
+// One period of the plan. Capacities in physical GPUs unless named ref.
+struct PlanPeriod {
+  std::string label;
+  double training_ref_gpus = 0;     // demand, average over the period
+  double inference_ref_gpus = 0;
+  double committed_ref_gpus = 0;    // existing + new contracts in force
+  double on_demand_ref_gpus = 0;
+  double spot_ref_gpus = 0;
+  double utilisation = 0;           // share of committed capacity carrying demand, in [0, 1]
+  double power_mw = 0;              // drawn over all sites
+};
+
+// Undiscounted spend in one plan year (or by one provider over the horizon).
+struct CostBreakdown {
+  std::string label;   // "2026" or a provider name
+  double commitments_usd = 0;  // existing and new contracts, the part inside the horizon
+  double on_demand_usd = 0;
+  double spot_usd = 0;
+  double energy_usd = 0;
+  double total_usd() const { return commitments_usd + on_demand_usd + spot_usd + energy_usd; }
+};
+
+// Share of firm capacity (ref GPUs) held by one provider or jurisdiction, worst period.
+struct ShareRow {
+  std::string name;
+  double max_share = 0;
+  std::string max_period;
+  double final_share = 0;   // in the last period
+};
+
+// What is left when one provider or site is lost, at the tightest period.
+struct ResilienceRow {
+  std::string kind;        // "provider" | "site"
+  std::string name;
+  std::string period;      // where remaining / required is smallest
+  double remaining_ref_gpus = 0;   // firm capacity outside the lost domain
+  double critical_ref_gpus = 0;    // critical demand in that period (training + inference)
+  double required_ref_gpus = 0;    // n1_share x critical demand
+  bool ok = true;
+};
+
+// The value of relaxing one limit by one unit, from LP duals.
+struct MarginalValue {
+  std::string kind;    // "power_mw" | "supply_gpu" | "ramp_gpu" | "share_point" | "budget_usd" | "demand_ref_gpu"
+  std::string what;    // site, market, offer, provider or jurisdiction
+  std::string period;  // the period, or "all" when summed over the horizon
+  double usd = 0;      // present-value saving of one more unit (cost of one more unit of demand)
+  std::string basis;   // which LP the duals come from
+};
+
+struct ModelSize {
+  int rows = 0, columns = 0, integers = 0;
+  int64_t nonzeros = 0;
+};
+
+struct PassTiming {
+  std::string name;   // "build" | "solve" | "marginals" | "verify" | "diagnose"
+  double seconds = 0;
+};
+
+// One reason a model is infeasible, with the numbers that show it.
+struct InfeasibilityCause {
+  std::string family;   // "demand" | "power" | "ramp" | "share" | "n1" | "budget" | "integrality"
+  std::string period;
+  std::string message;
+  double amount = 0;    // how far the limit must move (in the family's unit)
+};
+
+struct PlanResult {
+  PlanStatus status = PlanStatus::no_plan_found;
+  std::string solver;                 // "CBC 2.10.8" / "CLP ..."
+  std::string solver_status;          // the solver's own words
+  double objective_usd = 0;           // discounted total cost, incl. fixed existing contracts
+  double best_bound_usd = 0;
+  double gap = 0;                     // (objective - bound) / objective
+  bool relaxed = false;               // LP relaxation: block counts may be fractional
+  ModelSize size;
+  std::vector<PassTiming> timings;
+
+  std::vector<Commitment> commitments;  // sorted by start, provider, site
+  std::vector<PlanPeriod> periods;
+  std::vector<CostBreakdown> cost_by_year;
+  std::vector<CostBreakdown> cost_by_provider;
+  double commitments_beyond_horizon_usd = 0;  // contract tails after the horizon (undiscounted)
+  std::vector<ShareRow> provider_shares;
+  std::vector<ShareRow> jurisdiction_shares;
+  std::vector<ResilienceRow> resilience;
+  std::vector<MarginalValue> marginals;
+  std::vector<InfeasibilityCause> diagnosis;   // when infeasible
+  std::vector<std::string> check_failures;     // plan-check findings (empty = verified)
+};
+
+// Builds the model, solves it, and (as asked in options) computes marginal values, verifies
+// the plan independently of the solver, and diagnoses infeasibility. Infeasible or time limit
+// are results; an Error means the inputs are malformed or the solver could not run.
+Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options = {});
+
+// Loads a scenario file with a `plan:` section (docs/plan-format.md).
+Result<PlanInputs> load_plan_file(const std::string& path);
+// Same from text; `name` is used in errors, relative paths resolve against base_dir.
+Result<PlanInputs> load_plan_text(const std::string& text, const std::string& name,
+                                  const std::string& base_dir = ".");
+// The `plan:` section alone, against an already loaded scenario. `plan` is the YAML text of
+// the whole file (only its `plan:` key is read).
+Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text,
+                                      const std::string& name);
+
+// The built-in planning scenario: a frontier lab's seven-year, five-cloud build-out
+// (2026-2032), with sources in comments.
+std::string_view default_plan_scenario_yaml();
+
+// A terminal report of the result.
+std::string format_plan_report(const PlanResult& result, const PlanInputs& inputs);
+// plan.json and plan.csv (one row per commitment) into dir, created if needed, atomically.
+Result<void> write_plan_results(const PlanResult& result, const PlanInputs& inputs,
+                                const std::string& dir);
+// A scenario (docs/scenario-format.md) whose contracts are the existing ones plus the plan's
+// commitments, with the same accelerators, providers, sites and markets and a small workload.
+std::string plan_scenario_yaml(const PlanResult& result, const PlanInputs& inputs);
+Result<void> write_plan_scenario(const PlanResult& result, const PlanInputs& inputs,
+                                 const std::string& path);
+
+}  // namespace gpufleet

@@ -1,0 +1,178 @@
+#include "plan/plan_diagnose.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "plan/plan_model_builder.h"
+
+namespace gpufleet::plan {
+
+namespace {
+
+size_t u(int i) { return static_cast<size_t>(i); }
+
+constexpr int kSpelledOut = 3;  // periods spelled out per (family, subject)
+
+// "1,234,567" for whole numbers.
+std::string thousands(double v) {
+  const auto n = static_cast<int64_t>(std::llround(v));
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+struct Finding {
+  int period;
+  double amount;
+  std::string message;
+};
+
+}  // namespace
+
+Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs& in, const SolveRequest& request) {
+  const Scenario& sc = in.scenario;
+  PlanModel m = build_plan_model(in, BuildOptions{.elastic = true});
+  SolveRequest r = request;
+  r.relax = true;
+  auto lp = solve_model(m.lp, r);
+  if (!lp) return fail(lp.error());
+  if (lp->status != SolveStatus::optimal)
+    return fail(Error{"<plan>", 0, 0, "", fmt::format("the elastic model did not solve: {}", lp->words)});
+  SolveOutcome sol = std::move(*lp);
+  const bool from_integrality = sol.objective <= 1e-7;
+  if (from_integrality) {
+    r.relax = false;
+    auto mip = solve_model(m.lp, r);
+    if (!mip) return fail(mip.error());
+    if (!mip->x.empty()) sol = std::move(*mip);
+  }
+
+  const auto& rows = m.lp.rows();
+  auto slack = [&](size_t row) { return m.slack_of_row[row] < 0 ? 0.0 : sol.x[u(m.slack_of_row[row])]; };
+  auto label = [&](int t) { return period_label(in, t); };
+
+  // Findings keyed by (family, subject) so that a long run of periods collapses.
+  std::map<std::pair<std::string, std::string>, std::vector<Finding>> found;
+  // Power: per (jurisdiction, period), summing the sites over their caps.
+  std::map<std::pair<std::string, int>, std::vector<size_t>> power_rows;
+  for (size_t row = 0; row < rows.size(); ++row) {
+    const double s = slack(row);
+    const Row& rw = rows[row];
+    const double tol = 1e-6 * std::max(1.0, std::max(std::abs(rw.lower) < 1e300 ? std::abs(rw.lower) : 0.0,
+                                                       std::abs(rw.upper) < 1e300 ? std::abs(rw.upper) : 0.0));
+    if (s <= std::max(tol, 1e-6)) continue;
+    const int t = rw.period;
+    switch (rw.family) {
+      case RowFamily::power:
+        power_rows[{sc.sites[u(rw.subject)].jurisdiction, t}].push_back(row);
+        break;
+      case RowFamily::demand_training:
+        found[{"demand", "training"}].push_back(
+            {t, s, fmt::format("training in {}: {} of {} reference GPUs cannot be served by any contract, offer or market",
+                               label(t), thousands(s), thousands(rw.lower))});
+        break;
+      case RowFamily::demand_inference: {
+        const auto& j = in.inference[u(rw.subject)].jurisdiction;
+        found[{"demand", j}].push_back(
+            {t, s, fmt::format("{} inference in {}: {} of {} reference GPUs cannot be served in {} sites", j, label(t),
+                               thousands(s), thousands(rw.lower), j)});
+        break;
+      }
+      case RowFamily::ramp: {
+        const auto& offer = in.offers[u(rw.subject)];
+        found[{"ramp", offer.name}].push_back(
+            {t, s, fmt::format("offer {} in {} must start {} GPUs; its ramp limit is {} per period", offer.name, label(t),
+                               thousands(rw.upper + s), thousands(rw.upper))});
+        break;
+      }
+      case RowFamily::share: {
+        const auto& p = sc.providers[u(rw.subject)].name;
+        found[{"share", p}].push_back(
+            {t, s, fmt::format("provider {} in {} needs {} reference GPUs more than its cap of {:.0f}% of firm capacity allows",
+                               p, label(t), thousands(s / (1.0 - in.max_provider_share)), 100 * in.max_provider_share)});
+        break;
+      }
+      case RowFamily::n1: {
+        const int np = static_cast<int>(sc.providers.size());
+        const std::string domain = rw.subject < np ? "provider " + sc.providers[u(rw.subject)].name
+                                                   : "site " + sc.sites[u(rw.subject - np)].name;
+        const std::string where = rw.scope >= 0 ? " in " + in.inference[u(rw.scope)].jurisdiction : "";
+        // The row's bound is the need net of existing capacity; the total need is recomputed.
+        double critical = in.training_critical_share * m.training_ref_gpus[u(t)];
+        for (const auto& d : in.inference) critical += d.critical_share * d.ref_gpus[u(t)];
+        if (rw.scope >= 0) critical = in.inference[u(rw.scope)].critical_share * in.inference[u(rw.scope)].ref_gpus[u(t)];
+        const double need = in.n1_share * critical;
+        found[{"n1", domain + where}].push_back(
+            {t, s, fmt::format("losing {} in {} leaves {} reference GPUs{}; {:.0f}% of critical demand is {}", domain, label(t),
+                               thousands(need - s), where, 100 * in.n1_share, thousands(need))});
+        break;
+      }
+      case RowFamily::budget:
+        found[{"budget", std::to_string(rw.subject)}].push_back(
+            {t, s * kUsdPerObjectiveUnit,
+             fmt::format("plan year {} ({}) needs ${:.3f}B; the budget is ${:.3f}B", rw.subject + 1, label(t).substr(0, 4),
+                         (in.budget_usd_per_year[u(rw.subject)] + s * kUsdPerObjectiveUnit) / 1e9,
+                         in.budget_usd_per_year[u(rw.subject)] / 1e9)});
+        break;
+      case RowFamily::spot_share:
+        found[{"spot", "training"}].push_back(
+            {t, s, fmt::format("training in {} needs {} reference GPUs of spot beyond its non-critical share", label(t),
+                               thousands(s))});
+        break;
+      default: break;
+    }
+  }
+  for (const auto& [key, list] : power_rows) {
+    const auto& [j, t] = key;
+    double caps = 0, over = 0;
+    std::string sites;
+    for (size_t s = 0; s < sc.sites.size(); ++s)
+      if (sc.sites[s].jurisdiction == j && sc.sites[s].power_cap_mw > 0) caps += sc.sites[s].power_cap_mw;
+    for (size_t row : list) {
+      over += slack(row);
+      sites += fmt::format("{}{} +{:.1f} MW", sites.empty() ? "" : ", ", sc.sites[u(rows[row].subject)].name, slack(row));
+    }
+    bool has_inference = false;
+    for (const auto& d : in.inference) has_inference = has_inference || d.jurisdiction == j;
+    const std::string what = has_inference ? j + " inference and training" : "Training";
+    found[{"power", j}].push_back(
+        {t, over, fmt::format("{} in {} needs {:.1f} MW in {} sites; their caps total {:.1f} MW (over: {})", what, label(t),
+                              caps + over, j, caps, sites)});
+  }
+
+  std::vector<InfeasibilityCause> causes;
+  const std::vector<std::string> order = {"demand", "power", "ramp", "share", "n1", "budget", "spot"};
+  for (const auto& family : order) {
+    for (auto& [key, list] : found) {
+      if (key.first != family) continue;
+      std::sort(list.begin(), list.end(), [](const Finding& a, const Finding& b) { return a.period < b.period; });
+      for (size_t i = 0; i < list.size() && i < kSpelledOut; ++i)
+        causes.push_back({family, label(list[i].period), list[i].message, list[i].amount});
+      if (list.size() > kSpelledOut) {
+        const auto worst = std::max_element(list.begin(), list.end(), [](const Finding& a, const Finding& b) { return a.amount < b.amount; });
+        causes.push_back({family, "", fmt::format("... and {} more periods ({} to {}); the worst is {}: {}", list.size() - kSpelledOut,
+                                                  label(list[kSpelledOut].period), label(list.back().period),
+                                                  label(worst->period), worst->message),
+                          worst->amount});
+      }
+    }
+  }
+  if (causes.empty() && from_integrality) {
+    causes.push_back({"integrality", "",
+                      "the limits can be met with fractional blocks but not with whole ones: block sizes or minimum "
+                      "commitments do not fit within the power caps, ramp limits or budget",
+                      0});
+  } else if (from_integrality) {
+    for (auto& c : causes) c.message += " (with whole blocks)";
+  }
+  return causes;
+}
+
+}  // namespace gpufleet::plan

@@ -1,0 +1,429 @@
+#include "plan/plan_model_builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace gpufleet::plan {
+
+namespace {
+
+constexpr double kSecondsPerYear = 365.25 * 86400.0;
+
+// Elastic penalty per unit of slack, in each family's row unit. Demand is the last resort
+// (the goal itself); the limits are roughly on a par per reference GPU (1 MW ~ 1,000 GPUs,
+// $1M ~ 100 GPU-quarters).
+double elastic_weight(RowFamily family) {
+  switch (family) {
+    case RowFamily::demand_training:
+    case RowFamily::demand_inference: return 100.0;
+    case RowFamily::power: return 1000.0;
+    case RowFamily::budget: return 100.0;
+    case RowFamily::ramp:
+    case RowFamily::share:
+    case RowFamily::n1:
+    case RowFamily::spot_share: return 1.0;
+    default: return -1;  // not elastic
+  }
+}
+
+}  // namespace
+
+double period_hours(const PlanInputs& in, int t) {
+  const auto i = static_cast<size_t>(t);
+  return static_cast<double>(in.period_start_unix_s[i + 1] - in.period_start_unix_s[i]) / 3600.0;
+}
+
+PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
+  const Scenario& sc = in.scenario;
+  const int T = in.periods;
+  const int calendar = static_cast<int>(in.period_start_unix_s.size()) - 1;
+  PlanModel m;
+  m.elastic = options.elastic;
+  LpModel& lp = m.lp;
+  const double scale = 1.0 / kUsdPerObjectiveUnit;
+  const double keep_cost = options.elastic ? 0.0 : 1.0;
+
+  for (int t = 0; t < calendar; ++t) {
+    m.hours.push_back(period_hours(in, t));
+    const double years = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] -
+                                             in.period_start_unix_s[0]) / kSecondsPerYear;
+    m.discount.push_back(std::pow(1.0 + in.discount_rate, -years));
+  }
+  for (int t = 0; t < T; ++t) m.training_ref_gpus.push_back(in.training_ref_gpu_hours[static_cast<size_t>(t)] / m.hours[static_cast<size_t>(t)]);
+  for (const auto& d : in.inference) m.jurisdictions.push_back(d.jurisdiction);
+
+  // Pools: every (site, accelerator) that existing contracts, offers or markets mention.
+  std::map<std::pair<int, int>, int> pool_of;
+  auto pool_index = [&](int site, int acc) {
+    auto [it, added] = pool_of.emplace(std::make_pair(site, acc), static_cast<int>(m.pools.size()));
+    if (added) {
+      Pool p;
+      p.site = site;
+      p.accelerator = acc;
+      const auto& s = sc.sites[static_cast<size_t>(site)];
+      const auto& a = sc.accelerators[static_cast<size_t>(acc)];
+      p.speed = a.speed_factor;
+      p.mw_per_gpu = a.board_power_w * s.pue * 1e-6;
+      p.energy_usd_per_gpu_hour = in.bill_energy ? p.mw_per_gpu * s.electricity_usd_per_mwh : 0.0;
+      p.existing_gpus.assign(static_cast<size_t>(T), 0.0);
+      m.pools.push_back(std::move(p));
+    }
+    return it->second;
+  };
+  for (const auto& c : sc.contracts) {
+    Pool& p = m.pools[static_cast<size_t>(pool_index(c.site, c.accelerator))];
+    for (int t = 0; t < T; ++t)
+      p.existing_gpus[static_cast<size_t>(t)] +=
+          static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] - sc.start_unix_s)));
+  }
+  for (const auto& o : in.offers) pool_index(o.site, o.accelerator);
+  std::vector<int> market_of_pool;
+  for (size_t k = 0; k < sc.markets.size(); ++k) {
+    const auto& mk = sc.markets[k];
+    if (mk.on_demand_gpus <= 0 && mk.spot_gpus <= 0) continue;
+    pool_index(mk.site, mk.accelerator);
+  }
+  market_of_pool.assign(m.pools.size(), -1);
+  for (size_t k = 0; k < sc.markets.size(); ++k) {
+    auto it = pool_of.find({sc.markets[k].site, sc.markets[k].accelerator});
+    if (it != pool_of.end()) market_of_pool[static_cast<size_t>(it->second)] = static_cast<int>(k);
+  }
+
+  auto jurisdiction_of_site = [&](int site) -> int {
+    for (size_t j = 0; j < m.jurisdictions.size(); ++j)
+      if (m.jurisdictions[j] == sc.sites[static_cast<size_t>(site)].jurisdiction) return static_cast<int>(j);
+    return -1;
+  };
+  double max_demand_ref = 0;
+  for (int t = 0; t < T; ++t) {
+    double d = m.training_ref_gpus[static_cast<size_t>(t)];
+    for (const auto& inf : in.inference) d += inf.ref_gpus[static_cast<size_t>(t)];
+    max_demand_ref = std::max(max_demand_ref, d);
+  }
+
+  // Pool columns per period.
+  for (size_t pi = 0; pi < m.pools.size(); ++pi) {
+    Pool& p = m.pools[pi];
+    const auto& site = sc.sites[static_cast<size_t>(p.site)];
+    const std::string tag = fmt::format("{}_{}", site.name, sc.accelerators[static_cast<size_t>(p.accelerator)].name);
+    const int j = jurisdiction_of_site(p.site);
+    const Market* mk = market_of_pool[pi] >= 0 ? &sc.markets[static_cast<size_t>(market_of_pool[pi])] : nullptr;
+    if (mk) {
+      p.on_demand_usd = mk->on_demand_usd_per_gpu_hour;
+      p.spot_usd = mk->spot_usd_per_gpu_hour;
+    }
+    p.train.assign(static_cast<size_t>(T), -1);
+    p.inf.assign(static_cast<size_t>(T), -1);
+    p.od.assign(static_cast<size_t>(T), -1);
+    p.spot.assign(static_cast<size_t>(T), -1);
+    for (int t = 0; t < T; ++t) {
+      const auto ti = static_cast<size_t>(t);
+      const double pv_hours = m.hours[ti] * m.discount[ti] * scale * keep_cost;
+      p.train[ti] = lp.add_column({fmt::format("train_{}_{}", tag, t), 0, kInf, 0, false});
+      if (j >= 0) p.inf[ti] = lp.add_column({fmt::format("inf_{}_{}", tag, t), 0, kInf, 0, false});
+      if (mk && mk->on_demand_gpus > 0)
+        p.od[ti] = lp.add_column({fmt::format("od_{}_{}", tag, t), 0, static_cast<double>(mk->on_demand_gpus),
+                                  (p.on_demand_usd + p.energy_usd_per_gpu_hour) * pv_hours, false});
+      if (mk && mk->spot_gpus > 0)
+        p.spot[ti] = lp.add_column({fmt::format("spot_{}_{}", tag, t), 0, static_cast<double>(mk->spot_gpus),
+                                    (p.spot_usd + p.energy_usd_per_gpu_hour) * pv_hours, false});
+    }
+  }
+
+  // Contract columns.
+  for (size_t o = 0; o < in.offers.size(); ++o) {
+    const auto& offer = in.offers[o];
+    const Pool& p = m.pools[static_cast<size_t>(pool_of.at({offer.site, offer.accelerator}))];
+    const auto& site = sc.sites[static_cast<size_t>(offer.site)];
+    const double block = static_cast<double>(offer.block_gpus);
+    // An upper bound on blocks per contract: the ramp limit, the site's power, the demand.
+    double max_blocks = std::ceil(max_demand_ref / p.speed / block) + 1;
+    if (offer.ramp_gpus_per_period > 0) max_blocks = std::min(max_blocks, std::floor(static_cast<double>(offer.ramp_gpus_per_period) / block));
+    if (site.power_cap_mw > 0 && p.mw_per_gpu > 0)
+      max_blocks = std::min(max_blocks, std::floor(site.power_cap_mw / p.mw_per_gpu / block));
+    max_blocks = std::max(max_blocks, 0.0);
+    const double min_blocks = offer.min_gpus > offer.block_gpus ? std::ceil(static_cast<double>(offer.min_gpus) / block) : 1.0;
+    for (int s = std::max(0, offer.earliest_period); s < T; ++s) {
+      for (size_t k = 0; k < offer.terms.size(); ++k) {
+        const int tp = offer.terms[k].years * 12 / in.period_months;
+        double pv = 0;
+        for (int t = s; t < s + tp && t < calendar; ++t) {
+          const auto ti = static_cast<size_t>(t);
+          pv += (offer.terms[k].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * m.discount[ti];
+        }
+        ContractVar cv;
+        cv.offer = static_cast<int>(o);
+        cv.start = s;
+        cv.term = static_cast<int>(k);
+        cv.term_periods = tp;
+        cv.column = lp.add_column({fmt::format("x_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, max_blocks,
+                                   pv * block * scale * keep_cost, true});
+        if (min_blocks > 1 && max_blocks >= min_blocks) {
+          cv.taken = lp.add_column({fmt::format("y_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, 1, 0, true});
+        } else if (min_blocks > max_blocks) {
+          lp.columns()[static_cast<size_t>(cv.column)].upper = 0;  // the minimum cannot fit
+        }
+        m.contracts.push_back(cv);
+      }
+    }
+  }
+  // Contracts in force per (offer, period), for capacity expressions.
+  std::vector<std::vector<std::vector<int>>> active(in.offers.size(), std::vector<std::vector<int>>(static_cast<size_t>(T)));
+  for (size_t c = 0; c < m.contracts.size(); ++c) {
+    const auto& cv = m.contracts[c];
+    for (int t = cv.start; t < cv.start + cv.term_periods && t < T; ++t)
+      active[static_cast<size_t>(cv.offer)][static_cast<size_t>(t)].push_back(static_cast<int>(c));
+  }
+  std::vector<std::vector<int>> offers_of_pool(m.pools.size());
+  for (size_t o = 0; o < in.offers.size(); ++o)
+    offers_of_pool[static_cast<size_t>(pool_of.at({in.offers[o].site, in.offers[o].accelerator}))].push_back(static_cast<int>(o));
+
+  // Adds the "held" capacity of pool p in period t (new contracts + on-demand [+ spot]),
+  // times factor, to row r. Returns the existing GPUs (a constant for the row bound).
+  auto add_held = [&](int r, size_t pi, int t, double factor, bool with_spot) {
+    const Pool& p = m.pools[pi];
+    const auto ti = static_cast<size_t>(t);
+    for (int o : offers_of_pool[pi])
+      for (int c : active[static_cast<size_t>(o)][ti])
+        lp.add(r, m.contracts[static_cast<size_t>(c)].column, factor * static_cast<double>(in.offers[static_cast<size_t>(o)].block_gpus));
+    if (p.od[ti] >= 0) lp.add(r, p.od[ti], factor);
+    if (with_spot && p.spot[ti] >= 0) lp.add(r, p.spot[ti], factor);
+    return factor * p.existing_gpus[ti];
+  };
+
+  // Capacity and spot use.
+  for (size_t pi = 0; pi < m.pools.size(); ++pi) {
+    Pool& p = m.pools[pi];
+    for (int t = 0; t < T; ++t) {
+      const auto ti = static_cast<size_t>(t);
+      const int r = lp.add_row({fmt::format("cap_{}_{}", pi, t), -kInf, 0, RowFamily::capacity, t, static_cast<int>(pi)});
+      lp.add(r, p.train[ti], 1);
+      if (p.inf[ti] >= 0) lp.add(r, p.inf[ti], 1);
+      const double existing = -add_held(r, pi, t, -1.0, true);
+      lp.rows()[static_cast<size_t>(r)].upper = existing;
+      p.capacity_row.push_back(r);
+      if (p.spot[ti] >= 0) {
+        const int rs = lp.add_row({fmt::format("spotuse_{}_{}", pi, t), -kInf, 0, RowFamily::spot_use, t, static_cast<int>(pi)});
+        lp.add(rs, p.spot[ti], 1);
+        lp.add(rs, p.train[ti], -1);
+      }
+    }
+  }
+
+  // Demand.
+  for (int t = 0; t < T; ++t) {
+    const auto ti = static_cast<size_t>(t);
+    const double d = m.training_ref_gpus[ti];
+    const int r = lp.add_row({fmt::format("train_{}", t), d, d, RowFamily::demand_training, t, -1});
+    m.demand_training_row.push_back(r);
+    for (const auto& p : m.pools) lp.add(r, p.train[ti], p.speed);
+    for (size_t j = 0; j < in.inference.size(); ++j) {
+      const double dj = in.inference[j].ref_gpus[ti];
+      const int rj = lp.add_row({fmt::format("inf_{}_{}", in.inference[j].jurisdiction, t), dj, dj,
+                                 RowFamily::demand_inference, t, static_cast<int>(j)});
+      for (const auto& p : m.pools)
+        if (p.inf[ti] >= 0 && sc.sites[static_cast<size_t>(p.site)].jurisdiction == in.inference[j].jurisdiction)
+          lp.add(rj, p.inf[ti], p.speed);
+    }
+    bool any_spot = false;
+    for (const auto& p : m.pools) any_spot = any_spot || p.spot[ti] >= 0;
+    if (any_spot) {
+      const int rs = lp.add_row({fmt::format("spotshare_{}", t), -kInf, (1.0 - in.training_critical_share) * d,
+                                 RowFamily::spot_share, t, -1});
+      for (const auto& p : m.pools)
+        if (p.spot[ti] >= 0) lp.add(rs, p.spot[ti], p.speed);
+    }
+  }
+
+  // Site power.
+  for (size_t s = 0; s < sc.sites.size(); ++s) {
+    const double cap = sc.sites[s].power_cap_mw;
+    if (cap <= 0) continue;
+    std::vector<size_t> here;
+    for (size_t pi = 0; pi < m.pools.size(); ++pi)
+      if (m.pools[pi].site == static_cast<int>(s)) here.push_back(pi);
+    if (here.empty()) continue;
+    for (int t = 0; t < T; ++t) {
+      const int r = lp.add_row({fmt::format("power_{}_{}", sc.sites[s].name, t), -kInf, 0, RowFamily::power, t, static_cast<int>(s)});
+      double existing_mw = 0;
+      for (size_t pi : here) existing_mw += add_held(r, pi, t, m.pools[pi].mw_per_gpu, true);
+      lp.rows()[static_cast<size_t>(r)].upper = cap - existing_mw;
+    }
+  }
+
+  // Ramp: GPUs of new contracts starting in one period.
+  for (size_t o = 0; o < in.offers.size(); ++o) {
+    const auto& offer = in.offers[o];
+    if (offer.ramp_gpus_per_period <= 0) continue;
+    for (int s = std::max(0, offer.earliest_period); s < T; ++s) {
+      const int r = lp.add_row({fmt::format("ramp_{}_{}", offer.name, s), -kInf,
+                                static_cast<double>(offer.ramp_gpus_per_period), RowFamily::ramp, s, static_cast<int>(o)});
+      for (const auto& cv : m.contracts)
+        if (cv.offer == static_cast<int>(o) && cv.start == s) lp.add(r, cv.column, static_cast<double>(offer.block_gpus));
+    }
+  }
+
+  // Minimum commitment: x in {0} or [min_blocks, max_blocks].
+  for (size_t c = 0; c < m.contracts.size(); ++c) {
+    const auto& cv = m.contracts[c];
+    if (cv.taken < 0) continue;
+    const auto& offer = in.offers[static_cast<size_t>(cv.offer)];
+    const double min_blocks = std::ceil(static_cast<double>(offer.min_gpus) / static_cast<double>(offer.block_gpus));
+    const double max_blocks = lp.columns()[static_cast<size_t>(cv.column)].upper;
+    const int lo = lp.add_row({fmt::format("minc_{}", c), 0, kInf, RowFamily::min_commit, cv.start, static_cast<int>(c)});
+    lp.add(lo, cv.column, 1);
+    lp.add(lo, cv.taken, -min_blocks);
+    const int hi = lp.add_row({fmt::format("maxc_{}", c), -kInf, 0, RowFamily::min_commit, cv.start, static_cast<int>(c)});
+    lp.add(hi, cv.column, 1);
+    lp.add(hi, cv.taken, -max_blocks);
+  }
+
+  // Firm capacity (commitments + on-demand) in reference GPUs, for share and N-1 rows.
+  auto provider_of_pool = [&](size_t pi) { return sc.sites[static_cast<size_t>(m.pools[pi].site)].provider; };
+
+  if (in.max_provider_share < 1.0) {
+    const double s = in.max_provider_share;
+    for (size_t prov = 0; prov < sc.providers.size(); ++prov) {
+      bool has = false;
+      for (size_t pi = 0; pi < m.pools.size(); ++pi) has = has || provider_of_pool(pi) == static_cast<int>(prov);
+      if (!has) continue;
+      for (int t = 0; t < T; ++t) {
+        const int r = lp.add_row({fmt::format("share_{}_{}", sc.providers[prov].name, t), -kInf, 0, RowFamily::share, t,
+                                  static_cast<int>(prov)});
+        double constant = 0;
+        for (size_t pi = 0; pi < m.pools.size(); ++pi) {
+          const double own = provider_of_pool(pi) == static_cast<int>(prov) ? 1.0 : 0.0;
+          constant += add_held(r, pi, t, m.pools[pi].speed * (own - s), false);
+        }
+        lp.rows()[static_cast<size_t>(r)].upper = -constant;
+      }
+    }
+  }
+
+  // N-1: losing one domain (a provider, or a site) leaves n1_share of critical demand, overall
+  // and in each jurisdiction the domain serves. subject = provider or (providers + site).
+  if ((in.n1_providers || in.n1_sites) && in.n1_share > 0) {
+    struct Domain {
+      std::string name;
+      int subject;
+      std::vector<bool> pool_in;
+    };
+    std::vector<Domain> domains;
+    if (in.n1_providers)
+      for (size_t prov = 0; prov < sc.providers.size(); ++prov) {
+        Domain d{"provider " + sc.providers[prov].name, static_cast<int>(prov), std::vector<bool>(m.pools.size())};
+        for (size_t pi = 0; pi < m.pools.size(); ++pi) d.pool_in[pi] = provider_of_pool(pi) == static_cast<int>(prov);
+        domains.push_back(std::move(d));
+      }
+    if (in.n1_sites)
+      for (size_t s = 0; s < sc.sites.size(); ++s) {
+        Domain d{"site " + sc.sites[s].name, static_cast<int>(sc.providers.size() + s), std::vector<bool>(m.pools.size())};
+        for (size_t pi = 0; pi < m.pools.size(); ++pi) d.pool_in[pi] = m.pools[pi].site == static_cast<int>(s);
+        domains.push_back(std::move(d));
+      }
+    for (const auto& d : domains) {
+      bool any = false;
+      std::vector<bool> touches(in.inference.size(), false);
+      for (size_t pi = 0; pi < m.pools.size(); ++pi) {
+        if (!d.pool_in[pi]) continue;
+        any = true;
+        const int j = jurisdiction_of_site(m.pools[pi].site);
+        if (j >= 0) touches[static_cast<size_t>(j)] = true;
+      }
+      if (!any) continue;
+      for (int t = 0; t < T; ++t) {
+        const auto ti = static_cast<size_t>(t);
+        double critical = in.training_critical_share * m.training_ref_gpus[ti];
+        for (const auto& inf : in.inference) critical += inf.critical_share * inf.ref_gpus[ti];
+        // scope -1: overall; scope j: jurisdiction j.
+        for (int scope = -1; scope < static_cast<int>(in.inference.size()); ++scope) {
+          double need = critical;
+          if (scope >= 0) {
+            if (!touches[static_cast<size_t>(scope)]) continue;
+            need = in.inference[static_cast<size_t>(scope)].critical_share * in.inference[static_cast<size_t>(scope)].ref_gpus[ti];
+          }
+          need *= in.n1_share;
+          if (need <= 0) continue;
+          Row row{fmt::format("n1_{}_{}_{}", d.subject, scope, t), need, kInf, RowFamily::n1, t, d.subject};
+          row.scope = scope;
+          const int r = lp.add_row(std::move(row));
+          double constant = 0;
+          for (size_t pi = 0; pi < m.pools.size(); ++pi) {
+            if (d.pool_in[pi]) continue;
+            if (scope >= 0 && jurisdiction_of_site(m.pools[pi].site) != scope) continue;
+            constant += add_held(r, pi, t, m.pools[pi].speed, false);
+          }
+          lp.rows()[static_cast<size_t>(r)].lower = need - constant;
+        }
+      }
+    }
+  }
+
+  // Budget per plan year (undiscounted spend inside the year, $M).
+  const int periods_per_year = 12 / in.period_months;
+  for (size_t y = 0; y < in.budget_usd_per_year.size(); ++y) {
+    const double budget = in.budget_usd_per_year[y];
+    const int first = static_cast<int>(y) * periods_per_year;
+    if (budget <= 0 || first >= T) continue;
+    const int last = std::min(T, first + periods_per_year);
+    const int r = lp.add_row({fmt::format("budget_{}", y), -kInf, 0, RowFamily::budget, first, static_cast<int>(y)});
+    std::vector<double> coef(m.contracts.size(), 0.0);
+    double constant = 0;
+    for (int t = first; t < last; ++t) {
+      const auto ti = static_cast<size_t>(t);
+      for (size_t c = 0; c < m.contracts.size(); ++c) {
+        const auto& cv = m.contracts[c];
+        if (t < cv.start || t >= cv.start + cv.term_periods) continue;
+        const auto& offer = in.offers[static_cast<size_t>(cv.offer)];
+        const Pool& p = m.pools[static_cast<size_t>(pool_of.at({offer.site, offer.accelerator}))];
+        coef[c] += static_cast<double>(offer.block_gpus) *
+                   (offer.terms[static_cast<size_t>(cv.term)].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale;
+      }
+      for (const auto& p : m.pools) {
+        if (p.od[ti] >= 0) lp.add(r, p.od[ti], (p.on_demand_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
+        if (p.spot[ti] >= 0) lp.add(r, p.spot[ti], (p.spot_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
+        constant += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.hours[ti] * scale;
+      }
+      for (const auto& c : sc.contracts)
+        constant += static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[ti] - sc.start_unix_s))) *
+                    c.usd_per_gpu_hour * c.take_or_pay_share * m.hours[ti] * scale;
+    }
+    for (size_t c = 0; c < m.contracts.size(); ++c)
+      if (coef[c] != 0) lp.add(r, m.contracts[c].column, coef[c]);
+    lp.rows()[static_cast<size_t>(r)].upper = budget * scale - constant;
+  }
+
+  // The fixed cost of existing contracts (take-or-pay share of capacity) and of their energy.
+  if (!options.elastic) {
+    for (int t = 0; t < T; ++t) {
+      const auto ti = static_cast<size_t>(t);
+      for (const auto& c : sc.contracts)
+        lp.objective_offset += static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[ti] - sc.start_unix_s))) *
+                               c.usd_per_gpu_hour * c.take_or_pay_share * m.hours[ti] * m.discount[ti] * scale;
+      for (const auto& p : m.pools)
+        lp.objective_offset += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.hours[ti] * m.discount[ti] * scale;
+    }
+  }
+
+  // Elastic slack columns.
+  m.slack_of_row.assign(lp.rows().size(), -1);
+  if (options.elastic) {
+    const size_t nrows = lp.rows().size();
+    for (size_t r = 0; r < nrows; ++r) {
+      const Row& row = lp.rows()[r];
+      const double w = elastic_weight(row.family);
+      if (w < 0) continue;
+      // Equality (demand) rows: the slack is unmet demand; >= rows: shortfall; <= rows: excess.
+      const double sign = std::isfinite(row.lower) ? 1.0 : -1.0;
+      const int col = lp.add_column({"slack_" + row.name, 0, kInf, w, false});
+      lp.add(static_cast<int>(r), col, sign);
+      m.slack_of_row[r] = col;
+    }
+  }
+  return m;
+}
+
+}  // namespace gpufleet::plan

@@ -1,0 +1,71 @@
+// Turns PlanInputs into a solver-neutral MILP (LpModel) and remembers what each column and
+// row stands for, so that solutions and duals can be read back in the inputs' terms.
+//
+// Columns (objective in millions of dollars, present value):
+//   x[o,s,k]  integer blocks of offer o starting in period s for term k (cost: whole term)
+//   y[o,s,k]  binary "contract taken", only where the offer's minimum exceeds one block
+//   train/inf/od/spot[p,t]  GPUs of pool p (a site and accelerator) given to training, to
+//             inference, bought on demand, bought on spot, in period t
+// Rows: capacity (train + inf <= held), spot_use (spot <= train), demand (training anywhere,
+// inference in its jurisdiction, in reference GPUs), spot_share (critical training not on
+// spot), power per site, ramp per offer and period, min_commit, share per provider, n1 per
+// lost provider or site (overall and per jurisdiction), budget per plan year.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gpufleet/plan.h"
+#include "plan/lp_model.h"
+
+namespace gpufleet::plan {
+
+inline constexpr double kUsdPerObjectiveUnit = 1e6;  // objective and budget rows in $M
+
+struct ContractVar {
+  int offer = -1;
+  int start = 0;       // period
+  int term = 0;        // index into the offer's terms
+  int term_periods = 0;
+  int column = -1;     // x: blocks
+  int taken = -1;      // y: binary, or -1
+};
+
+// A (site, accelerator) where capacity can be held: by existing contracts, offers or markets.
+struct Pool {
+  int site = -1, accelerator = -1;
+  double speed = 1;             // reference GPUs per GPU
+  double mw_per_gpu = 0;        // board power x PUE
+  double energy_usd_per_gpu_hour = 0;  // 0 unless energy is billed
+  double on_demand_usd = 0, spot_usd = 0;   // per GPU-hour
+  std::vector<double> existing_gpus;        // per period of the horizon
+  std::vector<int> train, inf, od, spot;    // columns per period, -1 if absent
+  std::vector<int> capacity_row;            // per period
+};
+
+struct PlanModel {
+  LpModel lp;
+  std::vector<ContractVar> contracts;
+  std::vector<Pool> pools;
+  std::vector<std::string> jurisdictions;   // of inference demand, indexed like inputs.inference
+  std::vector<double> hours;                // per calendar period (horizon and tail)
+  std::vector<double> discount;             // per calendar period
+  std::vector<double> training_ref_gpus;    // per period: GPU-hours / hours
+  std::vector<int> demand_training_row;     // per period
+  std::vector<int> slack_of_row;            // elastic models: slack column of each row, or -1
+  bool elastic = false;
+};
+
+struct BuildOptions {
+  // Phase-one elastic model: the limits (demand, power, ramp, share, N-1, budget, spot share)
+  // get penalised slack columns and the objective is the weighted slack alone.
+  bool elastic = false;
+};
+
+// REQUIRES: prepare_plan_inputs(inputs) succeeded.
+PlanModel build_plan_model(const PlanInputs& inputs, const BuildOptions& options = {});
+
+// Hours of calendar period t (horizon and tail) and its discount factor.
+double period_hours(const PlanInputs& inputs, int t);
+
+}  // namespace gpufleet::plan

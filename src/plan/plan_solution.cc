@@ -1,0 +1,234 @@
+#include "plan/plan_solution.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "util/time_parse.h"
+
+namespace gpufleet::plan {
+
+namespace {
+
+size_t u(int i) { return static_cast<size_t>(i); }
+
+double value(const std::vector<double>& x, int column) { return column < 0 ? 0.0 : x[u(column)]; }
+
+int pool_of_offer(const PlanModel& m, const ContractOffer& offer) {
+  for (size_t p = 0; p < m.pools.size(); ++p)
+    if (m.pools[p].site == offer.site && m.pools[p].accelerator == offer.accelerator) return static_cast<int>(p);
+  return -1;
+}
+
+}  // namespace
+
+HeldCapacity held_capacity(const PlanInputs& in, const PlanModel& m, const std::vector<double>& x) {
+  const size_t T = u(in.periods);
+  HeldCapacity h;
+  h.committed.assign(m.pools.size(), std::vector<double>(T, 0.0));
+  h.spot.assign(m.pools.size(), std::vector<double>(T, 0.0));
+  for (size_t p = 0; p < m.pools.size(); ++p)
+    for (size_t t = 0; t < T; ++t) {
+      h.committed[p][t] = m.pools[p].existing_gpus[t];
+      h.spot[p][t] = value(x, m.pools[p].spot[t]);
+    }
+  for (const auto& cv : m.contracts) {
+    const double blocks = x[u(cv.column)];
+    if (blocks <= 1e-9) continue;
+    const auto& offer = in.offers[u(cv.offer)];
+    const int p = pool_of_offer(m, offer);
+    for (int t = cv.start; t < cv.start + cv.term_periods && t < in.periods; ++t)
+      h.committed[u(p)][u(t)] += blocks * static_cast<double>(offer.block_gpus);
+  }
+  h.firm = h.committed;
+  for (size_t p = 0; p < m.pools.size(); ++p)
+    for (size_t t = 0; t < T; ++t) h.firm[p][t] += value(x, m.pools[p].od[t]);
+  return h;
+}
+
+void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vector<double>& x, PlanResult& r) {
+  const Scenario& sc = in.scenario;
+  const int T = in.periods;
+  const int per_year = 12 / in.period_months;
+  const int years = (T + per_year - 1) / per_year;
+  const HeldCapacity held = held_capacity(in, m, x);
+
+  // Commitments.
+  r.commitments.clear();
+  r.commitments_beyond_horizon_usd = 0;
+  std::vector<CostBreakdown> by_year(u(years));
+  std::vector<CostBreakdown> by_provider(sc.providers.size());
+  for (int y = 0; y < years; ++y)
+    by_year[u(y)].label = format_iso_date(in.period_start_unix_s[u(y * per_year)]).substr(0, 4);
+  for (size_t p = 0; p < sc.providers.size(); ++p) by_provider[p].label = sc.providers[p].name;
+
+  for (const auto& cv : m.contracts) {
+    const double blocks = x[u(cv.column)];
+    if (blocks <= 1e-6) continue;
+    const auto& offer = in.offers[u(cv.offer)];
+    const auto& site = sc.sites[u(offer.site)];
+    const double price = offer.terms[u(cv.term)].usd_per_gpu_hour;
+    const double gpus = blocks * static_cast<double>(offer.block_gpus);
+    Commitment c;
+    c.offer = cv.offer;
+    c.provider = sc.providers[u(site.provider)].name;
+    c.site = site.name;
+    c.accelerator = sc.accelerators[u(offer.accelerator)].name;
+    c.start_period = cv.start;
+    c.term_years = offer.terms[u(cv.term)].years;
+    c.gpus = static_cast<int64_t>(std::llround(gpus));
+    c.usd_per_gpu_hour = price;
+    for (int t = cv.start; t < cv.start + cv.term_periods; ++t) {
+      const double usd = gpus * price * m.hours[u(t)];
+      c.total_usd += usd;
+      if (t >= T) {
+        r.commitments_beyond_horizon_usd += usd;
+      } else {
+        by_year[u(t / per_year)].commitments_usd += usd;
+        by_provider[u(site.provider)].commitments_usd += usd;
+      }
+    }
+    r.commitments.push_back(std::move(c));
+  }
+  std::sort(r.commitments.begin(), r.commitments.end(), [](const Commitment& a, const Commitment& b) {
+    return std::tie(a.start_period, a.provider, a.site, a.accelerator, a.term_years) <
+           std::tie(b.start_period, b.provider, b.site, b.accelerator, b.term_years);
+  });
+
+  // Existing contracts, markets and energy.
+  for (int t = 0; t < T; ++t) {
+    const double h = m.hours[u(t)];
+    for (const auto& c : sc.contracts) {
+      const double g = static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[u(t)] - sc.start_unix_s)));
+      const double usd = g * c.usd_per_gpu_hour * c.take_or_pay_share * h;
+      by_year[u(t / per_year)].commitments_usd += usd;
+      by_provider[u(c.provider)].commitments_usd += usd;
+    }
+    for (size_t p = 0; p < m.pools.size(); ++p) {
+      const Pool& pool = m.pools[p];
+      const int prov = sc.sites[u(pool.site)].provider;
+      const double od = value(x, pool.od[u(t)]), spot = value(x, pool.spot[u(t)]);
+      const double energy = (held.committed[p][u(t)] + od + spot) * pool.energy_usd_per_gpu_hour * h;
+      for (auto* b : {&by_year[u(t / per_year)], &by_provider[u(prov)]}) {
+        b->on_demand_usd += od * pool.on_demand_usd * h;
+        b->spot_usd += spot * pool.spot_usd * h;
+        b->energy_usd += energy;
+      }
+    }
+  }
+  r.cost_by_year = std::move(by_year);
+  r.cost_by_provider = std::move(by_provider);
+
+  // Periods.
+  r.periods.clear();
+  for (int t = 0; t < T; ++t) {
+    const auto ti = u(t);
+    PlanPeriod row;
+    row.label = period_label(in, t);
+    row.training_ref_gpus = m.training_ref_gpus[ti];
+    for (const auto& d : in.inference) row.inference_ref_gpus += d.ref_gpus[ti];
+    double used_committed = 0;
+    for (size_t p = 0; p < m.pools.size(); ++p) {
+      const Pool& pool = m.pools[p];
+      const double committed = held.committed[p][ti];
+      row.committed_ref_gpus += committed * pool.speed;
+      row.on_demand_ref_gpus += value(x, pool.od[ti]) * pool.speed;
+      row.spot_ref_gpus += value(x, pool.spot[ti]) * pool.speed;
+      const double used = value(x, pool.train[ti]) + value(x, pool.inf[ti]);
+      used_committed += std::min(committed, used) * pool.speed;
+      row.power_mw += (committed + value(x, pool.od[ti]) + value(x, pool.spot[ti])) * pool.mw_per_gpu;
+    }
+    row.utilisation = row.committed_ref_gpus > 0 ? std::min(1.0, used_committed / row.committed_ref_gpus) : 0.0;
+    r.periods.push_back(std::move(row));
+  }
+
+  // Shares of firm capacity (reference GPUs).
+  auto shares = [&](auto group_of_pool, const std::vector<std::string>& names) {
+    std::vector<ShareRow> rows(names.size());
+    for (size_t g = 0; g < names.size(); ++g) rows[g].name = names[g];
+    for (int t = 0; t < T; ++t) {
+      std::vector<double> part(names.size(), 0.0);
+      double total = 0;
+      for (size_t p = 0; p < m.pools.size(); ++p) {
+        const double f = held.firm[p][u(t)] * m.pools[p].speed;
+        part[u(group_of_pool(p))] += f;
+        total += f;
+      }
+      if (total <= 0) continue;
+      for (size_t g = 0; g < names.size(); ++g) {
+        const double s = part[g] / total;
+        if (s > rows[g].max_share) {
+          rows[g].max_share = s;
+          rows[g].max_period = period_label(in, t);
+        }
+        if (t == T - 1) rows[g].final_share = s;
+      }
+    }
+    return rows;
+  };
+  std::vector<std::string> provider_names;
+  for (const auto& p : sc.providers) provider_names.push_back(p.name);
+  r.provider_shares = shares([&](size_t p) { return sc.sites[u(m.pools[p].site)].provider; }, provider_names);
+  std::vector<std::string> jnames;
+  for (const auto& s : sc.sites)
+    if (std::find(jnames.begin(), jnames.end(), s.jurisdiction) == jnames.end()) jnames.push_back(s.jurisdiction);
+  r.jurisdiction_shares = shares(
+      [&](size_t p) {
+        return static_cast<int>(std::find(jnames.begin(), jnames.end(), sc.sites[u(m.pools[p].site)].jurisdiction) - jnames.begin());
+      },
+      jnames);
+
+  // Resilience: for every provider and site, the tightest period (overall and per jurisdiction).
+  r.resilience.clear();
+  auto check_domain = [&](const std::string& kind, const std::string& name, auto in_domain) {
+    ResilienceRow best;
+    best.kind = kind;
+    best.name = name;
+    double best_ratio = std::numeric_limits<double>::infinity();
+    bool touches = false;
+    for (size_t p = 0; p < m.pools.size(); ++p) touches = touches || in_domain(p);
+    if (!touches) return;
+    for (int t = 0; t < T; ++t) {
+      const auto ti = u(t);
+      double critical = in.training_critical_share * m.training_ref_gpus[ti];
+      for (const auto& d : in.inference) critical += d.critical_share * d.ref_gpus[ti];
+      for (int scope = -1; scope < static_cast<int>(in.inference.size()); ++scope) {
+        double need = critical;
+        if (scope >= 0) need = in.inference[u(scope)].critical_share * in.inference[u(scope)].ref_gpus[ti];
+        double remaining = 0;
+        bool scope_touched = scope < 0;
+        for (size_t p = 0; p < m.pools.size(); ++p) {
+          const bool in_scope = scope < 0 || sc.sites[u(m.pools[p].site)].jurisdiction == in.inference[u(scope)].jurisdiction;
+          if (!in_scope) continue;
+          if (in_domain(p)) {
+            scope_touched = true;
+            continue;
+          }
+          remaining += held.firm[p][ti] * m.pools[p].speed;
+        }
+        if (!scope_touched || need <= 0) continue;
+        const double ratio = remaining / need;
+        if (ratio < best_ratio) {
+          best_ratio = ratio;
+          best.period = period_label(in, t) + (scope >= 0 ? " " + in.inference[u(scope)].jurisdiction + " inference" : "");
+          best.remaining_ref_gpus = remaining;
+          best.critical_ref_gpus = need;
+          best.required_ref_gpus = need * in.n1_share;
+        }
+      }
+    }
+    if (!std::isfinite(best_ratio)) return;
+    best.ok = best.remaining_ref_gpus + 1e-6 * std::max(1.0, best.required_ref_gpus) >= best.required_ref_gpus;
+    r.resilience.push_back(std::move(best));
+  };
+  for (size_t prov = 0; prov < sc.providers.size(); ++prov)
+    check_domain("provider", sc.providers[prov].name,
+                 [&](size_t p) { return sc.sites[u(m.pools[p].site)].provider == static_cast<int>(prov); });
+  for (size_t s = 0; s < sc.sites.size(); ++s)
+    check_domain("site", sc.sites[s].name, [&](size_t p) { return m.pools[p].site == static_cast<int>(s); });
+}
+
+}  // namespace gpufleet::plan

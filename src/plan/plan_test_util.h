@@ -1,0 +1,88 @@
+// Small planning instances built directly in C++ for the tests (header-only, tests only).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gpufleet/plan.h"
+#include "util/time_parse.h"
+
+namespace gpufleet::plan_test {
+
+inline constexpr double kQ1Hours = 90 * 24;     // 2026Q1
+inline constexpr double kYearHours = 365 * 24;  // 2026, 2027
+
+// One accelerator (H100-SXM, 700 W, speed 1), no sites yet; quarters from 2026-01-01.
+inline PlanInputs base_inputs(int periods) {
+  PlanInputs in;
+  in.scenario.name = "test";
+  in.scenario.start_unix_s = *parse_iso_datetime("2026-01-01");
+  in.scenario.accelerators.push_back({"H100-SXM", 989.4, 80, 700, 1.0});
+  in.period_months = 3;
+  in.periods = periods;
+  in.training_ref_gpu_hours.assign(static_cast<size_t>(periods), 0.0);
+  in.bill_energy = false;
+  return in;
+}
+
+inline int add_provider(PlanInputs& in, const std::string& name) {
+  in.scenario.providers.push_back({name});
+  return static_cast<int>(in.scenario.providers.size()) - 1;
+}
+
+inline int add_site(PlanInputs& in, const std::string& name, int provider, const std::string& jurisdiction,
+                    double cap_mw = 0, double pue = 1.0) {
+  Site s;
+  s.name = name;
+  s.provider = provider;
+  s.region = name;
+  s.jurisdiction = jurisdiction;
+  s.power_cap_mw = cap_mw;
+  s.pue = pue;
+  in.scenario.sites.push_back(s);
+  return static_cast<int>(in.scenario.sites.size()) - 1;
+}
+
+inline int add_offer(PlanInputs& in, const std::string& name, int site, std::vector<TermPrice> terms, int64_t block,
+                     int64_t ramp = 0, int64_t min_gpus = 0) {
+  ContractOffer o;
+  o.name = name;
+  o.site = site;
+  o.accelerator = 0;
+  o.terms = std::move(terms);
+  o.block_gpus = block;
+  o.ramp_gpus_per_period = ramp;
+  o.min_gpus = min_gpus;
+  in.offers.push_back(o);
+  return static_cast<int>(in.offers.size()) - 1;
+}
+
+inline void add_market(PlanInputs& in, int site, double od_usd, int64_t od_gpus, double spot_usd = 0, int64_t spot_gpus = 0) {
+  Market m;
+  m.site = site;
+  m.accelerator = 0;
+  m.on_demand_usd_per_gpu_hour = od_usd;
+  m.on_demand_gpus = od_gpus;
+  m.spot_usd_per_gpu_hour = spot_usd;
+  m.spot_gpus = spot_gpus;
+  in.scenario.markets.push_back(m);
+}
+
+// Training demand of `gpus` reference GPUs held through each period.
+inline void set_training(PlanInputs& in, const std::vector<double>& gpus) {
+  PlanInputs copy = in;
+  (void)prepare_plan_inputs(copy);
+  for (size_t t = 0; t < gpus.size(); ++t) {
+    const double hours = static_cast<double>(copy.period_start_unix_s[t + 1] - copy.period_start_unix_s[t]) / 3600.0;
+    in.training_ref_gpu_hours[t] = gpus[t] * hours;
+  }
+}
+
+inline PlanOptions exact_options() {
+  PlanOptions o;
+  o.relative_gap = 1e-9;
+  o.time_limit_s = 60;
+  return o;
+}
+
+}  // namespace gpufleet::plan_test

@@ -1,0 +1,107 @@
+// run_plan: the planner's named passes, each timed and each switchable by PlanOptions:
+// build -> solve -> [marginals] -> [verify], or build -> solve -> [diagnose] when infeasible.
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "gpufleet/plan.h"
+#include "plan/cbc_adapter.h"
+#include "plan/plan_check.h"
+#include "plan/plan_diagnose.h"
+#include "plan/plan_marginals.h"
+#include "plan/plan_model_builder.h"
+#include "plan/plan_solution.h"
+
+namespace gpufleet {
+
+namespace {
+
+class PassTimer {
+ public:
+  PassTimer(PlanResult& result, std::string name)
+      : result_(result), name_(std::move(name)), t0_(std::chrono::steady_clock::now()) {}
+  ~PassTimer() {
+    result_.timings.push_back(
+        {name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count()});
+  }
+
+ private:
+  PlanResult& result_;
+  std::string name_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+}  // namespace
+
+Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
+  if (auto ok = prepare_plan_inputs(inputs); !ok) return fail(ok.error());
+  PlanResult result;
+  result.relaxed = options.relax;
+
+  plan::PlanModel model;
+  {
+    PassTimer timer(result, "build");
+    model = plan::build_plan_model(inputs);
+  }
+  result.size = {static_cast<int>(model.lp.rows().size()), static_cast<int>(model.lp.columns().size()),
+                 model.lp.integers(), model.lp.nonzeros()};
+
+  plan::SolveRequest request;
+  request.time_limit_s = options.time_limit_s;
+  request.relative_gap = options.relative_gap;
+  request.threads = options.threads;
+  request.relax = options.relax;
+  request.want_duals = options.relax;
+  plan::SolveOutcome outcome;
+  {
+    PassTimer timer(result, "solve");
+    auto solved = plan::solve_model(model.lp, request);
+    if (!solved) return fail(solved.error());
+    outcome = std::move(*solved);
+  }
+  result.solver = outcome.solver;
+  result.solver_status = outcome.words;
+
+  switch (outcome.status) {
+    case plan::SolveStatus::optimal: result.status = PlanStatus::optimal; break;
+    case plan::SolveStatus::time_limit: result.status = PlanStatus::time_limit; break;
+    case plan::SolveStatus::time_limit_no_solution: result.status = PlanStatus::no_plan_found; break;
+    case plan::SolveStatus::infeasible: result.status = PlanStatus::infeasible; break;
+    case plan::SolveStatus::unbounded:
+      // Every column is bounded or priced at >= 0, so this is a broken invariant of the builder.
+      return fail(Error{"<plan>", 0, 0, "", "the solver reports an unbounded model (a planner bug)"});
+  }
+
+  if (result.status == PlanStatus::infeasible) {
+    if (options.diagnose) {
+      PassTimer timer(result, "diagnose");
+      auto causes = plan::diagnose_infeasibility(inputs, request);
+      if (!causes) return fail(causes.error());
+      result.diagnosis = std::move(*causes);
+    }
+    return result;
+  }
+  if (outcome.x.empty()) return result;
+
+  result.objective_usd = outcome.objective * plan::kUsdPerObjectiveUnit;
+  result.best_bound_usd = outcome.best_bound * plan::kUsdPerObjectiveUnit;
+  result.gap = std::abs(result.objective_usd) > 0
+                   ? std::max(0.0, (result.objective_usd - result.best_bound_usd) / std::abs(result.objective_usd))
+                   : 0.0;
+  plan::fill_plan_result(inputs, model, outcome.x, result);
+
+  if (options.marginals) {
+    PassTimer timer(result, "marginals");
+    auto values = plan::compute_marginals(inputs, model, outcome, request);
+    if (!values) return fail(values.error());
+    result.marginals = std::move(*values);
+  }
+  if (options.verify) {
+    PassTimer timer(result, "verify");
+    result.check_failures = plan::check_plan(inputs, model, outcome.x, options.relax);
+  }
+  return result;
+}
+
+}  // namespace gpufleet
