@@ -22,11 +22,15 @@ struct Accelerator {
   double hbm_gib = 0;
   double board_power_w = 0;
   double speed_factor = 1.0;  // throughput against the reference H100-SXM (= 1.0); > 0
+
+  bool operator==(const Accelerator&) const = default;  // field by field
 };
 
 // A provider is a failure domain.
 struct Provider {
   std::string name;  // "aws", "azure", "gcp", "oracle", "coreweave", ...
+
+  bool operator==(const Provider&) const = default;  // field by field
 };
 
 // Values per hour counted from the scenario start; the series repeats past its end.
@@ -41,6 +45,8 @@ struct HourlySeries {
     if (i < 0) i += n;
     return values[static_cast<size_t>(i)];
   }
+
+  bool operator==(const HourlySeries&) const = default;  // field by field
 };
 
 struct Site {
@@ -58,12 +64,16 @@ struct Site {
   double carbon_at_hour(int64_t hour) const {
     return carbon_hourly.empty() ? carbon_g_per_kwh : carbon_hourly.at_hour(hour);
   }
+
+  bool operator==(const Site&) const = default;  // field by field
 };
 
 // Capacity of a contract from at_s onwards (until the next step).
 struct RampStep {
   double at_s = 0;
   int64_t gpus = 0;
+
+  bool operator==(const RampStep&) const = default;  // field by field
 };
 
 // A capacity commitment. Take-or-pay: at every instant the lab pays
@@ -89,6 +99,8 @@ struct Contract {
     }
     return g;
   }
+
+  bool operator==(const Contract&) const = default;  // field by field
 };
 
 // Capacity bought by the hour on top of contracts, per (site, accelerator).
@@ -100,6 +112,8 @@ struct Market {
   double spot_usd_per_gpu_hour = 0;
   int64_t spot_gpus = 0;
   double spot_preemptions_per_node_hour = 0;  // each spot node is reclaimed at this rate
+
+  bool operator==(const Market&) const = default;  // field by field
 };
 
 enum class JobKind : uint8_t { training = 0, research = 1, inference = 2 };
@@ -119,6 +133,8 @@ struct TraceSource {
   double offset_s = 0;
   std::string tenant;  // if set, overrides the trace's own tenant / virtual cluster column
   JobKind kind = JobKind::research;
+
+  bool operator==(const TraceSource&) const = default;  // field by field
 };
 
 // A stream of generated jobs: Poisson arrivals between start_s and end_s, sizes from a
@@ -138,6 +154,8 @@ struct JobClass {
   std::string jurisdiction;               // empty = any
   double start_s = 0;
   std::optional<double> end_s;            // default: the horizon
+
+  bool operator==(const JobClass&) const = default;  // field by field
 };
 
 // Explicitly listed jobs (a pre-training run, an inference fleet), repeated `count` times
@@ -154,6 +172,8 @@ struct FixedJob {
   std::string jurisdiction;
   int count = 1;
   double every_s = 0;
+
+  bool operator==(const FixedJob&) const = default;  // field by field
 };
 
 struct WorkloadSpec {
@@ -161,12 +181,16 @@ struct WorkloadSpec {
   std::vector<JobClass> classes;
   std::vector<FixedJob> fixed;
   double max_jobs = 0;  // 0 = no cap; the generator stops after this many jobs
+
+  bool operator==(const WorkloadSpec&) const = default;  // field by field
 };
 
 struct PolicySpec {
   std::string queue = "fifo";          // fifo | sjf | fifo-backfill | ...
   std::string placement = "cost";      // cost | best-fit | ...
   int backfill_depth = 256;            // jobs looked at behind a blocked head (EASY)
+
+  bool operator==(const PolicySpec&) const = default;  // field by field
 };
 
 struct Scenario {
@@ -188,6 +212,8 @@ struct Scenario {
   int find_accelerator(std::string_view name) const;  // -1 if absent
   int find_provider(std::string_view name) const;
   int find_site(std::string_view name) const;
+
+  bool operator==(const Scenario&) const = default;  // field by field
 };
 
 // Names accepted for policy.queue and policy.placement: the one list the loader validates
