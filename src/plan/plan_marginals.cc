@@ -71,6 +71,9 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
   }
   std::vector<MarginalValue> out;
   if (fixed.row_duals.empty()) return out;
+  // Limits on what may be committed (power, share, budget, ramp) are valued where the blocks
+  // can still move: the LP relaxation. Demand and market supply are valued with the blocks fixed.
+  const std::string structural = "LP relaxation";
 
   const auto& rows = m.lp.rows();
   const HeldCapacity held = held_capacity(in, m, solved.x);
@@ -78,26 +81,24 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
   Accumulator demand_train;
   for (size_t r = 0; r < rows.size(); ++r) {
     const double pi = fixed.row_duals[r] * usd;  // $ per unit of the row bound
+    const double rel = relaxation.row_duals.empty() ? 0.0 : relaxation.row_duals[r] * usd;
     const Row& row = rows[r];
     switch (row.family) {
-      case RowFamily::power: power[row.subject].add(-pi, row.period); break;
-      case RowFamily::budget: budget[row.subject].add(-fixed.row_duals[r], row.period); break;
+      case RowFamily::power: power[row.subject].add(-rel, row.period); break;
+      case RowFamily::budget: budget[row.subject].add(-rel / usd, row.period); break;
       case RowFamily::demand_training: demand_train.add(pi, row.period); break;
       case RowFamily::demand_inference: demand_inf[row.subject].add(pi, row.period); break;
+      case RowFamily::ramp: ramp[row.subject].add(-rel, row.period); break;
       case RowFamily::share: {
         double total = 0;
         for (size_t p = 0; p < m.pools.size(); ++p) total += held.firm[p][u(row.period)] * m.pools[p].speed;
-        share[row.subject].add(-pi * 0.01 * total, row.period);
+        share[row.subject].add(-rel * 0.01 * total, row.period);
         break;
       }
       default: break;
     }
   }
-  if (!relaxation.row_duals.empty())
-    for (size_t r = 0; r < rows.size(); ++r)
-      if (rows[r].family == RowFamily::ramp) ramp[rows[r].subject].add(-relaxation.row_duals[r] * usd, rows[r].period);
-
-  for (const auto& [s, a] : power) emit(out, in, "power_mw", sc.sites[u(s)].name, a, basis);
+  for (const auto& [s, a] : power) emit(out, in, "power_mw", sc.sites[u(s)].name, a, structural);
   // Supply: an on-demand or spot column at its availability limit with a negative reduced cost.
   for (const auto& pool : m.pools) {
     Accumulator od, spot;
@@ -112,10 +113,10 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
     emit(out, in, "supply_gpu", name + " on-demand", od, basis);
     emit(out, in, "supply_gpu", name + " spot", spot, basis);
   }
-  for (const auto& [o, a] : ramp) emit(out, in, "ramp_gpu", in.offers[u(o)].name, a, "LP relaxation");
-  for (const auto& [p, a] : share) emit(out, in, "share_point", sc.providers[u(p)].name, a, basis);
+  for (const auto& [o, a] : ramp) emit(out, in, "ramp_gpu", in.offers[u(o)].name, a, structural);
+  for (const auto& [p, a] : share) emit(out, in, "share_point", sc.providers[u(p)].name, a, structural);
   for (const auto& [y, a] : budget)
-    emit(out, in, "budget_usd", fmt::format("plan year {}", y + 1), a, basis);
+    emit(out, in, "budget_usd", fmt::format("plan year {}", y + 1), a, structural);
   emit(out, in, "demand_ref_gpu", "training", demand_train, basis);
   for (const auto& [j, a] : demand_inf) emit(out, in, "demand_ref_gpu", in.inference[u(j)].jurisdiction + " inference", a, basis);
   return out;

@@ -1,8 +1,9 @@
 // Marginal values from LP duals: what one more MW at a site, one more GPU of supply, one more
 // point of the concentration cap or one more dollar of budget would save, and what one more
-// reference GPU of demand would cost. For a MILP plan the block counts are fixed at their
-// values and the LP is solved again (the duals of that LP); ramp limits are valued on the LP
-// relaxation, where new blocks may still move.
+// reference GPU of demand would cost. Demand and market supply are valued on the LP with the
+// block counts fixed at their MILP values (solved again for its duals); the limits on what may
+// be committed (power, ramp, share cap, budget) on the LP relaxation, where blocks may still
+// move (with blocks fixed, one more MW could not be used). With --relax both are the same LP.
 #pragma once
 
 #include <vector>

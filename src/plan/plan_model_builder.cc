@@ -137,15 +137,12 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   for (size_t o = 0; o < in.offers.size(); ++o) {
     const auto& offer = in.offers[o];
     const Pool& p = m.pools[static_cast<size_t>(pool_of.at({offer.site, offer.accelerator}))];
-    const auto& site = sc.sites[static_cast<size_t>(offer.site)];
     const double block = static_cast<double>(offer.block_gpus);
     // An upper bound on blocks per contract: the ramp limit, the site's power, the demand.
-    double max_blocks = std::ceil(max_demand_ref / p.speed / block) + 1;
-    if (offer.ramp_gpus_per_period > 0) max_blocks = std::min(max_blocks, std::floor(static_cast<double>(offer.ramp_gpus_per_period) / block));
-    if (site.power_cap_mw > 0 && p.mw_per_gpu > 0)
-      max_blocks = std::min(max_blocks, std::floor(site.power_cap_mw / p.mw_per_gpu / block));
-    max_blocks = std::max(max_blocks, 0.0);
+    // Bounded by demand only: ramp and power stay rows, so that their duals carry the marginal
+    // values and the elastic model can relax them (the MILP presolve tightens bounds anyway).
     const double min_blocks = offer.min_gpus > offer.block_gpus ? std::ceil(static_cast<double>(offer.min_gpus) / block) : 1.0;
+    const double max_blocks = std::max(std::ceil(max_demand_ref / p.speed / block) + 1, min_blocks);
     for (int s = std::max(0, offer.earliest_period); s < T; ++s) {
       for (size_t k = 0; k < offer.terms.size(); ++k) {
         const int tp = offer.terms[k].years * 12 / in.period_months;
@@ -163,8 +160,6 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
                                    pv * block * scale * keep_cost, true});
         if (min_blocks > 1 && max_blocks >= min_blocks) {
           cv.taken = lp.add_column({fmt::format("y_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, 1, 0, true});
-        } else if (min_blocks > max_blocks) {
-          lp.columns()[static_cast<size_t>(cv.column)].upper = 0;  // the minimum cannot fit
         }
         m.contracts.push_back(cv);
       }
