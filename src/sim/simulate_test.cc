@@ -1,0 +1,253 @@
+#include "gpufleet/simulate.h"
+
+#include <gtest/gtest.h>
+
+#include "sim/sim_test_fixtures.h"
+
+namespace gpufleet {
+namespace {
+
+using testing::JobSpec;
+using testing::make_workload;
+using testing::one_site_scenario;
+
+// Two providers: A's site sa (US, PUE 1.5, 100 g/kWh) holds a 16-GPU contract at $2/GPU-hour,
+// take-or-pay share 0.5; B's site sb (EU) sells 8 on-demand GPUs at $10 and 8 spot at $4.
+// Accelerator: 1000 W, speed 1. Horizon 10 hours.
+Scenario hand_scenario() {
+  Scenario s;
+  s.name = "hand";
+  s.source_file = "<test>";
+  s.horizon_s = 36000;
+  s.accelerators.push_back({"X", 1000, 80, 1000, 1.0});
+  s.providers.push_back({"A"});
+  s.providers.push_back({"B"});
+  Site sa;
+  sa.name = "sa";
+  sa.provider = 0;
+  sa.jurisdiction = "US";
+  sa.pue = 1.5;
+  sa.carbon_g_per_kwh = 100;
+  s.sites.push_back(sa);
+  Site sb;
+  sb.name = "sb";
+  sb.provider = 1;
+  sb.jurisdiction = "EU";
+  s.sites.push_back(sb);
+  Contract c;
+  c.name = "c";
+  c.provider = 0;
+  c.site = 0;
+  c.accelerator = 0;
+  c.ramp.push_back({0, 16});
+  c.usd_per_gpu_hour = 2;
+  c.start_s = 0;
+  c.end_s = 36000;
+  c.take_or_pay_share = 0.5;
+  s.contracts.push_back(c);
+  Market m;
+  m.site = 1;
+  m.accelerator = 0;
+  m.on_demand_usd_per_gpu_hour = 10;
+  m.on_demand_gpus = 8;
+  m.spot_usd_per_gpu_hour = 4;
+  m.spot_gpus = 8;
+  s.markets.push_back(m);
+  return s;
+}
+
+TEST(Simulate, HandComputedCostsQueueTimesAndJcts) {
+  const Scenario s = hand_scenario();
+  const Workload w = make_workload({
+      {0, 16, 7200},      // 0: the contract's two nodes, 0-2 h
+      {0, 8, 3600},       // 1: on-demand, 0-1 h
+      {0, 8, 3600},       // 2: spot, 0-1 h
+      {0, 4, 3600},       // 3: waits; at 1 h on-demand (cheaper than spot), 1-2 h
+      {0, 32, 3600},      // 4: larger than any pool: unplaceable
+      {32400, 8, 7200},   // 5: contract at 9 h, cut at the 10 h horizon
+  });
+  auto r = simulate(s, w);
+  ASSERT_TRUE(r) << r.error().to_string();
+  const auto& j = r->jobs;
+  ASSERT_EQ(j.size(), 6u);
+  EXPECT_EQ(j[0].start_s, 0);
+  EXPECT_EQ(j[0].end_s, 7200);
+  EXPECT_EQ(j[0].site, 0);
+  EXPECT_EQ(j[0].source, CapacitySource::contract);
+  EXPECT_EQ(j[1].site, 1);
+  EXPECT_EQ(j[1].source, CapacitySource::on_demand);
+  EXPECT_EQ(j[2].source, CapacitySource::spot);
+  EXPECT_EQ(j[3].start_s, 3600);
+  EXPECT_EQ(j[3].end_s, 7200);
+  EXPECT_EQ(j[3].source, CapacitySource::on_demand);
+  EXPECT_EQ(j[4].start_s, -1);
+  EXPECT_EQ(j[5].start_s, 32400);
+  EXPECT_EQ(j[5].end_s, -1);
+  EXPECT_DOUBLE_EQ(j[0].cost_usd, 64);   // 16 GPUs x 2 h x $2
+  EXPECT_DOUBLE_EQ(j[1].cost_usd, 80);   // 8 x 1 h x $10
+  EXPECT_DOUBLE_EQ(j[2].cost_usd, 32);   // 8 x 1 h x $4
+  EXPECT_DOUBLE_EQ(j[3].cost_usd, 40);   // 4 x 1 h x $10
+  EXPECT_DOUBLE_EQ(j[5].cost_usd, 16);   // 8 x 1 h (cut) x $2
+
+  const SimSummary& m = r->summary;
+  EXPECT_EQ(m.jobs, 6);
+  EXPECT_EQ(m.completed, 4);
+  EXPECT_EQ(m.unplaceable, 1);
+  EXPECT_EQ(m.never_started, 0);
+  EXPECT_DOUBLE_EQ(m.mean_jct_s, 5400);    // (7200 + 3600 + 3600 + 7200) / 4
+  EXPECT_DOUBLE_EQ(m.mean_queue_s, 720);   // 3600 / 5 started
+  EXPECT_DOUBLE_EQ(m.p50_jct_s, 3600);
+  EXPECT_DOUBLE_EQ(m.p99_jct_s, 7200);
+  EXPECT_DOUBLE_EQ(m.makespan_s, 7200);
+  // Contract: $2 x 16 busy x 2 h, then $2 x max(0.5 x 16, used) = 8 GPUs x 8 h (job 5's 8
+  // GPUs do not exceed the take-or-pay floor) = 64 + 128.
+  EXPECT_DOUBLE_EQ(r->by_provider[0].contract_usd, 192);
+  EXPECT_DOUBLE_EQ(r->by_provider[1].on_demand_usd, 120);
+  EXPECT_DOUBLE_EQ(r->by_provider[1].spot_usd, 32);
+  EXPECT_DOUBLE_EQ(r->by_provider[1].cost_usd, 152);
+  EXPECT_DOUBLE_EQ(m.cost_usd, 344);
+  EXPECT_DOUBLE_EQ(m.gpu_seconds_busy, 16 * 7200 + 20 * 3600 + 8 * 3600);
+  // Contract busy (16 x 2 h + 8 x 1 h) over 16 GPUs x 10 h.
+  EXPECT_DOUBLE_EQ(m.committed_utilisation, 0.25);
+  // sa: (16 x 7200 + 8 x 3600) GPU-s x 1000 W x 1.5 = 2.16e8 J = 0.06 MWh; 60 kWh x 100 g.
+  EXPECT_NEAR(r->by_site[0].energy_mwh, 0.06, 1e-12);
+  EXPECT_NEAR(r->by_site[0].carbon_t, 0.006, 1e-12);
+  EXPECT_NEAR(r->by_site[1].energy_mwh, 0.02, 1e-12);
+  EXPECT_NEAR(m.energy_mwh, 0.08, 1e-12);
+  // Hourly rows.
+  ASSERT_EQ(r->hours.size(), 10u);
+  EXPECT_DOUBLE_EQ(r->hours[0].busy_gpus, 32);
+  EXPECT_DOUBLE_EQ(r->hours[0].capacity_gpus, 32);
+  EXPECT_EQ(r->hours[0].queued_jobs, 1);  // job 3, sampled at 1 h before it starts
+  EXPECT_DOUBLE_EQ(r->hours[1].busy_gpus, 20);
+  EXPECT_EQ(r->hours[1].queued_jobs, 0);
+  EXPECT_DOUBLE_EQ(r->hours[0].spend_usd_by_provider[0], 32);
+  EXPECT_DOUBLE_EQ(r->hours[0].spend_usd_by_provider[1], 112);
+  EXPECT_DOUBLE_EQ(r->hours[1].spend_usd_by_provider[1], 40);
+  EXPECT_DOUBLE_EQ(r->hours[2].spend_usd_by_provider[0], 16);
+  EXPECT_DOUBLE_EQ(r->hours[2].spend_usd_by_provider[1], 0);
+  EXPECT_DOUBLE_EQ(r->hours[9].busy_gpus, 8);
+  EXPECT_GT(m.events, 0);
+}
+
+TEST(Simulate, HourlyCarbonIsIntegratedAcrossHourBoundaries) {
+  Scenario s = one_site_scenario(8, 3 * 3600.0);
+  s.sites[0].carbon_hourly.values = {100, 200, 400};
+  // One GPU from 0.5 h to 2.5 h: half an hour at 100, an hour at 200, half an hour at 400.
+  const Workload w = make_workload({{1800, 1, 7200}});
+  auto r = simulate(s, w);
+  ASSERT_TRUE(r);
+  // kWh per hour at 1000 W = 1; grams = 0.5 x 100 + 1 x 200 + 0.5 x 400 = 450.
+  EXPECT_NEAR(r->summary.carbon_t, 450e-6, 1e-12);
+}
+
+TEST(Simulate, SpeedFactorShortensRunTime) {
+  Scenario s = one_site_scenario(8, 1e6);
+  s.accelerators[0].speed_factor = 2.0;
+  auto r = simulate(s, make_workload({{0, 8, 3600}}));
+  ASSERT_TRUE(r);
+  EXPECT_DOUBLE_EQ(r->jobs[0].end_s, 1800);
+}
+
+TEST(Simulate, JurisdictionAndAcceleratorMaskRestrictPools) {
+  Scenario s = one_site_scenario(8, 1e6);
+  s.accelerators.push_back({"Y", 1000, 80, 1000, 1.0});
+  Site eu = s.sites[0];
+  eu.name = "s1";
+  eu.jurisdiction = "EU";
+  s.sites.push_back(eu);
+  Contract c = s.contracts[0];
+  c.name = "c1";
+  c.site = 1;
+  s.contracts.push_back(c);  // X in EU
+  Contract c2 = s.contracts[0];
+  c2.name = "c2";
+  c2.accelerator = 1;
+  s.contracts.push_back(c2);  // Y in US
+  Workload w = make_workload({{0, 8, 100}, {0, 8, 100}, {0, 8, 100}});
+  w.jurisdictions = {"", "EU"};
+  w.jobs[0].jurisdiction = 1;           // EU only: site 1, though site 0 is first in cost order
+  w.jobs[1].accelerator_mask = 1u << 1; // Y only: contract c2
+  w.jobs[2].jurisdiction = 1;           // EU is full: waits for job 0
+  auto r = simulate(s, w);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->jobs[0].site, 1);
+  EXPECT_EQ(r->jobs[1].site, 0);
+  EXPECT_EQ(r->jobs[2].site, 1);
+  EXPECT_EQ(r->jobs[2].start_s, 100);
+}
+
+TEST(Simulate, RampUpMakesJobsWaitAndExpiryDrainsWithoutKilling) {
+  Scenario s = one_site_scenario(0, 10000);
+  s.contracts[0].ramp = {{0, 0}, {100, 8}};
+  s.contracts[0].end_s = 1000;
+  const Workload w = make_workload({{0, 8, 2000}, {10, 8, 50}});
+  auto r = simulate(s, w);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->jobs[0].start_s, 100);
+  EXPECT_EQ(r->jobs[0].end_s, 2100);  // outlives its contract: the node drains
+  EXPECT_EQ(r->jobs[1].start_s, -1);  // the contract ends before any room frees: unplaceable
+  EXPECT_EQ(r->summary.unplaceable, 1);
+  EXPECT_EQ(r->summary.completed, 1);
+}
+
+TEST(Simulate, UnplaceableHeadDoesNotBlockFifo) {
+  const Scenario s = one_site_scenario(8, 1e5);
+  const Workload w = make_workload({{0, 64, 10}, {1, 1, 10}, {2, 9, 10}, {3, 8, 10}});
+  auto r = simulate(s, w);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->summary.unplaceable, 2);
+  EXPECT_EQ(r->summary.completed, 2);
+  EXPECT_EQ(r->jobs[1].start_s, 1);
+  EXPECT_EQ(r->jobs[3].start_s, 11);
+}
+
+TEST(Simulate, ZeroCapacityIsAnError) {
+  const Scenario s = one_site_scenario(0, 1e5);
+  auto r = simulate(s, make_workload({{0, 1, 10}}));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("no capacity"), std::string::npos);
+}
+
+TEST(Simulate, UnknownPolicyNamesTheKnownOnes) {
+  const Scenario s = one_site_scenario(8, 1e5);
+  SimOptions o;
+  o.queue_policy = "lifo";
+  auto r = simulate(s, make_workload({{0, 1, 10}}), o);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("fifo-backfill"), std::string::npos);
+  o.queue_policy.clear();
+  o.placement_policy = "random";
+  r = simulate(s, make_workload({{0, 1, 10}}), o);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("best-fit"), std::string::npos);
+  EXPECT_EQ(queue_policy_names().size(), 3u);
+  EXPECT_EQ(placement_policy_names().size(), 2u);
+}
+
+TEST(Simulate, NeverStartedAndProgressCalls) {
+  const Scenario s = one_site_scenario(8, 1000);
+  // The second job waits behind the first past the horizon; the third arrives after it.
+  const Workload w = make_workload({{0, 8, 5000}, {1, 8, 10}, {2000, 1, 10}});
+  int calls = 0;
+  double last = -1;
+  bool monotone = true;
+  SimOptions o;
+  o.progress = [&](double f) {
+    ++calls;
+    monotone &= f >= last;
+    last = f;
+  };
+  auto r = simulate(s, w, o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->summary.never_started, 2);
+  EXPECT_EQ(r->summary.completed, 0);
+  EXPECT_DOUBLE_EQ(r->jobs[0].cost_usd, 8 * 1000 / 3600.0);
+  EXPECT_GE(calls, 1);
+  EXPECT_LE(calls, 300);
+  EXPECT_TRUE(monotone);
+  EXPECT_EQ(last, 1.0);
+}
+
+}  // namespace
+}  // namespace gpufleet
