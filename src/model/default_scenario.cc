@@ -1,9 +1,409 @@
+// The built-in default scenario: a frontier AI lab in 2026-2027. Every figure names its
+// source (FACTS = /work/shared/FACTS.md, the project's sheet of published figures); derived
+// figures say how they were derived; assumptions say so.
 #include "gpufleet/scenario.h"
 
 namespace gpufleet {
 
 std::string_view default_scenario_yaml() {
-  return R"yaml(name: placeholder
+  return R"yaml(# gpufleet built-in scenario: a frontier AI lab in 2026-2027.
+# A seven-year AWS commitment ramping in Oregon, Frankfurt and Singapore; an older Azure
+# commitment in two US regions; on-demand and spot on Google Cloud (and a little on AWS and
+# Azure). Sources: FACTS = the project's sheet of published figures (section and row named).
+# (d) = derived from the cited figures, the derivation given; "assumption" = not published.
+name: frontier-lab-2026
+description: >-
+  A frontier AI lab in 2026-2027: a seven-year AWS GB200/B200 commitment ramping in three
+  regions, an older Azure H100 commitment, Google Cloud on-demand and spot on top; research
+  jobs shaped like the Philly and Acme (Helios, Kalos) clusters, large pre-training runs and a
+  steady inference fleet. More than 100,000 GPUs by the end of the horizon.
+start: 2026-01-01
+horizon: 730d                      # 2026-01-01 to 2028-01-01
+seed: 42
+
+policy:
+  queue: fifo-backfill             # big gangs wait at the head while small jobs backfill
+  placement: cost
+  backfill_depth: 256
+
+accelerators:
+  - name: H100-SXM
+    bf16_tflops: 989.4             # FACTS 1: glennklockwood.com/garden/processors/h100 (NVIDIA whitepaper)
+    hbm_gib: 80                    # FACTS 1: 80 GB as NVIDIA states it
+    board_power_w: 700             # FACTS 1: H100 SXM TDP
+    speed_factor: 1.0              # the reference accelerator
+  - name: H200
+    bf16_tflops: 989.4             # FACTS 1: MI300X-vs-H200 REPORT.md; same compute die as H100
+    hbm_gib: 141                   # FACTS 1: 141 GB = 144,384 MiB (MLCommons v4.1 H200-SXM-141GBx8)
+    board_power_w: 700             # FACTS 1: MLCommons inference v4.1 system file, "TGP 700W"
+    speed_factor: 1.0              # (d) dense BF16 989.4 / 989.4
+  - name: B200
+    bf16_tflops: 2250              # FACTS 1: glennklockwood.com/garden/processors/B200 (NVIDIA)
+    hbm_gib: 180                   # FACTS 1: 180 GB (MLCommons v6.0 Nebius B200-SXM-180GB)
+    board_power_w: 1000            # FACTS 1: HGX B200, "TGP 1000W"
+    speed_factor: 2.274            # (d) dense BF16 2,250 / 989.4
+  - name: GB200
+    bf16_tflops: 2500              # FACTS 1: glennklockwood B200 page, GB200 per GPU at 1,200 W
+    hbm_gib: 186                   # FACTS 1: MLCommons inference v6.1 Crusoe GB200-NVL72, "186 GB"
+    board_power_w: 1200            # FACTS 1: GB200 per-GPU 1,200 W setting
+    speed_factor: 2.527            # (d) dense BF16 2,500 / 989.4
+
+providers:
+  - name: aws
+  - name: azure
+  - name: gcp
+
+# power_cap_mw: the share of each site the lab may draw (IT x PUE). Not published: an
+# assumption sized to the contracts below with headroom (Oregon leaves room for the 2027
+# expansion). For scale, FACTS 3: Stargate Abilene is 1.2 GW for ~400,000 GB200.
+sites:
+  - name: aws-us-west-2
+    provider: aws
+    region: us-west-2              # Oregon
+    jurisdiction: US
+    power_cap_mw: 120              # assumption (65,536 GB200 x 1,200 W x 1.15 = 90.4 MW at the 2027 peak)
+    pue: 1.15                      # FACTS 3: AWS global PUE 2024, sustainability.aboutamazon.com
+    gpus_per_node: 8
+    carbon_g_per_kwh: 297.6        # FACTS 4: eGRID us-west-2, mlco2/codecarbon impact.csv @8277eb6 (2023-05)
+    electricity_usd_per_mwh: 75.2  # FACTS 4: EIA Electric Power Annual, Oregon industrial, 2023 data
+  - name: aws-eu-central-1
+    provider: aws
+    region: eu-central-1           # Frankfurt
+    jurisdiction: EU
+    power_cap_mw: 30               # assumption (16,384 GB200 x 1,200 W x 1.15 = 22.6 MW)
+    pue: 1.15                      # FACTS 3: AWS global PUE 2024
+    gpus_per_node: 8
+    carbon_g_per_kwh: 273.9        # FACTS 4: (d) Electricity Maps DE-LU 2024 annual mean, direct (green-dcc @3f6ea95)
+    electricity_usd_per_mwh: 84.6  # FACTS 4: (d) DE-LU wholesale average 2024 (green-dcc); the industrial price, 167.7 EUR/MWh (smard.de), is in euros
+  - name: aws-ap-southeast-1
+    provider: aws
+    region: ap-southeast-1         # Singapore
+    jurisdiction: SG
+    power_cap_mw: 20               # assumption (12,288 B200 x 1,000 W x 1.15 = 14.1 MW)
+    pue: 1.15                      # FACTS 3: AWS global PUE 2024
+    gpus_per_node: 8
+    carbon_g_per_kwh: 366.9        # FACTS 4: (d) Electricity Maps SG 2024 annual mean, direct (green-dcc)
+    electricity_usd_per_mwh: 121.4 # FACTS 4: (d) Singapore USEP wholesale average 2024 (green-dcc); industrial tariff not found
+  - name: azure-eastus
+    provider: azure
+    region: eastus                 # Virginia
+    jurisdiction: US
+    power_cap_mw: 20               # assumption (16,384 H100 x 700 W x 1.18 = 13.5 MW)
+    pue: 1.18                      # FACTS 3: Microsoft global average PUE (datacenterdynamics.com, 2024-12)
+    gpus_per_node: 8
+    carbon_g_per_kwh: 321.0        # FACTS 4: (d) Electricity Maps PJM 2024 annual mean, direct (green-dcc)
+    electricity_usd_per_mwh: 89.2  # FACTS 4: EIA, Virginia industrial, 2023 data
+  - name: azure-westus2
+    provider: azure
+    region: westus2                # Quincy, Washington
+    jurisdiction: US
+    power_cap_mw: 10               # assumption (8,192 H100 x 700 W x 1.18 = 6.8 MW)
+    pue: 1.18                      # FACTS 3: Microsoft global average PUE
+    gpus_per_node: 8
+    carbon_g_per_kwh: 297.6        # FACTS 4: eGRID westus2, codecarbon impact.csv @8277eb6
+    electricity_usd_per_mwh: 63.5  # FACTS 4: EIA, Washington industrial, 2023 data
+  - name: gcp-us-central1
+    provider: gcp
+    region: us-central1            # Iowa
+    jurisdiction: US
+    pue: 1.09                      # FACTS 3: Google fleet-wide PUE 2025 (Environmental Report 2026, 2nd)
+    gpus_per_node: 8
+    carbon_g_per_kwh: 412.72       # FACTS 4: GoogleCloudPlatform/region-carbon-info yearly/2024.csv
+    electricity_usd_per_mwh: 69.1  # FACTS 4: EIA, Iowa industrial, 2023 data
+  - name: gcp-us-east4
+    provider: gcp
+    region: us-east4               # Virginia
+    jurisdiction: US
+    pue: 1.09                      # FACTS 3: Google fleet-wide PUE 2025
+    gpus_per_node: 8
+    carbon_g_per_kwh: 323.05       # FACTS 4: region-carbon-info yearly/2024.csv
+    electricity_usd_per_mwh: 89.2  # FACTS 4: EIA, Virginia industrial, 2023 data
+
+# The AWS commitment: seven years, take-or-pay, GB200 in Oregon and Frankfurt, B200 in
+# Singapore. Shaped on the OpenAI-AWS deal (FACTS 5: $38B over 7 years, GB200/GB300, "all
+# capacity by end-2026, option to expand from 2027"): each region ramps quarterly through
+# 2026, and Oregon expands once in mid-2027. The GPU counts are an assumption at this lab's scale.
+# Price (d): deal prices are not disclosed (FACTS 2). B200: AWS p6-b200 on-demand 14.242
+# (FACTS 2, SkyPilot catalog AWS v8) less 56%, the published 3-year P5 reserved discount
+# (FACTS 2, NextPlatform 2023-07-27) = 6.27. GB200: 6.27 x 16.00 / 14.00, Oracle's GB200 to
+# B200 list-price ratio (FACTS 2, SkyPilot catalog OCI v8) = 7.16. Cross-check: $38B / 7 y /
+# 8,760 h / $7.16 = 86,500 GPUs held for seven years, the size of this commitment.
+contracts:
+  - name: aws-7yr-oregon
+    provider: aws
+    site: aws-us-west-2
+    accelerator: GB200
+    usd_per_gpu_hour: 7.16         # (d) see above
+    start: 2026-01-01
+    end: 2033-01-01                # seven years, past the two-year horizon
+    take_or_pay_share: 1.0
+    ramp:
+      - {at: 2026-01-01, gpus: 8192}
+      - {at: 2026-04-01, gpus: 16384}
+      - {at: 2026-07-01, gpus: 32768}
+      - {at: 2026-10-01, gpus: 49152}
+      - {at: 2027-07-01, gpus: 65536}   # the 2027 expansion option, exercised
+  - name: aws-7yr-frankfurt
+    provider: aws
+    site: aws-eu-central-1
+    accelerator: GB200
+    usd_per_gpu_hour: 7.16         # (d) see above
+    start: 2026-01-01
+    end: 2033-01-01
+    take_or_pay_share: 1.0
+    ramp:
+      - {at: 2026-04-01, gpus: 4096}
+      - {at: 2026-07-01, gpus: 8192}
+      - {at: 2026-10-01, gpus: 16384}
+  - name: aws-7yr-singapore
+    provider: aws
+    site: aws-ap-southeast-1
+    accelerator: B200
+    usd_per_gpu_hour: 6.27         # (d) see above
+    start: 2026-01-01
+    end: 2033-01-01
+    take_or_pay_share: 1.0
+    ramp:
+      - {at: 2026-07-01, gpus: 4096}
+      - {at: 2026-10-01, gpus: 8192}
+      - {at: 2026-12-01, gpus: 12288}
+  # The older Azure commitment: four years of H100 (ND H100 v5) from mid-2024 (assumption).
+  # Price (d): ND96isr H100 v5 list 12.29 per GPU-hour (FACTS 2, anycloud catalog azure/vms.csv,
+  # 2026-05-20) less 56%, the published 3-year reserved discount on the comparable AWS P5
+  # (FACTS 2; Azure's own H100 reservation discount was not found) = 5.41.
+  - name: azure-4yr-eastus
+    provider: azure
+    site: azure-eastus
+    accelerator: H100-SXM
+    usd_per_gpu_hour: 5.41         # (d) see above
+    start: 2024-07-01
+    end: 2028-07-01
+    take_or_pay_share: 1.0
+    gpus: 16384
+  - name: azure-4yr-westus2
+    provider: azure
+    site: azure-westus2
+    accelerator: H100-SXM
+    usd_per_gpu_hour: 5.41         # (d) see above
+    start: 2024-07-01
+    end: 2028-07-01
+    take_or_pay_share: 1.0
+    gpus: 8192
+
+# On-demand and spot. How many GPUs can be had at once is not published: the counts are
+# assumptions. Spot preemptions (d): AWS Spot Instance Advisor puts p5 at 10-20% interruptions
+# per month (FACTS 6, thundercompute.com, 2nd); 15% / 730 h = 0.0002 per node-hour. No GCP or
+# Azure figure was found: the same rate is used there.
+markets:
+  - site: gcp-us-central1
+    accelerator: H100-SXM
+    on_demand_usd_per_gpu_hour: 11.06   # FACTS 2: a3-highgpu-8g us-central1, Cyclenerd pricing.yml (2026-07-30)
+    on_demand_gpus: 4096
+    spot_usd_per_gpu_hour: 6.33         # FACTS 2: a3-highgpu-8g spot us-central1, Cyclenerd (2026-07-30)
+    spot_gpus: 2048
+    spot_preemptions_per_node_hour: 0.0002
+  - site: gcp-us-central1
+    accelerator: H200
+    on_demand_usd_per_gpu_hour: 10.4365 # FACTS 2: a3-ultragpu-8g us-central1, HF tanod/cloud-gpu-list-prices (2026-10-13)
+    on_demand_gpus: 4096
+    spot_usd_per_gpu_hour: 6.26         # FACTS 2: GCP A3 Ultra spot, tanod (2026-10-13)
+    spot_gpus: 2048
+    spot_preemptions_per_node_hour: 0.0002
+  - site: gcp-us-east4
+    accelerator: H100-SXM
+    on_demand_usd_per_gpu_hour: 11.06   # FACTS 2: the us-central1 list price; us-east4 on-demand is not in the sheet
+    on_demand_gpus: 2048
+    spot_usd_per_gpu_hour: 4.54         # FACTS 2: a3-highgpu-8g spot us-east4, Cyclenerd (2026-07-30)
+    spot_gpus: 2048
+    spot_preemptions_per_node_hour: 0.0002
+  - site: aws-us-west-2
+    accelerator: H100-SXM
+    on_demand_usd_per_gpu_hour: 6.88    # FACTS 2: p5 on-demand us-east-1 (SkyPilot catalog AWS v8, read 2026-11-09); us-west-2 assumed equal
+    on_demand_gpus: 1024
+    spot_usd_per_gpu_hour: 2.77         # FACTS 2: (d) midpoint of p5 spot us-west-2, 2.70-2.84 (SkyPilot catalog AWS v8)
+    spot_gpus: 1024
+    spot_preemptions_per_node_hour: 0.0002
+  - site: aws-us-west-2
+    accelerator: B200
+    on_demand_usd_per_gpu_hour: 14.242  # FACTS 2: p6-b200 on-demand us-east-1 (SkyPilot catalog AWS v8); us-west-2 assumed equal
+    on_demand_gpus: 1024
+  - site: azure-eastus
+    accelerator: H100-SXM
+    on_demand_usd_per_gpu_hour: 12.29   # FACTS 2: ND96isr H100 v5 eastus, anycloud catalog (2026-05-20)
+    on_demand_gpus: 1024
+    spot_usd_per_gpu_hour: 2.27         # FACTS 2: ND H100 v5 spot eastus, anycloud catalog (2026-05-20)
+    spot_gpus: 1024
+    spot_preemptions_per_node_hour: 0.0002
+
+# About 240,000 jobs over two years. Research streams have the published shapes of three
+# clusters (sizes and lognormal durations fitted to the mean and median run time: sigma =
+# sqrt(2 ln(mean / median))); their arrival rates are assumptions that keep the job count
+# small enough to simulate in seconds. Most GPU-hours come from ablation runs, the
+# pre-training series and the inference fleet, which keep the contracts about 75-90% busy
+# (more in the 2027 peaks, spilling onto on-demand and spot). Durations are on the
+# reference H100-SXM; a GB200 runs them 2.527 times faster.
+workload:
+  classes:
+    # Philly (Microsoft, 2017): mean GPU job run time 18,006 s, median 874 s, mean 1.93 GPUs,
+    # median 1 (AcmeTrace, NSDI'24, cluster_summary.csv). sigma = sqrt(2 ln(18006/874)) = 2.46.
+    - name: research-philly
+      kind: research
+      tenant: research
+      priority: 1
+      arrivals_per_hour: 6              # assumption: 105,000 jobs in two years
+      gpus: {1: 0.76, 2: 0.10, 4: 0.07, 8: 0.055, 16: 0.012, 32: 0.003}   # (d) mean 1.97, median 1
+      duration_median: 874s
+      duration_sigma: 2.46
+      duration_max: 30d
+    # Helios (SenseTime): mean 6,652 s, median 206 s, mean 3.7 GPUs (AcmeTrace cluster_summary.csv).
+    # sigma = sqrt(2 ln(6652/206)) = 2.64.
+    - name: research-helios
+      kind: research
+      tenant: research
+      priority: 1
+      arrivals_per_hour: 3              # assumption
+      gpus: {1: 0.60, 2: 0.10, 4: 0.12, 8: 0.15, 16: 0.02, 32: 0.02, 64: 0.003}   # (d) mean 3.6
+      duration_median: 206s
+      duration_sigma: 2.64
+      duration_max: 30d
+    # Kalos (Shanghai AI Lab, LLM development): mean 1,260 s, median 124 s, mean 26.8 GPUs
+    # (AcmeTrace cluster_summary.csv). sigma = sqrt(2 ln(1260/124)) = 2.15.
+    - name: llm-dev-kalos
+      kind: research
+      tenant: llm-dev
+      priority: 1
+      arrivals_per_hour: 3              # assumption
+      gpus: {8: 0.55, 16: 0.15, 32: 0.15, 64: 0.10, 128: 0.04, 256: 0.015}   # (d) mean 26.8
+      duration_median: 124s
+      duration_sigma: 2.15
+      duration_max: 30d
+    # Ablations and fine-tuning: 64-2,048 GPUs for about a day. Assumption (no published
+    # distribution at this scale); the rate grows with the fleet in 2027.
+    - name: ablations-2026
+      kind: training
+      tenant: research
+      priority: 1
+      arrivals_per_hour: 0.8
+      gpus: {64: 0.40, 128: 0.25, 256: 0.15, 512: 0.10, 1024: 0.07, 2048: 0.03}
+      duration_median: 1d
+      duration_sigma: 1.0
+      duration_max: 14d
+      end: 2027-01-01
+    - name: ablations-2027
+      kind: training
+      tenant: research
+      priority: 1
+      arrivals_per_hour: 1.2
+      gpus: {64: 0.40, 128: 0.25, 256: 0.15, 512: 0.10, 1024: 0.07, 2048: 0.03}
+      duration_median: 1d
+      duration_sigma: 1.0
+      duration_max: 14d
+      start: 2027-01-01
+  fixed:
+    # Pre-training: series of runs of 4,096 to 24,576 GPUs, weeks long, one gang per site.
+    # Sizes and cadence are assumptions at this lab's scale (FACTS 6: Llama 3 405B ran on
+    # 16,384 H100 for 54 days); each series starts when its region's ramp makes room.
+    - name: pretrain-us-8k
+      kind: training
+      tenant: pretraining
+      priority: 3
+      submit: 2026-01-10
+      gpus: 8192
+      duration: 120d                    # 47.5 days on GB200
+      accelerators: [GB200]
+      jurisdiction: US
+      count: 14
+      every: 52d
+    - name: pretrain-us-16k
+      kind: training
+      tenant: pretraining
+      priority: 3
+      submit: 2026-07-05
+      gpus: 16384
+      duration: 150d                    # 59 days on GB200
+      accelerators: [GB200]
+      jurisdiction: US
+      count: 9
+      every: 60d
+    - name: pretrain-us-24k
+      kind: training
+      tenant: pretraining
+      priority: 3
+      submit: 2026-10-05
+      gpus: 24576
+      duration: 180d                    # 71 days on GB200
+      accelerators: [GB200]
+      jurisdiction: US
+      count: 5
+      every: 100d
+    - name: pretrain-us-16k-2027
+      kind: training
+      tenant: pretraining
+      priority: 3
+      submit: 2027-07-05
+      gpus: 16384
+      duration: 150d
+      accelerators: [GB200]
+      jurisdiction: US
+      count: 3
+      every: 60d
+    - name: pretrain-eu-4k
+      kind: training
+      tenant: pretraining-eu
+      priority: 3
+      submit: 2026-04-10
+      gpus: 4096
+      duration: 120d
+      accelerators: [GB200]
+      jurisdiction: EU
+      count: 12
+      every: 52d
+    - name: pretrain-eu-8k
+      kind: training
+      tenant: pretraining-eu
+      priority: 3
+      submit: 2026-10-10
+      gpus: 8192
+      duration: 120d
+      accelerators: [GB200]
+      jurisdiction: EU
+      count: 8
+      every: 55d
+    - name: pretrain-sg-4k
+      kind: training
+      tenant: pretraining-sg
+      priority: 3
+      submit: 2026-07-10
+      gpus: 4096
+      duration: 90d                     # 40 days on B200
+      accelerators: [B200]
+      jurisdiction: SG
+      count: 11
+      every: 48d
+    - name: pretrain-sg-4k-b
+      kind: training
+      tenant: pretraining-sg
+      priority: 3
+      submit: 2026-12-10
+      gpus: 4096
+      duration: 90d
+      accelerators: [B200]
+      jurisdiction: SG
+      count: 8
+      every: 48d
+    # Inference: replicas of 64 GPUs (8 nodes) redeployed monthly, one every 3 hours, so that
+    # about 240 replicas (15,360 GPUs) serve at once after the first month. Assumption.
+    - name: inference-us
+      kind: inference
+      tenant: inference
+      priority: 4
+      submit: 0d
+      gpus: 64
+      duration: 30d
+      accelerators: [H100-SXM, H200]
+      jurisdiction: US
+      count: 5840
+      every: 3h
 )yaml";
 }
 
