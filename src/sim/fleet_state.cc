@@ -113,7 +113,7 @@ void FleetState::retire(Pool& pool, uint32_t n) {
 void FleetState::withdraw(Pool& pool, uint32_t n) {
   Node& node = nodes_[n];
   assert(node.state == NodeState::active);
-  bucket_remove(pool, n);
+  if (node.pos != kNone) bucket_remove(pool, n);
   pool.free_gpus -= node.free;
   if (node.capacity == pool.spec.gpus_per_node) --pool.active_full_nodes;
   if (node.free == node.capacity) {
@@ -167,9 +167,23 @@ void FleetState::set_capacity(uint32_t p, int64_t gpus) {
         }
       }
     }
+    if (victim == kNone) victim = whole_held_node(pool);
     assert(victim != kNone);
     withdraw(pool, victim);
   }
+}
+
+uint32_t FleetState::whole_held_node(const Pool& pool) const {
+  for (uint32_t slot : pool.running) {
+    const Allocation& a = slots_[slot];
+    uint32_t count = 0;
+    const uint32_t* nodes = alloc_nodes(a, &count);
+    for (uint32_t i = 0; i < count; ++i) {
+      const Node& node = nodes_[nodes[i]];
+      if (node.state == NodeState::active && node.pos == kNone) return nodes[i];
+    }
+  }
+  return kNone;
 }
 
 uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s) {
@@ -192,9 +206,11 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
   a.node = kNone;
   a.list = kNone;
   if (gpus >= per_node) {
+    // Whole nodes leave the free bucket in one block and join no bucket while held
+    // (pos = kNone): O(1) bookkeeping per node.
     const uint32_t count = (gpus + per_node - 1) / per_node;
     auto& whole = pool.buckets[per_node];
-    std::vector<uint32_t>* list = nullptr;
+    const size_t first = whole.size() - count;
     if (count > 1) {
       if (!free_lists_.empty()) {
         a.list = free_lists_.back();
@@ -203,16 +219,16 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
         a.list = static_cast<uint32_t>(node_lists_.size());
         node_lists_.emplace_back();
       }
-      list = &node_lists_[a.list];
-      list->clear();
+      node_lists_[a.list].assign(whole.begin() + static_cast<std::ptrdiff_t>(first), whole.end());
+    } else {
+      a.node = whole.back();
     }
-    for (uint32_t i = 0; i < count; ++i) {
-      const uint32_t n = whole.back();
-      whole.pop_back();
-      nodes_[n].free = 0;
-      bucket_insert(pool, n);
-      if (list) list->push_back(n); else a.node = n;
+    for (size_t i = first; i < whole.size(); ++i) {
+      Node& node = nodes_[whole[i]];
+      node.free = 0;
+      node.pos = kNone;
     }
+    whole.resize(first);
     a.gpus = count * per_node;
   } else {
     uint32_t k = gpus;
@@ -234,7 +250,7 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
 void FleetState::give_back(Pool& pool, uint32_t n, uint16_t gpus) {
   Node& node = nodes_[n];
   if (node.state == NodeState::active) {
-    bucket_remove(pool, n);
+    if (node.pos != kNone) bucket_remove(pool, n);  // else held whole: in no bucket
     node.free = static_cast<uint16_t>(node.free + gpus);
     pool.free_gpus += gpus;
     bucket_insert(pool, n);

@@ -51,7 +51,8 @@ struct Node {
   uint32_t pool = 0;
   uint16_t capacity = 0;  // GPUs
   uint16_t free = 0;      // GPUs
-  uint32_t pos = 0;       // position in its bucket (active) or draining list (draining)
+  uint32_t pos = 0;       // position in its bucket (active), kNone while held whole by a gang
+                          // job, or position in the draining list (draining)
   NodeState state = NodeState::retired;
 };
 
@@ -77,7 +78,8 @@ struct Pool {
   int64_t free_gpus = 0;        // free on active nodes
   int64_t active_full_nodes = 0;
   uint32_t remainder_node = kNone;
-  std::vector<std::vector<uint32_t>> buckets;  // [free GPUs] -> active nodes with that many free
+  // [free GPUs] -> active nodes with that many free; nodes held whole by gang jobs are in none.
+  std::vector<std::vector<uint32_t>> buckets;
   std::vector<uint32_t> draining_full, draining_other;
   std::vector<uint32_t> running;  // allocation slots running here
 };
@@ -133,6 +135,8 @@ class FleetState {
   void reactivate(Pool& pool, uint32_t n);
   void list_remove(std::vector<uint32_t>& list, uint32_t n);
   void give_back(Pool& pool, uint32_t n, uint16_t gpus);
+  // An active node held whole by a running job (in no bucket), or kNone. O(running jobs).
+  uint32_t whole_held_node(const Pool& pool) const;
 
   std::vector<Pool> pools_;
   std::vector<Node> nodes_;
