@@ -199,6 +199,9 @@ Result<void> add_class(Builder& b, size_t index, const JobClass& c, uint64_t str
     return fail(b.error(field + ".duration_max", "expected a duration > 0"));
   if (!finite_at_least(c.start_s, 0))
     return fail(b.error(field + ".start", "expected a time >= 0"));
+  if (c.end_s && !(*c.end_s >= c.start_s))
+    return fail(b.error(field + ".end", fmt::format("found {} s; expected a time at or after "
+                                                    "start ({} s)", *c.end_s, c.start_s)));
   const double end = std::min(c.end_s.value_or(b.horizon_s), b.horizon_s);
   if (std::isnan(end) || (std::isinf(end) && c.arrivals_per_hour > 0))
     return fail(b.error(field + ".end", "expected an end time (the scenario has no horizon)"));

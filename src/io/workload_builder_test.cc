@@ -225,6 +225,12 @@ TEST(BuildWorkload, BadClassSpecsAreErrors) {
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error().field, "workload.classes[0].duration_median");
   s.workload.classes[0] = research_class();
+  s.workload.classes[0].start_s = 50;
+  s.workload.classes[0].end_s = 10;
+  w = build_workload(s);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().field, "workload.classes[0].end");
+  s.workload.classes[0] = research_class();
   s.workload.classes[0].arrivals_per_hour = 1e12;  // ~1e15 jobs
   w = build_workload(s);
   ASSERT_FALSE(w);
