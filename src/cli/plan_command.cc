@@ -1,10 +1,79 @@
+// gpufleet plan [SCENARIO.yaml] [--out DIR] [--emit-scenario OUT.yaml] [--time-limit S]
+//               [--gap REL] [--threads N] [--relax] [--quiet]
+// Thin: parse, load, run_plan, print, write. Exit 2 on bad input; an infeasible plan is a
+// result, printed with its diagnosis, with exit status 3 so that scripts can tell.
+#include <cstdio>
+#include <memory>
+#include <string>
+
 #include "cli/commands.h"
+#include "gpufleet/plan.h"
 
 namespace gpufleet::cli {
 
+namespace {
+
+struct PlanArgs {
+  std::string scenario;
+  std::string out_dir;
+  std::string emit_scenario;
+  PlanOptions options;
+  bool quiet = false;
+};
+
+// The options table: each option defined once (name, target, description with its default);
+// CLI11 builds the parser and --help from it.
+void add_options(CLI::App& cmd, PlanArgs& a) {
+  a.options.time_limit_s = 60;
+  cmd.add_option("scenario", a.scenario, "scenario YAML with a `plan:` section (default: the built-in frontier-lab plan)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--out", a.out_dir, "write plan.json and plan.csv into this directory");
+  cmd.add_option("--emit-scenario", a.emit_scenario, "write a scenario whose contracts are the plan (for `gpufleet simulate`)");
+  cmd.add_option("--time-limit", a.options.time_limit_s, "seconds for the MILP search; the best plan found is returned")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_option("--gap", a.options.relative_gap, "relative optimality gap at which the search stops")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd.add_option("--threads", a.options.threads, "solver threads")->check(CLI::Range(1, 256))->capture_default_str();
+  cmd.add_flag("--relax", a.options.relax, "solve the LP relaxation only (fractional blocks; a lower bound)");
+  cmd.add_flag("--quiet", a.quiet, "print only the status line");
+}
+
+}  // namespace
+
 void add_plan_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("plan", "(not yet built)");
-  cmd->callback([] { throw CLI::RuntimeError("not yet built", 1); });
+  auto args = std::make_shared<PlanArgs>();
+  auto* cmd = app.add_subcommand("plan", "plan capacity commitments across providers (MILP, COIN-OR CBC)");
+  add_options(*cmd, *args);
+  cmd->callback([args] {
+    auto inputs = args->scenario.empty()
+                      ? load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>", ".")
+                      : load_plan_file(args->scenario);
+    if (!inputs) exit_bad_input(inputs.error());
+    auto result = run_plan(*inputs, args->options);
+    if (!result) exit_bad_input(result.error());
+    // run_plan prepared its own copy; the writers need the calendar too.
+    if (auto ok = prepare_plan_inputs(*inputs); !ok) exit_bad_input(ok.error());
+    if (args->quiet) {
+      std::printf("%s: %s, objective $%.0f, gap %.3f%%, %zu commitments\n", inputs->scenario.name.c_str(),
+                  std::string(to_string(result->status)).c_str(), result->objective_usd, 100 * result->gap,
+                  result->commitments.size());
+    } else {
+      std::fputs(format_plan_report(*result, *inputs).c_str(), stdout);
+    }
+    if (!args->out_dir.empty())
+      if (auto w = write_plan_results(*result, *inputs, args->out_dir); !w) exit_bad_input(w.error());
+    if (!args->emit_scenario.empty()) {
+      if (result->status != PlanStatus::optimal && result->status != PlanStatus::time_limit) {
+        std::fprintf(stderr, "error: no plan to emit (status %s)\n", std::string(to_string(result->status)).c_str());
+        throw CLI::RuntimeError(3);
+      }
+      if (auto w = write_plan_scenario(*result, *inputs, args->emit_scenario); !w) exit_bad_input(w.error());
+    }
+    // 3: the model is infeasible or no plan was found in time (a result, not bad input).
+    if (result->status == PlanStatus::infeasible || result->status == PlanStatus::no_plan_found) throw CLI::RuntimeError(3);
+  });
 }
 
 }  // namespace gpufleet::cli

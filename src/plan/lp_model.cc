@@ -6,6 +6,7 @@ namespace gpufleet::plan {
 
 const char* to_string(RowFamily family) {
   switch (family) {
+    case RowFamily::committed: return "committed";
     case RowFamily::capacity: return "capacity";
     case RowFamily::spot_use: return "spot_use";
     case RowFamily::demand_training: return "demand_training";

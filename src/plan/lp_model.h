@@ -15,6 +15,7 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
 // Which constraint family a row belongs to: the diagnosis and the marginal values speak in
 // these terms.
 enum class RowFamily : uint8_t {
+  committed,       // defines the committed GPUs of a pool in a period (existing + new blocks)
   capacity,        // allocation at a (site, accelerator) within what is held there
   spot_use,        // spot carries training only
   demand_training,

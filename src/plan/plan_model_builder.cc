@@ -176,17 +176,32 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   for (size_t o = 0; o < in.offers.size(); ++o)
     offers_of_pool[static_cast<size_t>(pool_of.at({in.offers[o].site, in.offers[o].accelerator}))].push_back(static_cast<int>(o));
 
-  // Adds the "held" capacity of pool p in period t (new contracts + on-demand [+ spot]),
-  // times factor, to row r. Returns the existing GPUs (a constant for the row bound).
+  // Committed GPUs per pool and period: committed[p,t] - sum of blocks in force = existing.
+  for (size_t pi = 0; pi < m.pools.size(); ++pi) {
+    Pool& p = m.pools[pi];
+    for (int t = 0; t < T; ++t) {
+      const auto ti = static_cast<size_t>(t);
+      const int col = lp.add_column({fmt::format("committed_{}_{}", pi, t), 0, kInf, 0, false});
+      p.committed.push_back(col);
+      const int r = lp.add_row({fmt::format("commit_{}_{}", pi, t), p.existing_gpus[ti], p.existing_gpus[ti], RowFamily::committed, t,
+                                static_cast<int>(pi)});
+      lp.add(r, col, 1);
+      for (int o : offers_of_pool[pi])
+        for (int c : active[static_cast<size_t>(o)][ti])
+          lp.add(r, m.contracts[static_cast<size_t>(c)].column, -static_cast<double>(in.offers[static_cast<size_t>(o)].block_gpus));
+    }
+  }
+
+  // Adds the capacity held at pool p in period t (committed + on-demand [+ spot]), times
+  // factor, to row r. Returns the constant part for the row bound (none: existing GPUs are in
+  // the committed column).
   auto add_held = [&](int r, size_t pi, int t, double factor, bool with_spot) {
     const Pool& p = m.pools[pi];
     const auto ti = static_cast<size_t>(t);
-    for (int o : offers_of_pool[pi])
-      for (int c : active[static_cast<size_t>(o)][ti])
-        lp.add(r, m.contracts[static_cast<size_t>(c)].column, factor * static_cast<double>(in.offers[static_cast<size_t>(o)].block_gpus));
+    lp.add(r, p.committed[ti], factor);
     if (p.od[ti] >= 0) lp.add(r, p.od[ti], factor);
     if (with_spot && p.spot[ti] >= 0) lp.add(r, p.spot[ti], factor);
-    return factor * p.existing_gpus[ti];
+    return 0.0;
   };
 
   // Capacity and spot use.

@@ -4,6 +4,8 @@
 // Columns (objective in millions of dollars, present value):
 //   x[o,s,k]  integer blocks of offer o starting in period s for term k (cost: whole term)
 //   y[o,s,k]  binary "contract taken", only where the offer's minimum exceeds one block
+//   committed[p,t]  GPUs under contract at pool p in period t (defined by a `committed` row, so
+//             that the share, N-1 and power rows stay short)
 //   train/inf/od/spot[p,t]  GPUs of pool p (a site and accelerator) given to training, to
 //             inference, bought on demand, bought on spot, in period t
 // Rows: capacity (train + inf <= held), spot_use (spot <= train), demand (training anywhere,
@@ -39,6 +41,7 @@ struct Pool {
   double energy_usd_per_gpu_hour = 0;  // 0 unless energy is billed
   double on_demand_usd = 0, spot_usd = 0;   // per GPU-hour
   std::vector<double> existing_gpus;        // per period of the horizon
+  std::vector<int> committed;               // column per period: existing + new contract GPUs
   std::vector<int> train, inf, od, spot;    // columns per period, -1 if absent
   std::vector<int> capacity_row;            // per period
 };

@@ -1,0 +1,141 @@
+// Plan -> simulate: a scenario (docs/scenario-format.md) whose contracts are the existing ones
+// plus one contract per commitment of the plan, with a small default workload.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "gpufleet/plan.h"
+#include "util/atomic_file.h"
+#include "util/time_parse.h"
+
+namespace gpufleet {
+
+namespace {
+
+size_t u(int i) { return static_cast<size_t>(i); }
+
+// A time inside the scenario: a date when it falls on midnight, else seconds from the start.
+std::string time_text(const Scenario& sc, double t_s) {
+  const double whole = std::round(t_s);
+  if (std::abs(whole - t_s) < 1e-6 && static_cast<int64_t>(whole) % 86400 == 0)
+    return format_iso_date(sc.start_unix_s + static_cast<int64_t>(whole));
+  return fmt::format("{}s", t_s);
+}
+
+// YAML double-quoted scalar.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
+  const Scenario& sc = in.scenario;
+  std::string y;
+  auto w = [&y](std::string s) { y += s + "\n"; };
+  w(fmt::format("# Written by `gpufleet plan --emit-scenario` from {}: the existing contracts plus the", quoted(sc.name)));
+  w(fmt::format("# {} commitments of the plan ({}, objective ${:.0f}).", r.commitments.size(), to_string(r.status), r.objective_usd));
+  w(fmt::format("name: {}", quoted(sc.name + "-planned")));
+  w(fmt::format("description: {}", quoted("fleet of the plan of " + sc.name)));
+  w(fmt::format("start: {}", format_iso_date(sc.start_unix_s)));
+  w(fmt::format("end: {}", format_iso_date(in.period_start_unix_s[u(in.periods)])));
+  w(fmt::format("seed: {}", sc.seed));
+  w("");
+  w("accelerators:");
+  for (const auto& a : sc.accelerators)
+    w(fmt::format("  - {{name: {}, bf16_tflops: {}, hbm_gib: {}, board_power_w: {}, speed_factor: {}}}", quoted(a.name), a.bf16_tflops,
+                  a.hbm_gib, a.board_power_w, a.speed_factor));
+  w("providers:");
+  for (const auto& p : sc.providers) w(fmt::format("  - {{name: {}}}", quoted(p.name)));
+  w("sites:");
+  for (const auto& s : sc.sites) {
+    w(fmt::format("  - name: {}", quoted(s.name)));
+    w(fmt::format("    provider: {}", quoted(sc.providers[u(s.provider)].name)));
+    w(fmt::format("    region: {}", quoted(s.region)));
+    w(fmt::format("    jurisdiction: {}", quoted(s.jurisdiction)));
+    w(fmt::format("    power_cap_mw: {}", s.power_cap_mw));
+    w(fmt::format("    pue: {}", s.pue));
+    w(fmt::format("    gpus_per_node: {}", s.gpus_per_node));
+    w(fmt::format("    carbon_g_per_kwh: {}", s.carbon_g_per_kwh));
+    w(fmt::format("    electricity_usd_per_mwh: {}", s.electricity_usd_per_mwh));
+  }
+  w("");
+  w("contracts:");
+  for (const auto& c : sc.contracts) {
+    w(fmt::format("  - name: {}", quoted(c.name)));
+    w(fmt::format("    site: {}", quoted(sc.sites[u(c.site)].name)));
+    w(fmt::format("    accelerator: {}", quoted(sc.accelerators[u(c.accelerator)].name)));
+    w(fmt::format("    usd_per_gpu_hour: {}", c.usd_per_gpu_hour));
+    w(fmt::format("    start: {}", time_text(sc, c.start_s)));
+    w(fmt::format("    end: {}", time_text(sc, c.end_s)));
+    w(fmt::format("    take_or_pay_share: {}", c.take_or_pay_share));
+    w("    ramp:");
+    for (const auto& step : c.ramp) w(fmt::format("      - {{at: {}, gpus: {}}}", time_text(sc, step.at_s), step.gpus));
+  }
+  int n = 0;
+  for (const auto& c : r.commitments) {
+    if (c.gpus <= 0) continue;
+    const int end_period = c.start_period + c.term_years * 12 / in.period_months;
+    const int64_t start = in.period_start_unix_s[u(c.start_period)];
+    const int64_t end = in.period_start_unix_s[u(end_period)];
+    w(fmt::format("  - name: {}", quoted(fmt::format("plan-{:03d}-{}-{}-{}-{}y", ++n, c.site, c.accelerator,
+                                                       period_label(in, c.start_period), c.term_years))));
+    w(fmt::format("    provider: {}", quoted(c.provider)));
+    w(fmt::format("    site: {}", quoted(c.site)));
+    w(fmt::format("    accelerator: {}", quoted(c.accelerator)));
+    w(fmt::format("    usd_per_gpu_hour: {}", c.usd_per_gpu_hour));
+    w(fmt::format("    start: {}", format_iso_date(start)));
+    w(fmt::format("    end: {}", format_iso_date(end)));
+    w("    take_or_pay_share: 1");
+    w("    ramp:");
+    w(fmt::format("      - {{at: {}, gpus: {}}}", format_iso_date(start), c.gpus));
+  }
+  if (sc.contracts.empty() && n == 0) y.replace(y.rfind("contracts:\n"), 11, "contracts: []\n");
+  w("");
+  w("markets:");
+  int markets = 0;
+  for (const auto& m : sc.markets) {
+    ++markets;
+    w(fmt::format("  - {{site: {}, accelerator: {}, on_demand_usd_per_gpu_hour: {}, on_demand_gpus: {}, spot_usd_per_gpu_hour: {}, "
+                  "spot_gpus: {}, spot_preemptions_per_node_hour: {}}}",
+                  quoted(sc.sites[u(m.site)].name), quoted(sc.accelerators[u(m.accelerator)].name), m.on_demand_usd_per_gpu_hour,
+                  m.on_demand_gpus, m.spot_usd_per_gpu_hour, m.spot_gpus, m.spot_preemptions_per_node_hour));
+  }
+  if (markets == 0) y.replace(y.rfind("markets:\n"), 9, "markets: []\n");
+  w("");
+  w("# A small default workload to replay on the planned fleet: research jobs for the first");
+  w("# 30 days and one large training run; edit or replace with traces.");
+  w("workload:");
+  w("  max_jobs: 5000");
+  w("  classes:");
+  w("    - name: research");
+  w("      kind: research");
+  w("      tenant: research");
+  w("      arrivals_per_hour: 6");
+  w("      gpus: {8: 0.6, 64: 0.3, 512: 0.1}");
+  w("      duration_median: 6h");
+  w("      duration_sigma: 1.0");
+  w("      duration_max: 7d");
+  w("      end: 30d");
+  w("  fixed:");
+  w("    - name: pretrain");
+  w("      kind: training");
+  w("      tenant: pretraining");
+  w("      priority: 2");
+  w("      submit: 1d");
+  w("      gpus: 4096");
+  w("      duration: 20d");
+  w("      count: 1");
+  return y;
+}
+
+Result<void> write_plan_scenario(const PlanResult& r, const PlanInputs& in, const std::string& path) {
+  return write_file_atomically(path, plan_scenario_yaml(r, in));
+}
+
+}  // namespace gpufleet

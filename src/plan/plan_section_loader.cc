@@ -1,0 +1,262 @@
+// The `plan:` section of a scenario file (docs/plan-format.md). The model sections are the
+// scenario loader's; this file reads only `plan:` and resolves its names against the scenario.
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "gpufleet/plan.h"
+#include "io/yaml_field.h"
+#include "util/atomic_file.h"
+
+namespace gpufleet {
+
+namespace {
+
+// A demand series: `per_period: [...]` or a first-period value and a yearly growth factor.
+Result<std::vector<double>> read_series(const YamlField& f, std::string_view value_key, int periods, int period_months) {
+  std::vector<double> out;
+  if (auto list = f.optional("per_period")) {
+    auto items = list->items();
+    if (!items) return fail(items.error());
+    if (static_cast<int>(items->size()) != periods)
+      return fail(list->error(fmt::format("expected {} values (one per period), got {}", periods, items->size())));
+    for (const auto& item : *items) {
+      auto v = item.as_double(0.0);
+      if (!v) return fail(v.error());
+      out.push_back(*v);
+    }
+    if (f.optional(value_key)) return fail(f.error(fmt::format("give either per_period or {}, not both", value_key)));
+    return out;
+  }
+  auto first = f.required(value_key);
+  if (!first) return fail(first.error());
+  auto base = first->as_double(0.0);
+  if (!base) return fail(base.error());
+  auto growth = f.get_double("growth_per_year", 1.0, 0.0);
+  if (!growth) return fail(growth.error());
+  for (int t = 0; t < periods; ++t)
+    out.push_back(*base * std::pow(*growth, static_cast<double>(t) * period_months / 12.0));
+  return out;
+}
+
+Result<TermPrice> read_term(const std::string& key, const YamlField& value) {
+  // "1y", "3y", ...: whole years.
+  if (key.size() < 2 || key.back() != 'y') return fail(value.error(fmt::format("term '{}': expected whole years like 1y, 3y", key)));
+  int years = 0;
+  for (size_t i = 0; i + 1 < key.size(); ++i) {
+    if (key[i] < '0' || key[i] > '9') return fail(value.error(fmt::format("term '{}': expected whole years like 1y, 3y", key)));
+    years = years * 10 + (key[i] - '0');
+  }
+  if (years <= 0 || years > 30) return fail(value.error(fmt::format("term '{}': expected 1y to 30y", key)));
+  auto price = value.as_double(0.0);
+  if (!price) return fail(price.error());
+  return TermPrice{years, *price};
+}
+
+}  // namespace
+
+Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text, const std::string& name) {
+  auto doc = YamlField::parse(text, name);
+  if (!doc) return fail(doc.error());
+  auto plan = doc->required("plan");
+  if (!plan) return fail(plan.error());
+  if (auto ok = plan->expect_map(); !ok) return fail(ok.error());
+  if (auto ok = plan->check_keys({"horizon", "periods", "period", "discount_rate", "bill_energy", "demand", "offers", "policy"}); !ok)
+    return fail(ok.error());
+
+  PlanInputs in;
+  in.scenario = std::move(scenario);
+  const Scenario& sc = in.scenario;
+
+  auto period = plan->get_string("period", "quarter");
+  if (!period) return fail(period.error());
+  if (*period == "quarter") in.period_months = 3;
+  else if (*period == "month") in.period_months = 1;
+  else if (*period == "year") in.period_months = 12;
+  else return fail(plan->required("period")->error(fmt::format("'{}': expected quarter, month or year", *period)));
+
+  if (auto p = plan->optional("periods")) {
+    auto n = p->as_int(1, 1200);
+    if (!n) return fail(n.error());
+    in.periods = static_cast<int>(*n);
+    if (plan->optional("horizon")) return fail(plan->error("give either horizon or periods, not both"));
+  } else {
+    auto h = plan->required("horizon");
+    if (!h) return fail(h.error());
+    auto seconds = h->as_duration_s();
+    if (!seconds) return fail(seconds.error());
+    const double months = *seconds / (365.0 * 86400.0) * 12.0;
+    const double n = months / in.period_months;
+    if (std::abs(n - std::round(n)) > 1e-6 || std::round(n) < 1)
+      return fail(h->error(fmt::format("expected a whole number of {}s (e.g. 7y), got {:.3f}", *period, n)));
+    in.periods = static_cast<int>(std::round(n));
+  }
+  auto rate = plan->get_double("discount_rate", 0.0, 0.0, 1.0);
+  if (!rate) return fail(rate.error());
+  in.discount_rate = *rate;
+  auto energy = plan->get_bool("bill_energy", true);
+  if (!energy) return fail(energy.error());
+  in.bill_energy = *energy;
+
+  // Demand.
+  auto demand = plan->required("demand");
+  if (!demand) return fail(demand.error());
+  if (auto ok = demand->check_keys({"training", "inference"}); !ok) return fail(ok.error());
+  in.training_ref_gpu_hours.assign(static_cast<size_t>(in.periods), 0.0);
+  if (auto tr = demand->optional("training")) {
+    if (auto ok = tr->check_keys({"gpu_hours", "per_period", "growth_per_year", "critical_share"}); !ok) return fail(ok.error());
+    auto series = read_series(*tr, "gpu_hours", in.periods, in.period_months);
+    if (!series) return fail(series.error());
+    in.training_ref_gpu_hours = std::move(*series);
+    auto crit = tr->get_double("critical_share", 0.0, 0.0, 1.0);
+    if (!crit) return fail(crit.error());
+    in.training_critical_share = *crit;
+  }
+  if (auto infs = demand->optional("inference")) {
+    auto items = infs->items();
+    if (!items) return fail(items.error());
+    for (const auto& item : *items) {
+      if (auto ok = item.check_keys({"jurisdiction", "gpus", "per_period", "growth_per_year", "critical_share"}); !ok)
+        return fail(ok.error());
+      InferenceDemand d;
+      auto j = item.required("jurisdiction");
+      if (!j) return fail(j.error());
+      auto js = j->as_string();
+      if (!js) return fail(js.error());
+      d.jurisdiction = *js;
+      bool known = false;
+      for (const auto& s : sc.sites) known = known || s.jurisdiction == d.jurisdiction;
+      if (!known) return fail(j->error(fmt::format("no site is in jurisdiction '{}'", d.jurisdiction)));
+      for (const auto& other : in.inference)
+        if (other.jurisdiction == d.jurisdiction) return fail(j->error(fmt::format("jurisdiction '{}' listed twice", d.jurisdiction)));
+      auto series = read_series(item, "gpus", in.periods, in.period_months);
+      if (!series) return fail(series.error());
+      d.ref_gpus = std::move(*series);
+      auto crit = item.get_double("critical_share", 0.0, 0.0, 1.0);
+      if (!crit) return fail(crit.error());
+      d.critical_share = *crit;
+      in.inference.push_back(std::move(d));
+    }
+  }
+
+  // Offers.
+  auto offers = plan->required("offers");
+  if (!offers) return fail(offers.error());
+  auto offer_items = offers->items();
+  if (!offer_items) return fail(offer_items.error());
+  for (const auto& item : *offer_items) {
+    if (auto ok = item.check_keys({"name", "site", "accelerator", "terms", "block_gpus", "earliest", "ramp_gpus_per_period", "min_gpus"});
+        !ok)
+      return fail(ok.error());
+    ContractOffer o;
+    auto site = item.required("site");
+    if (!site) return fail(site.error());
+    auto site_name = site->as_string();
+    if (!site_name) return fail(site_name.error());
+    o.site = sc.find_site(*site_name);
+    if (o.site < 0) return fail(site->error(fmt::format("unknown site '{}'", *site_name)));
+    auto acc = item.required("accelerator");
+    if (!acc) return fail(acc.error());
+    auto acc_name = acc->as_string();
+    if (!acc_name) return fail(acc_name.error());
+    o.accelerator = sc.find_accelerator(*acc_name);
+    if (o.accelerator < 0) return fail(acc->error(fmt::format("unknown accelerator '{}'", *acc_name)));
+    auto nm = item.get_string("name", *site_name + "-" + *acc_name);
+    if (!nm) return fail(nm.error());
+    o.name = *nm;
+    for (const auto& other : in.offers)
+      if (other.name == o.name) return fail(item.error(fmt::format("offer name '{}' used twice", o.name)));
+    auto terms = item.required("terms");
+    if (!terms) return fail(terms.error());
+    auto entries = terms->entries();
+    if (!entries) return fail(entries.error());
+    if (entries->empty()) return fail(terms->error("expected at least one term, e.g. {1y: 7.0, 3y: 5.4}"));
+    for (const auto& [key, value] : *entries) {
+      auto t = read_term(key, value);
+      if (!t) return fail(t.error());
+      o.terms.push_back(*t);
+    }
+    auto block = item.get_int("block_gpus", 1024, 1);
+    if (!block) return fail(block.error());
+    o.block_gpus = *block;
+    auto ramp = item.get_int("ramp_gpus_per_period", 0, 0);
+    if (!ramp) return fail(ramp.error());
+    o.ramp_gpus_per_period = *ramp;
+    auto min = item.get_int("min_gpus", 0, 0);
+    if (!min) return fail(min.error());
+    o.min_gpus = *min;
+    auto earliest = item.get_time_s("earliest", 0, sc.start_unix_s);
+    if (!earliest) return fail(earliest.error());
+    o.earliest_period = 0;  // resolved once the calendar exists, below
+    in.offers.push_back(std::move(o));
+  }
+
+  // Policy.
+  if (auto policy = plan->optional("policy")) {
+    if (auto ok = policy->check_keys({"max_provider_share", "n1", "n1_share", "budget_usd_per_year"}); !ok) return fail(ok.error());
+    auto share = policy->get_double("max_provider_share", 1.0, 0.0, 1.0);
+    if (!share) return fail(share.error());
+    if (*share <= 0) return fail(policy->required("max_provider_share")->error("expected a share in (0, 1]"));
+    in.max_provider_share = *share;
+    if (auto n1 = policy->optional("n1")) {
+      auto list = n1->as_string_list();
+      if (!list) return fail(list.error());
+      for (const auto& what : *list) {
+        if (what == "providers") in.n1_providers = true;
+        else if (what == "sites") in.n1_sites = true;
+        else return fail(n1->error(fmt::format("'{}': expected providers, sites or both", what)));
+      }
+    }
+    auto n1_share = policy->get_double("n1_share", 1.0, 0.0, 1.0);
+    if (!n1_share) return fail(n1_share.error());
+    in.n1_share = *n1_share;
+    if (auto b = policy->optional("budget_usd_per_year")) {
+      const int years = (in.periods * in.period_months + 11) / 12;
+      if (b->is_sequence()) {
+        auto items = b->items();
+        if (!items) return fail(items.error());
+        if (static_cast<int>(items->size()) != years)
+          return fail(b->error(fmt::format("expected {} values (one per plan year), got {}", years, items->size())));
+        for (const auto& item : *items) {
+          auto v = item.as_double(0.0);
+          if (!v) return fail(v.error());
+          in.budget_usd_per_year.push_back(*v);
+        }
+      } else {
+        auto v = b->as_double(0.0);
+        if (!v) return fail(v.error());
+        in.budget_usd_per_year.assign(static_cast<size_t>(years), *v);
+      }
+    }
+  }
+  if (auto ok = prepare_plan_inputs(in); !ok) {
+    Error e = ok.error();
+    e.file = name;
+    return fail(e);
+  }
+  // Earliest start: the first period starting at or after the offer's `earliest` time.
+  for (size_t o = 0; o < in.offers.size(); ++o) {
+    auto earliest = (*offer_items)[o].get_time_s("earliest", 0, sc.start_unix_s);
+    const auto at = sc.start_unix_s + static_cast<int64_t>(*earliest);
+    int p = 0;
+    while (p < in.periods && in.period_start_unix_s[static_cast<size_t>(p)] < at) ++p;
+    in.offers[o].earliest_period = p;
+  }
+  return in;
+}
+
+Result<PlanInputs> load_plan_text(const std::string& text, const std::string& name, const std::string& base_dir) {
+  auto scenario = load_scenario_text(text, name, base_dir);
+  if (!scenario) return fail(scenario.error());
+  return parse_plan_section(std::move(*scenario), text, name);
+}
+
+Result<PlanInputs> load_plan_file(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return fail(text.error());
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return load_plan_text(*text, path, dir.empty() ? "." : dir);
+}
+
+}  // namespace gpufleet

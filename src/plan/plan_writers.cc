@@ -1,0 +1,194 @@
+// The plan's outputs: a terminal report, plan.json and plan.csv (one row per commitment).
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gpufleet/plan.h"
+#include "util/atomic_file.h"
+
+namespace gpufleet {
+
+namespace {
+
+std::string money(double usd) {
+  const double a = std::abs(usd);
+  if (a >= 1e9) return fmt::format("${:.2f}B", usd / 1e9);
+  if (a >= 1e6) return fmt::format("${:.1f}M", usd / 1e6);
+  if (a >= 1e3) return fmt::format("${:.1f}k", usd / 1e3);
+  return fmt::format("${:.2f}", usd);
+}
+
+std::string count(double v) {
+  const auto n = static_cast<int64_t>(std::llround(v));
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+const char* kMarginalUnit(const std::string& kind) {
+  if (kind == "power_mw") return "one more MW at the site";
+  if (kind == "supply_gpu") return "one more GPU available";
+  if (kind == "ramp_gpu") return "one more GPU deliverable";
+  if (kind == "share_point") return "one more point of the share cap";
+  if (kind == "budget_usd") return "one more dollar of budget";
+  if (kind == "demand_ref_gpu") return "one more reference GPU of demand (cost)";
+  return "";
+}
+
+}  // namespace
+
+std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
+  std::string out;
+  auto line = [&out](std::string s) { out += s + "\n"; };
+  line(fmt::format("Plan: {} | {} periods of {} months from {} | status: {}{}", in.scenario.name, in.periods, in.period_months,
+                   period_label(in, 0), to_string(r.status), r.relaxed ? " (LP relaxation: fractional blocks)" : ""));
+  line(fmt::format("Solver: {}: {} | objective {} (present value) | bound {} | gap {:.3f}%", r.solver, r.solver_status,
+                   money(r.objective_usd), money(r.best_bound_usd), 100 * r.gap));
+  line(fmt::format("Model: {} rows, {} columns ({} integer), {} non-zeros", r.size.rows, r.size.columns, r.size.integers,
+                   count(static_cast<double>(r.size.nonzeros))));
+  std::string passes;
+  for (const auto& p : r.timings) passes += fmt::format("{}{} {:.3f}s", passes.empty() ? "" : ", ", p.name, p.seconds);
+  line("Passes: " + passes);
+
+  if (r.status == PlanStatus::infeasible) {
+    line("");
+    line("Infeasible. An elastic relaxation (penalised slack on every limit) points at:");
+    for (const auto& c : r.diagnosis) line(fmt::format("  [{}] {}", c.family, c.message));
+    if (r.diagnosis.empty()) line("  (diagnosis switched off)");
+    return out;
+  }
+  if (r.status == PlanStatus::no_plan_found) {
+    line("No plan found within the time limit; raise --time-limit or try --relax.");
+    return out;
+  }
+
+  line("");
+  line(fmt::format("Commitments ({}):", r.commitments.size()));
+  line(fmt::format("  {:<8} {:<10} {:<26} {:<9} {:>5} {:>9} {:>8} {:>10}", "start", "provider", "site", "accel", "term", "GPUs",
+                   "$/GPU-h", "total"));
+  for (const auto& c : r.commitments)
+    line(fmt::format("  {:<8} {:<10} {:<26} {:<9} {:>4}y {:>9} {:>8.3f} {:>10}", period_label(in, c.start_period), c.provider, c.site,
+                     c.accelerator, c.term_years, count(static_cast<double>(c.gpus)), c.usd_per_gpu_hour, money(c.total_usd)));
+
+  auto cost_table = [&](const std::string& title, const std::vector<CostBreakdown>& rows) {
+    line("");
+    line(title);
+    line(fmt::format("  {:<10} {:>11} {:>11} {:>11} {:>11} {:>11}", "", "commitments", "on-demand", "spot", "energy", "total"));
+    for (const auto& c : rows)
+      line(fmt::format("  {:<10} {:>11} {:>11} {:>11} {:>11} {:>11}", c.label, money(c.commitments_usd), money(c.on_demand_usd),
+                       money(c.spot_usd), money(c.energy_usd), money(c.total_usd())));
+  };
+  cost_table("Cost per year (undiscounted):", r.cost_by_year);
+  cost_table("Cost per provider over the horizon:", r.cost_by_provider);
+  line(fmt::format("  contract tails after the horizon: {}", money(r.commitments_beyond_horizon_usd)));
+
+  line("");
+  line("Per period (reference GPUs):");
+  line(fmt::format("  {:<8} {:>10} {:>10} {:>10} {:>9} {:>8} {:>6} {:>8}", "period", "training", "inference", "committed", "on-demand",
+                   "spot", "util", "MW"));
+  for (const auto& p : r.periods)
+    line(fmt::format("  {:<8} {:>10} {:>10} {:>10} {:>9} {:>8} {:>5.1f}% {:>8.1f}", p.label, count(p.training_ref_gpus),
+                     count(p.inference_ref_gpus), count(p.committed_ref_gpus), count(p.on_demand_ref_gpus), count(p.spot_ref_gpus),
+                     100 * p.utilisation, p.power_mw));
+
+  line("");
+  line("Shares of firm capacity (max over periods, in the last period):");
+  for (const auto& s : r.provider_shares)
+    line(fmt::format("  provider {:<12} {:>5.1f}% ({}) {:>5.1f}%", s.name, 100 * s.max_share, s.max_period, 100 * s.final_share));
+  for (const auto& s : r.jurisdiction_shares)
+    line(fmt::format("  jurisdiction {:<8} {:>5.1f}% ({}) {:>5.1f}%", s.name, 100 * s.max_share, s.max_period, 100 * s.final_share));
+
+  line("");
+  line(fmt::format("Resilience (firm reference GPUs left when one is lost; required {:.0f}% of critical demand{}):", 100 * in.n1_share,
+                   (in.n1_providers || in.n1_sites) ? "" : ", N-1 not enforced"));
+  for (const auto& x : r.resilience)
+    line(fmt::format("  {:<8} {:<26} tightest {:<16} left {:>10} required {:>10} {}", x.kind, x.name, x.period, count(x.remaining_ref_gpus),
+                     count(x.required_ref_gpus), x.ok ? "ok" : "SHORT"));
+
+  if (!r.marginals.empty()) {
+    line("");
+    line("Marginal values (present value, from LP duals; basis beside each):");
+    for (const auto& m : r.marginals) {
+      if (m.period != "all") continue;
+      line(fmt::format("  {:<16} {:<36} {:>11}  {} over the horizon; {}", m.kind, m.what, money(m.usd), kMarginalUnit(m.kind), m.basis));
+    }
+  }
+  line("");
+  if (r.check_failures.empty()) {
+    line("Plan check: every constraint verified independently of the solver.");
+  } else {
+    line(fmt::format("Plan check: {} violations:", r.check_failures.size()));
+    for (const auto& f : r.check_failures) line("  " + f);
+  }
+  return out;
+}
+
+Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(dir, 0, 0, "", fmt::format("cannot create the directory: {}", ec.message()));
+  using nlohmann::json;
+  json j;
+  j["scenario"] = in.scenario.name;
+  j["status"] = std::string(to_string(r.status));
+  j["relaxed"] = r.relaxed;
+  j["solver"] = {{"name", r.solver}, {"status", r.solver_status}, {"objective_usd", r.objective_usd},
+                 {"best_bound_usd", r.best_bound_usd}, {"gap", r.gap}};
+  j["model"] = {{"rows", r.size.rows}, {"columns", r.size.columns}, {"integers", r.size.integers}, {"nonzeros", r.size.nonzeros}};
+  j["passes"] = json::array();
+  for (const auto& p : r.timings) j["passes"].push_back({{"name", p.name}, {"seconds", p.seconds}});
+  j["commitments"] = json::array();
+  for (const auto& c : r.commitments)
+    j["commitments"].push_back({{"provider", c.provider}, {"site", c.site}, {"accelerator", c.accelerator},
+                                {"start", period_label(in, c.start_period)}, {"term_years", c.term_years}, {"gpus", c.gpus},
+                                {"usd_per_gpu_hour", c.usd_per_gpu_hour}, {"total_usd", c.total_usd}});
+  auto costs = [](const std::vector<CostBreakdown>& rows) {
+    json a = json::array();
+    for (const auto& c : rows)
+      a.push_back({{"label", c.label}, {"commitments_usd", c.commitments_usd}, {"on_demand_usd", c.on_demand_usd},
+                   {"spot_usd", c.spot_usd}, {"energy_usd", c.energy_usd}, {"total_usd", c.total_usd()}});
+    return a;
+  };
+  j["cost_by_year"] = costs(r.cost_by_year);
+  j["cost_by_provider"] = costs(r.cost_by_provider);
+  j["commitments_beyond_horizon_usd"] = r.commitments_beyond_horizon_usd;
+  j["periods"] = json::array();
+  for (const auto& p : r.periods)
+    j["periods"].push_back({{"period", p.label}, {"training_ref_gpus", p.training_ref_gpus}, {"inference_ref_gpus", p.inference_ref_gpus},
+                            {"committed_ref_gpus", p.committed_ref_gpus}, {"on_demand_ref_gpus", p.on_demand_ref_gpus},
+                            {"spot_ref_gpus", p.spot_ref_gpus}, {"utilisation", p.utilisation}, {"power_mw", p.power_mw}});
+  auto shares = [](const std::vector<ShareRow>& rows) {
+    json a = json::array();
+    for (const auto& s : rows)
+      a.push_back({{"name", s.name}, {"max_share", s.max_share}, {"max_period", s.max_period}, {"final_share", s.final_share}});
+    return a;
+  };
+  j["provider_shares"] = shares(r.provider_shares);
+  j["jurisdiction_shares"] = shares(r.jurisdiction_shares);
+  j["resilience"] = json::array();
+  for (const auto& x : r.resilience)
+    j["resilience"].push_back({{"kind", x.kind}, {"name", x.name}, {"period", x.period}, {"remaining_ref_gpus", x.remaining_ref_gpus},
+                               {"critical_ref_gpus", x.critical_ref_gpus}, {"required_ref_gpus", x.required_ref_gpus}, {"ok", x.ok}});
+  j["marginals"] = json::array();
+  for (const auto& m : r.marginals)
+    j["marginals"].push_back({{"kind", m.kind}, {"what", m.what}, {"period", m.period}, {"usd", m.usd}, {"basis", m.basis}});
+  j["diagnosis"] = json::array();
+  for (const auto& c : r.diagnosis)
+    j["diagnosis"].push_back({{"family", c.family}, {"period", c.period}, {"message", c.message}, {"amount", c.amount}});
+  j["check_failures"] = r.check_failures;
+
+  const std::string base = (std::filesystem::path(dir) / "plan").string();
+  if (auto w = write_file_atomically(base + ".json", j.dump(2) + "\n"); !w) return w;
+  std::string csv = "provider,site,accelerator,start,term_years,gpus,usd_per_gpu_hour,total_usd\n";
+  for (const auto& c : r.commitments)
+    csv += fmt::format("{},{},{},{},{},{},{},{:.2f}\n", c.provider, c.site, c.accelerator, period_label(in, c.start_period), c.term_years,
+                       c.gpus, c.usd_per_gpu_hour, c.total_usd);
+  return write_file_atomically(base + ".csv", csv);
+}
+
+}  // namespace gpufleet
