@@ -380,6 +380,11 @@ TEST(ScenarioErrors, BadDuration) {
   expect_error_at(text, "365 days", "horizon", "expected a duration");
 }
 
+TEST(ScenarioErrors, AbsurdDurationIsRejected) {
+  const std::string text = replaced(kBase, "horizon: 365d", "horizon: 1e300y");
+  expect_error_at(text, "1e300y", "horizon", "at most 10000y");
+}
+
 TEST(ScenarioErrors, BadTime) {
   const std::string text = kBase + R"(contracts:
   - {name: c, site: aws-west, accelerator: H100-SXM, usd_per_gpu_hour: 2, start: soon, term: 1y, gpus: 8}

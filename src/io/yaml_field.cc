@@ -15,6 +15,9 @@ YamlField::YamlField(YAML::Node node, std::string path, std::shared_ptr<const st
 
 namespace {
 
+// Durations beyond 10,000 years are typos, and would overflow conversions to whole seconds.
+constexpr double kMaxDurationS = 10000 * 365 * 86400.0;
+
 // Where flow collections first nest deeper than max_depth, as 1-based (line, column), or
 // (0, 0). Comments and quoted scalars are skipped; the scan may over-count on odd plain
 // scalars, which only matters for input no scenario would contain.
@@ -217,7 +220,10 @@ Result<bool> YamlField::as_bool() const {
 
 Result<double> YamlField::as_duration_s() const {
   if (!node_.IsScalar()) return fail(error("expected a duration such as \"90d\", found " + describe(node_)));
-  if (auto d = parse_duration(node_.Scalar())) return *d;
+  if (auto d = parse_duration(node_.Scalar())) {
+    if (*d > kMaxDurationS) return fail(error(fmt::format("expected a duration of at most 10000y, found '{}'", node_.Scalar())));
+    return *d;
+  }
   return fail(error(fmt::format(
       "expected a duration: a number with a unit s, m, h, d, w or y (\"90d\", \"6h\"), found '{}'",
       node_.Scalar())));
@@ -235,7 +241,10 @@ Result<double> YamlField::as_time_s(int64_t start_unix_s) const {
                       "such as 90d, found " + describe(node_)));
   const std::string& s = node_.Scalar();
   if (auto t = parse_iso_datetime(s)) return static_cast<double>(*t - start_unix_s);
-  if (auto d = parse_duration(s)) return *d;
+  if (auto d = parse_duration(s)) {
+    if (*d > kMaxDurationS) return fail(error(fmt::format("expected a duration of at most 10000y, found '{}'", s)));
+    return *d;
+  }
   return fail(error(fmt::format(
       "expected a time: an ISO date such as 2026-07-01 or a duration from the start such as 90d, "
       "found '{}'", s)));

@@ -60,7 +60,7 @@ class YamlField {
   Result<int64_t> as_int(std::optional<int64_t> min = std::nullopt,
                          std::optional<int64_t> max = std::nullopt) const;
   Result<bool> as_bool() const;
-  // "90d", "6h", "30m", "45s", "2w", "1y" or a bare number of seconds.
+  // "90d", "6h", "30m", "45s", "2w", "1y" or a bare number of seconds; at most 10000y.
   Result<double> as_duration_s() const;
   // An ISO date "2026-01-01" (optionally with a time): Unix seconds.
   Result<int64_t> as_date_unix_s() const;
