@@ -2,6 +2,7 @@
 #include "plan/cbc_adapter.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <string>
 
@@ -112,7 +113,9 @@ Result<SolveOutcome> solve_lp(const LpModel& model, const SolveRequest& request)
 
 int no_callback(CbcModel*, int) { return 0; }
 
-Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request) {
+// One CBC branch-and-cut run. `cutoff` (objective incl. offset; +inf = none): only plans
+// better than this are of interest (we already hold one that good).
+Result<SolveOutcome> run_cbc(const LpModel& model, const SolveRequest& request, double cutoff) {
   const auto t0 = std::chrono::steady_clock::now();
   OsiClpSolverInterface solver;
   load(model, solver);
@@ -130,6 +133,26 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
   if (request.threads > 1) {
     argv.push_back("-threads");
     argv.push_back(threads.c_str());
+  }
+  // GPUFLEET_CBC_ARGS: extra CBC command-line arguments (space separated), for tuning runs.
+  std::vector<std::string> extra;
+  if (const char* env = std::getenv("GPUFLEET_CBC_ARGS")) {
+    std::string word;
+    for (const char* c = env;; ++c) {
+      if (*c == ' ' || *c == 0) {
+        if (!word.empty()) extra.push_back(word);
+        word.clear();
+        if (*c == 0) break;
+      } else {
+        word += *c;
+      }
+    }
+  }
+  for (const auto& e : extra) argv.push_back(e.c_str());
+  const std::string cutoff_text = fmt::format("{}", cutoff - model.objective_offset);
+  if (std::isfinite(cutoff)) {
+    argv.push_back("-cutoff");
+    argv.push_back(cutoff_text.c_str());
   }
   argv.push_back("-solve");
   argv.push_back("-quit");
@@ -164,6 +187,76 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     out.words = fmt::format("no solution (CBC status {}, secondary {})", cbc.status(), cbc.secondaryStatus());
   }
   return out;
+}
+
+// The MILP strategy: (1) the LP relaxation gives a bound; (2) a restricted MILP in which each
+// block count may only take the floor or ceiling of its LP value (RINS-like) finds a good plan
+// fast; if it is within the gap of the LP bound, done; (3) else CBC searches the whole model
+// from that plan for the time left. The best plan and the best bound of the passes are kept.
+Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SolveRequest lp_request = request;
+  lp_request.relax = true;
+  lp_request.want_duals = false;
+  auto lp = solve_lp(model, lp_request);
+  if (!lp) return lp;
+  if (lp->status == SolveStatus::infeasible || lp->status == SolveStatus::unbounded) {
+    lp->solver = fmt::format("CBC {} (LP relaxation by CLP)", CBC_VERSION);
+    lp->words = "LP relaxation " + lp->words;
+    return lp;
+  }
+  std::vector<double> incumbent;
+  double incumbent_obj = 0;
+  const double bound = lp->objective;
+  if (lp->status == SolveStatus::optimal) {
+    LpModel restricted = model;
+    for (size_t c = 0; c < restricted.columns().size(); ++c) {
+      auto& col = restricted.columns()[c];
+      if (!col.integer) continue;
+      const double v = lp->x[c];
+      col.lower = std::max(col.lower, std::floor(v + 1e-7));
+      col.upper = std::min(col.upper, std::ceil(v - 1e-7));
+    }
+    SolveRequest r = request;
+    r.time_limit_s = std::max(1.0, request.time_limit_s * 0.5);
+    auto sub = run_cbc(restricted, r, kInf);
+    if (!sub) return sub;
+    if (!sub->x.empty()) {
+      incumbent = sub->x;
+      incumbent_obj = sub->objective;
+    }
+  }
+  const double used = seconds_since(t0);
+  auto gap_of = [](double obj, double b) { return std::abs(obj) > 0 ? (obj - b) / std::abs(obj) : 0.0; };
+  if (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap) {
+    SolveOutcome out;
+    out.status = SolveStatus::optimal;
+    out.words = "optimal within the relative gap (plan rounded around the LP relaxation; bound from the LP)";
+    out.solver = fmt::format("CBC {}", CBC_VERSION);
+    out.x = std::move(incumbent);
+    out.objective = incumbent_obj;
+    out.best_bound = bound;
+    out.seconds = used;
+    return out;
+  }
+  SolveRequest rest = request;
+  rest.time_limit_s = std::max(1.0, request.time_limit_s - used);
+  auto full = run_cbc(model, rest, incumbent.empty() ? kInf : incumbent_obj - 1e-9 * std::max(1.0, std::abs(incumbent_obj)));
+  if (!full) return full;
+  full->seconds = seconds_since(t0);
+  if (!incumbent.empty() && (full->x.empty() || incumbent_obj < full->objective)) {
+    // CBC found nothing better than the plan we hold: proven (infeasible under the cutoff) or not.
+    const bool proven = full->status == SolveStatus::infeasible;
+    full->status = proven ? SolveStatus::optimal : SolveStatus::time_limit;
+    full->words = proven ? "optimal (no better plan exists than the rounded one)" : full->words;
+    full->best_bound = proven ? incumbent_obj : bound;
+    full->x = std::move(incumbent);
+    full->objective = incumbent_obj;
+  }
+  full->best_bound = std::max(full->best_bound, bound);
+  if (full->status == SolveStatus::time_limit && gap_of(full->objective, full->best_bound) <= request.relative_gap)
+    full->status = SolveStatus::optimal;
+  return full;
 }
 
 }  // namespace

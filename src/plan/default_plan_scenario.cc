@@ -237,88 +237,89 @@ plan:
     #   gcp: 1y/3y: GCP A3 High resource CUD -30.6%/-56.1% (Cyclenerd, d); cap assumed as AWS's 72%
     #   oracle: Oracle term discounts not found: AWS 1y/3y figures and 72% cap used
     #   coreweave: cap: CoreWeave committed use 'up to 60%'; 1y/3y scaled to the cap (assumption)
-    # Blocks: 2,048 GPUs (H100/H200), 4,096 (B200/GB200). Ramp: new GPUs a provider can hand
+    # Blocks of 1,024 GPUs (128 nodes): small enough that rounding the early, small commitments
+    # to whole blocks stays within the 0.5% target. Ramp: new GPUs a provider can hand
     # over per quarter at one site (assumption: 16,384 for B200/GB200 in US sites, 8,192 else).
     # GB200 from 2026-07-01 (first GB200 racks Jun 2025; volume from mid-2026, assumption).
-    - {site: aws-us-east-1, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-us-east-1, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.059, 3y: 3.027, 5y: 2.477, 7y: 1.926}}   # list 6.88: AWS p5 us-east-1 on-demand, SkyPilot catalog v8
-    - {site: aws-us-east-1, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-us-east-1, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.668, 3y: 3.481, 5y: 2.848, 7y: 2.215}}   # list 7.912: AWS p5en on-demand, SkyPilot v8
-    - {site: aws-us-east-1, accelerator: B200, block_gpus: 4096, ramp_gpus_per_period: 16384,
+    - {site: aws-us-east-1, accelerator: B200, block_gpus: 1024, ramp_gpus_per_period: 16384,
        terms: {1y: 8.403, 3y: 6.266, 5y: 5.127, 7y: 3.988}}   # list 14.242: AWS p6-b200 on-demand, SkyPilot v8
-    - {site: aws-us-east-1, accelerator: GB200, block_gpus: 4096, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
+    - {site: aws-us-east-1, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
        terms: {1y: 9.605, 3y: 7.163, 5y: 5.861, 7y: 4.558}}   # list 16.28: (d) AWS B200 list x Oracle GB200/B200 ratio 16/14; AWS GB200 list not found
-    - {site: aws-us-west-2, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-us-west-2, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.059, 3y: 3.027, 5y: 2.477, 7y: 1.926}}   # list 6.88: AWS p5 us-east-1 on-demand, SkyPilot catalog v8
-    - {site: aws-us-west-2, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-us-west-2, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.668, 3y: 3.481, 5y: 2.848, 7y: 2.215}}   # list 7.912: AWS p5en on-demand, SkyPilot v8
-    - {site: aws-us-west-2, accelerator: B200, block_gpus: 4096, ramp_gpus_per_period: 16384,
+    - {site: aws-us-west-2, accelerator: B200, block_gpus: 1024, ramp_gpus_per_period: 16384,
        terms: {1y: 8.403, 3y: 6.266, 5y: 5.127, 7y: 3.988}}   # list 14.242: AWS p6-b200 on-demand, SkyPilot v8
-    - {site: aws-us-west-2, accelerator: GB200, block_gpus: 4096, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
+    - {site: aws-us-west-2, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
        terms: {1y: 9.605, 3y: 7.163, 5y: 5.861, 7y: 4.558}}   # list 16.28: (d) AWS B200 list x Oracle GB200/B200 ratio 16/14; AWS GB200 list not found
-    - {site: aws-eu-central-1, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-eu-central-1, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.059, 3y: 3.027, 5y: 2.477, 7y: 1.926}}   # list 6.88: AWS p5 us-east-1 on-demand, SkyPilot catalog v8
-    - {site: aws-eu-central-1, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-eu-central-1, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.668, 3y: 3.481, 5y: 2.848, 7y: 2.215}}   # list 7.912: AWS p5en on-demand, SkyPilot v8
-    - {site: aws-eu-central-1, accelerator: B200, block_gpus: 4096, ramp_gpus_per_period: 8192,
+    - {site: aws-eu-central-1, accelerator: B200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 8.403, 3y: 6.266, 5y: 5.127, 7y: 3.988}}   # list 14.242: AWS p6-b200 on-demand, SkyPilot v8
-    - {site: aws-ap-southeast-1, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-ap-southeast-1, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.059, 3y: 3.027, 5y: 2.477, 7y: 1.926}}   # list 6.88: AWS p5 us-east-1 on-demand, SkyPilot catalog v8
-    - {site: aws-ap-southeast-1, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: aws-ap-southeast-1, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.668, 3y: 3.481, 5y: 2.848, 7y: 2.215}}   # list 7.912: AWS p5en on-demand, SkyPilot v8
-    - {site: azure-eastus, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: azure-eastus, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.251, 3y: 5.408, 5y: 4.424, 7y: 3.441}}   # list 12.29: Azure ND96isr H100 v5, anycloud catalog 2026-05-20
-    - {site: azure-eastus, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: azure-eastus, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 6.254, 3y: 4.664, 5y: 3.816, 7y: 2.968}}   # list 10.6: Azure ND96isr H200 v5, anycloud 2026-05-20
-    - {site: azure-eastus, accelerator: GB200, block_gpus: 4096, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
+    - {site: azure-eastus, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
        terms: {1y: 15.954, 3y: 11.898, 5y: 9.734, 7y: 7.571}}   # list 27.04: Azure ND128isr GB200 v6, anycloud 2026-05-20
-    - {site: azure-westus2, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: azure-westus2, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.251, 3y: 5.408, 5y: 4.424, 7y: 3.441}}   # list 12.29: Azure ND96isr H100 v5, anycloud catalog 2026-05-20
-    - {site: azure-westus2, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: azure-westus2, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 6.254, 3y: 4.664, 5y: 3.816, 7y: 2.968}}   # list 10.6: Azure ND96isr H200 v5, anycloud 2026-05-20
-    - {site: azure-westus2, accelerator: GB200, block_gpus: 4096, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
+    - {site: azure-westus2, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
        terms: {1y: 15.954, 3y: 11.898, 5y: 9.734, 7y: 7.571}}   # list 27.04: Azure ND128isr GB200 v6, anycloud 2026-05-20
-    - {site: azure-germanywestcentral, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: azure-germanywestcentral, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.251, 3y: 5.408, 5y: 4.424, 7y: 3.441}}   # list 12.29: Azure ND96isr H100 v5, anycloud catalog 2026-05-20
-    - {site: azure-germanywestcentral, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: azure-germanywestcentral, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 6.254, 3y: 4.664, 5y: 3.816, 7y: 2.968}}   # list 10.6: Azure ND96isr H200 v5, anycloud 2026-05-20
-    - {site: gcp-us-central1, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-us-central1, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.676, 3y: 4.855, 5y: 3.976, 7y: 3.097}}   # list 11.06: GCP a3-highgpu-8g us-central1, Cyclenerd pricing.yml 2026-07-30
-    - {site: gcp-us-central1, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-us-central1, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.243, 3y: 4.582, 5y: 3.752, 7y: 2.922}}   # list 10.4365: GCP a3-ultragpu-8g, tanod/cloud-gpu-list-prices 2026-10-13
-    - {site: gcp-us-east4, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-us-east4, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.676, 3y: 4.855, 5y: 3.976, 7y: 3.097}}   # list 11.06: GCP a3-highgpu-8g us-central1, Cyclenerd pricing.yml 2026-07-30
-    - {site: gcp-us-east4, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-us-east4, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.243, 3y: 4.582, 5y: 3.752, 7y: 2.922}}   # list 10.4365: GCP a3-ultragpu-8g, tanod/cloud-gpu-list-prices 2026-10-13
-    - {site: gcp-europe-west3, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-europe-west3, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.676, 3y: 4.855, 5y: 3.976, 7y: 3.097}}   # list 11.06: GCP a3-highgpu-8g us-central1, Cyclenerd pricing.yml 2026-07-30
-    - {site: gcp-europe-west3, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-europe-west3, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.243, 3y: 4.582, 5y: 3.752, 7y: 2.922}}   # list 10.4365: GCP a3-ultragpu-8g, tanod/cloud-gpu-list-prices 2026-10-13
-    - {site: gcp-asia-southeast1, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-asia-southeast1, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.676, 3y: 4.855, 5y: 3.976, 7y: 3.097}}   # list 11.06: GCP a3-highgpu-8g us-central1, Cyclenerd pricing.yml 2026-07-30
-    - {site: gcp-asia-southeast1, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: gcp-asia-southeast1, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 7.243, 3y: 4.582, 5y: 3.752, 7y: 2.922}}   # list 10.4365: GCP a3-ultragpu-8g, tanod/cloud-gpu-list-prices 2026-10-13
-    - {site: oracle-us-ashburn-1, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: oracle-us-ashburn-1, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 5.900, 3y: 4.400, 5y: 3.600, 7y: 2.800}}   # list 10.0: OCI BM.GPU.H100.8, SkyPilot OCI v8
-    - {site: oracle-us-ashburn-1, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: oracle-us-ashburn-1, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 5.900, 3y: 4.400, 5y: 3.600, 7y: 2.800}}   # list 10.0: OCI BM.GPU.H200.8, SkyPilot OCI v8
-    - {site: oracle-us-ashburn-1, accelerator: B200, block_gpus: 4096, ramp_gpus_per_period: 16384,
+    - {site: oracle-us-ashburn-1, accelerator: B200, block_gpus: 1024, ramp_gpus_per_period: 16384,
        terms: {1y: 8.260, 3y: 6.160, 5y: 5.040, 7y: 3.920}}   # list 14.0: OCI BM.GPU.B200.8, SkyPilot OCI v8
-    - {site: oracle-us-ashburn-1, accelerator: GB200, block_gpus: 4096, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
+    - {site: oracle-us-ashburn-1, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
        terms: {1y: 9.440, 3y: 7.040, 5y: 5.760, 7y: 4.480}}   # list 16.0: OCI BM.GPU.GB200.4, SkyPilot OCI v8
-    - {site: oracle-eu-frankfurt-1, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: oracle-eu-frankfurt-1, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 5.900, 3y: 4.400, 5y: 3.600, 7y: 2.800}}   # list 10.0: OCI BM.GPU.H100.8, SkyPilot OCI v8
-    - {site: oracle-eu-frankfurt-1, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: oracle-eu-frankfurt-1, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 5.900, 3y: 4.400, 5y: 3.600, 7y: 2.800}}   # list 10.0: OCI BM.GPU.H200.8, SkyPilot OCI v8
-    - {site: oracle-eu-frankfurt-1, accelerator: GB200, block_gpus: 4096, ramp_gpus_per_period: 8192, earliest: 2026-07-01,
+    - {site: oracle-eu-frankfurt-1, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 8192, earliest: 2026-07-01,
        terms: {1y: 9.440, 3y: 7.040, 5y: 5.760, 7y: 4.480}}   # list 16.0: OCI BM.GPU.GB200.4, SkyPilot OCI v8
-    - {site: coreweave-us-east, accelerator: H100-SXM, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: coreweave-us-east, accelerator: H100-SXM, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.308, 3y: 3.078, 5y: 2.770, 7y: 2.462}}   # list 6.155: CoreWeave HGX H100, coreweave.com/pricing 2026-09-20
-    - {site: coreweave-us-east, accelerator: H200, block_gpus: 2048, ramp_gpus_per_period: 8192,
+    - {site: coreweave-us-east, accelerator: H200, block_gpus: 1024, ramp_gpus_per_period: 8192,
        terms: {1y: 4.413, 3y: 3.152, 5y: 2.837, 7y: 2.522}}   # list 6.305: CoreWeave HGX H200, same
-    - {site: coreweave-us-east, accelerator: B200, block_gpus: 4096, ramp_gpus_per_period: 16384,
+    - {site: coreweave-us-east, accelerator: B200, block_gpus: 1024, ramp_gpus_per_period: 16384,
        terms: {1y: 6.020, 3y: 4.300, 5y: 3.870, 7y: 3.440}}   # list 8.6: CoreWeave HGX B200, same
-    - {site: coreweave-us-east, accelerator: GB200, block_gpus: 4096, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
+    - {site: coreweave-us-east, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
        terms: {1y: 7.350, 3y: 5.250, 5y: 4.725, 7y: 4.200}}   # list 10.5: CoreWeave GB200 NVL72, same
 )yaml";
 }
