@@ -43,7 +43,7 @@ Result<void> parse_policy(const YamlField& f, PolicySpec& p) {
   return {};
 }
 
-Result<void> parse_top(const YamlField& root, const LoadContext& ctx, Scenario& s) {
+Result<void> parse_top(const YamlField& root, Scenario& s) {
   auto name = required_text(root, "name");
   if (!name) return fail(name.error());
   s.name = *name;
@@ -84,7 +84,6 @@ Result<void> parse_top(const YamlField& root, const LoadContext& ctx, Scenario& 
 
   if (auto p = root.optional("policy"))
     if (auto r = parse_policy(*p, s.policy); !r) return r;
-  (void)ctx;
   return {};
 }
 
@@ -130,7 +129,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   Scenario s;
   s.source_file = name;
   LoadContext ctx{base_dir, options, 0};
-  if (auto r = parse_top(*root, ctx, s); !r) return fail(r.error());
+  if (auto r = parse_top(*root, s); !r) return fail(r.error());
   ctx.start_unix_s = s.start_unix_s;
 
   auto accelerators = required_list(*root, "accelerators");
