@@ -1,0 +1,125 @@
+// The plan-section loader, the built-in planning scenario, and plan -> simulate: the emitted
+// scenario loads with the scenario loader and its contracts are the plan's commitments.
+#include <gtest/gtest.h>
+
+#include "gpufleet/plan.h"
+#include "util/time_parse.h"
+
+namespace gpufleet {
+namespace {
+
+constexpr const char* kSmall = R"yaml(
+name: small-plan
+start: 2026-01-01
+horizon: 730d
+accelerators:
+  - {name: H100-SXM, bf16_tflops: 989.4, hbm_gib: 80, board_power_w: 700}
+providers: [{name: a}, {name: b}]
+sites:
+  - {name: a-us, provider: a, region: r1, jurisdiction: US, power_cap_mw: 5, pue: 1.1}
+  - {name: b-eu, provider: b, region: r2, jurisdiction: EU, power_cap_mw: 5, pue: 1.2}
+contracts:
+  - {name: old, site: b-eu, accelerator: H100-SXM, usd_per_gpu_hour: 3.0, start: 2026-01-01, end: 2027-01-01, gpus: 512}
+markets:
+  - {site: a-us, accelerator: H100-SXM, on_demand_usd_per_gpu_hour: 6.0, on_demand_gpus: 256}
+plan:
+  horizon: 2y
+  period: quarter
+  discount_rate: 0.05
+  demand:
+    training: {gpu_hours: 2.0e6, growth_per_year: 1.5, critical_share: 0.5}
+    inference:
+      - {jurisdiction: EU, gpus: 400, growth_per_year: 1.2, critical_share: 1.0}
+  offers:
+    - {site: a-us, accelerator: H100-SXM, block_gpus: 256, terms: {1y: 3.5, 2y: 3.0}, ramp_gpus_per_period: 2048}
+    - {site: b-eu, accelerator: H100-SXM, block_gpus: 256, terms: {1y: 4.0}, earliest: 2026-04-01}
+  policy:
+    max_provider_share: 0.9
+)yaml";
+
+TEST(PlanLoader, ReadsThePlanSection) {
+  auto in = load_plan_text(kSmall, "small.yaml");
+  ASSERT_TRUE(in) << in.error().to_string();
+  EXPECT_EQ(in->periods, 8);
+  EXPECT_EQ(in->period_months, 3);
+  EXPECT_DOUBLE_EQ(in->training_ref_gpu_hours[0], 2.0e6);
+  EXPECT_NEAR(in->training_ref_gpu_hours[4], 3.0e6, 1e-6);  // one year later, x1.5
+  ASSERT_EQ(in->offers.size(), 2u);
+  EXPECT_EQ(in->offers[0].name, "a-us-H100-SXM");
+  ASSERT_EQ(in->offers[0].terms.size(), 2u);
+  EXPECT_EQ(in->offers[0].terms[1].years, 2);
+  EXPECT_EQ(in->offers[1].earliest_period, 1);
+  EXPECT_DOUBLE_EQ(in->max_provider_share, 0.9);
+  ASSERT_EQ(in->inference.size(), 1u);
+  EXPECT_EQ(in->inference[0].jurisdiction, "EU");
+}
+
+TEST(PlanLoader, ErrorsNameTheField) {
+  std::string bad = kSmall;
+  bad.replace(bad.find("accelerator: H100-SXM, block_gpus: 256, terms: {1y: 4.0}"), 22, "accelerator: H100-SXX,");
+  auto in = load_plan_text(bad, "bad.yaml");
+  ASSERT_FALSE(in);
+  EXPECT_NE(in.error().to_string().find("bad.yaml:"), std::string::npos) << in.error().to_string();
+  EXPECT_NE(in.error().to_string().find("H100-SXX"), std::string::npos) << in.error().to_string();
+
+  std::string typo = kSmall;
+  typo.replace(typo.find("discount_rate"), 13, "discount_rat");
+  auto t = load_plan_text(typo, "typo.yaml");
+  ASSERT_FALSE(t);
+  EXPECT_NE(t.error().to_string().find("discount_rate"), std::string::npos) << t.error().to_string();
+}
+
+TEST(PlanRoundTrip, EmittedScenarioLoadsWithThePlansContracts) {
+  auto in = load_plan_text(kSmall, "small.yaml");
+  ASSERT_TRUE(in) << in.error().to_string();
+  PlanOptions o;
+  o.relative_gap = 1e-9;
+  auto r = run_plan(*in, o);
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal);
+  ASSERT_FALSE(r->commitments.empty());
+  ASSERT_TRUE(prepare_plan_inputs(*in));
+  const std::string yaml = plan_scenario_yaml(*r, *in);
+  auto sc = load_scenario_text(yaml, "planned.yaml");
+  ASSERT_TRUE(sc) << sc.error().to_string() << "\n" << yaml;
+  // The existing contract first, then one contract per commitment, in order.
+  ASSERT_EQ(sc->contracts.size(), 1 + r->commitments.size());
+  EXPECT_EQ(sc->contracts[0].name, "old");
+  for (size_t i = 0; i < r->commitments.size(); ++i) {
+    const auto& c = r->commitments[i];
+    const auto& k = sc->contracts[i + 1];
+    EXPECT_EQ(sc->sites[static_cast<size_t>(k.site)].name, c.site);
+    EXPECT_EQ(sc->providers[static_cast<size_t>(k.provider)].name, c.provider);
+    EXPECT_EQ(sc->accelerators[static_cast<size_t>(k.accelerator)].name, c.accelerator);
+    EXPECT_DOUBLE_EQ(k.usd_per_gpu_hour, c.usd_per_gpu_hour);
+    const double start = static_cast<double>(in->period_start_unix_s[static_cast<size_t>(c.start_period)] - in->scenario.start_unix_s);
+    EXPECT_DOUBLE_EQ(k.start_s, start);
+    EXPECT_EQ(k.gpus_at(start), c.gpus);
+    EXPECT_EQ(k.gpus_at(k.end_s - 1), c.gpus);
+    EXPECT_EQ(k.gpus_at(k.end_s), 0);
+    // End = start + term, in whole calendar years.
+    EXPECT_EQ(format_iso_date(in->scenario.start_unix_s + static_cast<int64_t>(k.end_s)).substr(4),
+              format_iso_date(in->scenario.start_unix_s + static_cast<int64_t>(k.start_s)).substr(4));
+  }
+  EXPECT_EQ(sc->markets.size(), in->scenario.markets.size());
+  EXPECT_EQ(sc->sites.size(), in->scenario.sites.size());
+}
+
+TEST(PlanDefault, BuiltInScenarioLoadsAndHasTheAdvertisedShape) {
+  auto in = load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>");
+  ASSERT_TRUE(in) << in.error().to_string();
+  EXPECT_EQ(in->scenario.providers.size(), 5u);
+  EXPECT_GE(in->scenario.sites.size(), 12u);
+  EXPECT_EQ(in->scenario.accelerators.size(), 4u);
+  EXPECT_EQ(in->periods, 28);
+  EXPECT_TRUE(in->n1_providers);
+  EXPECT_TRUE(in->n1_sites);
+  size_t four_terms = 0;
+  for (const auto& o : in->offers) four_terms += o.terms.size() == 4 ? 1 : 0;
+  EXPECT_EQ(four_terms, in->offers.size());
+  // Roughly doubling: x1.8 a year.
+  EXPECT_NEAR(in->training_ref_gpu_hours[4] / in->training_ref_gpu_hours[0], 1.8, 1e-9);
+}
+
+}  // namespace
+}  // namespace gpufleet
