@@ -112,10 +112,23 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
 
   if (!r.marginals.empty()) {
     line("");
-    line("Marginal values (present value, from LP duals; basis beside each):");
-    for (const auto& m : r.marginals) {
-      if (m.period != "all") continue;
-      line(fmt::format("  {:<16} {:<36} {:>11}  {} over the horizon; {}", m.kind, m.what, money(m.usd), kMarginalUnit(m.kind), m.basis));
+    // The largest few per kind; plan.json has them all, with the period where each peaks.
+    line("Marginal values over the horizon (present value, from LP duals; the largest 4 per kind):");
+    std::vector<const MarginalValue*> all;
+    for (const auto& m : r.marginals)
+      if (m.period == "all") all.push_back(&m);
+    std::stable_sort(all.begin(), all.end(), [](const MarginalValue* a, const MarginalValue* b) {
+      return a->kind != b->kind ? a->kind < b->kind : a->usd > b->usd;
+    });
+    std::string kind;
+    int shown = 0;
+    for (const auto* m : all) {
+      if (m->kind != kind) {
+        kind = m->kind;
+        shown = 0;
+        line(fmt::format("  {} ({}; {}):", kind, kMarginalUnit(kind), m->basis));
+      }
+      if (shown++ < 4) line(fmt::format("    {:<40} {:>11}", m->what, money(m->usd)));
     }
   }
   line("");
