@@ -198,7 +198,8 @@ struct Scenario {
   std::string description;
   std::string source_file;  // where it was loaded from ("<built-in>" for the default)
   int64_t start_unix_s = 0; // simulated time 0
-  double horizon_s = 0;     // the simulation stops accepting and accounting at this time
+  double horizon_s = 0;     // the simulation stops accepting and accounting at this time;
+                            // +infinity: when the last job has ended (trace replay)
   uint64_t seed = 1;
 
   std::vector<Accelerator> accelerators;
@@ -217,7 +218,7 @@ struct Scenario {
 };
 
 // Names accepted for policy.queue and policy.placement: the one list the loader validates
-// against, kept in src/io/scenario_policy_names.cc so that new policies are added there.
+// against, kept in src/model/policy_names.cc so that new policies are added there.
 const std::vector<std::string_view>& known_queue_policies();
 const std::vector<std::string_view>& known_placement_policies();
 
@@ -239,8 +240,8 @@ Result<Scenario> default_scenario();
 namespace gpufleet {
 
 // A single cluster for replaying a trace: one provider and one site ("cluster"), `gpus`
-// reference GPUs (H100-SXM, speed 1.0) on 8-GPU nodes held by one contract at no price, from
-// time 0 to horizon_s. REQUIRES: gpus > 0, horizon_s > 0.
-Scenario make_cluster_scenario(int64_t gpus, double horizon_s);
+// reference GPUs (H100-SXM, speed 1.0) on 8-GPU nodes held by one contract at no price, with
+// an open horizon (the run ends when the last job has). REQUIRES: gpus > 0.
+Scenario make_cluster_scenario(int64_t gpus);
 
 }  // namespace gpufleet

@@ -66,7 +66,8 @@ struct SimSummary {
   double mean_jct_s = 0, p50_jct_s = 0, p99_jct_s = 0;     // completed jobs
   double mean_queue_s = 0, p50_queue_s = 0, p99_queue_s = 0;  // started jobs
   double makespan_s = 0;             // last completion - first submit
-  double gpu_seconds_busy = 0;
+  double gpu_seconds_busy = 0;       // GPUs jobs asked for x seconds they ran (the work done)
+  double gpu_seconds_allocated = 0;  // the same with gang jobs' whole last nodes (paid for)
   double cost_usd = 0;
   double committed_utilisation = 0;  // used / available contract GPU-seconds
   double energy_mwh = 0;
@@ -90,11 +91,6 @@ struct SimResults {
 // Deterministic: the same inputs give the same results (sim_wall_s aside).
 Result<SimResults> simulate(const Scenario& scenario, const Workload& workload,
                             const SimOptions& options = {});
-
-// Names accepted for PolicySpec::queue / SimOptions::queue_policy and for
-// PolicySpec::placement / SimOptions::placement_policy, for validation and --help.
-std::vector<std::string> queue_policy_names();
-std::vector<std::string> placement_policy_names();
 
 // Writes summary.json, jobs.csv and timeseries.csv into dir (created if needed), each through
 // a temporary file renamed into place.

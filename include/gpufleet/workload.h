@@ -30,6 +30,7 @@ struct Workload {
   std::vector<std::string> tenants;       // tenants[0] is "" (none)
   std::vector<std::string> jurisdictions; // jurisdictions[0] is "" (any)
   std::vector<std::string> names;         // per job, or empty when the source has no names
+  int64_t origin_unix_s = 0;              // Unix time of a trace's first submit (simulated 0), 0 if unknown
   int64_t rows_skipped = 0;               // malformed rows skipped (with skip_bad_rows)
   std::string first_skipped;              // the error of the first skipped row, for the summary
 

@@ -2,6 +2,7 @@
 //                   [--out DIR] [--quiet] [--skip-bad-rows]
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -46,17 +47,6 @@ Result<TraceSource> parse_trace_argument(const std::string& arg) {
   return t;
 }
 
-// An upper bound on when a replay on one cluster can end: every job run one after another
-// after the last submit. Keeps the cluster's contract open until all work is done.
-double replay_horizon_s(const Workload& w) {
-  double last_submit = 0, total = 0;
-  for (const Job& j : w.jobs) {
-    last_submit = std::max(last_submit, j.submit_s);
-    total += j.duration_s;
-  }
-  return last_submit + total + 1;
-}
-
 Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   Result<Scenario> loaded = args.scenario_path.empty() ? default_scenario() : load_scenario_file(args.scenario_path);
   if (!loaded) return fail(loaded.error());
@@ -84,15 +74,16 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   }
   // --gpus N: the workload is built as the scenario asks, then run on one cluster of N
   // reference GPUs; accelerator and jurisdiction constraints no longer apply.
-  if (!args.trace.empty()) scenario.horizon_s = 1e15;  // keep every job of the trace
+  if (!args.trace.empty()) scenario.horizon_s = std::numeric_limits<double>::infinity();  // the whole trace
   auto workload = build_workload(scenario, read_options);
   if (!workload) return fail(workload.error());
   for (Job& j : workload->jobs) {
     j.accelerator_mask = kAnyAccelerator;
     j.jurisdiction = 0;
   }
-  Scenario cluster = make_cluster_scenario(args.gpus, replay_horizon_s(*workload));
+  Scenario cluster = make_cluster_scenario(args.gpus);
   cluster.seed = scenario.seed;
+  cluster.start_unix_s = args.trace.empty() ? scenario.start_unix_s : workload->origin_unix_s;
   cluster.policy = scenario.policy;
   cluster.name = fmt::format("cluster of {} GPUs", args.gpus);
   return std::pair{std::move(cluster), std::move(*workload)};

@@ -158,6 +158,7 @@ Result<Workload> read_philly_trace_text(const std::string& text, const std::stri
   }
   const auto origin = static_cast<double>(first_submit);
   for (auto& job : w.jobs) job.submit_s -= origin;
+  w.origin_unix_s = first_submit;
   w.finalize();
   return w;
 }

@@ -60,6 +60,7 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   j["p99_queue_s"] = s.p99_queue_s;
   j["makespan_s"] = s.makespan_s;
   j["gpu_seconds_busy"] = s.gpu_seconds_busy;
+  j["gpu_seconds_allocated"] = s.gpu_seconds_allocated;
   j["cost_usd"] = s.cost_usd;
   nlohmann::ordered_json by_provider = nlohmann::ordered_json::object();
   nlohmann::ordered_json providers = nlohmann::ordered_json::object();

@@ -122,6 +122,7 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
   if (trace.rows_skipped > 0 && b.out.first_skipped.empty())
     b.out.first_skipped = trace.first_skipped;
   b.out.rows_skipped += trace.rows_skipped;
+  if (b.out.origin_unix_s == 0) b.out.origin_unix_s = trace.origin_unix_s;
 
   // Tenant ids of the trace -> ids in the merged workload.
   std::vector<uint16_t> tenant_of(trace.tenants.size(), 0);

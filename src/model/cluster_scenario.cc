@@ -1,8 +1,11 @@
+#include <limits>
+
 #include "gpufleet/scenario.h"
 
 namespace gpufleet {
 
-Scenario make_cluster_scenario(int64_t gpus, double horizon_s) {
+Scenario make_cluster_scenario(int64_t gpus) {
+  const double horizon_s = std::numeric_limits<double>::infinity();
   Scenario s;
   s.name = "cluster";
   s.description = "one site of reference GPUs for trace replay";

@@ -12,13 +12,12 @@
 
 namespace gpufleet {
 
-std::vector<std::string> queue_policy_names() { return {"fifo", "sjf", "fifo-backfill"}; }
-std::vector<std::string> placement_policy_names() { return {"cost", "best-fit"}; }
-
 namespace sched {
 
 namespace {
-Error unknown(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
+// Names come from known_queue_policies() / known_placement_policies() (scenario.h), the list
+// the loader validates against; a policy added here is added there too.
+Error unknown(const std::string& what, const std::string& name, const std::vector<std::string_view>& known) {
   return Error{"", 0, 0, fmt::format("policy.{}", what),
                fmt::format("unknown {} policy '{}'; known: {}", what, name, fmt::join(known, ", "))};
 }
@@ -28,13 +27,13 @@ Result<std::unique_ptr<QueuePolicy>> make_queue_policy(const std::string& name, 
   if (name == "fifo") return std::make_unique<FifoQueue>();
   if (name == "sjf") return std::make_unique<SjfQueue>();
   if (name == "fifo-backfill") return std::make_unique<BackfillQueue>(std::max(0, spec.backfill_depth));
-  return fail(unknown("queue", name, queue_policy_names()));
+  return fail(unknown("queue", name, known_queue_policies()));
 }
 
 Result<std::unique_ptr<PlacementPolicy>> make_placement_policy(const std::string& name) {
   if (name == "cost") return std::make_unique<CostPlacement>();
   if (name == "best-fit") return std::make_unique<BestFitPlacement>();
-  return fail(unknown("placement", name, placement_policy_names()));
+  return fail(unknown("placement", name, known_placement_policies()));
 }
 
 }  // namespace sched

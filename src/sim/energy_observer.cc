@@ -20,8 +20,11 @@ EnergyObserver::EnergyObserver(const SimContext& ctx)
 }
 
 void EnergyObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
-  if (pool.busy_gpus == 0) return;
-  const auto busy = static_cast<double>(pool.busy_gpus);
+  // Energy and work count the GPUs jobs asked for; the idle rest of a gang job's last node
+  // is paid for (cost observer) but draws no more than idle power, which is not modelled.
+  if (pool.used_gpus == 0) return;
+  const auto busy = static_cast<double>(pool.used_gpus);
+  allocated_s_ += static_cast<double>(pool.busy_gpus) * (to_s - from_s);
   const double gpu_s = busy * (to_s - from_s);
   const auto site_index = static_cast<size_t>(pool.spec.site);
   SiteTotals& site = sites_[site_index];
@@ -55,6 +58,7 @@ void EnergyObserver::on_finish(SimResults& results) {
   for (size_t i = 0; i < provider_busy_s_.size(); ++i)
     results.by_provider[i].gpu_seconds_busy = provider_busy_s_[i];
   results.summary.gpu_seconds_busy = busy;
+  results.summary.gpu_seconds_allocated = allocated_s_;
   results.summary.energy_mwh = energy;
   results.summary.carbon_t = carbon;
 }

@@ -21,6 +21,7 @@ class EnergyObserver final : public Observer {
   std::vector<SiteTotals> sites_;
   std::vector<double> provider_busy_s_;
   std::vector<double> site_grams_;      // per site, g CO2e
+  double allocated_s_ = 0;              // allocated GPU-seconds, all pools
 };
 
 }  // namespace gpufleet::sim

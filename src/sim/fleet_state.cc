@@ -240,7 +240,9 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
     a.node = n;
     a.gpus = gpus;
   }
+  a.used = gpus;
   pool.busy_gpus += a.gpus;
+  pool.used_gpus += gpus;
   pool.free_gpus -= a.gpus;
   a.pos_in_pool = static_cast<uint32_t>(pool.running.size());
   pool.running.push_back(slot);
@@ -291,6 +293,7 @@ void FleetState::release(uint32_t slot) {
     a.list = kNone;
   }
   pool.busy_gpus -= a.gpus;
+  pool.used_gpus -= a.used;
   // Swap-remove from the pool's running list.
   const uint32_t pos = a.pos_in_pool;
   assert(pos < pool.running.size() && pool.running[pos] == slot);

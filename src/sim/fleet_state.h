@@ -61,6 +61,7 @@ struct Allocation {
   uint32_t job = 0;
   uint32_t pool = 0;
   uint32_t gpus = 0;        // allocated (whole nodes for gang jobs), >= the job's request
+  uint32_t used = 0;        // the job's request: GPUs doing work
   uint32_t node = kNone;    // the node of a one-node allocation
   uint32_t list = kNone;    // index of the node list of a multi-node allocation
   uint32_t pos_in_pool = 0; // position in Pool::running
@@ -74,7 +75,8 @@ struct Pool {
   // Live levels, GPUs.
   int64_t nominal_gpus = 0;     // capacity the contract / market grants now
   int64_t in_service_gpus = 0;  // on active and draining nodes
-  int64_t busy_gpus = 0;        // allocated to jobs
+  int64_t busy_gpus = 0;        // allocated to jobs (paid for, unavailable to others)
+  int64_t used_gpus = 0;        // requested by the jobs holding them (computing, drawing power)
   int64_t free_gpus = 0;        // free on active nodes
   int64_t active_full_nodes = 0;
   uint32_t remainder_node = kNone;

@@ -1,6 +1,8 @@
 // simulate(): builds the pools, the policies and the observers, runs the kernel and gathers
 // the results.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -15,6 +17,22 @@
 #include "sim/utilisation_observer.h"
 
 namespace gpufleet {
+namespace {
+
+// A time by which every job has ended on any fleet that can run them all: each job run one
+// after another, on the slowest accelerator, after the last submit.
+double open_horizon_bound_s(const Scenario& scenario, const Workload& workload) {
+  double slowest = 1.0;
+  for (const Accelerator& a : scenario.accelerators) slowest = std::min(slowest, a.speed_factor);
+  double last_submit = 0, total_s = 0;
+  for (const Job& j : workload.jobs) {
+    last_submit = std::max(last_submit, j.submit_s);
+    total_s += j.duration_s / slowest;
+  }
+  return last_submit + total_s + 1;
+}
+
+}  // namespace
 
 Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, const SimOptions& options) {
   // Wall time only measures the run (sim_wall_s); it never steers it.
@@ -26,7 +44,7 @@ Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, 
   if (!queue) return fail(queue.error());
   auto placement = sched::make_placement_policy(placement_name);
   if (!placement) return fail(placement.error());
-  if (!(scenario.horizon_s > 0))
+  if (!(scenario.horizon_s > 0) || std::isnan(scenario.horizon_s))
     return fail(scenario.source_file, 0, 0, "horizon", "the horizon must be longer than 0 seconds");
   for (size_t i = 0; i < workload.jobs.size(); ++i) {
     const Job& j = workload.jobs[i];
@@ -45,7 +63,19 @@ Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, 
                 "the fleet has no capacity: no contract ramp and no market offers any GPU, so no job "
                 "could ever run");
 
-  sim::Simulator simulator(scenario, workload, scenario.horizon_s, std::move(pools), std::move(*queue),
+  double horizon_s = scenario.horizon_s;
+  if (std::isinf(horizon_s)) {
+    // Open-ended (trace replay): a first run without observers finds when the last job ends;
+    // the accounted run then stops there. Both runs schedule identically: nothing that
+    // happens before the end depends on the horizon.
+    auto probe_queue = sched::make_queue_policy(queue_name, scenario.policy);
+    auto probe_placement = sched::make_placement_policy(placement_name);
+    sim::Simulator probe(scenario, workload, open_horizon_bound_s(scenario, workload), pools,
+                         std::move(*probe_queue), std::move(*probe_placement));
+    probe.run({});
+    horizon_s = std::max(probe.last_job_event_s(), 1.0);
+  }
+  sim::Simulator simulator(scenario, workload, horizon_s, std::move(pools), std::move(*queue),
                            std::move(*placement));
   const sim::SimContext& ctx = simulator.context();
   sim::JobObserver jobs(ctx);

@@ -51,6 +51,7 @@ void Simulator::start(uint32_t id, uint32_t p) {
 void Simulator::end(uint32_t slot) {
   const Allocation& a = fleet_.allocation(slot);
   touch(a.pool);
+  last_job_event_s_ = now_;
   const Job& j = workload_.jobs[a.job];
   for (Observer* o : observers_) o->on_job_end(now_, j, a, true);
   fleet_.release(slot);
@@ -69,6 +70,7 @@ void Simulator::capacity_step(uint32_t p) {
 }
 
 void Simulator::arrive(const Job& j) {
+  last_job_event_s_ = now_;
   for (Observer* o : observers_) o->on_job_submit(now_, j);
   if (!can_ever_fit(j.id)) {
     for (Observer* o : observers_) o->on_job_unplaceable(now_, j);

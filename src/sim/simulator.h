@@ -44,6 +44,8 @@ class Simulator final : public sched::SchedulingContext {
   void run(const std::function<void(double)>& progress);
   // Events handled: arrivals, job ends and capacity steps.
   int64_t events() const { return events_handled_; }
+  // Time of the last job arrival or end handled, simulated seconds.
+  double last_job_event_s() const { return last_job_event_s_; }
 
   // sched::SchedulingContext
   const Job& job(uint32_t id) const override { return workload_.jobs[id]; }
@@ -77,6 +79,7 @@ class Simulator final : public sched::SchedulingContext {
   std::vector<double> last_change_s_;   // per pool
   std::vector<size_t> next_point_;      // per pool: next schedule point to apply
   double now_ = 0;
+  double last_job_event_s_ = 0;
   int64_t events_handled_ = 0;
   uint64_t release_generation_ = 0;
   uint64_t capacity_generation_ = 0;
