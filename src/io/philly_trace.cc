@@ -15,6 +15,7 @@
 
 #include "gpufleet/workload.h"
 #include "io/csv_scanner.h"
+#include "io/trace_rows.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
 
@@ -102,20 +103,14 @@ Result<void> parse_row(const CsvScanner& csv, const PhillyColumns& col, TenantIn
 Result<Workload> read_philly_trace_text(const std::string& text, const std::string& file_name,
                                         const TraceReadOptions& options) {
   CsvScanner csv(text, file_name);
-  if (auto header = csv.read_header(); !header) {
-    Error e = header.error();
-    if (e.line == 0) e.message = fmt::format("empty file: expected the header '{}'", kPhillyHeader);
-    return fail(std::move(e));
-  }
   PhillyColumns col{};
-  for (auto [name, index] : {std::pair<std::string_view, size_t*>{"timestamp", &col.timestamp},
-                             {"duration", &col.duration},
-                             {"num_gpus", &col.gpus},
-                             {"cluster", &col.cluster}}) {
-    auto found = csv.column(name);
-    if (!found) return fail(found.error());
-    *index = *found;
-  }
+  if (auto h = read_trace_header(csv, kPhillyHeader,
+                                 {{"timestamp", &col.timestamp},
+                                  {"duration", &col.duration},
+                                  {"num_gpus", &col.gpus},
+                                  {"cluster", &col.cluster}});
+      !h)
+    return fail(h.error());
   col.count = csv.header().size();
 
   Workload w;
@@ -124,38 +119,11 @@ Result<Workload> read_philly_trace_text(const std::string& text, const std::stri
   w.jobs.reserve(text.size() / 40 + 1);  // philly.csv rows are about 42 bytes
   TenantIndex tenants;
   int64_t first_submit = std::numeric_limits<int64_t>::max();
-
-  const auto reject = [&](Error e) -> bool {  // true: skip the row and go on
-    if (!options.skip_bad_rows) return false;
-    if (w.rows_skipped == 0) w.first_skipped = e.to_string();
-    ++w.rows_skipped;
-    return true;
-  };
-
-  while (true) {
-    auto more = csv.next_row();
-    if (!more) {
-      if (!reject(more.error())) return fail(more.error());
-      continue;
-    }
-    if (!*more) break;
-    Job job;
-    if (auto row = parse_row(csv, col, tenants, w, job); !row) {
-      if (!reject(row.error())) return fail(row.error());
-      continue;
-    }
-    first_submit = std::min(first_submit, static_cast<int64_t>(job.submit_s));
-    w.jobs.push_back(job);
-  }
-
-  if (w.jobs.empty()) {
-    if (w.rows_skipped > 0)
-      return fail(file_name, 0, 0, "",
-                  fmt::format("no valid job rows: all {} rows are malformed; the first: {}",
-                              w.rows_skipped, w.first_skipped));
-    return fail(file_name, 0, 0, "",
-                fmt::format("no job rows after the header '{}'", kPhillyHeader));
-  }
+  auto rows = read_trace_rows(
+      csv, file_name, kPhillyHeader, options, w,
+      [&](Job& job) { return parse_row(csv, col, tenants, w, job); },
+      [&] { first_submit = std::min(first_submit, static_cast<int64_t>(w.jobs.back().submit_s)); });
+  if (!rows) return fail(rows.error());
   const auto origin = static_cast<double>(first_submit);
   for (auto& job : w.jobs) job.submit_s -= origin;
   w.origin_unix_s = first_submit;

@@ -14,6 +14,7 @@
 
 #include "gpufleet/workload.h"
 #include "io/csv_scanner.h"
+#include "io/trace_rows.h"
 #include "util/atomic_file.h"
 
 namespace gpufleet {
@@ -123,57 +124,25 @@ Result<void> parse_row(const CsvScanner& csv, const SiaColumns& col, Job& job,
 Result<Workload> read_sia_workload_text(const std::string& text, const std::string& file_name,
                                         const TraceReadOptions& options) {
   CsvScanner csv(text, file_name);
-  if (auto header = csv.read_header(); !header) {
-    Error e = header.error();
-    if (e.line == 0) e.message = fmt::format("empty file: expected the header '{}'", kSiaHeader);
-    return fail(std::move(e));
-  }
   SiaColumns col{};
-  for (auto [name, index] : {std::pair<std::string_view, size_t*>{"name", &col.name},
-                             {"time", &col.time},
-                             {"application", &col.application},
-                             {"num_replicas", &col.replicas},
-                             {"batch_size", &col.batch}}) {
-    auto found = csv.column(name);
-    if (!found) return fail(found.error());
-    *index = *found;
-  }
+  if (auto h = read_trace_header(csv, kSiaHeader,
+                                 {{"name", &col.name},
+                                  {"time", &col.time},
+                                  {"application", &col.application},
+                                  {"num_replicas", &col.replicas},
+                                  {"batch_size", &col.batch}});
+      !h)
+    return fail(h.error());
   col.count = csv.header().size();
 
   Workload w;
   w.tenants.emplace_back();
   w.jurisdictions.emplace_back();
-  const auto reject = [&](Error e) -> bool {  // true: skip the row and go on
-    if (!options.skip_bad_rows) return false;
-    if (w.rows_skipped == 0) w.first_skipped = e.to_string();
-    ++w.rows_skipped;
-    return true;
-  };
-
-  while (true) {
-    auto more = csv.next_row();
-    if (!more) {
-      if (!reject(more.error())) return fail(more.error());
-      continue;
-    }
-    if (!*more) break;
-    Job job;
-    std::string_view name;
-    if (auto row = parse_row(csv, col, job, name); !row) {
-      if (!reject(row.error())) return fail(row.error());
-      continue;
-    }
-    w.jobs.push_back(job);
-    w.names.emplace_back(name);
-  }
-
-  if (w.jobs.empty()) {
-    if (w.rows_skipped > 0)
-      return fail(file_name, 0, 0, "",
-                  fmt::format("no valid job rows: all {} rows are malformed; the first: {}",
-                              w.rows_skipped, w.first_skipped));
-    return fail(file_name, 0, 0, "", fmt::format("no job rows after the header '{}'", kSiaHeader));
-  }
+  std::string_view name;
+  auto rows = read_trace_rows(
+      csv, file_name, kSiaHeader, options, w, [&](Job& job) { return parse_row(csv, col, job, name); },
+      [&] { w.names.emplace_back(name); });
+  if (!rows) return fail(rows.error());
   w.finalize();
   return w;
 }
