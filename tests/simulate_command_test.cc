@@ -21,12 +21,13 @@ void write_text(const fs::path& p, const std::string& text) {
 }
 
 // The whole Philly trace replayed FIFO on 352 nodes of 8 GPUs (the node counts of
-// philly_vc.csv add up to 352): every job runs and the work done equals the trace's.
+// philly_vc.csv add up to 352), without faults: every job runs and the work done equals the
+// trace's.
 TEST(SimulateCommand, PhillyTraceReplayOnItsOwnClusterSize) {
   if (!shared_file_exists("philly/philly.csv")) GTEST_SKIP() << "../shared/data/philly/philly.csv is absent";
   const fs::path dir = fresh_dir("philly");
   const auto r = run_gpufleet("simulate --trace philly:" + shared_file("philly/philly.csv") +
-                              " --gpus 2816 --policy fifo --quiet --out " + dir.string());
+                              " --gpus 2816 --policy fifo --no-faults --quiet --out " + dir.string());
   ASSERT_EQ(r.status, 0) << r.err;
   const json s = read_json(dir / "summary.json");
   EXPECT_EQ(s["jobs"].get<int64_t>(), 82247);
@@ -38,6 +39,26 @@ TEST(SimulateCommand, PhillyTraceReplayOnItsOwnClusterSize) {
   EXPECT_GT(s["events"].get<int64_t>(), 2 * 82247 - 1);
 }
 
+// The same with the default fault model (on with --gpus): every job still completes, some
+// work is redone, and the work done exceeds the trace's by exactly the work lost and the
+// restart overhead.
+TEST(SimulateCommand, PhillyTraceReplayWithDefaultFaults) {
+  if (!shared_file_exists("philly/philly.csv")) GTEST_SKIP() << "../shared/data/philly/philly.csv is absent";
+  const fs::path dir = fresh_dir("philly-faults");
+  const auto r = run_gpufleet("simulate --trace philly:" + shared_file("philly/philly.csv") +
+                              " --gpus 2816 --policy fifo --quiet --out " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json s = read_json(dir / "summary.json");
+  EXPECT_EQ(s["jobs"].get<int64_t>(), 82247);
+  EXPECT_EQ(s["completed"].get<int64_t>(), 82247);
+  EXPECT_GT(s["interruptions"].get<int64_t>(), 0);
+  EXPECT_GT(s["gpu_seconds_lost"].get<double>(), 0);
+  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(),
+              3521082502.0 + s["gpu_seconds_lost"].get<double>() + s["gpu_seconds_overhead"].get<double>(), 1e3);
+  EXPECT_LT(s["goodput"].get<double>(), 1.0);
+  EXPECT_LT(s["availability_by_provider"]["cluster"].get<double>(), 1.0);
+}
+
 TEST(SimulateCommand, DefaultScenarioWritesEveryPromisedField) {
   const fs::path dir = fresh_dir("default");
   const auto r = run_gpufleet("simulate --out " + dir.string());
@@ -46,7 +67,9 @@ TEST(SimulateCommand, DefaultScenarioWritesEveryPromisedField) {
   const json s = read_json(dir / "summary.json");
   for (const char* key : {"jobs", "completed", "mean_jct_s", "p50_jct_s", "p99_jct_s", "mean_queue_s",
                           "makespan_s", "gpu_seconds_busy", "cost_usd", "cost_usd_by_provider",
-                          "committed_utilisation", "energy_mwh", "carbon_t", "events", "sim_wall_s"}) {
+                          "committed_utilisation", "energy_mwh", "carbon_t", "events", "sim_wall_s",
+                          "interruptions", "gpu_seconds_lost", "restarts_per_job", "goodput",
+                          "availability_by_provider", "outages"}) {
     EXPECT_TRUE(s.contains(key)) << key;
   }
   EXPECT_GE(s["cost_usd_by_provider"].size(), 3u);

@@ -154,6 +154,9 @@ struct JobClass {
   std::string jurisdiction;               // empty = any
   double start_s = 0;
   std::optional<double> end_s;            // default: the horizon
+  std::optional<double> checkpoint_interval_s;  // overrides Scenario::checkpoint.interval_s
+  std::optional<double> checkpoint_cost_s;      // overrides Scenario::checkpoint.cost_s
+  double flexible_slack_s = 0;  // > 0: may wait up to this long for cleaner power (carbon placement)
 
   bool operator==(const JobClass&) const = default;  // field by field
 };
@@ -172,8 +175,21 @@ struct FixedJob {
   std::string jurisdiction;
   int count = 1;
   double every_s = 0;
+  std::optional<double> checkpoint_interval_s;  // overrides Scenario::checkpoint.interval_s
+  std::optional<double> checkpoint_cost_s;      // overrides Scenario::checkpoint.cost_s
+  double flexible_slack_s = 0;  // > 0: may wait up to this long for cleaner power (carbon placement)
 
   bool operator==(const FixedJob&) const = default;  // field by field
+};
+
+// How a job checkpoints. interval_s = 0: it never checkpoints, and a failure loses all the
+// work since it (re)started. Times are wall seconds on the pool it runs in.
+struct CheckpointSpec {
+  double interval_s = 0;          // work between two checkpoints; >= 0
+  double cost_s = 0;              // time the job spends writing one checkpoint; >= 0
+  double restart_overhead_s = 0;  // time a restarted job spends before its work resumes; >= 0
+
+  bool operator==(const CheckpointSpec&) const = default;  // field by field
 };
 
 struct WorkloadSpec {
@@ -185,13 +201,85 @@ struct WorkloadSpec {
   bool operator==(const WorkloadSpec&) const = default;  // field by field
 };
 
+// A tenant's (or virtual cluster's) share: up to guaranteed_gpus of its jobs run as
+// guaranteed; beyond that its jobs borrow idle capacity (when can_borrow) and are preempted
+// when a tenant within its guarantee needs the GPUs back.
+struct TenantQuota {
+  std::string tenant;
+  int64_t guaranteed_gpus = 0;
+  bool can_borrow = true;
+
+  bool operator==(const TenantQuota&) const = default;  // field by field
+};
+
 struct PolicySpec {
-  std::string queue = "fifo";          // fifo | sjf | fifo-backfill | ...
-  std::string placement = "cost";      // cost | best-fit | ...
+  std::string queue = "fifo";          // fifo | sjf | fifo-backfill | srtf | las | ...
+  std::string placement = "cost";      // cost | best-fit | carbon | ...
   int backfill_depth = 256;            // jobs looked at behind a blocked head (EASY)
+  // las (Tiresias 2D-LAS): a job moves from queue k to k+1 once its attained service
+  // (GPUs x seconds run) reaches las_thresholds_gpu_s[k]; queues = thresholds + 1.
+  std::vector<double> las_thresholds_gpu_s = {3600.0, 360000.0};  // 1 and 100 GPU-hours
+  std::vector<TenantQuota> quotas;     // empty: no quotas
 
   bool operator==(const PolicySpec&) const = default;  // field by field
 };
+
+// One outage of a site or of a whole provider: scheduled (start_s, duration_s), or random
+// (per_year outages a year on average, Poisson, each lasting an exponential time of mean
+// mean_duration_s). While it lasts every pool of the site(s) has no GPUs in service; jobs
+// running there are interrupted.
+struct OutageSpec {
+  std::string name;              // for reports; default "<scope> <target>"
+  bool provider_wide = false;    // false: target is a site index; true: a provider index
+  int target = -1;
+  std::optional<double> start_s; // scheduled ...
+  double duration_s = 0;
+  double per_year = 0;           // ... or random
+  double mean_duration_s = 0;
+
+  bool operator==(const OutageSpec&) const = default;  // field by field
+};
+
+// Everything that can interrupt a job. All sources off = a fault-free run.
+struct FaultSpec {
+  // Node failures: each GPU in service fails at this rate (a node of 8 GPUs at 8x it); the
+  // node goes for repair for a lognormal time (median, sigma of ln).
+  double node_failures_per_gpu_hour = 0;
+  double repair_median_s = 0.85 * kSecondsPerDay;
+  double repair_sigma = 1.92;
+  // A replayed fault trace instead of (or besides) the rate: format "stepfun" (InfiniteHBD
+  // fault_trace.json); its nodes are mapped onto the fleet's nodes in order.
+  std::string trace_path;
+  std::string trace_format;
+  // Spot preemptions at each market's spot_preemptions_per_node_hour; a reclaimed spot node
+  // comes back after an exponential time of this mean.
+  bool spot_preemptions = true;
+  double spot_return_s = 3600;
+  std::vector<OutageSpec> outages;
+
+  bool any() const {
+    return node_failures_per_gpu_hour > 0 || !trace_path.empty() || spot_preemptions || !outages.empty();
+  }
+  // Turns every source off (--no-faults).
+  void disable() {
+    node_failures_per_gpu_hour = 0;
+    trace_path.clear();
+    spot_preemptions = false;
+    outages.clear();
+  }
+
+  bool operator==(const FaultSpec&) const = default;  // field by field
+};
+
+// The default node failure rate: 419 unexpected interruptions in 54 days on 16,384 H100 GPUs
+// (Llama 3 405B pre-training, "The Llama 3 Herd of Models", arXiv 2407.21783, Table 5; causes
+// in data/gpu_failures/meta_llama3_405b/): 419 / (16,384 x 54 x 24) GPU-hours.
+inline constexpr double kLlama3FailuresPerGpuHour = 419.0 / (16384.0 * 54.0 * 24.0);  // ~1.97e-5
+
+// The default fault model: node failures at kLlama3FailuresPerGpuHour, repairs lognormal
+// with the StepFun InfiniteHBD trace's median 0.85 d and mean 5.4 d (sigma = sqrt(2 ln(5.4 /
+// 0.85)) = 1.92), spot preemptions at each market's rate, no outages.
+FaultSpec default_fault_model();
 
 struct Scenario {
   std::string name;
@@ -209,6 +297,8 @@ struct Scenario {
   std::vector<Market> markets;
   WorkloadSpec workload;
   PolicySpec policy;
+  CheckpointSpec checkpoint;  // defaults for every job; classes and fixed jobs may override
+  FaultSpec faults;
 
   int find_accelerator(std::string_view name) const;  // -1 if absent
   int find_provider(std::string_view name) const;

@@ -19,6 +19,7 @@ std::string_view to_string(CapacitySource source);
 struct SimOptions {
   std::string queue_policy;      // empty = scenario.policy.queue
   std::string placement_policy;  // empty = scenario.policy.placement
+  bool compare_with_cost_placement = true;  // carbon placement: also run cost placement
   // Called now and then with the fraction of the horizon simulated (0..1); may be empty.
   std::function<void(double)> progress;
 };
@@ -33,6 +34,7 @@ struct JobResult {
   int site = -1;          // index into Scenario::sites of the (last) placement
   CapacitySource source = CapacitySource::contract;
   double cost_usd = 0;    // GPU-hours at the price of the pool it ran in (contracts: their rate)
+  uint32_t restarts = 0;  // interruptions (failures, preemptions, outages) it went through
 };
 
 struct ProviderTotals {
@@ -41,6 +43,18 @@ struct ProviderTotals {
   double on_demand_usd = 0;
   double spot_usd = 0;
   double gpu_seconds_busy = 0;
+  // Share of the provider's nominal GPU-seconds that were in service (not failed, not reclaimed,
+  // not down in an outage); 1 when it has no capacity.
+  double availability = 1.0;
+};
+
+// One outage as it happened, with what it cost.
+struct OutageResult {
+  std::string name;
+  double start_s = 0, end_s = 0;     // end_s may lie past the horizon
+  int64_t jobs_hit = 0;              // running jobs it interrupted
+  double gpu_seconds_lost = 0;       // their work since the last checkpoint
+  double extra_on_demand_usd = 0;    // on-demand spend of those jobs after they were hit
 };
 
 struct SiteTotals {
@@ -72,6 +86,21 @@ struct SimSummary {
   double committed_utilisation = 0;  // used / available contract GPU-seconds
   double energy_mwh = 0;
   double carbon_t = 0;
+  // Reliability: interruptions of running jobs (failures, spot, outages, preemptions),
+  // GPU-seconds of work redone (work since the last checkpoint when a job was interrupted),
+  // restarts per started job, and goodput = useful GPU-seconds (busy minus lost, restart and
+  // checkpoint time) / allocated GPU-seconds.
+  int64_t interruptions = 0;
+  int64_t interruptions_by_failure = 0, interruptions_by_spot = 0, interruptions_by_outage = 0,
+          preemptions = 0;
+  double gpu_seconds_lost = 0;
+  double gpu_seconds_overhead = 0;
+  double restarts_per_job = 0;
+  double goodput = 1.0;
+  int64_t node_failures = 0;         // node failures and spot reclaims drawn (hitting jobs or not)
+  int64_t fractional_gpus_rounded = 0;  // trace rows whose fractional GPU count was rounded up
+  // With carbon placement: the same run with cost placement, for comparison (else -1).
+  double cost_placement_carbon_t = -1, cost_placement_cost_usd = -1;
   int64_t events = 0;
   double sim_wall_s = 0;
 };
@@ -85,6 +114,7 @@ struct SimResults {
   std::vector<SiteTotals> by_site;          // indexed like Scenario::sites
   std::vector<JobResult> jobs;
   std::vector<HourRow> hours;
+  std::vector<OutageResult> outages;  // in start order
 };
 
 // REQUIRES: workload built for this scenario (accelerator masks index its accelerators).

@@ -23,6 +23,17 @@ struct Job {
   uint16_t jurisdiction = 0; // 0 = any; else index into Workload::jurisdictions
   JobKind kind = JobKind::research;
   uint8_t priority = 0;      // higher first, where a policy honours it
+  uint8_t profile = 0;       // index into Workload::profiles (checkpointing, flexibility)
+};
+static_assert(sizeof(Job) == 40, "Job must stay 40 bytes");
+
+// What jobs share by class: how they checkpoint and how long they may be delayed.
+struct JobProfile {
+  double checkpoint_interval_s = 0;  // 0 = never checkpoints
+  double checkpoint_cost_s = 0;
+  double flexible_slack_s = 0;       // > 0: carbon placement may delay the start this long
+
+  bool operator==(const JobProfile&) const = default;  // field by field
 };
 
 struct Workload {
@@ -30,6 +41,8 @@ struct Workload {
   std::vector<std::string> tenants;       // tenants[0] is "" (none)
   std::vector<std::string> jurisdictions; // jurisdictions[0] is "" (any)
   std::vector<std::string> names;         // per job, or empty when the source has no names
+  std::vector<JobProfile> profiles;       // profiles[0]: the scenario's checkpoint defaults
+  int64_t fractional_gpus_rounded = 0;    // trace rows whose GPU count was rounded up
   int64_t origin_unix_s = 0;              // Unix time of a trace's first submit (simulated 0), 0 if unknown
   int64_t rows_skipped = 0;               // malformed rows skipped (with skip_bad_rows)
   std::string first_skipped;              // the error of the first skipped row, for the summary

@@ -28,6 +28,7 @@ struct SimulateArgs {
   std::string out_dir;
   bool quiet = false;
   bool skip_bad_rows = false;
+  bool no_faults = false;     // turn every fault source off
 };
 
 Error command_line_error(std::string field, std::string message) {
@@ -64,6 +65,7 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
     if (slash != std::string::npos) scenario.policy.placement = args.policy.substr(slash + 1);
   }
   if (!args.placement.empty()) scenario.policy.placement = args.placement;
+  if (args.no_faults) scenario.faults.disable();
 
   TraceReadOptions read_options;
   read_options.skip_bad_rows = args.skip_bad_rows;
@@ -85,6 +87,9 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   cluster.seed = scenario.seed;
   cluster.start_unix_s = args.trace.empty() ? scenario.start_unix_s : workload->origin_unix_s;
   cluster.policy = scenario.policy;
+  cluster.checkpoint = scenario.checkpoint;
+  cluster.faults = default_fault_model();  // one cluster: node failures, no outages
+  if (args.no_faults) cluster.faults.disable();
   cluster.name = fmt::format("cluster of {} GPUs", args.gpus);
   return std::pair{std::move(cluster), std::move(*workload)};
 }
@@ -109,17 +114,38 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
   fmt::print("  {:<28}{:>16}\n", "cost", human_usd(s.cost_usd));
   fmt::print("  {:<28}{:>16}\n", "energy", fmt::format("{} MWh", with_commas(s.energy_mwh)));
   fmt::print("  {:<28}{:>16}\n", "carbon", fmt::format("{} t CO2e", with_commas(s.carbon_t)));
+  if (s.interruptions > 0 || scenario.faults.any()) {
+    fmt::print("  {:<28}{:>16}\n", "interruptions",
+               fmt::format("{} ({} fail, {} spot, {} outage, {} preempt)", with_commas(static_cast<double>(s.interruptions)),
+                           s.interruptions_by_failure, s.interruptions_by_spot, s.interruptions_by_outage, s.preemptions));
+    fmt::print("  {:<28}{:>16}\n", "GPU-hours lost (redone)", with_commas(s.gpu_seconds_lost / 3600));
+    fmt::print("  {:<28}{:>16}\n", "restarts per job", fmt::format("{:.3f}", s.restarts_per_job));
+    fmt::print("  {:<28}{:>16}\n", "goodput", fmt::format("{:.2f}%", 100 * s.goodput));
+  }
+  if (s.fractional_gpus_rounded > 0)
+    fmt::print("  {:<28}{:>16}\n", "fractional GPUs rounded up", with_commas(static_cast<double>(s.fractional_gpus_rounded)));
+  if (s.cost_placement_cost_usd >= 0)
+    fmt::print("  {:<28}{:>16}\n", "vs cost placement",
+               fmt::format("{} t, {}", with_commas(s.cost_placement_carbon_t), human_usd(s.cost_placement_cost_usd)));
   fmt::print("  {:<28}{:>16}\n", "events", with_commas(static_cast<double>(s.events)));
   fmt::print("  {:<28}{:>16}\n", "simulation wall time", fmt::format("{:.3f} s", s.sim_wall_s));
   if (scenario.providers.size() > 1 || s.cost_usd > 0) {
-    fmt::print("\n  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}\n", "provider", "total", "contracts", "on-demand",
-               "spot", "GPU-hours");
+    fmt::print("\n  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}{:>14}\n", "provider", "total", "contracts", "on-demand",
+               "spot", "GPU-hours", "availability");
     for (size_t p = 0; p < r.by_provider.size(); ++p) {
       const ProviderTotals& t = r.by_provider[p];
-      fmt::print("  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}\n", scenario.providers[p].name, human_usd(t.cost_usd),
+      fmt::print("  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}{:>14}\n", scenario.providers[p].name, human_usd(t.cost_usd),
                  human_usd(t.contract_usd), human_usd(t.on_demand_usd), human_usd(t.spot_usd),
-                 with_commas(t.gpu_seconds_busy / 3600));
+                 with_commas(t.gpu_seconds_busy / 3600), fmt::format("{:.4f}%", 100 * t.availability));
     }
+  }
+  if (!r.outages.empty()) {
+    fmt::print("\n  {:<28}{:>12}{:>10}{:>10}{:>16}{:>14}\n", "outage", "start", "hours", "jobs hit",
+               "GPU-h lost", "extra OD");
+    for (const OutageResult& o : r.outages)
+      fmt::print("  {:<28}{:>12}{:>10.1f}{:>10}{:>16}{:>14}\n", o.name, human_duration(o.start_s),
+                 (o.end_s - o.start_s) / 3600, o.jobs_hit, with_commas(o.gpu_seconds_lost / 3600),
+                 human_usd(o.extra_on_demand_usd));
   }
 }
 
@@ -157,6 +183,8 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv and timeseries.csv into DIR");
   cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");
   cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
+  cmd->add_flag("--no-faults", args->no_faults,
+                "Turn every fault source off: node failures, fault traces, spot preemptions, outages");
   cmd->callback([args] { run(*args); });
 }
 

@@ -25,8 +25,51 @@ Result<std::string> one_of(const YamlField& f, const std::vector<std::string_vie
   return fail(f.error(fmt::format("unknown policy '{}'; expected one of: {}", *v, joined(names))));
 }
 
+Result<void> parse_quotas(const YamlField& f, PolicySpec& p) {
+  auto items = f.items();
+  if (!items) return fail(items.error());
+  for (const auto& item : *items) {
+    if (auto r = item.check_keys({"tenant", "guaranteed_gpus", "can_borrow"}); !r) return r;
+    TenantQuota q;
+    auto tenant = required_text(item, "tenant");
+    if (!tenant) return fail(tenant.error());
+    for (const auto& other : p.quotas)
+      if (other.tenant == *tenant)
+        return fail(item.required("tenant")->error(fmt::format("tenant '{}' has a quota already", *tenant)));
+    q.tenant = *tenant;
+    auto g = item.required("guaranteed_gpus");
+    if (!g) return fail(g.error());
+    auto gpus = g->as_int(0, int64_t{1} << 40);
+    if (!gpus) return fail(gpus.error());
+    q.guaranteed_gpus = *gpus;
+    auto borrow = item.get_bool("can_borrow", true);
+    if (!borrow) return fail(borrow.error());
+    q.can_borrow = *borrow;
+    p.quotas.push_back(std::move(q));
+  }
+  return {};
+}
+
 Result<void> parse_policy(const YamlField& f, PolicySpec& p) {
-  if (auto r = f.check_keys({"queue", "placement", "backfill_depth"}); !r) return r;
+  if (auto r = f.check_keys({"queue", "placement", "backfill_depth", "las_thresholds_gpu_hours", "quotas"}); !r)
+    return r;
+  if (auto t = f.optional("las_thresholds_gpu_hours")) {
+    auto items = t->items();
+    if (!items) return fail(items.error());
+    if (items->empty() || items->size() > 7)
+      return fail(t->error("expected 1 to 7 thresholds (GPU-hours), increasing"));
+    p.las_thresholds_gpu_s.clear();
+    for (const auto& item : *items) {
+      auto v = item.as_double(0.0, 1e12);
+      if (!v) return fail(v.error());
+      const double gpu_s = *v * 3600.0;
+      if (*v <= 0 || (!p.las_thresholds_gpu_s.empty() && gpu_s <= p.las_thresholds_gpu_s.back()))
+        return fail(item.error("expected thresholds > 0 in increasing order"));
+      p.las_thresholds_gpu_s.push_back(gpu_s);
+    }
+  }
+  if (auto q = f.optional("quotas"))
+    if (auto r = parse_quotas(*q, p); !r) return r;
   if (auto q = f.optional("queue")) {
     auto v = one_of(*q, known_queue_policies());
     if (!v) return fail(v.error());
@@ -122,7 +165,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   if (root->is_null()) return fail(name, 1, 1, "", "the scenario is empty; expected a map with at least name, start, horizon, accelerators, providers and sites");
   if (auto r = root->check_keys({"name", "description", "start", "horizon", "end", "seed", "policy",
                                  "accelerators", "providers", "sites", "contracts", "markets",
-                                 "workload", "plan"});
+                                 "workload", "checkpoint", "faults", "plan"});
       !r)
     return fail(r.error());
 
@@ -145,6 +188,10 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
     if (auto r = parse_contracts(*f, ctx, s); !r) return fail(r.error());
   if (auto f = root->optional("markets"))
     if (auto r = parse_markets(*f, s); !r) return fail(r.error());
+  if (auto f = root->optional("checkpoint"))
+    if (auto r = parse_checkpoint(*f, s.checkpoint); !r) return fail(r.error());
+  if (auto f = root->optional("faults"))
+    if (auto r = parse_faults(*f, ctx, s); !r) return fail(r.error());
   if (auto f = root->optional("workload"))
     if (auto r = parse_workload(*f, ctx, s); !r) return fail(r.error());
   // `plan` belongs to the planner, which parses it itself.

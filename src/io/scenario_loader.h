@@ -38,6 +38,9 @@ Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_markets(const YamlField& list, Scenario& s);
 Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Scenario& s);
+Result<void> parse_checkpoint(const YamlField& section, CheckpointSpec& c);
+// REQUIRES: sites and providers parsed (outages name them).
+Result<void> parse_faults(const YamlField& section, const LoadContext& ctx, Scenario& s);
 
 // "a, b, c" (or "none") for messages that name what exists.
 template <class T>

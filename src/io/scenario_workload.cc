@@ -114,10 +114,30 @@ Result<void> parse_sizes(const YamlField& f, JobClass& c) {
   return {};
 }
 
+// checkpoint_interval, checkpoint_cost (optional durations >= 0) and flexible_slack.
+template <class Item>
+Result<void> parse_job_profile(const YamlField& item, Item& out) {
+  for (auto [key, dst] : {std::pair{"checkpoint_interval", &out.checkpoint_interval_s},
+                          std::pair{"checkpoint_cost", &out.checkpoint_cost_s}}) {
+    auto f = item.optional(key);
+    if (!f) continue;
+    auto d = f->as_duration_s();
+    if (!d) return fail(d.error());
+    if (*d < 0) return fail(f->error("expected a duration >= 0"));
+    *dst = *d;
+  }
+  auto slack = item.get_duration_s("flexible_slack", 0);
+  if (!slack) return fail(slack.error());
+  if (*slack < 0) return fail(item.optional("flexible_slack")->error("expected a duration >= 0"));
+  out.flexible_slack_s = *slack;
+  return {};
+}
+
 Result<void> parse_class(const YamlField& item, const LoadContext& ctx, Scenario& s) {
   if (auto r = item.check_keys({"name", "kind", "tenant", "priority", "arrivals_per_hour", "gpus",
                                 "duration_median", "duration_sigma", "duration_max", "accelerators",
-                                "jurisdiction", "start", "end"});
+                                "jurisdiction", "start", "end", "checkpoint_interval", "checkpoint_cost",
+                                "flexible_slack"});
       !r)
     return r;
   JobClass c;
@@ -175,13 +195,15 @@ Result<void> parse_class(const YamlField& item, const LoadContext& ctx, Scenario
     if (*end <= c.start_s) return fail(end_f->error("expected an end after the class's start"));
     c.end_s = *end;
   }
+  if (auto r = parse_job_profile(item, c); !r) return r;
   s.workload.classes.push_back(std::move(c));
   return {};
 }
 
 Result<void> parse_fixed(const YamlField& item, const LoadContext& ctx, Scenario& s) {
   if (auto r = item.check_keys({"name", "kind", "tenant", "priority", "submit", "gpus", "duration",
-                                "accelerators", "jurisdiction", "count", "every"});
+                                "accelerators", "jurisdiction", "count", "every", "checkpoint_interval",
+                                "checkpoint_cost", "flexible_slack"});
       !r)
     return r;
   FixedJob j;
@@ -229,6 +251,7 @@ Result<void> parse_fixed(const YamlField& item, const LoadContext& ctx, Scenario
   auto every = item.get_duration_s("every", 0);
   if (!every) return fail(every.error());
   j.every_s = *every;
+  if (auto r = parse_job_profile(item, j); !r) return r;
   s.workload.fixed.push_back(std::move(j));
   return {};
 }

@@ -71,12 +71,39 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
                                              {"contract_usd", p.contract_usd},
                                              {"on_demand_usd", p.on_demand_usd},
                                              {"spot_usd", p.spot_usd},
-                                             {"gpu_seconds_busy", p.gpu_seconds_busy}};
+                                             {"gpu_seconds_busy", p.gpu_seconds_busy},
+                                             {"availability", p.availability}};
   }
   j["cost_usd_by_provider"] = by_provider;
   j["committed_utilisation"] = s.committed_utilisation;
   j["energy_mwh"] = s.energy_mwh;
   j["carbon_t"] = s.carbon_t;
+  j["interruptions"] = s.interruptions;
+  j["interruptions_by_cause"] = {{"node_failure", s.interruptions_by_failure},
+                                 {"spot", s.interruptions_by_spot},
+                                 {"outage", s.interruptions_by_outage},
+                                 {"preempted", s.preemptions}};
+  j["node_failures"] = s.node_failures;
+  j["gpu_seconds_lost"] = s.gpu_seconds_lost;
+  j["gpu_seconds_overhead"] = s.gpu_seconds_overhead;
+  j["restarts_per_job"] = s.restarts_per_job;
+  j["goodput"] = s.goodput;
+  j["fractional_gpus_rounded"] = s.fractional_gpus_rounded;
+  nlohmann::ordered_json availability = nlohmann::ordered_json::object();
+  for (size_t i = 0; i < r.by_provider.size() && i < scenario.providers.size(); ++i)
+    availability[scenario.providers[i].name] = r.by_provider[i].availability;
+  j["availability_by_provider"] = availability;
+  nlohmann::ordered_json outages = nlohmann::ordered_json::array();
+  for (const OutageResult& o : r.outages)
+    outages.push_back({{"name", o.name},
+                       {"start_s", o.start_s},
+                       {"end_s", o.end_s},
+                       {"jobs_hit", o.jobs_hit},
+                       {"gpu_seconds_lost", o.gpu_seconds_lost},
+                       {"extra_on_demand_usd", o.extra_on_demand_usd}});
+  j["outages"] = outages;
+  if (s.cost_placement_cost_usd >= 0)
+    j["cost_placement"] = {{"carbon_t", s.cost_placement_carbon_t}, {"cost_usd", s.cost_placement_cost_usd}};
   j["events"] = s.events;
   j["providers"] = providers;
   nlohmann::ordered_json sites = nlohmann::ordered_json::object();
@@ -97,7 +124,7 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
   AtomicFile file;
   if (auto ok = file.open(path); !ok) return ok;
   fmt::memory_buffer out;
-  out.append(std::string_view("id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd\n"));
+  out.append(std::string_view("id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd,restarts\n"));
   const bool names = workload.names.size() == r.jobs.size();
   for (const JobResult& job : r.jobs) {
     fmt::format_to(std::back_inserter(out), "{},", job.id);
@@ -124,7 +151,7 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
     if (started) fmt::format_to(std::back_inserter(out), "{:.3f}", job.start_s - job.submit_s);
     out.push_back(',');
     if (ended) fmt::format_to(std::back_inserter(out), "{:.3f}", job.end_s - job.submit_s);
-    fmt::format_to(std::back_inserter(out), ",{:.4f}\n", job.cost_usd);
+    fmt::format_to(std::back_inserter(out), ",{:.4f},{}\n", job.cost_usd, job.restarts);
     if (out.size() > (1 << 20)) {
       file.write(std::string_view(out.data(), out.size()));
       out.clear();

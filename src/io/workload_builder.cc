@@ -89,6 +89,28 @@ Result<uint16_t> intern_checked(Builder& b, Table which, const std::string& name
   return which == Table::tenants ? b.out.intern_tenant(name) : b.out.intern_jurisdiction(name);
 }
 
+// The profile of a class or fixed job: the scenario's checkpoint defaults with the item's
+// overrides, shared with every item that ends up the same (at most 256 distinct).
+Result<uint8_t> profile_of(Builder& b, std::optional<double> interval_s, std::optional<double> cost_s,
+                           double slack_s, const std::string& field) {
+  JobProfile p = b.out.profiles[0];
+  p.checkpoint_interval_s = interval_s.value_or(p.checkpoint_interval_s);
+  p.checkpoint_cost_s = cost_s.value_or(p.checkpoint_cost_s);
+  p.flexible_slack_s = slack_s;
+  if (!finite_at_least(p.checkpoint_interval_s, 0))
+    return fail(b.error(field + ".checkpoint_interval", "expected a duration >= 0"));
+  if (!finite_at_least(p.checkpoint_cost_s, 0))
+    return fail(b.error(field + ".checkpoint_cost", "expected a duration >= 0"));
+  if (!finite_at_least(p.flexible_slack_s, 0))
+    return fail(b.error(field + ".flexible_slack", "expected a duration >= 0"));
+  for (size_t i = 0; i < b.out.profiles.size(); ++i)
+    if (b.out.profiles[i] == p) return static_cast<uint8_t>(i);
+  if (b.out.profiles.size() >= 256)
+    return fail(b.error(field, "more than 256 distinct checkpoint / slack settings; expected fewer"));
+  b.out.profiles.push_back(p);
+  return static_cast<uint8_t>(b.out.profiles.size() - 1);
+}
+
 // Names are kept only when some source has them; jobs of other sources get "".
 void append_names(Workload& out, size_t jobs_before, std::vector<std::string>&& names) {
   if (names.empty()) return;
@@ -123,6 +145,7 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     b.out.first_skipped = trace.first_skipped;
   b.out.rows_skipped += trace.rows_skipped;
   if (b.out.origin_unix_s == 0) b.out.origin_unix_s = trace.origin_unix_s;
+  b.out.fractional_gpus_rounded += trace.fractional_gpus_rounded;
 
   // Tenant ids of the trace -> ids in the merged workload.
   std::vector<uint16_t> tenant_of(trace.tenants.size(), 0);
@@ -162,6 +185,7 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     job.accelerator_mask = kAnyAccelerator;
     job.kind = src.kind;
     job.priority = 0;
+    job.profile = 0;
     b.out.jobs.push_back(job);
     if (named) names.push_back(std::move(trace.names[i]));
     ++kept;
@@ -216,6 +240,8 @@ Result<void> add_class(Builder& b, size_t index, const JobClass& c, uint64_t str
   auto jurisdiction = intern_checked(b, Table::jurisdictions, c.jurisdiction,
                                      field + ".jurisdiction");
   if (!jurisdiction) return fail(jurisdiction.error());
+  auto profile = profile_of(b, c.checkpoint_interval_s, c.checkpoint_cost_s, c.flexible_slack_s, field);
+  if (!profile) return fail(profile.error());
 
   if (c.arrivals_per_hour == 0 || end <= c.start_s) return {};
   const double rate_per_s = c.arrivals_per_hour / kSecondsPerHour;
@@ -236,6 +262,7 @@ Result<void> add_class(Builder& b, size_t index, const JobClass& c, uint64_t str
   job.jurisdiction = *jurisdiction;
   job.kind = c.kind;
   job.priority = *priority;
+  job.profile = *profile;
   Rng rng = Rng::derived(b.scenario.seed, stream_label);
   const size_t sizes = c.gpus.size();
   double t = c.start_s;
@@ -274,8 +301,11 @@ Result<void> add_fixed(Builder& b, size_t index, const FixedJob& f) {
   auto jurisdiction = intern_checked(b, Table::jurisdictions, f.jurisdiction,
                                      field + ".jurisdiction");
   if (!jurisdiction) return fail(jurisdiction.error());
+  auto profile = profile_of(b, f.checkpoint_interval_s, f.checkpoint_cost_s, f.flexible_slack_s, field);
+  if (!profile) return fail(profile.error());
 
   Job job;
+  job.profile = *profile;
   job.gpus = static_cast<uint32_t>(f.gpus);
   job.duration_s = f.duration_s;
   job.accelerator_mask = *mask;
@@ -303,6 +333,7 @@ Result<Workload> build_workload(const Scenario& scenario, const TraceReadOptions
   if (spec.max_jobs > 0) b.cap = static_cast<uint64_t>(std::min(spec.max_jobs, double(kMaxJobs)));
   b.out.tenants.emplace_back();
   b.out.jurisdictions.emplace_back();
+  b.out.profiles.push_back(JobProfile{scenario.checkpoint.interval_s, scenario.checkpoint.cost_s, 0});
 
   for (size_t i = 0; i < spec.traces.size(); ++i)
     if (auto r = add_trace(b, i, spec.traces[i], options); !r) return fail(r.error());

@@ -4,6 +4,15 @@
 
 namespace gpufleet {
 
+FaultSpec default_fault_model() {
+  FaultSpec f;
+  f.node_failures_per_gpu_hour = kLlama3FailuresPerGpuHour;
+  f.repair_median_s = 0.85 * kSecondsPerDay;  // StepFun InfiniteHBD trace, FACTS 6
+  f.repair_sigma = 1.92;                      // (d) mean 5.4 d = median x exp(sigma^2 / 2)
+  f.spot_preemptions = true;
+  return f;
+}
+
 Scenario make_cluster_scenario(int64_t gpus) {
   const double horizon_s = std::numeric_limits<double>::infinity();
   Scenario s;

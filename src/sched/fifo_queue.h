@@ -11,6 +11,8 @@ class FifoQueue final : public QueuePolicy {
  public:
   void reserve(size_t jobs) override { list_.reserve(jobs); }
   void push(const Job& job) override { list_.push_back(job.id); }
+  // An interrupted job goes back to its place in arrival order.
+  void requeue(const Job& job) override { list_.insert_by_id(job.id); }
   size_t size() const override { return list_.size(); }
   void dispatch(SchedulingContext& ctx) override;
 

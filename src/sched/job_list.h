@@ -20,7 +20,34 @@ class JobList {
   bool empty() const { return head_ == kEnd; }
   size_t size() const { return size_; }
   uint32_t front() const { return head_; }
+  uint32_t back() const { return tail_; }
   uint32_t next(uint32_t id) const { return next_[id]; }
+  uint32_t prev(uint32_t id) const { return prev_[id]; }
+  // Inserts id after the last element smaller than it (walking from the tail): keeps a list
+  // that is in id order in id order. O(elements after it).
+  void insert_by_id(uint32_t id) {
+    uint32_t after = tail_;
+    while (after != kEnd && after > id) after = prev_[after];
+    if (after == kEnd) {
+      push_front(id);
+      return;
+    }
+    const uint32_t n = next_[after];
+    prev_[id] = after;
+    next_[id] = n;
+    next_[after] = id;
+    if (n == kEnd) tail_ = id; else prev_[n] = id;
+    ++size_;
+  }
+  // REQUIRES: id < reserved ids and not in the list.
+  void push_front(uint32_t id) {
+    assert(id < next_.size());
+    next_[id] = head_;
+    prev_[id] = kEnd;
+    if (head_ == kEnd) tail_ = id; else prev_[head_] = id;
+    head_ = id;
+    ++size_;
+  }
 
   // REQUIRES: id < reserved ids and not in the list.
   void push_back(uint32_t id) {

@@ -29,6 +29,11 @@ class PlacementPolicy {
   // Allowed pools in this policy's order of preference when all fit equally (used to break
   // ties, e.g. between reservations).
   virtual const std::vector<uint32_t>& preference() const = 0;
+  // A flexible job arriving at now_s may wait up to slack_s: how long this policy would
+  // have it wait (0 = start queueing now). Only carbon-aware placement delays.
+  virtual double flexible_delay(const Job& job, const sim::FleetState& fleet, double now_s, double slack_s) const {
+    return 0;
+  }
 };
 
 // Pool order of the cost policy: contracts (committed capacity) by site, then on-demand by

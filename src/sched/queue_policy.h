@@ -21,6 +21,14 @@ class QueuePolicy {
   virtual size_t size() const = 0;
   // Starts, through ctx, the jobs the policy lets start now.
   virtual void dispatch(SchedulingContext& ctx) = 0;
+
+  // A running job was interrupted (failure, spot reclaim, outage, preemption) and waits
+  // again; on_stop(id) came first. By default it joins like an arrival.
+  virtual void requeue(const Job& job) { push(job); }
+  // A job that this policy started stopped running (it completed or was interrupted).
+  virtual void on_stop(uint32_t id) {}
+  // A timer set with SchedulingContext::set_timer fired.
+  virtual void on_timer(uint32_t id, SchedulingContext& ctx) {}
 };
 
 }  // namespace gpufleet::sched

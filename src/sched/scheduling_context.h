@@ -43,6 +43,21 @@ class SchedulingContext {
   virtual uint64_t release_generation() const = 0;
   // Bumped whenever any pool's capacity changes.
   virtual uint64_t capacity_generation() const = 0;
+
+  // For preemptive policies.
+  virtual double now() const = 0;
+  // Reference seconds of work the job still has to do (for a running job: as of now).
+  virtual double remaining_s(uint32_t id) const = 0;
+  // GPUs x reference seconds of work the job has done and kept (its attained service).
+  virtual double attained_gpu_s(uint32_t id) const = 0;
+  // Whether the running job `victim` holds GPUs in a pool that `waiting` may use.
+  virtual bool could_use_gpus_of(uint32_t waiting, uint32_t victim) const = 0;
+  // Stops a running job at a checkpoint (no work lost; it pays the restart overhead when it
+  // starts again) and hands it back to the policy through QueuePolicy::requeue.
+  virtual void preempt(uint32_t id) = 0;
+  // Calls QueuePolicy::on_timer(id) at t_s, replacing the job's earlier timer.
+  virtual void set_timer(uint32_t id, double t_s) = 0;
+  virtual void cancel_timer(uint32_t id) = 0;
 };
 
 }  // namespace gpufleet::sched

@@ -12,8 +12,9 @@ inline bool earlier(const Event& a, const Event& b) {
 }  // namespace
 
 void EventQueue::push(double time_s, EventKind kind, uint32_t target) {
-  if (target >= versions_.size()) versions_.resize(static_cast<size_t>(target) + 1, 0);
-  heap_.push_back(Event{time_s, next_seq_++, target, versions_[target], kind});
+  auto& versions = versions_[static_cast<size_t>(kind)];
+  if (target >= versions.size()) versions.resize(static_cast<size_t>(target) + 1, 0);
+  heap_.push_back(Event{time_s, next_seq_++, target, versions[target], kind});
   sift_up(heap_.size() - 1);
 }
 
@@ -22,11 +23,12 @@ void EventQueue::push_permanent(double time_s, EventKind kind, uint32_t target) 
   sift_up(heap_.size() - 1);
 }
 
-void EventQueue::cancel(uint32_t target) {
-  if (target >= versions_.size()) versions_.resize(static_cast<size_t>(target) + 1, 0);
-  ++versions_[target];
+void EventQueue::cancel(EventKind kind, uint32_t target) {
+  auto& versions = versions_[static_cast<size_t>(kind)];
+  if (target >= versions.size()) versions.resize(static_cast<size_t>(target) + 1, 0);
+  ++versions[target];
   // A version would have to wrap 2^32 times with an event still pending to alias.
-  if (versions_[target] == kNotCancellable) versions_[target] = 0;
+  if (versions[target] == kNotCancellable) versions[target] = 0;
 }
 
 void EventQueue::drop_stale_top() {

@@ -9,7 +9,19 @@
 
 namespace gpufleet::sim {
 
-enum class EventKind : uint8_t { job_end = 0, capacity_change = 1 };
+enum class EventKind : uint8_t {
+  job_end = 0,          // target: allocation slot (cancellable)
+  capacity_change = 1,  // target: pool
+  node_failure = 2,     // target: pool; the pool's next node failure (cancellable)
+  spot_preemption = 3,  // target: pool; the spot pool's next reclaim (cancellable)
+  node_repair = 4,      // target: node
+  outage_start = 5,     // target: outage index
+  outage_end = 6,       // target: outage index
+  trace_fault = 7,      // target: index into the fault trace's faults
+  policy_timer = 8,     // target: job id; a queue policy's timer (cancellable)
+  delayed_arrival = 9,  // target: job id; a flexible job enters the queue
+};
+inline constexpr size_t kEventKinds = 10;
 
 inline constexpr uint32_t kNotCancellable = ~uint32_t{0};
 
@@ -23,12 +35,15 @@ struct Event {
 
 class EventQueue {
  public:
-  // Pushes an event that cancel(target) can void. Targets are small dense integers.
+  // Pushes an event that cancel(kind, target) can void. Targets are small dense integers,
+  // numbered separately for each kind.
   void push(double time_s, EventKind kind, uint32_t target);
   // Pushes an event that is never cancelled.
   void push_permanent(double time_s, EventKind kind, uint32_t target);
-  // Voids every pending cancellable event of target. O(1).
-  void cancel(uint32_t target);
+  // Voids every pending cancellable event of (kind, target). O(1).
+  void cancel(EventKind kind, uint32_t target);
+  // Same, for job_end events.
+  void cancel(uint32_t target) { cancel(EventKind::job_end, target); }
 
   // Time of the earliest live event, dropping stale ones on the way.
   std::optional<double> next_time();
@@ -41,7 +56,7 @@ class EventQueue {
 
  private:
   bool stale(const Event& e) const {
-    return e.version != kNotCancellable && e.version != versions_[e.target];
+    return e.version != kNotCancellable && e.version != versions_[static_cast<size_t>(e.kind)][e.target];
   }
   void drop_stale_top();
   void sift_up(size_t i);
@@ -49,7 +64,7 @@ class EventQueue {
   void pop_top();
 
   std::vector<Event> heap_;
-  std::vector<uint32_t> versions_;  // per target
+  std::vector<uint32_t> versions_[kEventKinds];  // per kind, per target
   uint64_t next_seq_ = 0;
 };
 

@@ -73,10 +73,13 @@ uint32_t FleetState::new_node(uint32_t p, uint16_t capacity) {
   node.capacity = capacity;
   node.free = capacity;
   node.state = NodeState::active;
+  node.first_slot = kNone;
+  node.leaving = false;
   Pool& pool = pools_[p];
   pool.in_service_gpus += capacity;
   pool.free_gpus += capacity;
   bucket_insert(pool, n);
+  member_add(pool, n);
   return n;
 }
 
@@ -103,15 +106,34 @@ void FleetState::list_remove(std::vector<uint32_t>& list, uint32_t n) {
   list.pop_back();
 }
 
+void FleetState::member_add(Pool& pool, uint32_t n) {
+  nodes_[n].member_pos = static_cast<uint32_t>(pool.members.size());
+  pool.members.push_back(n);
+}
+
+void FleetState::member_remove(Pool& pool, uint32_t n) {
+  const uint32_t pos = nodes_[n].member_pos;
+  assert(pos < pool.members.size() && pool.members[pos] == n);
+  pool.members[pos] = pool.members.back();
+  nodes_[pool.members[pos]].member_pos = pos;
+  pool.members.pop_back();
+  nodes_[n].member_pos = kNone;
+}
+
 void FleetState::retire(Pool& pool, uint32_t n) {
   Node& node = nodes_[n];
   pool.in_service_gpus -= node.capacity;
+  member_remove(pool, n);
   node.state = NodeState::retired;
   spare_nodes_.push_back(n);
 }
 
 void FleetState::withdraw(Pool& pool, uint32_t n) {
   Node& node = nodes_[n];
+  if (node.state == NodeState::failed) {  // the remainder node, in repair
+    node.leaving = true;
+    return;
+  }
   assert(node.state == NodeState::active);
   if (node.pos != kNone) bucket_remove(pool, n);
   pool.free_gpus -= node.free;
@@ -139,6 +161,7 @@ void FleetState::reactivate(Pool& pool, uint32_t n) {
 void FleetState::set_capacity(uint32_t p, int64_t gpus) {
   Pool& pool = pools_[p];
   pool.nominal_gpus = gpus;
+  if (pool.down) return;  // rebuilt at this capacity when the outage ends
   const int64_t per_node = pool.spec.gpus_per_node;
   const int64_t want_full = gpus / per_node;
   const auto want_rem = static_cast<uint16_t>(gpus % per_node);
@@ -147,7 +170,7 @@ void FleetState::set_capacity(uint32_t p, int64_t gpus) {
     if (pool.remainder_node != kNone) withdraw(pool, pool.remainder_node);
     pool.remainder_node = want_rem > 0 ? new_node(p, want_rem) : kNone;
   }
-  while (pool.active_full_nodes < want_full) {
+  while (pool.active_full_nodes + pool.failed_full_nodes < want_full) {
     if (!pool.draining_full.empty()) {
       reactivate(pool, pool.draining_full.back());
     } else {
@@ -155,8 +178,14 @@ void FleetState::set_capacity(uint32_t p, int64_t gpus) {
       ++pool.active_full_nodes;
     }
   }
-  while (pool.active_full_nodes > want_full) {
-    // Idle full nodes first, then the least busy full node (never the remainder node).
+  while (pool.active_full_nodes + pool.failed_full_nodes > want_full) {
+    // Idle full nodes first, then the least busy full node (never the remainder node); when
+    // every full node left is in repair, one of them retires once repaired.
+    if (pool.active_full_nodes == 0) {
+      --pool.failed_full_nodes;
+      ++pool.leave_on_repair;
+      continue;
+    }
     uint32_t victim = kNone;
     for (int64_t k = per_node; k >= 0 && victim == kNone; --k) {
       const auto& b = pool.buckets[static_cast<size_t>(k)];
@@ -227,7 +256,9 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
       Node& node = nodes_[whole[i]];
       node.free = 0;
       node.pos = kNone;
+      node.first_slot = slot;
     }
+    a.next_on_node = kNone;
     whole.resize(first);
     a.gpus = count * per_node;
   } else {
@@ -239,6 +270,8 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
     bucket_insert(pool, n);
     a.node = n;
     a.gpus = gpus;
+    a.next_on_node = nodes_[n].first_slot;
+    nodes_[n].first_slot = slot;
   }
   a.used = gpus;
   pool.busy_gpus += a.gpus;
@@ -270,9 +303,11 @@ void FleetState::release(uint32_t slot) {
   Allocation& a = slots_[slot];
   Pool& pool = pools_[a.pool];
   if (a.list == kNone) {
+    unlink_slot(a.node, slot);
     give_back(pool, a.node, static_cast<uint16_t>(a.gpus));
   } else {
     const auto& list = node_lists_[a.list];
+    for (uint32_t n : list) nodes_[n].first_slot = kNone;
     bool all_active = true;
     for (uint32_t n : list) all_active &= nodes_[n].state == NodeState::active;
     if (all_active) {
@@ -301,6 +336,119 @@ void FleetState::release(uint32_t slot) {
   slots_[pool.running[pos]].pos_in_pool = pos;
   pool.running.pop_back();
   free_slots_.push_back(slot);
+}
+
+void FleetState::unlink_slot(uint32_t n, uint32_t slot) {
+  uint32_t* link = &nodes_[n].first_slot;
+  while (*link != slot) {
+    assert(*link != kNone);
+    link = &slots_[*link].next_on_node;
+  }
+  *link = slots_[slot].next_on_node;
+}
+
+uint32_t FleetState::pick_member(uint32_t p, double u1, double u2) const {
+  const Pool& pool = pools_[p];
+  assert(!pool.members.empty());
+  const auto per_node = static_cast<double>(pool.spec.gpus_per_node);
+  // Uniform over nodes, then a partial node is kept with probability capacity / per_node:
+  // at most one node is partial, so the second try almost never happens.
+  auto at = [&](double u) {
+    return pool.members[static_cast<size_t>(u * static_cast<double>(pool.members.size())) % pool.members.size()];
+  };
+  uint32_t n = at(u1);
+  if (nodes_[n].capacity < per_node && u2 * per_node >= nodes_[n].capacity) n = at(u2);
+  return n;
+}
+
+void FleetState::slots_on_node(uint32_t n, std::vector<uint32_t>& out) const {
+  for (uint32_t s = nodes_[n].first_slot; s != kNone; s = slots_[s].next_on_node) out.push_back(s);
+}
+
+bool FleetState::fail_node(uint32_t n) {
+  Node& node = nodes_[n];
+  Pool& pool = pools_[node.pool];
+  assert(node.first_slot == kNone && node.free == node.capacity);
+  const bool full = node.capacity == pool.spec.gpus_per_node;
+  if (node.state == NodeState::draining) {
+    list_remove(full ? pool.draining_full : pool.draining_other, n);
+    retire(pool, n);
+    return false;
+  }
+  assert(node.state == NodeState::active);
+  bucket_remove(pool, n);
+  pool.free_gpus -= node.free;
+  pool.in_service_gpus -= node.capacity;
+  member_remove(pool, n);
+  if (full) {
+    --pool.active_full_nodes;
+    ++pool.failed_full_nodes;
+  }
+  node.state = NodeState::failed;
+  node.leaving = false;
+  return true;
+}
+
+void FleetState::repair_node(uint32_t n) {
+  Node& node = nodes_[n];
+  Pool& pool = pools_[node.pool];
+  assert(node.state == NodeState::failed);
+  const bool full = node.capacity == pool.spec.gpus_per_node && pool.remainder_node != n;
+  bool retire_it = node.leaving;
+  if (full) {
+    if (pool.leave_on_repair > 0) {
+      --pool.leave_on_repair;
+      retire_it = true;
+    } else {
+      --pool.failed_full_nodes;
+    }
+  }
+  if (retire_it) {
+    if (pool.remainder_node == n) pool.remainder_node = kNone;
+    node.state = NodeState::retired;
+    node.leaving = false;
+    spare_nodes_.push_back(n);
+    return;
+  }
+  node.state = NodeState::active;
+  node.free = node.capacity;
+  node.first_slot = kNone;
+  pool.in_service_gpus += node.capacity;
+  pool.free_gpus += node.capacity;
+  if (full) ++pool.active_full_nodes;
+  bucket_insert(pool, n);
+  member_add(pool, n);
+}
+
+void FleetState::set_down(uint32_t p, bool down) {
+  Pool& pool = pools_[p];
+  if (pool.down == down) return;
+  if (!down) {
+    pool.down = false;
+    set_capacity(p, pool.nominal_gpus);
+    return;
+  }
+  assert(pool.running.empty());
+  // Every node leaves: idle ones now, those in repair once repaired.
+  for (auto& bucket : pool.buckets) {
+    for (uint32_t n : bucket) {
+      Node& node = nodes_[n];
+      pool.in_service_gpus -= node.capacity;
+      member_remove(pool, n);
+      node.state = NodeState::retired;
+      spare_nodes_.push_back(n);
+    }
+    bucket.clear();
+  }
+  assert(pool.draining_full.empty() && pool.draining_other.empty());
+  if (pool.remainder_node != kNone && nodes_[pool.remainder_node].state == NodeState::failed)
+    nodes_[pool.remainder_node].leaving = true;
+  pool.remainder_node = kNone;
+  pool.leave_on_repair += pool.failed_full_nodes;
+  pool.failed_full_nodes = 0;
+  pool.active_full_nodes = 0;
+  pool.free_gpus = 0;
+  pool.down = true;
 }
 
 }  // namespace gpufleet::sim

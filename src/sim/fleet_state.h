@@ -13,6 +13,11 @@
 //
 // Capacity shrinking below what is in use removes idle nodes first; busy nodes are marked
 // draining and leave when their last job ends. No job is ever killed for it.
+//
+// Faults: a node may fail (out of service until repaired; it still counts towards the pool's
+// capacity, so no replacement appears), and a whole pool may go down (an outage: no node in
+// service until it comes up again, when the pool is rebuilt at its nominal capacity). Both
+// REQUIRE the jobs there to have been released first: the simulator interrupts them.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +50,7 @@ struct PoolSpec {
   std::vector<CapacityPoint> schedule;  // sorted by time; capacity before the first is 0
 };
 
-enum class NodeState : uint8_t { active = 0, draining = 1, retired = 2 };
+enum class NodeState : uint8_t { active = 0, draining = 1, retired = 2, failed = 3 };
 
 struct Node {
   uint32_t pool = 0;
@@ -53,7 +58,10 @@ struct Node {
   uint16_t free = 0;      // GPUs
   uint32_t pos = 0;       // position in its bucket (active), kNone while held whole by a gang
                           // job, or position in the draining list (draining)
+  uint32_t member_pos = kNone;  // position in Pool::members while in service
+  uint32_t first_slot = kNone;  // allocations on this node, linked by Allocation::next_on_node
   NodeState state = NodeState::retired;
+  bool leaving = false;   // failed and no longer wanted: retires instead of coming back
 };
 
 // One running job's hold on the fleet.
@@ -65,6 +73,7 @@ struct Allocation {
   uint32_t node = kNone;    // the node of a one-node allocation
   uint32_t list = kNone;    // index of the node list of a multi-node allocation
   uint32_t pos_in_pool = 0; // position in Pool::running
+  uint32_t next_on_node = kNone;  // next allocation on the node of a one-node allocation
   double start_s = 0;
   double end_s = 0;         // planned end, simulated seconds
 };
@@ -84,6 +93,10 @@ struct Pool {
   std::vector<std::vector<uint32_t>> buckets;
   std::vector<uint32_t> draining_full, draining_other;
   std::vector<uint32_t> running;  // allocation slots running here
+  std::vector<uint32_t> members;  // nodes in service (active or draining), any order
+  int64_t failed_full_nodes = 0;  // failed full nodes that come back into service when repaired
+  int64_t leave_on_repair = 0;    // failed full nodes no longer wanted: retire when repaired
+  bool down = false;              // an outage: nothing in service until brought up
 };
 
 class FleetState {
@@ -122,6 +135,19 @@ class FleetState {
   // Gives an allocation's GPUs back; its slot becomes reusable.
   void release(uint32_t slot);
 
+  // A node in service in pool p, drawn with probability proportional to its GPUs, from u1 and
+  // u2 uniform in [0, 1). REQUIRES: the pool has a node in service.
+  uint32_t pick_member(uint32_t p, double u1, double u2) const;
+  // Appends the allocation slots holding GPUs of node n to out.
+  void slots_on_node(uint32_t n, std::vector<uint32_t>& out) const;
+  // Takes node n out of service for repair. REQUIRES: no allocation on it, node in service.
+  // Returns false when the node was draining: it simply leaves (nothing to repair).
+  bool fail_node(uint32_t n);
+  // Node n is repaired: back in service, or retired if no longer wanted. REQUIRES: failed.
+  void repair_node(uint32_t n);
+  // Outage start (down = true) or end. REQUIRES for down: no allocation in the pool.
+  void set_down(uint32_t p, bool down);
+
   int64_t fully_free_nodes(uint32_t p) const {
     const Pool& pool = pools_[p];
     return static_cast<int64_t>(pool.buckets[static_cast<size_t>(pool.spec.gpus_per_node)].size());
@@ -137,6 +163,9 @@ class FleetState {
   void reactivate(Pool& pool, uint32_t n);
   void list_remove(std::vector<uint32_t>& list, uint32_t n);
   void give_back(Pool& pool, uint32_t n, uint16_t gpus);
+  void member_add(Pool& pool, uint32_t n);
+  void member_remove(Pool& pool, uint32_t n);
+  void unlink_slot(uint32_t n, uint32_t slot);
   // An active node held whole by a running job (in no bucket), or kNone. O(running jobs).
   uint32_t whole_held_node(const Pool& pool) const;
 

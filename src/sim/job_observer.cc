@@ -37,16 +37,17 @@ JobObserver::JobObserver(const SimContext& ctx) : ctx_(ctx) {
 void JobObserver::on_job_start(double t_s, const Job& job, const Allocation& a) {
   JobResult& r = jobs_[job.id];
   const PoolSpec& s = ctx_.fleet.pool(a.pool).spec;
-  r.start_s = t_s;
+  if (r.start_s < 0) r.start_s = t_s;  // a restart keeps the first start
   r.site = s.site;
   r.source = s.source;
 }
 
-void JobObserver::on_job_end(double t_s, const Job& job, const Allocation& a, bool completed) {
+void JobObserver::on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) {
   JobResult& r = jobs_[job.id];
   const PoolSpec& s = ctx_.fleet.pool(a.pool).spec;
   r.cost_usd += static_cast<double>(a.gpus) * (t_s - a.start_s) / kSecondsPerHour * s.usd_per_gpu_hour;
-  if (completed) r.end_s = t_s;
+  if (info.cause == StopCause::completed) r.end_s = t_s;
+  if (info.interrupted()) ++r.restarts;
 }
 
 void JobObserver::on_finish(SimResults& results) {
@@ -57,12 +58,14 @@ void JobObserver::on_finish(SimResults& results) {
   double first_submit = std::numeric_limits<double>::infinity();
   double last_end = -std::numeric_limits<double>::infinity();
   int64_t not_started = 0;
+  double restarts = 0;
   for (const JobResult& r : jobs_) {
     first_submit = std::min(first_submit, r.submit_s);
     if (r.start_s < 0) {
       ++not_started;
       continue;
     }
+    restarts += r.restarts;
     queue.push_back(r.start_s - r.submit_s);
     if (r.end_s >= 0) {
       jct.push_back(r.end_s - r.submit_s);
@@ -70,6 +73,7 @@ void JobObserver::on_finish(SimResults& results) {
     }
   }
   sum.completed = static_cast<int64_t>(jct.size());
+  sum.restarts_per_job = queue.empty() ? 0 : restarts / static_cast<double>(queue.size());
   sum.never_started = not_started - unplaceable_;
   sum.makespan_s = jct.empty() ? 0 : last_end - first_submit;
   stats(jct, sum.mean_jct_s, sum.p50_jct_s, sum.p99_jct_s);

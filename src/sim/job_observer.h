@@ -1,4 +1,4 @@
-// Per-job results and their summary: queue time (start - submit, started jobs), JCT
+// Per-job results and their summary: queue time (first start - submit, started jobs), JCT
 // (end - submit, completed jobs), percentiles by nearest rank on the sorted values
 // (index floor(q x (n - 1))), makespan (last completion - first submit).
 // A job's cost_usd is its allocated GPUs (whole nodes for gang jobs) x hours run before the
@@ -17,7 +17,7 @@ class JobObserver final : public Observer {
   explicit JobObserver(const SimContext& ctx);
   void on_job_unplaceable(double t_s, const Job& job) override { ++unplaceable_; }
   void on_job_start(double t_s, const Job& job, const Allocation& a) override;
-  void on_job_end(double t_s, const Job& job, const Allocation& a, bool completed) override;
+  void on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) override;
   void on_finish(SimResults& results) override;
 
  private:

@@ -21,6 +21,24 @@ struct SimContext {
   int64_t hours = 0;     // ceil(horizon_s / 3600): rows of the hourly series
 };
 
+// Why a running job stopped.
+enum class StopCause : uint8_t {
+  completed = 0,     // its work is done
+  cut = 1,           // still running at the horizon
+  node_failure = 2,  // a node it held failed (rate model or fault trace)
+  spot = 3,          // its spot node was reclaimed
+  outage = 4,        // its site or provider went down
+  preempted = 5,     // a policy (SRTF, LAS, quota reclaim) stopped it at a checkpoint
+};
+
+struct StopInfo {
+  StopCause cause = StopCause::completed;
+  double lost_gpu_s = 0;      // GPUs x seconds of work since the last checkpoint: to be redone
+  double overhead_gpu_s = 0;  // GPUs x seconds spent restarting and writing checkpoints
+  int outage = -1;            // index of the outage (cause == outage), else -1
+  bool interrupted() const { return cause >= StopCause::node_failure; }
+};
+
 class Observer {
  public:
   virtual ~Observer() = default;
@@ -33,8 +51,11 @@ class Observer {
   // The job can never fit any pool it may use: dropped (at arrival or from the queue).
   virtual void on_job_unplaceable(double t_s, const Job& job) {}
   virtual void on_job_start(double t_s, const Job& job, const Allocation& a) {}
-  // completed = false: still running at the horizon (t_s = horizon), cut there.
-  virtual void on_job_end(double t_s, const Job& job, const Allocation& a, bool completed) {}
+  // The job stopped running in allocation a: it completed, was cut at the horizon
+  // (t_s = horizon), or was interrupted (it then waits in the queue again).
+  virtual void on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) {}
+  // An outage began (end_s: when it will end) or ended.
+  virtual void on_outage(uint32_t outage, double start_s, double end_s, bool begins) {}
   // The run is over: write what this observer measured into results (sized by the caller).
   virtual void on_finish(SimResults& results) {}
 };

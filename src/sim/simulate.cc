@@ -6,10 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "gpufleet/faults.h"
 #include "gpufleet/simulate.h"
 #include "sched/policy_registry.h"
 #include "sim/cost_observer.h"
 #include "sim/energy_observer.h"
+#include "sim/fault_observer.h"
+#include "sim/fault_plan.h"
 #include "sim/job_observer.h"
 #include "sim/pool_builder.h"
 #include "sim/simulator.h"
@@ -29,17 +32,40 @@ double open_horizon_bound_s(const Scenario& scenario, const Workload& workload) 
     last_submit = std::max(last_submit, j.submit_s);
     total_s += j.duration_s / slowest;
   }
-  return last_submit + total_s + 1;
+  // Interrupted jobs redo work: room for that too.
+  const double bound = last_submit + total_s + 1;
+  return scenario.faults.any() ? 4 * bound + 30 * kSecondsPerDay : bound;
 }
+
+Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, const SimOptions& options,
+                            const std::string& queue_name, const std::string& placement_name);
 
 }  // namespace
 
 Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, const SimOptions& options) {
-  // Wall time only measures the run (sim_wall_s); it never steers it.
-  const auto wall_start = std::chrono::steady_clock::now();
   const std::string& queue_name = options.queue_policy.empty() ? scenario.policy.queue : options.queue_policy;
   const std::string& placement_name =
       options.placement_policy.empty() ? scenario.policy.placement : options.placement_policy;
+  auto results = run_once(scenario, workload, options, queue_name, placement_name);
+  if (!results) return results;
+  if (placement_name == "carbon" && options.compare_with_cost_placement) {
+    // The summary reports carbon and cost against the cost-aware placement on the same inputs.
+    SimOptions quiet = options;
+    quiet.progress = nullptr;
+    auto baseline = run_once(scenario, workload, quiet, queue_name, "cost");
+    if (!baseline) return fail(baseline.error());
+    results->summary.cost_placement_carbon_t = baseline->summary.carbon_t;
+    results->summary.cost_placement_cost_usd = baseline->summary.cost_usd;
+  }
+  return results;
+}
+
+namespace {
+
+Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, const SimOptions& options,
+                            const std::string& queue_name, const std::string& placement_name) {
+  // Wall time only measures the run (sim_wall_s); it never steers it.
+  const auto wall_start = std::chrono::steady_clock::now();
   auto queue = sched::make_queue_policy(queue_name, scenario.policy);
   if (!queue) return fail(queue.error());
   auto placement = sched::make_placement_policy(placement_name);
@@ -63,6 +89,14 @@ Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, 
                 "the fleet has no capacity: no contract ramp and no market offers any GPU, so no job "
                 "could ever run");
 
+  FaultTrace trace;
+  if (!scenario.faults.trace_path.empty()) {
+    auto read = read_stepfun_fault_trace(scenario.faults.trace_path);
+    if (!read) return fail(read.error());
+    trace = std::move(*read);
+  }
+  const FaultTrace* trace_ptr = scenario.faults.trace_path.empty() ? nullptr : &trace;
+
   double horizon_s = scenario.horizon_s;
   if (std::isinf(horizon_s)) {
     // Open-ended (trace replay): a first run without observers finds when the last job ends;
@@ -70,19 +104,25 @@ Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, 
     // happens before the end depends on the horizon.
     auto probe_queue = sched::make_queue_policy(queue_name, scenario.policy);
     auto probe_placement = sched::make_placement_policy(placement_name);
-    sim::Simulator probe(scenario, workload, open_horizon_bound_s(scenario, workload), pools,
-                         std::move(*probe_queue), std::move(*probe_placement));
+    const double bound = open_horizon_bound_s(scenario, workload);
+    sim::Simulator probe(scenario, workload, bound, pools, std::move(*probe_queue), std::move(*probe_placement),
+                         sim::make_fault_plan(scenario, pools, bound, trace_ptr));
     probe.run({});
     horizon_s = std::max(probe.last_job_event_s(), 1.0);
   }
+  sim::FaultPlan plan = sim::make_fault_plan(scenario, pools, horizon_s, trace_ptr);
+  std::vector<OutageResult> outages;
+  for (const auto& w : plan.outages) outages.push_back(OutageResult{w.name, w.start_s, w.end_s, 0, 0, 0});
   sim::Simulator simulator(scenario, workload, horizon_s, std::move(pools), std::move(*queue),
-                           std::move(*placement));
+                           std::move(*placement), std::move(plan));
   const sim::SimContext& ctx = simulator.context();
   sim::JobObserver jobs(ctx);
   sim::CostObserver cost(ctx);
   sim::EnergyObserver energy(ctx);
   sim::TimeseriesObserver timeseries(ctx);
   sim::UtilisationObserver utilisation;
+  sim::FaultObserver reliability(ctx, outages.size());
+  simulator.add_observer(reliability);
   simulator.add_observer(jobs);
   simulator.add_observer(cost);
   simulator.add_observer(energy);
@@ -99,15 +139,23 @@ Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, 
   results.by_provider.resize(scenario.providers.size());
   results.by_site.resize(scenario.sites.size());
   results.hours.resize(static_cast<size_t>(ctx.hours));
+  results.outages = std::move(outages);
   jobs.on_finish(results);
   cost.on_finish(results);
   energy.on_finish(results);
   timeseries.on_finish(results);
   utilisation.on_finish(results);
+  reliability.on_finish(results);
+  SimSummary& sum = results.summary;
+  sum.node_failures = simulator.node_faults();
+  sum.fractional_gpus_rounded = workload.fractional_gpus_rounded;
+  const double useful = sum.gpu_seconds_busy - sum.gpu_seconds_lost - sum.gpu_seconds_overhead;
+  sum.goodput = sum.gpu_seconds_allocated > 0 ? std::clamp(useful / sum.gpu_seconds_allocated, 0.0, 1.0) : 1.0;
   results.summary.events = simulator.events();
   results.summary.sim_wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return results;
 }
 
+}  // namespace
 }  // namespace gpufleet

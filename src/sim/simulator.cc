@@ -10,24 +10,46 @@ namespace gpufleet::sim {
 namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 constexpr int kProgressCalls = 200;
+
+// Checkpoints written during W pool seconds of work at interval I: one after every full
+// interval except at the very end.
+inline double checkpoints_in(double work_s, double interval_s) {
+  if (!(interval_s > 0) || work_s <= interval_s) return 0;
+  return std::ceil(work_s / interval_s) - 1;
+}
 }  // namespace
 
 Simulator::Simulator(const Scenario& scenario, const Workload& workload, double horizon_s,
                      std::vector<PoolSpec> pools, std::unique_ptr<sched::QueuePolicy> queue,
-                     std::unique_ptr<sched::PlacementPolicy> placement)
+                     std::unique_ptr<sched::PlacementPolicy> placement, FaultPlan faults)
     : scenario_(scenario),
       workload_(workload),
       horizon_s_(horizon_s),
       context_{scenario, workload, fleet_, horizon_s,
                static_cast<int64_t>(std::ceil(horizon_s / kSecondsPerHour))},
       queue_(std::move(queue)),
-      placement_(std::move(placement)) {
+      placement_(std::move(placement)),
+      faults_(std::move(faults)) {
   assert(horizon_s > 0);
   for (auto& spec : pools) fleet_.add_pool(std::move(spec));
   placement_->prepare(fleet_);
   queue_->reserve(workload.jobs.size());
   last_change_s_.assign(fleet_.pool_count(), 0.0);
   next_point_.assign(fleet_.pool_count(), 0);
+  runs_.resize(workload.jobs.size());
+  for (const Job& j : workload.jobs) runs_[j.id].remaining_s = j.duration_s;
+  profiles_ = workload.profiles;
+  if (profiles_.empty())
+    profiles_.push_back(JobProfile{scenario.checkpoint.interval_s, scenario.checkpoint.cost_s, 0});
+  down_count_.assign(fleet_.pool_count(), 0);
+  failure_rng_.reserve(fleet_.pool_count());
+  spot_rng_.reserve(fleet_.pool_count());
+  for (uint32_t p = 0; p < fleet_.pool_count(); ++p) {
+    failure_rng_.push_back(Rng::derived(scenario.seed, kStreamNodeFailure + p));
+    spot_rng_.push_back(Rng::derived(scenario.seed, kStreamSpot + p));
+  }
+  if (faults_.spot_per_node_hour.size() != fleet_.pool_count()) faults_.spot_per_node_hour.assign(fleet_.pool_count(), 0);
+  quotas_.configure(scenario.policy.quotas, workload);
 }
 
 void Simulator::touch(uint32_t p) {
@@ -38,24 +60,95 @@ void Simulator::touch(uint32_t p) {
   since = now_;
 }
 
+double Simulator::overhead_s(uint32_t id) const {
+  return runs_[id].restarts > 0 ? faults_.restart_overhead_s : 0.0;
+}
+
 void Simulator::start(uint32_t id, uint32_t p) {
   const Job& j = workload_.jobs[id];
-  const double run_s = j.duration_s / fleet_.pool(p).spec.speed_factor;
+  const JobProfile& prof = profiles_[j.profile < profiles_.size() ? j.profile : 0];
+  const double work_s = runs_[id].remaining_s / fleet_.pool(p).spec.speed_factor;
+  const double run_s =
+      overhead_s(id) + work_s + checkpoints_in(work_s, prof.checkpoint_interval_s) * prof.checkpoint_cost_s;
   touch(p);
   const uint32_t slot = fleet_.allocate(p, id, j.gpus, now_, now_ + run_s);
+  runs_[id].slot = slot;
   events_.push(now_ + run_s, EventKind::job_end, slot);
   const Allocation& a = fleet_.allocation(slot);
   for (Observer* o : observers_) o->on_job_start(now_, j, a);
 }
 
+Simulator::Progress Simulator::progress_of(const Allocation& a) const {
+  const Job& j = workload_.jobs[a.job];
+  const JobProfile& prof = profiles_[j.profile < profiles_.size() ? j.profile : 0];
+  const double work_s = runs_[a.job].remaining_s / fleet_.pool(a.pool).spec.speed_factor;
+  const double elapsed = now_ - a.start_s - overhead_s(a.job);
+  Progress out;
+  if (elapsed <= 0) return out;
+  const double interval = prof.checkpoint_interval_s;
+  const double n_ckpt = checkpoints_in(work_s, interval);
+  double k = 0;
+  if (interval > 0) k = std::min(std::floor(elapsed / (interval + prof.checkpoint_cost_s)), n_ckpt);
+  out.kept_s = k * interval;
+  const double since = elapsed - k * (interval + prof.checkpoint_cost_s);
+  const double stretch = k < n_ckpt ? interval : work_s - out.kept_s;
+  out.since_checkpoint_s = std::clamp(since, 0.0, std::max(stretch, 0.0));
+  return out;
+}
+
+void Simulator::release_and_redraw(uint32_t slot, uint32_t p) {
+  const int64_t before = fleet_.pool(p).in_service_gpus;
+  fleet_.release(slot);
+  ++release_generation_;
+  // A draining node that emptied left service: the pool's fault rates changed.
+  if (fleet_.pool(p).in_service_gpus != before) redraw_faults(p);
+}
+
 void Simulator::end(uint32_t slot) {
-  const Allocation& a = fleet_.allocation(slot);
+  const Allocation a = fleet_.allocation(slot);
   touch(a.pool);
   last_job_event_s_ = now_;
   const Job& j = workload_.jobs[a.job];
-  for (Observer* o : observers_) o->on_job_end(now_, j, a, true);
-  fleet_.release(slot);
-  ++release_generation_;
+  const double work_s = runs_[a.job].remaining_s / fleet_.pool(a.pool).spec.speed_factor;
+  StopInfo info;
+  info.cause = StopCause::completed;
+  info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - work_s) * a.used;
+  for (Observer* o : observers_) o->on_job_stop(now_, j, a, info);
+  runs_[a.job].remaining_s = 0;
+  runs_[a.job].slot = kNone;
+  if (quotas_.enabled()) quotas_.on_stop(j);
+  queue_->on_stop(a.job);
+  release_and_redraw(slot, a.pool);
+}
+
+void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
+  const Allocation a = fleet_.allocation(slot);
+  touch(a.pool);
+  const Job& j = workload_.jobs[a.job];
+  const Progress pr = progress_of(a);
+  const double speed = fleet_.pool(a.pool).spec.speed_factor;
+  const bool lossless = cause == StopCause::preempted;
+  const double kept = lossless ? pr.kept_s + pr.since_checkpoint_s : pr.kept_s;
+  StopInfo info;
+  info.cause = cause;
+  info.outage = outage;
+  info.lost_gpu_s = lossless ? 0.0 : pr.since_checkpoint_s * a.used;
+  info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - pr.kept_s - pr.since_checkpoint_s) * a.used;
+  for (Observer* o : observers_) o->on_job_stop(now_, j, a, info);
+  JobRun& run = runs_[a.job];
+  run.remaining_s = std::max(run.remaining_s - kept * speed, 0.0);
+  run.slot = kNone;
+  ++run.restarts;
+  events_.cancel(EventKind::job_end, slot);
+  if (quotas_.enabled()) quotas_.on_stop(j);
+  queue_->on_stop(a.job);
+  release_and_redraw(slot, a.pool);
+  if (run.remaining_s <= 0) run.remaining_s = std::min(j.duration_s, 1e-6);  // stopped exactly at its end
+  if (can_ever_fit(a.job)) {
+    queue_->requeue(j);
+  } else {
+    for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
+  }
 }
 
 void Simulator::capacity_step(uint32_t p) {
@@ -67,6 +160,7 @@ void Simulator::capacity_step(uint32_t p) {
   ++next;
   ++capacity_generation_;
   ++release_generation_;
+  redraw_faults(p);
 }
 
 void Simulator::arrive(const Job& j) {
@@ -76,35 +170,77 @@ void Simulator::arrive(const Job& j) {
     for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
     return;
   }
+  const JobProfile& prof = profiles_[j.profile < profiles_.size() ? j.profile : 0];
+  if (prof.flexible_slack_s > 0) {
+    const double wait = placement_->flexible_delay(j, fleet_, now_, prof.flexible_slack_s);
+    if (wait > 0 && now_ + wait < horizon_s_) {
+      events_.push_permanent(now_ + wait, EventKind::delayed_arrival, j.id);
+      return;
+    }
+  }
   queue_->push(j);
 }
 
 bool Simulator::try_start(uint32_t id) {
-  const uint32_t p = placement_->choose(workload_.jobs[id], fleet_, kNone);
+  const Job& j = workload_.jobs[id];
+  if (quotas_.enabled()) {
+    const bool guaranteed = quotas_.within_guarantee(j);
+    if (!guaranteed && !quotas_.may_borrow(j)) return false;
+    uint32_t p = placement_->choose(j, fleet_, kNone);
+    if (p == kNone) return guaranteed && reclaim_for(id);
+    start(id, p);
+    quotas_.on_start(j, !guaranteed);
+    return true;
+  }
+  const uint32_t p = placement_->choose(j, fleet_, kNone);
   if (p == kNone) return false;
   start(id, p);
   return true;
 }
 
+bool Simulator::reclaim_for(uint32_t id) {
+  const Job& j = workload_.jobs[id];
+  // Not worth preempting anyone unless the borrowed GPUs could make room.
+  if (quotas_.borrowed_gpus() < static_cast<int64_t>(j.gpus) / 2) return false;
+  uint32_t victim = quotas_.newest();
+  while (victim != sched::JobList::kEnd) {
+    const uint32_t older = quotas_.older(victim);
+    if (could_use_gpus_of(id, victim)) {
+      preempt(victim);
+      const uint32_t p = placement_->choose(j, fleet_, kNone);
+      if (p != kNone) {
+        start(id, p);
+        quotas_.on_start(j, false);
+        return true;
+      }
+    }
+    victim = older;
+  }
+  return false;
+}
+
 bool Simulator::try_backfill(uint32_t id, sched::Reservation& r) {
   const Job& j = workload_.jobs[id];
+  if (quotas_.enabled() && !quotas_.within_guarantee(j) && !quotas_.may_borrow(j)) return false;
   const uint32_t p = placement_->choose(j, fleet_, kNone);
   if (p == kNone) return false;
-  if (!r.valid || p != r.pool || now_ + j.duration_s / fleet_.pool(p).spec.speed_factor <= r.start_s) {
-    start(id, p);
+  auto go = [&](uint32_t pool) {
+    const bool borrowed = quotas_.enabled() && !quotas_.within_guarantee(j);
+    start(id, pool);
+    if (quotas_.enabled()) quotas_.on_start(j, borrowed);
     return true;
-  }
+  };
+  if (!r.valid || p != r.pool || now_ + runs_[id].remaining_s / fleet_.pool(p).spec.speed_factor <= r.start_s)
+    return go(p);
   const auto per_node = static_cast<uint32_t>(fleet_.pool(p).spec.gpus_per_node);
   const int64_t nodes = j.gpus >= per_node ? (j.gpus + per_node - 1) / per_node : 1;
   if (nodes <= r.spare_nodes) {
     r.spare_nodes -= nodes;
-    start(id, p);
-    return true;
+    return go(p);
   }
   const uint32_t other = placement_->choose(j, fleet_, r.pool);
   if (other == kNone) return false;
-  start(id, other);
-  return true;
+  return go(other);
 }
 
 sched::Reservation Simulator::reserve(uint32_t id) {
@@ -134,6 +270,154 @@ void Simulator::reject(uint32_t id) {
   for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
 }
 
+double Simulator::remaining_s(uint32_t id) const {
+  const JobRun& run = runs_[id];
+  if (run.slot == kNone) return run.remaining_s;
+  const Allocation& a = fleet_.allocation(run.slot);
+  const Progress pr = progress_of(a);
+  return std::max(0.0, run.remaining_s - (pr.kept_s + pr.since_checkpoint_s) * fleet_.pool(a.pool).spec.speed_factor);
+}
+
+double Simulator::attained_gpu_s(uint32_t id) const {
+  const Job& j = workload_.jobs[id];
+  return (j.duration_s - remaining_s(id)) * j.gpus;
+}
+
+bool Simulator::could_use_gpus_of(uint32_t waiting, uint32_t victim) const {
+  const uint32_t slot = runs_[victim].slot;
+  if (slot == kNone) return false;
+  return sched::pool_allows(fleet_.pool(fleet_.allocation(slot).pool).spec, workload_.jobs[waiting]);
+}
+
+void Simulator::preempt(uint32_t id) {
+  const uint32_t slot = runs_[id].slot;
+  if (slot == kNone) return;
+  interrupt(slot, StopCause::preempted, -1);
+}
+
+void Simulator::set_timer(uint32_t id, double t_s) {
+  events_.cancel(EventKind::policy_timer, id);
+  events_.push(std::max(t_s, now_), EventKind::policy_timer, id);
+}
+
+void Simulator::cancel_timer(uint32_t id) { events_.cancel(EventKind::policy_timer, id); }
+
+// ---- faults ----
+
+void Simulator::redraw_faults(uint32_t p) {
+  const Pool& pool = fleet_.pool(p);
+  if (faults_.failures_per_gpu_hour > 0) {
+    events_.cancel(EventKind::node_failure, p);
+    const double rate = faults_.failures_per_gpu_hour * static_cast<double>(pool.in_service_gpus) / kSecondsPerHour;
+    if (rate > 0) events_.push(now_ + failure_rng_[p].exponential(rate), EventKind::node_failure, p);
+  }
+  const double spot = faults_.spot_per_node_hour[p];
+  if (spot > 0) {
+    events_.cancel(EventKind::spot_preemption, p);
+    const double rate = spot * static_cast<double>(pool.members.size()) / kSecondsPerHour;
+    if (rate > 0) events_.push(now_ + spot_rng_[p].exponential(rate), EventKind::spot_preemption, p);
+  }
+}
+
+void Simulator::take_node_down(uint32_t n, StopCause cause, double back_after_s) {
+  const uint32_t p = fleet_.node(n).pool;
+  touch(p);
+  ++node_faults_;
+  scratch_.clear();
+  fleet_.slots_on_node(n, scratch_);
+  for (size_t i = 0; i < scratch_.size(); ++i) interrupt(scratch_[i], cause, -1);
+  if (fleet_.node(n).state != NodeState::retired && fleet_.fail_node(n))
+    events_.push_permanent(now_ + back_after_s, EventKind::node_repair, n);
+  ++capacity_generation_;
+  ++release_generation_;
+  redraw_faults(p);
+}
+
+void Simulator::node_failure(uint32_t p) {
+  Rng& rng = failure_rng_[p];
+  const double u1 = rng.uniform(), u2 = rng.uniform();
+  const double repair_s = rng.lognormal(faults_.repair_median_s, faults_.repair_sigma);
+  if (fleet_.pool(p).members.empty()) {
+    redraw_faults(p);
+    return;
+  }
+  take_node_down(fleet_.pick_member(p, u1, u2), StopCause::node_failure, repair_s);
+}
+
+void Simulator::spot_reclaim(uint32_t p) {
+  Rng& rng = spot_rng_[p];
+  const double u1 = rng.uniform(), u2 = rng.uniform();
+  const double back_s = rng.exponential(1.0 / faults_.spot_return_s);
+  if (fleet_.pool(p).members.empty()) {
+    redraw_faults(p);
+    return;
+  }
+  take_node_down(fleet_.pick_member(p, u1, u2), StopCause::spot, back_s);
+}
+
+void Simulator::repair(uint32_t n) {
+  const uint32_t p = fleet_.node(n).pool;
+  touch(p);
+  fleet_.repair_node(n);
+  // A repaired node beyond the pool's nominal capacity (it shrank meanwhile) leaves again.
+  if (!fleet_.pool(p).down) fleet_.set_capacity(p, fleet_.pool(p).nominal_gpus);
+  ++capacity_generation_;
+  ++release_generation_;
+  redraw_faults(p);
+}
+
+void Simulator::outage(uint32_t i, bool begins) {
+  const OutageWindow& w = faults_.outages[i];
+  for (Observer* o : observers_) o->on_outage(i, w.start_s, w.end_s, begins);
+  for (uint32_t p : w.pools) {
+    if (begins) {
+      if (++down_count_[p] > 1) continue;
+      touch(p);
+      std::vector<uint32_t> running = fleet_.pool(p).running;
+      std::sort(running.begin(), running.end());
+      for (uint32_t slot : running) interrupt(slot, StopCause::outage, static_cast<int>(i));
+      fleet_.set_down(p, true);
+    } else {
+      if (--down_count_[p] > 0) continue;
+      touch(p);
+      fleet_.set_down(p, false);
+    }
+    redraw_faults(p);
+  }
+  ++capacity_generation_;
+  ++release_generation_;
+}
+
+void Simulator::schedule_trace_fault(uint32_t k) {
+  const FaultTrace& trace = *faults_.trace;
+  const double t = static_cast<double>(trace_cycle_) * trace.span_s + trace.faults[k].start_s;
+  if (t < horizon_s_) events_.push_permanent(std::max(t, now_), EventKind::trace_fault, k);
+}
+
+void Simulator::trace_fault(uint32_t k) {
+  const FaultTrace& trace = *faults_.trace;
+  const TraceFault& f = trace.faults[k];
+  // The trace's node ordinal -> the same ordinal among the fleet's nodes in service, counted
+  // pool by pool; a trace naming more nodes than are in service skips the extra ones.
+  size_t index = f.node;
+  for (uint32_t p = 0; p < fleet_.pool_count(); ++p) {
+    const auto& members = fleet_.pool(p).members;
+    if (index < members.size()) {
+      take_node_down(members[index], StopCause::node_failure, std::max(f.end_s - f.start_s, 1.0));
+      break;
+    }
+    index -= members.size();
+  }
+  if (k + 1 < trace.faults.size()) {
+    schedule_trace_fault(k + 1);
+  } else {
+    ++trace_cycle_;  // the trace repeats
+    schedule_trace_fault(0);
+  }
+}
+
+// ---- the loop ----
+
 void Simulator::run(const std::function<void(double)>& progress) {
   // Capacity at time 0, then one event per later step.
   for (uint32_t p = 0; p < fleet_.pool_count(); ++p) {
@@ -142,7 +426,16 @@ void Simulator::run(const std::function<void(double)>& progress) {
     while (next < schedule.size() && schedule[next].time_s <= 0) fleet_.set_capacity(p, schedule[next++].gpus);
     for (size_t i = next; i < schedule.size(); ++i)
       if (schedule[i].time_s < horizon_s_) events_.push_permanent(schedule[i].time_s, EventKind::capacity_change, p);
+    redraw_faults(p);
   }
+  for (uint32_t i = 0; i < faults_.outages.size(); ++i) {
+    const OutageWindow& w = faults_.outages[i];
+    if (w.start_s >= horizon_s_) continue;
+    events_.push_permanent(std::max(0.0, w.start_s), EventKind::outage_start, i);
+    if (w.end_s < horizon_s_) events_.push_permanent(std::max(0.0, w.end_s), EventKind::outage_end, i);
+  }
+  if (faults_.trace && !faults_.trace->faults.empty()) schedule_trace_fault(0);
+
   const auto& jobs = workload_.jobs;
   const size_t n_jobs = jobs.size();
   size_t next_job = 0;
@@ -165,6 +458,14 @@ void Simulator::run(const std::function<void(double)>& progress) {
       switch (e.kind) {
         case EventKind::job_end: end(e.target); break;
         case EventKind::capacity_change: capacity_step(e.target); break;
+        case EventKind::node_failure: node_failure(e.target); break;
+        case EventKind::spot_preemption: spot_reclaim(e.target); break;
+        case EventKind::node_repair: repair(e.target); break;
+        case EventKind::outage_start: outage(e.target, true); break;
+        case EventKind::outage_end: outage(e.target, false); break;
+        case EventKind::trace_fault: trace_fault(e.target); break;
+        case EventKind::policy_timer: queue_->on_timer(e.target, *this); break;
+        case EventKind::delayed_arrival: queue_->push(workload_.jobs[e.target]); break;
       }
     }
     while (next_job < n_jobs && jobs[next_job].submit_s <= t && jobs[next_job].submit_s < horizon_s_) {
@@ -186,7 +487,11 @@ void Simulator::finish() {
     std::sort(running.begin(), running.end());
     for (uint32_t slot : running) {
       const Allocation& a = fleet_.allocation(slot);
-      for (Observer* o : observers_) o->on_job_end(now_, workload_.jobs[a.job], a, false);
+      const Progress pr = progress_of(a);
+      StopInfo info;
+      info.cause = StopCause::cut;
+      info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - pr.kept_s - pr.since_checkpoint_s) * a.used;
+      for (Observer* o : observers_) o->on_job_stop(now_, workload_.jobs[a.job], a, info);
     }
   }
 }

@@ -1,12 +1,25 @@
-// The discrete-event kernel: a clock over an event queue (job ends, capacity steps) merged
-// with the workload's arrivals (already sorted by submit), the fleet state, one queue policy
-// and one placement policy, and the observers that account for what happens.
+// The discrete-event kernel: a clock over an event queue (job ends, capacity steps, faults,
+// repairs, outages, policy timers) merged with the workload's arrivals (already sorted by
+// submit), the fleet state, one queue policy and one placement policy, and the observers that
+// account for what happens.
 //
 // At each instant: every event due then is handled (ends free GPUs, capacity steps resize
-// pools), then every job submitted then arrives, then the queue policy dispatches once.
-// Nothing is accounted past the horizon; jobs running there are cut (reported as not
-// completed). Per event: O(log events) heap work, O(gpus_per_node) fleet work, a few
+// pools, faults interrupt jobs), then every job submitted then arrives, then the queue policy
+// dispatches once. Nothing is accounted past the horizon; jobs running there are cut (reported
+// as not completed). Per event: O(log events) heap work, O(gpus_per_node) fleet work, a few
 // observer calls; no allocation once warmed up.
+//
+// Jobs and faults. A job runs its remaining work (reference seconds / the pool's speed),
+// after a restart overhead if it was interrupted before, writing a checkpoint (cost C) after
+// every interval I of work (none after the last stretch): wall = O + W + (ceil(W / I) - 1) C.
+// When a fault interrupts it, the work since its last completed checkpoint is lost (all of it
+// without checkpoints); a policy preempts at a checkpoint, losing nothing. Either way it waits
+// in the queue again and may restart in any pool it is allowed in (failover).
+//
+// Faults are events drawn lazily per pool: the next node failure of a pool is one exponential
+// draw at the pool's total rate (failures per GPU-hour x GPUs in service), redrawn whenever
+// that total changes (memoryless, so exact); the failed node is picked at random among those
+// in service. Spot reclaims likewise per spot pool. No timer per node or per job.
 #pragma once
 
 #include <functional>
@@ -20,30 +33,36 @@
 #include "sched/reservation.h"
 #include "sched/scheduling_context.h"
 #include "sim/event_queue.h"
+#include "sim/fault_plan.h"
 #include "sim/fleet_state.h"
 #include "sim/observer.h"
+#include "sim/quota_ledger.h"
+#include "util/rng.h"
 
 namespace gpufleet::sim {
 
 class Simulator final : public sched::SchedulingContext {
  public:
   // REQUIRES: horizon_s > 0; workload.jobs sorted by submit with id == index; pools built for
-  // this scenario (build_pools()).
+  // this scenario (build_pools()); faults made for these pools (make_fault_plan()).
   Simulator(const Scenario& scenario, const Workload& workload, double horizon_s,
             std::vector<PoolSpec> pools, std::unique_ptr<sched::QueuePolicy> queue,
-            std::unique_ptr<sched::PlacementPolicy> placement);
+            std::unique_ptr<sched::PlacementPolicy> placement, FaultPlan faults = {});
 
   // Registers an observer (not owned; must outlive run()). Order of registration is the
   // order of notification.
   void add_observer(Observer& observer) { observers_.push_back(&observer); }
   const FleetState& fleet() const { return fleet_; }
   const SimContext& context() const { return context_; }
+  const FaultPlan& faults() const { return faults_; }
 
   // Simulates from 0 to the horizon. progress (may be empty) is called at most ~200 times
   // with the fraction of the horizon done.
   void run(const std::function<void(double)>& progress);
-  // Events handled: arrivals, job ends and capacity steps.
+  // Events handled: arrivals, job ends, capacity steps, faults, repairs, outages, timers.
   int64_t events() const { return events_handled_; }
+  // Node failures and spot reclaims that happened (hitting a job or not).
+  int64_t node_faults() const { return node_faults_; }
   // Time of the last job arrival or end handled, simulated seconds.
   double last_job_event_s() const { return last_job_event_s_; }
 
@@ -56,15 +75,52 @@ class Simulator final : public sched::SchedulingContext {
   void reject(uint32_t id) override;
   uint64_t release_generation() const override { return release_generation_; }
   uint64_t capacity_generation() const override { return capacity_generation_; }
+  double now() const override { return now_; }
+  double remaining_s(uint32_t id) const override;
+  double attained_gpu_s(uint32_t id) const override;
+  bool could_use_gpus_of(uint32_t waiting, uint32_t victim) const override;
+  void preempt(uint32_t id) override;
+  void set_timer(uint32_t id, double t_s) override;
+  void cancel_timer(uint32_t id) override;
 
  private:
+  // A job's progress between events.
+  struct JobRun {
+    double remaining_s = 0;  // reference seconds of work left as of the current segment's start
+    uint32_t slot = kNone;   // allocation while running
+    uint32_t restarts = 0;
+  };
+  // Work done in the running segment of allocation a by now, in pool seconds: kept (up to the
+  // last completed checkpoint) and in progress (since it).
+  struct Progress {
+    double kept_s = 0, since_checkpoint_s = 0;
+  };
+  Progress progress_of(const Allocation& a) const;
+  double overhead_s(uint32_t id) const;
+
   // Tells the observers pool p's levels since its last change, up to now.
   void touch(uint32_t p);
   void start(uint32_t id, uint32_t p);
   void end(uint32_t slot);
+  // Stops a running job; lossless = at a checkpoint. Requeues it.
+  void interrupt(uint32_t slot, StopCause cause, int outage);
   void capacity_step(uint32_t p);
   void arrive(const Job& job);
+  void enqueue(const Job& job);
   void finish();
+  // Fault handling.
+  void redraw_faults(uint32_t p);
+  void node_failure(uint32_t p);
+  void spot_reclaim(uint32_t p);
+  // Interrupts the jobs on node n, then takes it out of service until now + back_after_s.
+  void take_node_down(uint32_t n, StopCause cause, double back_after_s);
+  void repair(uint32_t n);
+  void outage(uint32_t i, bool begins);
+  void trace_fault(uint32_t k);
+  void schedule_trace_fault(uint32_t k);
+  void release_and_redraw(uint32_t slot, uint32_t p);
+  // Quotas: frees borrowed GPUs for a job within its guarantee; true if it then started.
+  bool reclaim_for(uint32_t id);
 
   const Scenario& scenario_;
   const Workload& workload_;
@@ -78,9 +134,18 @@ class Simulator final : public sched::SchedulingContext {
   std::vector<Observer*> observers_;
   std::vector<double> last_change_s_;   // per pool
   std::vector<size_t> next_point_;      // per pool: next schedule point to apply
+  std::vector<JobRun> runs_;            // per job
+  std::vector<JobProfile> profiles_;
+  FaultPlan faults_;
+  std::vector<Rng> failure_rng_, spot_rng_;  // per pool
+  std::vector<int> down_count_;              // per pool: outages lasting now
+  std::vector<uint32_t> scratch_;
+  uint32_t trace_cycle_ = 0;
+  QuotaLedger quotas_;
   double now_ = 0;
   double last_job_event_s_ = 0;
   int64_t events_handled_ = 0;
+  int64_t node_faults_ = 0;
   uint64_t release_generation_ = 0;
   uint64_t capacity_generation_ = 0;
 };

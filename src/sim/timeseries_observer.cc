@@ -37,6 +37,12 @@ void TimeseriesObserver::on_job_start(double t_s, const Job&, const Allocation&)
   --queued_now_;
 }
 
+void TimeseriesObserver::on_job_stop(double t_s, const Job&, const Allocation&, const StopInfo& info) {
+  if (!info.interrupted()) return;
+  sample_until(t_s);
+  ++queued_now_;  // waits again
+}
+
 void TimeseriesObserver::on_finish(SimResults& results) {
   sample_until(ctx_.horizon_s);
   // The last hour ends at the horizon when the horizon is not a whole number of hours.

@@ -16,6 +16,7 @@ class TimeseriesObserver final : public Observer {
   void on_job_submit(double t_s, const Job& job) override;
   void on_job_unplaceable(double t_s, const Job& job) override;
   void on_job_start(double t_s, const Job& job, const Allocation& a) override;
+  void on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) override;
   void on_finish(SimResults& results) override;
 
  private:
