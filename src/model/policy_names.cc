@@ -4,12 +4,12 @@
 namespace gpufleet {
 
 const std::vector<std::string_view>& known_queue_policies() {
-  static const std::vector<std::string_view> names = {"fifo", "sjf", "fifo-backfill"};
+  static const std::vector<std::string_view> names = {"fifo", "sjf", "fifo-backfill", "srtf", "las"};
   return names;
 }
 
 const std::vector<std::string_view>& known_placement_policies() {
-  static const std::vector<std::string_view> names = {"cost", "best-fit"};
+  static const std::vector<std::string_view> names = {"cost", "best-fit", "carbon"};
   return names;
 }
 

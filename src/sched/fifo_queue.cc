@@ -8,7 +8,7 @@ uint32_t start_from_head(JobList& list, SchedulingContext& ctx, uint32_t& blocke
     const uint32_t head = list.front();
     // Nothing was freed since this head last failed: it still does not fit.
     if (head == blocked_head && ctx.release_generation() == blocked_generation) return head;
-    if (ctx.try_start(head)) {
+    if (ctx.try_start(head) || ctx.park_if_held(head)) {
       list.remove(head);
       continue;
     }

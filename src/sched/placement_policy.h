@@ -29,6 +29,9 @@ class PlacementPolicy {
   // Allowed pools in this policy's order of preference when all fit equally (used to break
   // ties, e.g. between reservations).
   virtual const std::vector<uint32_t>& preference() const = 0;
+  // The clock moved to now_s (called before each dispatch). Placements that depend on the
+  // hour (carbon) update themselves here.
+  virtual void advance_to(double now_s) {}
   // A flexible job arriving at now_s may wait up to slack_s: how long this policy would
   // have it wait (0 = start queueing now). Only carbon-aware placement delays.
   virtual double flexible_delay(const Job& job, const sim::FleetState& fleet, double now_s, double slack_s) const {

@@ -7,7 +7,10 @@
 #include "sched/backfill_queue.h"
 #include "sched/best_fit_placement.h"
 #include "sched/cost_placement.h"
+#include "sched/carbon_placement.h"
 #include "sched/fifo_queue.h"
+#include "sched/las_queue.h"
+#include "sched/srtf_queue.h"
 #include "sched/sjf_queue.h"
 
 namespace gpufleet {
@@ -27,12 +30,15 @@ Result<std::unique_ptr<QueuePolicy>> make_queue_policy(const std::string& name, 
   if (name == "fifo") return std::make_unique<FifoQueue>();
   if (name == "sjf") return std::make_unique<SjfQueue>();
   if (name == "fifo-backfill") return std::make_unique<BackfillQueue>(std::max(0, spec.backfill_depth));
+  if (name == "srtf") return std::make_unique<SrtfQueue>();
+  if (name == "las") return std::make_unique<LasQueue>(spec.las_thresholds_gpu_s);
   return fail(unknown("queue", name, known_queue_policies()));
 }
 
-Result<std::unique_ptr<PlacementPolicy>> make_placement_policy(const std::string& name) {
+Result<std::unique_ptr<PlacementPolicy>> make_placement_policy(const std::string& name, const Scenario& scenario) {
   if (name == "cost") return std::make_unique<CostPlacement>();
   if (name == "best-fit") return std::make_unique<BestFitPlacement>();
+  if (name == "carbon") return std::make_unique<CarbonPlacement>(scenario);
   return fail(unknown("placement", name, known_placement_policies()));
 }
 

@@ -14,6 +14,7 @@ namespace gpufleet::sched {
 
 // An unknown name gives an Error listing the known ones.
 Result<std::unique_ptr<QueuePolicy>> make_queue_policy(const std::string& name, const PolicySpec& spec);
-Result<std::unique_ptr<PlacementPolicy>> make_placement_policy(const std::string& name);
+// The scenario must outlive the policy (carbon placement reads its sites' carbon series).
+Result<std::unique_ptr<PlacementPolicy>> make_placement_policy(const std::string& name, const Scenario& scenario);
 
 }  // namespace gpufleet::sched

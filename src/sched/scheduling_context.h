@@ -36,6 +36,10 @@ class SchedulingContext {
   // Whether some allowed pool could hold the job at some time from now on (capacity
   // schedules considered). A job that never can must be rejected, not left to block the queue.
   virtual bool can_ever_fit(uint32_t id) const = 0;
+  // Tenant quotas: a job over its tenant's guarantee whose tenant may not borrow is taken out
+  // of the policy's hands (true; the policy drops it) and handed back through
+  // QueuePolicy::requeue once its tenant's usage allows. False: not held, keep it.
+  virtual bool park_if_held(uint32_t id) = 0;
   // Gives up on a job that can never fit; it is counted as unplaceable.
   virtual void reject(uint32_t id) = 0;
   // Bumped whenever GPUs are freed or capacity changes: until it moves, a job that did not
@@ -50,6 +54,8 @@ class SchedulingContext {
   virtual double remaining_s(uint32_t id) const = 0;
   // GPUs x reference seconds of work the job has done and kept (its attained service).
   virtual double attained_gpu_s(uint32_t id) const = 0;
+  // Free GPUs now over the pools the job may use (not all usable at once by a gang job).
+  virtual int64_t free_gpus_for(uint32_t id) const = 0;
   // Whether the running job `victim` holds GPUs in a pool that `waiting` may use.
   virtual bool could_use_gpus_of(uint32_t waiting, uint32_t victim) const = 0;
   // Stops a running job at a checkpoint (no work lost; it pays the restart overhead when it

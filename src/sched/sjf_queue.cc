@@ -25,7 +25,7 @@ void SjfQueue::dispatch(SchedulingContext& ctx) {
   while (!heap_.empty()) {
     const uint32_t head = heap_.front().id;
     if (head == blocked_head_ && ctx.release_generation() == blocked_generation_) return;
-    if (ctx.try_start(head)) {
+    if (ctx.try_start(head) || ctx.park_if_held(head)) {
       pop();
       continue;
     }

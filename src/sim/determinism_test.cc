@@ -104,7 +104,7 @@ TEST(ResultsWriter, WritesTheDocumentedColumns) {
   auto jobs = read_file(dir + "/jobs.csv");
   ASSERT_TRUE(jobs);
   EXPECT_EQ(jobs->substr(0, jobs->find('\n')),
-            "id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd");
+            "id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd,restarts");
   EXPECT_NE(jobs->find("\"job,0\""), std::string::npos);  // quoted name
   size_t rows = 0;
   for (char c : *jobs) rows += c == '\n';

@@ -68,7 +68,7 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
   const auto wall_start = std::chrono::steady_clock::now();
   auto queue = sched::make_queue_policy(queue_name, scenario.policy);
   if (!queue) return fail(queue.error());
-  auto placement = sched::make_placement_policy(placement_name);
+  auto placement = sched::make_placement_policy(placement_name, scenario);
   if (!placement) return fail(placement.error());
   if (!(scenario.horizon_s > 0) || std::isnan(scenario.horizon_s))
     return fail(scenario.source_file, 0, 0, "horizon", "the horizon must be longer than 0 seconds");
@@ -103,7 +103,7 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
     // the accounted run then stops there. Both runs schedule identically: nothing that
     // happens before the end depends on the horizon.
     auto probe_queue = sched::make_queue_policy(queue_name, scenario.policy);
-    auto probe_placement = sched::make_placement_policy(placement_name);
+    auto probe_placement = sched::make_placement_policy(placement_name, scenario);
     const double bound = open_horizon_bound_s(scenario, workload);
     sim::Simulator probe(scenario, workload, bound, pools, std::move(*probe_queue), std::move(*probe_placement),
                          sim::make_fault_plan(scenario, pools, bound, trace_ptr));

@@ -50,6 +50,38 @@ Simulator::Simulator(const Scenario& scenario, const Workload& workload, double 
   }
   if (faults_.spot_per_node_hour.size() != fleet_.pool_count()) faults_.spot_per_node_hour.assign(fleet_.pool_count(), 0);
   quotas_.configure(scenario.policy.quotas, workload);
+  if (quotas_.enabled()) parked_.reserve(workload.jobs.size(), std::max<size_t>(workload.tenants.size(), 1));
+}
+
+void Simulator::enqueue(const Job& j, bool requeue) {
+  if (quotas_.enabled() && !quotas_.within_guarantee(j) && !quotas_.may_borrow(j)) {
+    parked_.push_back(j.tenant, j.id);
+    return;
+  }
+  if (requeue) {
+    queue_->requeue(j);
+  } else {
+    queue_->push(j);
+  }
+}
+
+bool Simulator::park_if_held(uint32_t id) {
+  const Job& j = workload_.jobs[id];
+  if (!quotas_.enabled() || quotas_.within_guarantee(j) || quotas_.may_borrow(j)) return false;
+  parked_.push_back(j.tenant, j.id);
+  return true;
+}
+
+void Simulator::unpark(uint16_t tenant) {
+  uint32_t id = parked_.front(tenant);
+  while (id != sched::MultiList::kEnd) {
+    const uint32_t next = parked_.next(id);
+    const Job& j = workload_.jobs[id];
+    if (!quotas_.within_guarantee(j)) break;
+    parked_.remove(id);
+    queue_->requeue(j);
+    id = next;
+  }
 }
 
 void Simulator::touch(uint32_t p) {
@@ -116,9 +148,12 @@ void Simulator::end(uint32_t slot) {
   for (Observer* o : observers_) o->on_job_stop(now_, j, a, info);
   runs_[a.job].remaining_s = 0;
   runs_[a.job].slot = kNone;
-  if (quotas_.enabled()) quotas_.on_stop(j);
   queue_->on_stop(a.job);
   release_and_redraw(slot, a.pool);
+  if (quotas_.enabled()) {
+    quotas_.on_stop(j);
+    unpark(j.tenant);
+  }
 }
 
 void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
@@ -140,12 +175,13 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
   run.slot = kNone;
   ++run.restarts;
   events_.cancel(EventKind::job_end, slot);
-  if (quotas_.enabled()) quotas_.on_stop(j);
   queue_->on_stop(a.job);
   release_and_redraw(slot, a.pool);
+  if (quotas_.enabled()) quotas_.on_stop(j);
   if (run.remaining_s <= 0) run.remaining_s = std::min(j.duration_s, 1e-6);  // stopped exactly at its end
   if (can_ever_fit(a.job)) {
-    queue_->requeue(j);
+    enqueue(j, true);
+    if (quotas_.enabled()) unpark(j.tenant);
   } else {
     for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
   }
@@ -178,7 +214,7 @@ void Simulator::arrive(const Job& j) {
       return;
     }
   }
-  queue_->push(j);
+  enqueue(j, false);
 }
 
 bool Simulator::try_start(uint32_t id) {
@@ -287,6 +323,14 @@ bool Simulator::could_use_gpus_of(uint32_t waiting, uint32_t victim) const {
   const uint32_t slot = runs_[victim].slot;
   if (slot == kNone) return false;
   return sched::pool_allows(fleet_.pool(fleet_.allocation(slot).pool).spec, workload_.jobs[waiting]);
+}
+
+int64_t Simulator::free_gpus_for(uint32_t id) const {
+  const Job& j = workload_.jobs[id];
+  int64_t free = 0;
+  for (uint32_t p = 0; p < fleet_.pool_count(); ++p)
+    if (sched::pool_allows(fleet_.pool(p).spec, j)) free += fleet_.pool(p).free_gpus;
+  return free;
 }
 
 void Simulator::preempt(uint32_t id) {
@@ -465,14 +509,17 @@ void Simulator::run(const std::function<void(double)>& progress) {
         case EventKind::outage_end: outage(e.target, false); break;
         case EventKind::trace_fault: trace_fault(e.target); break;
         case EventKind::policy_timer: queue_->on_timer(e.target, *this); break;
-        case EventKind::delayed_arrival: queue_->push(workload_.jobs[e.target]); break;
+        case EventKind::delayed_arrival: enqueue(workload_.jobs[e.target], false); break;
       }
     }
     while (next_job < n_jobs && jobs[next_job].submit_s <= t && jobs[next_job].submit_s < horizon_s_) {
       ++events_handled_;
       arrive(jobs[next_job++]);
     }
-    if (t < horizon_s_) queue_->dispatch(*this);
+    if (t < horizon_s_) {
+      placement_->advance_to(t);
+      queue_->dispatch(*this);
+    }
   }
   finish();
   if (progress) progress(1.0);

@@ -28,6 +28,7 @@
 
 #include "gpufleet/scenario.h"
 #include "gpufleet/workload.h"
+#include "sched/multi_list.h"
 #include "sched/placement_policy.h"
 #include "sched/queue_policy.h"
 #include "sched/reservation.h"
@@ -73,12 +74,14 @@ class Simulator final : public sched::SchedulingContext {
   sched::Reservation reserve(uint32_t id) override;
   bool can_ever_fit(uint32_t id) const override;
   void reject(uint32_t id) override;
+  bool park_if_held(uint32_t id) override;
   uint64_t release_generation() const override { return release_generation_; }
   uint64_t capacity_generation() const override { return capacity_generation_; }
   double now() const override { return now_; }
   double remaining_s(uint32_t id) const override;
   double attained_gpu_s(uint32_t id) const override;
   bool could_use_gpus_of(uint32_t waiting, uint32_t victim) const override;
+  int64_t free_gpus_for(uint32_t id) const override;
   void preempt(uint32_t id) override;
   void set_timer(uint32_t id, double t_s) override;
   void cancel_timer(uint32_t id) override;
@@ -106,7 +109,9 @@ class Simulator final : public sched::SchedulingContext {
   void interrupt(uint32_t slot, StopCause cause, int outage);
   void capacity_step(uint32_t p);
   void arrive(const Job& job);
-  void enqueue(const Job& job);
+  // Hands a waiting job to the queue policy (arrival or requeue), or parks it (quotas).
+  void enqueue(const Job& job, bool requeue);
+  void unpark(uint16_t tenant);
   void finish();
   // Fault handling.
   void redraw_faults(uint32_t p);
@@ -142,6 +147,10 @@ class Simulator final : public sched::SchedulingContext {
   std::vector<uint32_t> scratch_;
   uint32_t trace_cycle_ = 0;
   QuotaLedger quotas_;
+  // Jobs over their tenant's guarantee that may not borrow wait here, per tenant, outside the
+  // queue policy (so that they block no other tenant); they join the queue when their
+  // tenant's usage drops.
+  sched::MultiList parked_;
   double now_ = 0;
   double last_job_event_s_ = 0;
   int64_t events_handled_ = 0;

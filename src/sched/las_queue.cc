@@ -1,0 +1,128 @@
+#include "sched/las_queue.h"
+
+#include <algorithm>
+
+namespace gpufleet::sched {
+
+LasQueue::LasQueue(std::vector<double> thresholds_gpu_s) : thresholds_(std::move(thresholds_gpu_s)) {
+  if (thresholds_.size() > 7) thresholds_.resize(7);
+  levels_ = static_cast<uint32_t>(thresholds_.size()) + 1;
+  queues_ = 256 * levels_;
+}
+
+void LasQueue::reserve(size_t jobs) {
+  lists_.reserve(jobs, 2 * static_cast<size_t>(queues_));
+  jobs_.assign(jobs, nullptr);
+  level_.assign(jobs, 0);
+}
+
+uint32_t LasQueue::level_of(double attained_gpu_s) const {
+  uint32_t l = 0;
+  while (l < thresholds_.size() && attained_gpu_s >= thresholds_[l] * (1 - 1e-12)) ++l;
+  return l;
+}
+
+void LasQueue::push(const Job& job) {
+  jobs_[job.id] = &job;
+  // A newly arrived job has attained nothing; a requeued one keeps its level (set when it
+  // last ran, or by its demotion timer).
+  lists_.push_back(queue_of(job, level_[job.id]), job.id);
+  ++waiting_;
+}
+
+void LasQueue::on_stop(uint32_t id) {
+  if (lists_.list_of(id) != MultiList::kEnd) lists_.remove(id);
+}
+
+void LasQueue::set_demotion_timer(uint32_t id, SchedulingContext& ctx) {
+  const uint32_t l = level_[id];
+  if (l >= thresholds_.size()) {
+    ctx.cancel_timer(id);
+    return;
+  }
+  const Job& j = *jobs_[id];
+  const double left_gpu_s = thresholds_[l] - ctx.attained_gpu_s(id);
+  ctx.set_timer(id, ctx.now() + std::max(left_gpu_s, 0.0) / j.gpus);
+}
+
+void LasQueue::started(uint32_t id, SchedulingContext& ctx) {
+  const Job& j = *jobs_[id];
+  lists_.remove(id);
+  --waiting_;
+  level_[id] = static_cast<uint8_t>(std::max<uint32_t>(level_[id], level_of(ctx.attained_gpu_s(id))));
+  lists_.push_back(queues_ + queue_of(j, level_[id]), id);
+  set_demotion_timer(id, ctx);
+}
+
+void LasQueue::on_timer(uint32_t id, SchedulingContext& ctx) {
+  const uint32_t list = lists_.list_of(id);
+  if (list == MultiList::kEnd || list < queues_) return;  // not running any more
+  const uint32_t l = level_of(ctx.attained_gpu_s(id));
+  if (l > level_[id]) {
+    level_[id] = static_cast<uint8_t>(l);
+    lists_.remove(id);
+    lists_.push_back(queues_ + queue_of(*jobs_[id], l), id);
+    changed_ = true;
+  }
+  set_demotion_timer(id, ctx);  // not there yet (restart overhead, slower pool): try again
+}
+
+bool LasQueue::preempt_for(uint32_t head, uint32_t queue, SchedulingContext& ctx) {
+  // Only when preempting every later job the head could use would give it enough GPUs.
+  const uint32_t first_victim_queue = queues_ + queue + 1;
+  int64_t could_free = ctx.free_gpus_for(head);
+  const auto need = static_cast<int64_t>(jobs_[head]->gpus);
+  for (uint32_t q = lists_.last_nonempty_before(2 * queues_); q != MultiList::kEnd && q >= first_victim_queue &&
+                                                              could_free < need;
+       q = lists_.last_nonempty_before(q))
+    for (uint32_t v = lists_.back(q); v != MultiList::kEnd && could_free < need; v = lists_.prev(v))
+      if (ctx.could_use_gpus_of(head, v)) could_free += jobs_[v]->gpus;
+  if (could_free < need) return false;
+  // Victims: running jobs in queues after `queue`, the last queue first, newest first.
+  for (uint32_t q = lists_.last_nonempty_before(2 * queues_); q != MultiList::kEnd && q >= first_victim_queue;
+       q = lists_.last_nonempty_before(q)) {
+    uint32_t v = lists_.back(q);
+    while (v != MultiList::kEnd) {
+      const uint32_t older = lists_.prev(v);
+      if (ctx.could_use_gpus_of(head, v)) {
+        ctx.preempt(v);  // calls on_stop and requeue
+        if (ctx.try_start(head)) return true;
+      }
+      v = older;
+    }
+  }
+  return false;
+}
+
+void LasQueue::dispatch(SchedulingContext& ctx) {
+  for (;;) {
+    const uint32_t q = lists_.first_nonempty();
+    if (q == MultiList::kEnd || q >= queues_) return;
+    const uint32_t head = lists_.front(q);
+    if (!changed_ && head == blocked_head_ && ctx.release_generation() == blocked_generation_) return;
+    changed_ = false;
+    if (ctx.try_start(head) || preempt_for(head, q, ctx)) {
+      started(head, ctx);
+      continue;
+    }
+    if (ctx.park_if_held(head)) {
+      lists_.remove(head);
+      --waiting_;
+      continue;
+    }
+    if (head != blocked_head_ || ctx.capacity_generation() != checked_capacity_generation_) {
+      checked_capacity_generation_ = ctx.capacity_generation();
+      if (!ctx.can_ever_fit(head)) {
+        ctx.reject(head);
+        lists_.remove(head);
+        --waiting_;
+        continue;
+      }
+    }
+    blocked_head_ = head;
+    blocked_generation_ = ctx.release_generation();
+    return;
+  }
+}
+
+}  // namespace gpufleet::sched

@@ -1,0 +1,54 @@
+// `las`: Tiresias-style discretised two-dimensional least attained service (Gu et al., NSDI
+// 2019). A job's attained service is GPUs x seconds of work it has done; it sits in queue k
+// while that is below thresholds[k] (queue 0 first), FIFO within a queue. Priority classes
+// come first: a job of higher Job::priority is always ahead of every lower one.
+//
+// Dispatch is strict: the first waiting job in order starts if it fits; otherwise jobs
+// running in later queues (lower priority, then more attained service), most recently started
+// first, are preempted at a checkpoint (no work lost) until it fits; if it still does not, it
+// blocks those behind it. A running job is demoted to the next queue by a timer when its
+// attained service crosses a threshold, which may let a waiting job preempt it.
+#pragma once
+
+#include <vector>
+
+#include "sched/multi_list.h"
+#include "sched/queue_policy.h"
+
+namespace gpufleet::sched {
+
+class LasQueue final : public QueuePolicy {
+ public:
+  // REQUIRES: thresholds_gpu_s increasing, > 0; at most 7.
+  explicit LasQueue(std::vector<double> thresholds_gpu_s);
+  void reserve(size_t jobs) override;
+  void push(const Job& job) override;
+  size_t size() const override { return waiting_; }
+  void dispatch(SchedulingContext& ctx) override;
+  void requeue(const Job& job) override { push(job); }
+  void on_stop(uint32_t id) override;
+  void on_timer(uint32_t id, SchedulingContext& ctx) override;
+
+ private:
+  uint32_t level_of(double attained_gpu_s) const;
+  uint32_t queue_of(const Job& job, uint32_t level) const {
+    return (255u - job.priority) * levels_ + level;
+  }
+  void started(uint32_t id, SchedulingContext& ctx);
+  void set_demotion_timer(uint32_t id, SchedulingContext& ctx);
+  bool preempt_for(uint32_t head, uint32_t queue, SchedulingContext& ctx);
+
+  std::vector<double> thresholds_;
+  uint32_t levels_ = 1;
+  uint32_t queues_ = 0;  // 256 x levels; waiting lists are [0, queues_), running [queues_, 2 queues_)
+  MultiList lists_;
+  std::vector<const Job*> jobs_;
+  std::vector<uint8_t> level_;  // per job: its level while running
+  size_t waiting_ = 0;
+  uint32_t blocked_head_ = MultiList::kEnd;
+  uint64_t blocked_generation_ = 0;
+  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+  bool changed_ = false;  // a demotion since the last dispatch
+};
+
+}  // namespace gpufleet::sched

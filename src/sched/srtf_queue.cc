@@ -1,0 +1,127 @@
+#include "sched/srtf_queue.h"
+
+#include <algorithm>
+
+namespace gpufleet::sched {
+
+namespace {
+constexpr size_t kMaxVictimsExamined = 1024;
+}  // namespace
+
+bool SrtfQueue::waiting_after(const Waiting& a, const Waiting& b) {
+  if (a.rank != b.rank) return a.rank > b.rank;
+  if (a.remaining_s != b.remaining_s) return a.remaining_s > b.remaining_s;
+  return a.id > b.id;
+}
+
+// The best victim (lowest class, then latest end, then highest id) comes first.
+bool SrtfQueue::victim_after(const Running& a, const Running& b) {
+  if (a.rank != b.rank) return a.rank < b.rank;
+  if (a.end_s != b.end_s) return a.end_s < b.end_s;
+  return a.id < b.id;
+}
+
+void SrtfQueue::reserve(size_t jobs) {
+  running_.assign(jobs, 0);
+  epoch_.assign(jobs, 0);
+  rank_.assign(jobs, 0);
+}
+
+void SrtfQueue::push(const Job& job) {
+  // The remaining work is read at the next dispatch (a requeued job has done some).
+  rank_[job.id] = static_cast<uint8_t>(255 - job.priority);
+  pending_.push_back(job.id);
+}
+
+void SrtfQueue::absorb_pending(SchedulingContext& ctx) {
+  for (uint32_t id : pending_) {
+    waiting_.push_back(Waiting{rank_[id], ctx.remaining_s(id), id});
+    std::push_heap(waiting_.begin(), waiting_.end(), waiting_after);
+  }
+  pending_.clear();
+}
+
+void SrtfQueue::pop_waiting() {
+  std::pop_heap(waiting_.begin(), waiting_.end(), waiting_after);
+  waiting_.pop_back();
+}
+
+void SrtfQueue::on_stop(uint32_t id) {
+  running_[id] = 0;
+  ++epoch_[id];
+}
+
+bool SrtfQueue::preempt_for(const Waiting& head, SchedulingContext& ctx) {
+  // Take candidate victims off the heap in order while they qualify, until they and the free
+  // GPUs could hold the head.
+  scratch_.clear();
+  const auto need = static_cast<int64_t>(ctx.job(head.id).gpus);
+  int64_t could_free = ctx.free_gpus_for(head.id);
+  while (!victims_.empty() && could_free < need && scratch_.size() < kMaxVictimsExamined) {
+    const Running top = victims_.front();
+    std::pop_heap(victims_.begin(), victims_.end(), victim_after);
+    victims_.pop_back();
+    if (!live(top)) continue;
+    const bool lower = top.rank > head.rank;
+    const bool longer = top.rank == head.rank && ctx.remaining_s(top.id) > head.remaining_s;
+    if (!lower && !longer) {
+      scratch_.push_back(top);
+      break;  // every later victim qualifies even less
+    }
+    scratch_.push_back(top);
+    if (ctx.could_use_gpus_of(head.id, top.id)) could_free += ctx.job(top.id).gpus;
+  }
+  bool started = false;
+  if (could_free >= need) {
+    for (const Running& v : scratch_) {
+      const bool lower = v.rank > head.rank;
+      const bool longer = v.rank == head.rank && ctx.remaining_s(v.id) > head.remaining_s;
+      if (started || (!lower && !longer) || !ctx.could_use_gpus_of(head.id, v.id)) {
+        victims_.push_back(v);
+        std::push_heap(victims_.begin(), victims_.end(), victim_after);
+        continue;
+      }
+      ctx.preempt(v.id);  // on_stop, then requeue (push)
+      started = ctx.try_start(head.id);
+    }
+    return started;
+  }
+  for (const Running& v : scratch_) {
+    victims_.push_back(v);
+    std::push_heap(victims_.begin(), victims_.end(), victim_after);
+  }
+  return false;
+}
+
+void SrtfQueue::dispatch(SchedulingContext& ctx) {
+  for (;;) {
+    absorb_pending(ctx);  // victims preempted below come back here, after the head
+    if (waiting_.empty()) return;
+    const Waiting head = waiting_.front();
+    if (head.id == blocked_head_ && ctx.release_generation() == blocked_generation_) return;
+    if (ctx.try_start(head.id) || preempt_for(head, ctx)) {
+      pop_waiting();  // victims are still pending: the head is on top
+      running_[head.id] = 1;
+      victims_.push_back(Running{head.rank, ctx.now() + head.remaining_s, head.id, epoch_[head.id]});
+      std::push_heap(victims_.begin(), victims_.end(), victim_after);
+      continue;
+    }
+    if (ctx.park_if_held(head.id)) {
+      pop_waiting();
+      continue;
+    }
+    if (head.id != blocked_head_ || ctx.capacity_generation() != checked_capacity_generation_) {
+      checked_capacity_generation_ = ctx.capacity_generation();
+      if (!ctx.can_ever_fit(head.id)) {
+        ctx.reject(head.id);
+        pop_waiting();
+        continue;
+      }
+    }
+    blocked_head_ = head.id;
+    blocked_generation_ = ctx.release_generation();
+    return;
+  }
+}
+
+}  // namespace gpufleet::sched
