@@ -344,8 +344,8 @@ TEST(ScenarioLoader, PlanSectionIsLeftToThePlanner) {
 }
 
 TEST(ScenarioLoader, PolicyNamesComeFromOneList) {
-  EXPECT_THAT(known_queue_policies(), ::testing::ElementsAre("fifo", "sjf", "fifo-backfill"));
-  EXPECT_THAT(known_placement_policies(), ::testing::ElementsAre("cost", "best-fit"));
+  EXPECT_THAT(known_queue_policies(), ::testing::ElementsAre("fifo", "sjf", "fifo-backfill", "srtf", "las"));
+  EXPECT_THAT(known_placement_policies(), ::testing::ElementsAre("cost", "best-fit", "carbon"));
   for (auto q : known_queue_policies()) {
     auto r = load_scenario_text(kBase + "policy: {queue: " + std::string(q) + "}\n", "test.yaml");
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
@@ -761,6 +761,79 @@ TEST(ScenarioFiles, LoadScenarioFileNamesTheFile) {
   auto bad = load_scenario_file(path);
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().to_string(), path + ":15:10: sites[0].pue: expected a number, found 'high'");
+}
+
+}  // namespace
+}  // namespace gpufleet
+
+namespace gpufleet {
+namespace {
+
+const std::string kReliability = R"(checkpoint: {interval: 1h, cost: 2m, restart_overhead: 10m}
+faults:
+  node_failures_per_gpu_hour: 2.0e-5
+  repair_median: 1d
+  repair_sigma: 1.5
+  spot_preemptions: false
+  spot_return: 30m
+  outages:
+    - {name: us-east-1 2025-10-19, site: aws-west, start: 2026-03-01, duration: 14.5h}
+    - {provider: azure, per_year: 0.5, mean_duration: 7.5h}
+policy:
+  queue: las
+  placement: carbon
+  las_thresholds_gpu_hours: [1, 10, 100]
+  quotas:
+    - {tenant: research, guaranteed_gpus: 512}
+    - {tenant: prod, guaranteed_gpus: 4096, can_borrow: false}
+workload:
+  fixed:
+    - {name: big, gpus: 1024, duration: 30d, checkpoint_interval: 30m, checkpoint_cost: 1m, flexible_slack: 6h}
+)";
+
+TEST(ScenarioReliability, SectionsLoad) {
+  auto r = load_scenario_text(kBase + kReliability, "test.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->checkpoint, (CheckpointSpec{3600, 120, 600}));
+  EXPECT_EQ(r->faults.node_failures_per_gpu_hour, 2.0e-5);
+  EXPECT_EQ(r->faults.repair_median_s, 86400);
+  EXPECT_FALSE(r->faults.spot_preemptions);
+  EXPECT_EQ(r->faults.spot_return_s, 1800);
+  ASSERT_EQ(r->faults.outages.size(), 2u);
+  EXPECT_EQ(r->faults.outages[0].name, "us-east-1 2025-10-19");
+  EXPECT_FALSE(r->faults.outages[0].provider_wide);
+  EXPECT_EQ(r->faults.outages[0].target, 0);
+  EXPECT_EQ(*r->faults.outages[0].start_s, 59 * 86400.0);
+  EXPECT_EQ(r->faults.outages[0].duration_s, 14.5 * 3600);
+  EXPECT_TRUE(r->faults.outages[1].provider_wide);
+  EXPECT_EQ(r->faults.outages[1].target, 1);
+  EXPECT_EQ(r->faults.outages[1].name, "provider azure");
+  EXPECT_EQ(r->faults.outages[1].per_year, 0.5);
+  EXPECT_EQ(r->policy.las_thresholds_gpu_s, (std::vector<double>{3600, 36000, 360000}));
+  ASSERT_EQ(r->policy.quotas.size(), 2u);
+  EXPECT_EQ(r->policy.quotas[1], (TenantQuota{"prod", 4096, false}));
+  EXPECT_EQ(*r->workload.fixed[0].checkpoint_interval_s, 1800);
+  EXPECT_EQ(*r->workload.fixed[0].checkpoint_cost_s, 60);
+  EXPECT_EQ(r->workload.fixed[0].flexible_slack_s, 6 * 3600);
+}
+
+TEST(ScenarioReliability, ErrorsNameTheField) {
+  const std::string base = kBase + kReliability;
+  expect_error_at(replaced(base, "repair_sigma", "repair_sgima"), "repair_sgima", "faults.repair_sgima",
+                  "did you mean 'repair_sigma'?");
+  expect_error_at(replaced(base, "site: aws-west,", "site: aws-wst,"), "aws-wst", "faults.outages[0].site",
+                  "no site named 'aws-wst'");
+  expect_error_at(replaced(base, "provider: azure, per_year", "provider: azur, per_year"), "azur,",
+                  "faults.outages[1].provider", "no provider named");
+  expect_error_at(replaced(base, "duration: 14.5h}", "mean_duration: 14.5h}"), "{name: us-east-1",
+                  "faults.outages[0].duration", "missing");
+  expect_error_at(replaced(base, "[1, 10, 100]", "[1, 100, 10]"), "10]", "policy.las_thresholds_gpu_hours[2]",
+                  "increasing");
+  expect_error_at(replaced(base, "checkpoint_cost: 1m", "checkpoint_cots: 1m"), "checkpoint_cots",
+                  "workload.fixed[0].checkpoint_cots", "did you mean 'checkpoint_cost'?");
+  expect_error_at(replaced(base, "queue: las", "queue: lsa"), "lsa", "policy.queue", "las");
+  expect_error_at(replaced(base, "restart_overhead: 10m", "restart_overhead: -1m"), "-1m",
+                  "checkpoint.restart_overhead", "expected a duration");
 }
 
 }  // namespace
