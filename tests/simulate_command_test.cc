@@ -169,6 +169,34 @@ TEST(SimulateCommand, FailedRunKeepsEarlierResults) {
     EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
 }
 
+// Any CSV trace loads through --map and --time-format; the summary counts rounded GPUs.
+TEST(SimulateCommand, CsvTraceWithAColumnMap) {
+  const fs::path dir = fresh_dir("csv");
+  write_text(dir / "t.csv",
+             "id,queued,finished,gpu_request,vc\n"
+             "a,2024-03-30T08:00:00Z,2024-03-30T09:00:00Z,8,vc1\n"
+             "b,2024-03-30T08:10:00Z,2024-03-30T08:20:00Z,0.5,vc2\n");
+  const std::string trace = "simulate --trace csv:" + (dir / "t.csv").string() + " --gpus 16 --no-faults ";
+  const auto r = run_gpufleet(trace + "--map submit=queued,end=finished,gpus=gpu_request,tenant=vc --time-format iso8601 --out " +
+                              (dir / "out").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("fractional GPUs rounded up"), std::string::npos) << r.out;
+  const json s = read_json(dir / "out" / "summary.json");
+  EXPECT_EQ(s["jobs"].get<int64_t>(), 2);
+  EXPECT_EQ(s["completed"].get<int64_t>(), 2);
+  EXPECT_EQ(s["fractional_gpus_rounded"].get<int64_t>(), 1);
+  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(), 8 * 3600 + 1 * 600, 1e-6);
+
+  const auto misnamed = run_gpufleet(trace + "--map submit=queued,end=finish,gpus=gpu_request --time-format iso8601 --quiet");
+  EXPECT_EQ(misnamed.status, 2);
+  EXPECT_NE(misnamed.err.find("t.csv:1:"), std::string::npos) << misnamed.err;
+  EXPECT_NE(misnamed.err.find("finish"), std::string::npos) << misnamed.err;
+  EXPECT_EQ(run_gpufleet(trace + "--quiet").status, 2);  // no --map
+  const auto epoch = run_gpufleet(trace + "--map submit=queued,end=finished,gpus=gpu_request --time-format epoch --quiet");
+  EXPECT_EQ(epoch.status, 2);
+  EXPECT_NE(epoch.err.find("t.csv:2:"), std::string::npos) << epoch.err;
+}
+
 TEST(SimulateCommand, QuietPrintsNothing) {
   const auto r = run_gpufleet("simulate --quiet");
   ASSERT_EQ(r.status, 0) << r.err;

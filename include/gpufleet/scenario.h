@@ -120,19 +120,34 @@ enum class JobKind : uint8_t { training = 0, research = 1, inference = 2 };
 std::string_view to_string(JobKind kind);
 std::optional<JobKind> job_kind_from_string(std::string_view name);
 
+// How the columns of a generic CSV trace map to job fields: the header names of the columns.
+// submit and gpus are required, and one of duration (seconds) or end (a time; the run time is
+// end - start, or end - submit without a start column).
+struct CsvTraceMap {
+  std::string submit, duration, end, start, gpus, tenant, kind, accelerator;
+
+  bool operator==(const CsvTraceMap&) const = default;  // field by field
+};
+
+// How times are written in a CSV trace: seconds from any origin, Unix seconds, or ISO 8601
+// ("2024-03-30T08:00:00Z", "2024-03-30 08:00:00").
+enum class TimeFormat : uint8_t { seconds = 0, epoch = 1, iso8601 = 2 };
+
 // A trace file to replay. time_scale stretches inter-arrival times (0.5 = twice as many
 // arrivals per hour), size_scale multiplies each job's GPUs (rounded, at least 1),
 // duration_scale multiplies durations. offset_s shifts submits after rebasing the first
 // submit of the trace to 0.
 struct TraceSource {
-  std::string format;  // "philly" | "sia" (and later "csv")
+  std::string format;  // "philly" | "sia" | "csv"
   std::string path;    // resolved against the scenario file's folder
   double time_scale = 1.0;
   double size_scale = 1.0;
   double duration_scale = 1.0;
   double offset_s = 0;
   std::string tenant;  // if set, overrides the trace's own tenant / virtual cluster column
-  JobKind kind = JobKind::research;
+  JobKind kind = JobKind::research;  // unless a csv trace maps a kind column
+  CsvTraceMap map;                    // csv only
+  TimeFormat time_format = TimeFormat::seconds;  // csv only
 
   bool operator==(const TraceSource&) const = default;  // field by field
 };

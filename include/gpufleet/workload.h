@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gpufleet/error.h"
@@ -43,6 +44,9 @@ struct Workload {
   std::vector<std::string> names;         // per job, or empty when the source has no names
   std::vector<JobProfile> profiles;       // profiles[0]: the scenario's checkpoint defaults
   int64_t fractional_gpus_rounded = 0;    // trace rows whose GPU count was rounded up
+  // Accelerator names of a csv trace's accelerator column: until build_workload() resolves
+  // them against the scenario, a job's accelerator_mask bit i means trace_accelerators[i].
+  std::vector<std::string> trace_accelerators;
   int64_t origin_unix_s = 0;              // Unix time of a trace's first submit (simulated 0), 0 if unknown
   int64_t rows_skipped = 0;               // malformed rows skipped (with skip_bad_rows)
   std::string first_skipped;              // the error of the first skipped row, for the summary
@@ -67,6 +71,20 @@ Result<Workload> read_philly_trace_text(const std::string& text, const std::stri
                                         const TraceReadOptions& options = {});
 Result<Workload> read_sia_workload_text(const std::string& text, const std::string& file_name,
                                         const TraceReadOptions& options = {});
+
+// A generic CSV trace: columns named by `map`, times in `time_format`. Fractional GPU counts
+// are rounded up (and counted in fractional_gpus_rounded); the first submit becomes time 0.
+// A kind column holds training | research | inference; rows without a kind column get
+// research. Errors name the file, line, column and the mapped column's name.
+Result<Workload> read_csv_trace(const std::string& path, const CsvTraceMap& map, TimeFormat time_format,
+                                const TraceReadOptions& options = {});
+Result<Workload> read_csv_trace_text(const std::string& text, const std::string& file_name, const CsvTraceMap& map,
+                                     TimeFormat time_format, const TraceReadOptions& options = {});
+// "submit=COL,duration=COL,gpus=COL[,end=COL][,start=COL][,tenant=COL][,kind=COL][,accelerator=COL]"
+// (the --map argument); errors are located at `where` (e.g. "--map").
+Result<CsvTraceMap> parse_csv_trace_map(std::string_view text, const std::string& where);
+// "seconds" | "epoch" | "iso8601".
+Result<TimeFormat> parse_time_format(std::string_view text, const std::string& where);
 
 // Builds a scenario's whole workload: its traces (scaled), generated classes and fixed jobs,
 // with `seed` driving every random draw. Accelerator names resolve against the scenario.

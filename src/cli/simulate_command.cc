@@ -1,5 +1,5 @@
-// gpufleet simulate [SCENARIO.yaml] [--trace FORMAT:PATH] [--gpus N] [--policy NAME] [--seed N]
-//                   [--out DIR] [--quiet] [--skip-bad-rows]
+// gpufleet simulate [SCENARIO.yaml] [--trace FORMAT:PATH [--map ...] [--time-format F]] [--gpus N]
+//                   [--policy NAME] [--seed N] [--out DIR] [--quiet] [--skip-bad-rows] [--no-faults]
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -29,6 +29,8 @@ struct SimulateArgs {
   bool quiet = false;
   bool skip_bad_rows = false;
   bool no_faults = false;     // turn every fault source off
+  std::string map;            // csv traces: submit=COL,duration=COL,gpus=COL,...
+  std::string time_format;    // csv traces: epoch | iso8601 | seconds
 };
 
 Error command_line_error(std::string field, std::string message) {
@@ -43,8 +45,8 @@ Result<TraceSource> parse_trace_argument(const std::string& arg) {
   TraceSource t;
   t.format = arg.substr(0, colon);
   t.path = arg.substr(colon + 1);
-  if (t.format != "philly" && t.format != "sia")
-    return fail(command_line_error("--trace", fmt::format("unknown trace format '{}'; expected philly or sia", t.format)));
+  if (t.format != "philly" && t.format != "sia" && t.format != "csv")
+    return fail(command_line_error("--trace", fmt::format("unknown trace format '{}'; expected philly, sia or csv", t.format)));
   return t;
 }
 
@@ -56,6 +58,20 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   if (!args.trace.empty()) {
     auto trace = parse_trace_argument(args.trace);
     if (!trace) return fail(trace.error());
+    if (trace->format == "csv") {
+      if (args.map.empty())
+        return fail(command_line_error("--map", "a csv trace needs --map submit=COL,duration=COL,gpus=COL (or end=COL)"));
+      auto map = parse_csv_trace_map(args.map, "--map");
+      if (!map) return fail(map.error());
+      trace->map = *map;
+      if (!args.time_format.empty()) {
+        auto tf = parse_time_format(args.time_format, "--time-format");
+        if (!tf) return fail(tf.error());
+        trace->time_format = *tf;
+      }
+    } else if (!args.map.empty() || !args.time_format.empty()) {
+      return fail(command_line_error("--map", "--map and --time-format apply to csv traces only"));
+    }
     scenario.workload = WorkloadSpec{};
     scenario.workload.traces.push_back(*trace);
   }
@@ -174,11 +190,14 @@ void add_simulate_command(CLI::App& app) {
   auto args = std::make_shared<SimulateArgs>();
   auto* cmd = app.add_subcommand("simulate", "Run a workload on a fleet and account for cost, energy and carbon");
   cmd->add_option("scenario", args->scenario_path, "Scenario YAML (default: the built-in scenario)");
-  cmd->add_option("--trace", args->trace, "Replace the workload by a trace: philly:PATH or sia:PATH");
+  cmd->add_option("--trace", args->trace, "Replace the workload by a trace: philly:PATH, sia:PATH or csv:PATH");
+  cmd->add_option("--map", args->map,
+                  "csv trace columns: submit=COL,duration=COL,gpus=COL[,end=COL][,start=COL][,tenant=COL][,kind=COL][,accelerator=COL]");
+  cmd->add_option("--time-format", args->time_format, "csv trace times: epoch, iso8601 or seconds (default)");
   cmd->add_option("--gpus", args->gpus, "Replace the fleet by one site of N reference GPUs on 8-GPU nodes, at no price")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill), optionally /PLACEMENT");
-  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit)");
+  cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
+  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon)");
   cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
   cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv and timeseries.csv into DIR");
   cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "gpufleet/workload.h"
 #include "io/scenario_loader.h"
 
 namespace gpufleet {
@@ -258,7 +259,7 @@ Result<void> parse_fixed(const YamlField& item, const LoadContext& ctx, Scenario
 
 Result<void> parse_trace(const YamlField& item, const LoadContext& ctx, Scenario& s) {
   if (auto r = item.check_keys({"format", "path", "time_scale", "size_scale", "duration_scale", "offset",
-                                "tenant", "kind"});
+                                "tenant", "kind", "map", "time_format"});
       !r)
     return r;
   TraceSource t;
@@ -266,9 +267,39 @@ Result<void> parse_trace(const YamlField& item, const LoadContext& ctx, Scenario
   if (!format_f) return fail(format_f.error());
   auto format = format_f->as_string();
   if (!format) return fail(format.error());
-  if (*format != "philly" && *format != "sia")
-    return fail(format_f->error(fmt::format("unknown trace format '{}'; expected one of: philly, sia", *format)));
+  if (*format != "philly" && *format != "sia" && *format != "csv")
+    return fail(format_f->error(fmt::format("unknown trace format '{}'; expected one of: philly, sia, csv", *format)));
   t.format = *format;
+  if (t.format == "csv") {
+    auto map_f = item.required("map");
+    if (!map_f) return fail(map_f.error());
+    if (auto r = map_f->check_keys({"submit", "duration", "end", "start", "gpus", "tenant", "kind", "accelerator"}); !r)
+      return r;
+    for (auto [key, dst] : {std::pair{"submit", &t.map.submit}, std::pair{"duration", &t.map.duration},
+                            std::pair{"end", &t.map.end}, std::pair{"start", &t.map.start},
+                            std::pair{"gpus", &t.map.gpus}, std::pair{"tenant", &t.map.tenant},
+                            std::pair{"kind", &t.map.kind}, std::pair{"accelerator", &t.map.accelerator}}) {
+      auto v = map_f->get_string(key, "");
+      if (!v) return fail(v.error());
+      *dst = *v;
+    }
+    if (t.map.submit.empty()) return fail(map_f->error("missing 'submit': the submit time column"));
+    if (t.map.gpus.empty()) return fail(map_f->error("missing 'gpus': the GPUs column"));
+    if (t.map.duration.empty() == t.map.end.empty())
+      return fail(map_f->error("expected exactly one of 'duration' (seconds) or 'end' (a time) columns"));
+    if (!t.map.start.empty() && t.map.end.empty()) return fail(map_f->error("'start' needs 'end'"));
+    if (auto tf = item.optional("time_format")) {
+      auto v = tf->as_string();
+      if (!v) return fail(v.error());
+      auto parsed = parse_time_format(*v, "time_format");
+      if (!parsed) return fail(tf->error(parsed.error().message));
+      t.time_format = *parsed;
+    }
+  } else if (auto m = item.optional("map")) {
+    return fail(m->error("'map' is for csv traces only"));
+  } else if (auto tf = item.optional("time_format")) {
+    return fail(tf->error("'time_format' is for csv traces only"));
+  }
   auto path = required_text(item, "path");
   if (!path) return fail(path.error());
   t.path = resolve_path(ctx.base_dir, *path);

@@ -135,12 +135,25 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     read = read_philly_trace(src.path, options);
   } else if (src.format == "sia") {
     read = read_sia_workload(src.path, options);
+  } else if (src.format == "csv") {
+    read = read_csv_trace(src.path, src.map, src.time_format, options);
   } else {
     return fail(b.error(field + ".format",
-                        fmt::format("unknown trace format '{}'; expected philly or sia", src.format)));
+                        fmt::format("unknown trace format '{}'; expected philly, sia or csv", src.format)));
   }
   if (!read) return fail(read.error());
   Workload& trace = *read;
+  // A csv trace's accelerator names -> the scenario's accelerator indices.
+  std::vector<uint64_t> accel_bit(trace.trace_accelerators.size(), 0);
+  for (size_t i = 0; i < trace.trace_accelerators.size(); ++i) {
+    const int index = b.scenario.find_accelerator(trace.trace_accelerators[i]);
+    if (index < 0 || index >= 64)
+      return fail(b.error(field + ".map.accelerator",
+                          fmt::format("the trace names accelerator '{}', which the scenario does not have",
+                                      trace.trace_accelerators[i])));
+    accel_bit[i] = uint64_t{1} << index;
+  }
+  const bool kind_from_trace = src.format == "csv" && !src.map.kind.empty();
   if (trace.rows_skipped > 0 && b.out.first_skipped.empty())
     b.out.first_skipped = trace.first_skipped;
   b.out.rows_skipped += trace.rows_skipped;
@@ -182,8 +195,13 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
       return fail(b.error(field + ".duration_scale", "makes a run time 0 or infinite"));
     job.tenant = tenant_of[job.tenant];
     job.jurisdiction = 0;
-    job.accelerator_mask = kAnyAccelerator;
-    job.kind = src.kind;
+    if (job.accelerator_mask != kAnyAccelerator) {
+      uint64_t mask = 0;
+      for (size_t bit = 0; bit < accel_bit.size(); ++bit)
+        if ((job.accelerator_mask >> bit) & 1u) mask |= accel_bit[bit];
+      job.accelerator_mask = mask;
+    }
+    if (!kind_from_trace) job.kind = src.kind;
     job.priority = 0;
     job.profile = 0;
     b.out.jobs.push_back(job);
