@@ -32,8 +32,11 @@ TEST(SimulateCommand, PhillyTraceReplayOnItsOwnClusterSize) {
   const json s = read_json(dir / "summary.json");
   EXPECT_EQ(s["jobs"].get<int64_t>(), 82247);
   EXPECT_EQ(s["completed"].get<int64_t>(), 82247);
-  // Sum over rows of duration x num_gpus (= the gpu_time column), computed with awk.
-  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(), 3521082502.0, 1.0);
+  // Sum over rows of duration x num_gpus (= the gpu_time column), computed with awk; the
+  // default scenario's checkpoints (every 30 min, 1 min each) come on top as overhead.
+  EXPECT_EQ(s["gpu_seconds_lost"].get<double>(), 0);
+  EXPECT_EQ(s["interruptions"].get<int64_t>(), 0);
+  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>() - s["gpu_seconds_overhead"].get<double>(), 3521082502.0, 1.0);
   EXPECT_GT(s["makespan_s"].get<double>(), 0);
   EXPECT_GE(s["mean_queue_s"].get<double>(), 0);
   EXPECT_GT(s["events"].get<int64_t>(), 2 * 82247 - 1);
@@ -185,7 +188,9 @@ TEST(SimulateCommand, CsvTraceWithAColumnMap) {
   EXPECT_EQ(s["jobs"].get<int64_t>(), 2);
   EXPECT_EQ(s["completed"].get<int64_t>(), 2);
   EXPECT_EQ(s["fractional_gpus_rounded"].get<int64_t>(), 1);
-  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(), 8 * 3600 + 1 * 600, 1e-6);
+  // The 1-hour job writes one checkpoint (the default scenario's: every 30 min, 1 min).
+  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(), 8 * (3600 + 60) + 1 * 600, 1e-6);
+  EXPECT_NEAR(s["gpu_seconds_overhead"].get<double>(), 8 * 60, 1e-6);
 
   const auto misnamed = run_gpufleet(trace + "--map submit=queued,end=finish,gpus=gpu_request --time-format iso8601 --quiet");
   EXPECT_EQ(misnamed.status, 2);

@@ -156,10 +156,10 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
     }
   }
   if (!r.outages.empty()) {
-    fmt::print("\n  {:<28}{:>12}{:>10}{:>10}{:>16}{:>14}\n", "outage", "start", "hours", "jobs hit",
+    fmt::print("\n  {:<44}{:>12}{:>10}{:>10}{:>16}{:>14}\n", "outage", "start", "hours", "jobs hit",
                "GPU-h lost", "extra OD");
     for (const OutageResult& o : r.outages)
-      fmt::print("  {:<28}{:>12}{:>10.1f}{:>10}{:>16}{:>14}\n", o.name, human_duration(o.start_s),
+      fmt::print("  {:<44}{:>12}{:>10.1f}{:>10}{:>16}{:>14}\n", o.name, human_duration(o.start_s),
                  (o.end_s - o.start_s) / 3600, o.jobs_hit, with_commas(o.gpu_seconds_lost / 3600),
                  human_usd(o.extra_on_demand_usd));
   }
