@@ -8,8 +8,15 @@
 //   BM_Philly         the whole Philly trace (read_philly_trace of
 //                     $GPUFLEET_SHARED_DATA/philly/philly.csv), FIFO on one site of 2,816
 //                     reference GPUs on 8-GPU nodes; skipped with a message when absent.
+//   BM_PhillyLasFaults  the same trace with `las` (thresholds 1 and 100 GPU-hours) and the
+//                     default fault model on (Llama 3 node failure rate, StepFun repairs,
+//                     checkpoints every 30 min costing 1 min, 10 min restarts).
+//   BM_SevenYearsFaults  BM_SevenYears with faults: the default node failure model, spot
+//                     reclaims at 0.0002 per node-hour, checkpoints as above, and one
+//                     provider-wide outage (azure, 14.5 h in year 3).
 //
-// Targets: >= 5 M events/s; seven years < 60 s and < 4 GiB; Philly < 0.25 s.
+// Targets: >= 5 M events/s; seven years < 60 s and < 4 GiB; Philly < 0.25 s; Philly with las
+// and faults < 1 s; seven years with faults and an outage < 90 s and < 4 GiB.
 // Run one at a time for a clean RSS figure: bench_sim --benchmark_filter=BM_SevenYears
 #include <sys/resource.h>
 
@@ -119,6 +126,12 @@ Workload synthetic_jobs(size_t n, double span_s, uint64_t seed) {
   return w;
 }
 
+// The default fault model, checkpoints every 30 min (1 min to write, 10 min to restart).
+void add_faults(Scenario& s) {
+  s.faults = default_fault_model();
+  s.checkpoint = {1800, 60, 600};
+}
+
 void report(benchmark::State& state, const char* name, const SimResults& r, double wall_s, double cpu_s) {
   state.counters["cpu_s"] = cpu_s;
   state.counters["events_per_cpu_s"] = static_cast<double>(r.summary.events) / cpu_s;
@@ -135,10 +148,35 @@ void report(benchmark::State& state, const char* name, const SimResults& r, doub
       static_cast<double>(r.summary.events) / cpu_s / 1e6, static_cast<long long>(r.summary.completed),
       static_cast<long long>(r.summary.unplaceable), static_cast<long long>(r.summary.never_started),
       r.summary.committed_utilisation, r.summary.mean_queue_s, peak_rss_mib());
+  if (r.summary.interruptions > 0 || !r.outages.empty()) {
+    std::printf("  faults: %lld node failures/reclaims, %lld interruptions (%lld failure, %lld spot, %lld outage, %lld preempted), "
+                "%.0f GPU-hours lost, goodput %.4f, restarts per job %.4f\n",
+                static_cast<long long>(r.summary.node_failures), static_cast<long long>(r.summary.interruptions),
+                static_cast<long long>(r.summary.interruptions_by_failure),
+                static_cast<long long>(r.summary.interruptions_by_spot),
+                static_cast<long long>(r.summary.interruptions_by_outage), static_cast<long long>(r.summary.preemptions),
+                r.summary.gpu_seconds_lost / 3600, r.summary.goodput, r.summary.restarts_per_job);
+    for (const OutageResult& o : r.outages)
+      std::printf("  outage %s: %.1f h, %lld jobs hit, %.0f GPU-hours lost, $%.0f extra on-demand\n", o.name.c_str(),
+                  (o.end_s - o.start_s) / 3600, static_cast<long long>(o.jobs_hit), o.gpu_seconds_lost / 3600,
+                  o.extra_on_demand_usd);
+  }
+  state.counters["interruptions"] = static_cast<double>(r.summary.interruptions);
 }
 
-void run_synthetic(benchmark::State& state, const char* name, size_t jobs, double horizon_s) {
-  const Scenario s = synthetic_fleet(horizon_s);
+void run_synthetic(benchmark::State& state, const char* name, size_t jobs, double horizon_s, bool faults = false) {
+  Scenario s = synthetic_fleet(horizon_s);
+  if (faults) {
+    add_faults(s);
+    for (Market& m : s.markets) m.spot_preemptions_per_node_hour = 0.0002;
+    OutageSpec o;
+    o.name = "azure provider-wide";
+    o.provider_wide = true;
+    o.target = 1;
+    o.start_s = 2.5 * kYear;
+    o.duration_s = 14.5 * 3600;
+    s.faults.outages.push_back(o);
+  }
   const Workload w = synthetic_jobs(jobs, horizon_s, 42);
   for (auto _ : state) {
     const double cpu0 = cpu_seconds();
@@ -159,10 +197,15 @@ BENCHMARK(BM_EventRate)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillis
 void BM_SevenYears(benchmark::State& state) { run_synthetic(state, "BM_SevenYears", 10'000'000, 7 * kYear); }
 BENCHMARK(BM_SevenYears)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
-void BM_Philly(benchmark::State& state) {
+void BM_SevenYearsFaults(benchmark::State& state) {
+  run_synthetic(state, "BM_SevenYearsFaults", 10'000'000, 7 * kYear, true);
+}
+BENCHMARK(BM_SevenYearsFaults)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void run_philly(benchmark::State& state, const char* name, const std::string& queue, bool faults) {
   const std::string path = std::string(GPUFLEET_SHARED_DATA) + "/philly/philly.csv";
   if (!std::filesystem::exists(path)) {
-    std::printf("BM_Philly: skipped, %s is absent\n", path.c_str());
+    std::printf("%s: skipped, %s is absent\n", name, path.c_str());
     state.SkipWithError("philly.csv absent");
     return;
   }
@@ -173,10 +216,13 @@ void BM_Philly(benchmark::State& state) {
   }
   double last = 0;
   for (const Job& j : w->jobs) last = std::max(last, j.submit_s + j.duration_s);
-  // The horizon leaves room for the FIFO backlog to drain.
-  const Scenario s = make_cluster_scenario(2816, last + 365 * kSecondsPerDay);
+  // The horizon leaves room for the backlog to drain.
+  Scenario s = make_cluster_scenario(2816);
+  s.horizon_s = last + 365 * kSecondsPerDay;
+  s.contracts[0].end_s = s.horizon_s;
+  if (faults) add_faults(s);
   SimOptions o;
-  o.queue_policy = "fifo";
+  o.queue_policy = queue;
   for (auto _ : state) {
     const double cpu0 = cpu_seconds();
     auto r = simulate(s, *w, o);
@@ -186,10 +232,15 @@ void BM_Philly(benchmark::State& state) {
       return;
     }
     state.SetIterationTime(r->summary.sim_wall_s);
-    report(state, "BM_Philly", *r, r->summary.sim_wall_s, cpu_s);
+    report(state, name, *r, r->summary.sim_wall_s, cpu_s);
   }
 }
+
+void BM_Philly(benchmark::State& state) { run_philly(state, "BM_Philly", "fifo", false); }
 BENCHMARK(BM_Philly)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_PhillyLasFaults(benchmark::State& state) { run_philly(state, "BM_PhillyLasFaults", "las", true); }
+BENCHMARK(BM_PhillyLasFaults)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace gpufleet

@@ -236,8 +236,8 @@ bool Simulator::try_start(uint32_t id) {
 
 bool Simulator::reclaim_for(uint32_t id) {
   const Job& j = workload_.jobs[id];
-  // Not worth preempting anyone unless the borrowed GPUs could make room.
-  if (quotas_.borrowed_gpus() < static_cast<int64_t>(j.gpus) / 2) return false;
+  // Not worth preempting anyone unless the borrowed GPUs and the free ones could make room.
+  if (quotas_.borrowed_gpus() + free_gpus_for(id) < static_cast<int64_t>(j.gpus)) return false;
   uint32_t victim = quotas_.newest();
   while (victim != sched::JobList::kEnd) {
     const uint32_t older = quotas_.older(victim);
