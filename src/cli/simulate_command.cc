@@ -104,8 +104,10 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   cluster.start_unix_s = args.trace.empty() ? scenario.start_unix_s : workload->origin_unix_s;
   cluster.policy = scenario.policy;
   cluster.checkpoint = scenario.checkpoint;
-  cluster.faults = default_fault_model();  // one cluster: node failures, no outages
-  if (args.no_faults) cluster.faults.disable();
+  // The scenario's node failure model (the built-in scenario's is the default one, Llama 3
+  // rate and StepFun repairs); its outages name sites of the fleet replaced here: dropped.
+  cluster.faults = scenario.faults;
+  cluster.faults.outages.clear();
   cluster.name = fmt::format("cluster of {} GPUs", args.gpus);
   return std::pair{std::move(cluster), std::move(*workload)};
 }
