@@ -202,6 +202,23 @@ TEST(SimulateCommand, CsvTraceWithAColumnMap) {
   EXPECT_NE(epoch.err.find("t.csv:2:"), std::string::npos) << epoch.err;
 }
 
+// The built-in scenario has faults (node failures, outages); --no-faults turns all of them off.
+TEST(SimulateCommand, NoFaultsTurnsEverySourceOff) {
+  const fs::path on = fresh_dir("faults-on"), off = fresh_dir("faults-off");
+  ASSERT_EQ(run_gpufleet("simulate --quiet --out " + on.string()).status, 0);
+  ASSERT_EQ(run_gpufleet("simulate --quiet --no-faults --out " + off.string()).status, 0);
+  const json a = read_json(on / "summary.json"), b = read_json(off / "summary.json");
+  EXPECT_GT(a["interruptions"].get<int64_t>(), 0);
+  EXPECT_GT(a["gpu_seconds_lost"].get<double>(), 0);
+  EXPECT_LT(a["goodput"].get<double>(), b["goodput"].get<double>());
+  EXPECT_EQ(b["interruptions"].get<int64_t>(), 0);
+  EXPECT_EQ(b["node_failures"].get<int64_t>(), 0);
+  EXPECT_EQ(b["gpu_seconds_lost"].get<double>(), 0);
+  EXPECT_TRUE(b["outages"].empty());
+  for (const auto& [name, availability] : b["availability_by_provider"].items())
+    EXPECT_EQ(availability.get<double>(), 1.0) << name;
+}
+
 TEST(SimulateCommand, QuietPrintsNothing) {
   const auto r = run_gpufleet("simulate --quiet");
   ASSERT_EQ(r.status, 0) << r.err;
