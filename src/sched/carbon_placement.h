@@ -18,6 +18,7 @@ class CarbonPlacement final : public PlacementPolicy {
   explicit CarbonPlacement(const Scenario& scenario) : scenario_(scenario) {}
   void prepare(const sim::FleetState& fleet) override;
   void advance_to(double now_s) override;
+  bool follows_clock() const override { return true; }
   uint32_t choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const override;
   const std::vector<uint32_t>& preference() const override { return order_; }
   double flexible_delay(const Job& job, const sim::FleetState& fleet, double now_s, double slack_s) const override;

@@ -26,6 +26,7 @@ class LasQueue final : public QueuePolicy {
   size_t size() const override { return waiting_; }
   void dispatch(SchedulingContext& ctx) override;
   void requeue(const Job& job) override { push(job); }
+  bool preemptive() const override { return true; }
   void on_stop(uint32_t id) override;
   void on_timer(uint32_t id, SchedulingContext& ctx) override;
 

@@ -32,6 +32,8 @@ class PlacementPolicy {
   // The clock moved to now_s (called before each dispatch). Placements that depend on the
   // hour (carbon) update themselves here.
   virtual void advance_to(double now_s) {}
+  // Whether advance_to() matters (so that the runner may skip calling it).
+  virtual bool follows_clock() const { return false; }
   // A flexible job arriving at now_s may wait up to slack_s: how long this policy would
   // have it wait (0 = start queueing now). Only carbon-aware placement delays.
   virtual double flexible_delay(const Job& job, const sim::FleetState& fleet, double now_s, double slack_s) const {

@@ -25,7 +25,11 @@ class QueuePolicy {
   // A running job was interrupted (failure, spot reclaim, outage, preemption) and waits
   // again; on_stop(id) came first. By default it joins like an arrival.
   virtual void requeue(const Job& job) { push(job); }
-  // A job that this policy started stopped running (it completed or was interrupted).
+  // True for policies that preempt or look at running jobs (remaining_s, attained_gpu_s,
+  // preempt): the runner then tracks which job runs where, and calls on_stop.
+  virtual bool preemptive() const { return false; }
+  // A job that this policy started stopped running (it completed or was interrupted). Only
+  // called for preemptive() policies.
   virtual void on_stop(uint32_t id) {}
   // A timer set with SchedulingContext::set_timer fired.
   virtual void on_timer(uint32_t id, SchedulingContext& ctx) {}

@@ -18,6 +18,7 @@ class SrtfQueue final : public QueuePolicy {
   void push(const Job& job) override;
   size_t size() const override { return waiting_.size() + pending_.size(); }
   void dispatch(SchedulingContext& ctx) override;
+  bool preemptive() const override { return true; }
   void on_stop(uint32_t id) override;
 
  private:

@@ -215,7 +215,7 @@ uint32_t FleetState::whole_held_node(const Pool& pool) const {
   return kNone;
 }
 
-uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s) {
+uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s, double work_s) {
   assert(fits(p, gpus));
   Pool& pool = pools_[p];
   const auto per_node = static_cast<uint32_t>(pool.spec.gpus_per_node);
@@ -232,6 +232,7 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
   a.pool = p;
   a.start_s = start_s;
   a.end_s = end_s;
+  a.work_s = work_s;
   a.node = kNone;
   a.list = kNone;
   if (gpus >= per_node) {
@@ -256,7 +257,7 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
       Node& node = nodes_[whole[i]];
       node.free = 0;
       node.pos = kNone;
-      node.first_slot = slot;
+      if (track_node_slots_) node.first_slot = slot;
     }
     a.next_on_node = kNone;
     whole.resize(first);
@@ -270,8 +271,10 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
     bucket_insert(pool, n);
     a.node = n;
     a.gpus = gpus;
-    a.next_on_node = nodes_[n].first_slot;
-    nodes_[n].first_slot = slot;
+    if (track_node_slots_) {
+      a.next_on_node = nodes_[n].first_slot;
+      nodes_[n].first_slot = slot;
+    }
   }
   a.used = gpus;
   pool.busy_gpus += a.gpus;
@@ -303,13 +306,15 @@ void FleetState::release(uint32_t slot) {
   Allocation& a = slots_[slot];
   Pool& pool = pools_[a.pool];
   if (a.list == kNone) {
-    unlink_slot(a.node, slot);
+    if (track_node_slots_) unlink_slot(a.node, slot);
     give_back(pool, a.node, static_cast<uint16_t>(a.gpus));
   } else {
     const auto& list = node_lists_[a.list];
-    for (uint32_t n : list) nodes_[n].first_slot = kNone;
     bool all_active = true;
-    for (uint32_t n : list) all_active &= nodes_[n].state == NodeState::active;
+    for (uint32_t n : list) {
+      nodes_[n].first_slot = kNone;
+      all_active &= nodes_[n].state == NodeState::active;
+    }
     if (all_active) {
       // Common case: the whole block goes back to the fully free bucket at once.
       auto& whole = pool.buckets[static_cast<size_t>(pool.spec.gpus_per_node)];
@@ -368,7 +373,7 @@ void FleetState::slots_on_node(uint32_t n, std::vector<uint32_t>& out) const {
 bool FleetState::fail_node(uint32_t n) {
   Node& node = nodes_[n];
   Pool& pool = pools_[node.pool];
-  assert(node.first_slot == kNone && node.free == node.capacity);
+  assert(node.free == node.capacity);
   const bool full = node.capacity == pool.spec.gpus_per_node;
   if (node.state == NodeState::draining) {
     list_remove(full ? pool.draining_full : pool.draining_other, n);

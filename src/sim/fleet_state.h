@@ -76,6 +76,7 @@ struct Allocation {
   uint32_t next_on_node = kNone;  // next allocation on the node of a one-node allocation
   double start_s = 0;
   double end_s = 0;         // planned end, simulated seconds
+  double work_s = 0;        // work this run does, pool seconds (restart and checkpoints aside)
 };
 
 struct Pool {
@@ -131,14 +132,18 @@ class FleetState {
   int64_t scheduled_at(uint32_t p, double t_s) const;
 
   // Takes GPUs for a job. REQUIRES: fits(p, gpus). Returns the allocation slot.
-  uint32_t allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s);
+  uint32_t allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s, double work_s = 0);
   // Gives an allocation's GPUs back; its slot becomes reusable.
   void release(uint32_t slot);
 
   // A node in service in pool p, drawn with probability proportional to its GPUs, from u1 and
   // u2 uniform in [0, 1). REQUIRES: the pool has a node in service.
   uint32_t pick_member(uint32_t p, double u1, double u2) const;
-  // Appends the allocation slots holding GPUs of node n to out.
+  // Whether slots_on_node() is needed (node failures or reclaims can happen): keeping the
+  // per-node lists costs a little on every allocation, so fault-free runs turn it off.
+  // REQUIRES: called before the first allocation.
+  void track_node_slots(bool on) { track_node_slots_ = on; }
+  // Appends the allocation slots holding GPUs of node n to out. REQUIRES: track_node_slots(true).
   void slots_on_node(uint32_t n, std::vector<uint32_t>& out) const;
   // Takes node n out of service for repair. REQUIRES: no allocation on it, node in service.
   // Returns false when the node was draining: it simply leaves (nothing to repair).
@@ -176,6 +181,7 @@ class FleetState {
   std::vector<uint32_t> free_slots_;
   std::vector<std::vector<uint32_t>> node_lists_;
   std::vector<uint32_t> free_lists_;
+  bool track_node_slots_ = true;
 };
 
 }  // namespace gpufleet::sim

@@ -122,7 +122,11 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
   sim::TimeseriesObserver timeseries(ctx);
   sim::UtilisationObserver utilisation;
   sim::FaultObserver reliability(ctx, outages.size());
-  simulator.add_observer(reliability);
+  // Without faults, checkpoints or preemption nothing is lost or spent on overhead: the
+  // fault-free path skips this observer (its results keep their defaults: none lost,
+  // availability 1).
+  const bool reliability_on = simulator.may_interrupt_or_checkpoint();
+  if (reliability_on) simulator.add_observer(reliability);
   simulator.add_observer(jobs);
   simulator.add_observer(cost);
   simulator.add_observer(energy);
@@ -145,7 +149,7 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
   energy.on_finish(results);
   timeseries.on_finish(results);
   utilisation.on_finish(results);
-  reliability.on_finish(results);
+  if (reliability_on) reliability.on_finish(results);
   SimSummary& sum = results.summary;
   sum.node_failures = simulator.node_faults();
   sum.fractional_gpus_rounded = workload.fractional_gpus_rounded;

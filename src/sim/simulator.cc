@@ -36,11 +36,13 @@ Simulator::Simulator(const Scenario& scenario, const Workload& workload, double 
   queue_->reserve(workload.jobs.size());
   last_change_s_.assign(fleet_.pool_count(), 0.0);
   next_point_.assign(fleet_.pool_count(), 0);
-  runs_.resize(workload.jobs.size());
-  for (const Job& j : workload.jobs) runs_[j.id].remaining_s = j.duration_s;
+  const size_t n = workload.jobs.size();
+  runs_.reset(static_cast<JobRun*>(std::calloc(std::max<size_t>(n, 1), sizeof(JobRun))));
+  interrupted_.assign((n + 63) / 64, 0);
   profiles_ = workload.profiles;
   if (profiles_.empty())
     profiles_.push_back(JobProfile{scenario.checkpoint.interval_s, scenario.checkpoint.cost_s, 0});
+  profiles_.resize(256, profiles_[0]);  // any Job::profile indexes it
   down_count_.assign(fleet_.pool_count(), 0);
   failure_rng_.reserve(fleet_.pool_count());
   spot_rng_.reserve(fleet_.pool_count());
@@ -50,6 +52,13 @@ Simulator::Simulator(const Scenario& scenario, const Workload& workload, double 
   }
   if (faults_.spot_per_node_hour.size() != fleet_.pool_count()) faults_.spot_per_node_hour.assign(fleet_.pool_count(), 0);
   quotas_.configure(scenario.policy.quotas, workload);
+  track_slots_ = queue_->preemptive() || quotas_.enabled();
+  bool spot = false;
+  for (double rate : faults_.spot_per_node_hour) spot |= rate > 0;
+  fleet_.track_node_slots(spot || faults_.failures_per_gpu_hour > 0 || (faults_.trace && !faults_.trace->faults.empty()));
+  placement_follows_clock_ = placement_->follows_clock();
+  for (const JobProfile& prof : profiles_) any_flexible_ |= prof.flexible_slack_s > 0;
+  if (track_slots_) slot_of_.assign(n, kNone);
   if (quotas_.enabled()) parked_.reserve(workload.jobs.size(), std::max<size_t>(workload.tenants.size(), 1));
 }
 
@@ -92,19 +101,30 @@ void Simulator::touch(uint32_t p) {
   since = now_;
 }
 
+bool Simulator::may_interrupt_or_checkpoint() const {
+  bool checkpoints = false;
+  for (const JobProfile& prof : profiles_) checkpoints |= prof.checkpoint_interval_s > 0 && prof.checkpoint_cost_s > 0;
+  bool spot = false;
+  for (double rate : faults_.spot_per_node_hour) spot |= rate > 0;
+  return checkpoints || spot || track_slots_ || faults_.failures_per_gpu_hour > 0 || !faults_.outages.empty() ||
+         (faults_.trace && !faults_.trace->faults.empty());
+}
+
 double Simulator::overhead_s(uint32_t id) const {
-  return runs_[id].restarts > 0 ? faults_.restart_overhead_s : 0.0;
+  return was_interrupted(id) ? faults_.restart_overhead_s : 0.0;
 }
 
 void Simulator::start(uint32_t id, uint32_t p) {
   const Job& j = workload_.jobs[id];
-  const JobProfile& prof = profiles_[j.profile < profiles_.size() ? j.profile : 0];
-  const double work_s = runs_[id].remaining_s / fleet_.pool(p).spec.speed_factor;
-  const double run_s =
-      overhead_s(id) + work_s + checkpoints_in(work_s, prof.checkpoint_interval_s) * prof.checkpoint_cost_s;
+  const JobProfile& prof = profiles_[j.profile];
+  const bool again = was_interrupted(id);
+  const double work_s = (again ? runs_.get()[id].remaining_s : j.duration_s) / fleet_.pool(p).spec.speed_factor;
+  double run_s = work_s;
+  if (prof.checkpoint_interval_s > 0) run_s += checkpoints_in(work_s, prof.checkpoint_interval_s) * prof.checkpoint_cost_s;
+  if (again) run_s += faults_.restart_overhead_s;
   touch(p);
-  const uint32_t slot = fleet_.allocate(p, id, j.gpus, now_, now_ + run_s);
-  runs_[id].slot = slot;
+  const uint32_t slot = fleet_.allocate(p, id, j.gpus, now_, now_ + run_s, work_s);
+  if (track_slots_) slot_of_[id] = slot;
   events_.push(now_ + run_s, EventKind::job_end, slot);
   const Allocation& a = fleet_.allocation(slot);
   for (Observer* o : observers_) o->on_job_start(now_, j, a);
@@ -112,8 +132,8 @@ void Simulator::start(uint32_t id, uint32_t p) {
 
 Simulator::Progress Simulator::progress_of(const Allocation& a) const {
   const Job& j = workload_.jobs[a.job];
-  const JobProfile& prof = profiles_[j.profile < profiles_.size() ? j.profile : 0];
-  const double work_s = runs_[a.job].remaining_s / fleet_.pool(a.pool).spec.speed_factor;
+  const JobProfile& prof = profiles_[j.profile];
+  const double work_s = a.work_s;
   const double elapsed = now_ - a.start_s - overhead_s(a.job);
   Progress out;
   if (elapsed <= 0) return out;
@@ -137,19 +157,20 @@ void Simulator::release_and_redraw(uint32_t slot, uint32_t p) {
 }
 
 void Simulator::end(uint32_t slot) {
-  const Allocation a = fleet_.allocation(slot);
-  touch(a.pool);
+  const Allocation& a = fleet_.allocation(slot);
+  const uint32_t pool = a.pool;
+  touch(pool);
   last_job_event_s_ = now_;
   const Job& j = workload_.jobs[a.job];
-  const double work_s = runs_[a.job].remaining_s / fleet_.pool(a.pool).spec.speed_factor;
   StopInfo info;
   info.cause = StopCause::completed;
-  info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - work_s) * a.used;
+  info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - a.work_s) * a.used;
   for (Observer* o : observers_) o->on_job_stop(now_, j, a, info);
-  runs_[a.job].remaining_s = 0;
-  runs_[a.job].slot = kNone;
-  queue_->on_stop(a.job);
-  release_and_redraw(slot, a.pool);
+  if (track_slots_) {
+    slot_of_[a.job] = kNone;
+    queue_->on_stop(a.job);
+  }
+  release_and_redraw(slot, pool);  // a is released: not used below
   if (quotas_.enabled()) {
     quotas_.on_stop(j);
     unpark(j.tenant);
@@ -170,12 +191,18 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
   info.lost_gpu_s = lossless ? 0.0 : pr.since_checkpoint_s * a.used;
   info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - pr.kept_s - pr.since_checkpoint_s) * a.used;
   for (Observer* o : observers_) o->on_job_stop(now_, j, a, info);
-  JobRun& run = runs_[a.job];
+  JobRun& run = runs_.get()[a.job];
+  if (!was_interrupted(a.job)) {
+    run = JobRun{j.duration_s, 0};
+    interrupted_[a.job >> 6] |= uint64_t{1} << (a.job & 63);
+  }
   run.remaining_s = std::max(run.remaining_s - kept * speed, 0.0);
-  run.slot = kNone;
   ++run.restarts;
   events_.cancel(EventKind::job_end, slot);
-  queue_->on_stop(a.job);
+  if (track_slots_) {
+    slot_of_[a.job] = kNone;
+    queue_->on_stop(a.job);
+  }
   release_and_redraw(slot, a.pool);
   if (quotas_.enabled()) quotas_.on_stop(j);
   if (run.remaining_s <= 0) run.remaining_s = std::min(j.duration_s, 1e-6);  // stopped exactly at its end
@@ -206,8 +233,8 @@ void Simulator::arrive(const Job& j) {
     for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
     return;
   }
-  const JobProfile& prof = profiles_[j.profile < profiles_.size() ? j.profile : 0];
-  if (prof.flexible_slack_s > 0) {
+  const JobProfile& prof = profiles_[j.profile];
+  if (any_flexible_ && prof.flexible_slack_s > 0) {
     const double wait = placement_->flexible_delay(j, fleet_, now_, prof.flexible_slack_s);
     if (wait > 0 && now_ + wait < horizon_s_) {
       events_.push_permanent(now_ + wait, EventKind::delayed_arrival, j.id);
@@ -266,7 +293,7 @@ bool Simulator::try_backfill(uint32_t id, sched::Reservation& r) {
     if (quotas_.enabled()) quotas_.on_start(j, borrowed);
     return true;
   };
-  if (!r.valid || p != r.pool || now_ + runs_[id].remaining_s / fleet_.pool(p).spec.speed_factor <= r.start_s)
+  if (!r.valid || p != r.pool || now_ + remaining_of(id) / fleet_.pool(p).spec.speed_factor <= r.start_s)
     return go(p);
   const auto per_node = static_cast<uint32_t>(fleet_.pool(p).spec.gpus_per_node);
   const int64_t nodes = j.gpus >= per_node ? (j.gpus + per_node - 1) / per_node : 1;
@@ -307,11 +334,11 @@ void Simulator::reject(uint32_t id) {
 }
 
 double Simulator::remaining_s(uint32_t id) const {
-  const JobRun& run = runs_[id];
-  if (run.slot == kNone) return run.remaining_s;
-  const Allocation& a = fleet_.allocation(run.slot);
+  const uint32_t slot = track_slots_ ? slot_of_[id] : kNone;
+  if (slot == kNone) return remaining_of(id);
+  const Allocation& a = fleet_.allocation(slot);
   const Progress pr = progress_of(a);
-  return std::max(0.0, run.remaining_s - (pr.kept_s + pr.since_checkpoint_s) * fleet_.pool(a.pool).spec.speed_factor);
+  return std::max(0.0, remaining_of(id) - (pr.kept_s + pr.since_checkpoint_s) * fleet_.pool(a.pool).spec.speed_factor);
 }
 
 double Simulator::attained_gpu_s(uint32_t id) const {
@@ -320,7 +347,7 @@ double Simulator::attained_gpu_s(uint32_t id) const {
 }
 
 bool Simulator::could_use_gpus_of(uint32_t waiting, uint32_t victim) const {
-  const uint32_t slot = runs_[victim].slot;
+  const uint32_t slot = track_slots_ ? slot_of_[victim] : kNone;
   if (slot == kNone) return false;
   return sched::pool_allows(fleet_.pool(fleet_.allocation(slot).pool).spec, workload_.jobs[waiting]);
 }
@@ -334,7 +361,7 @@ int64_t Simulator::free_gpus_for(uint32_t id) const {
 }
 
 void Simulator::preempt(uint32_t id) {
-  const uint32_t slot = runs_[id].slot;
+  const uint32_t slot = track_slots_ ? slot_of_[id] : kNone;
   if (slot == kNone) return;
   interrupt(slot, StopCause::preempted, -1);
 }
@@ -517,7 +544,7 @@ void Simulator::run(const std::function<void(double)>& progress) {
       arrive(jobs[next_job++]);
     }
     if (t < horizon_s_) {
-      placement_->advance_to(t);
+      if (placement_follows_clock_) placement_->advance_to(t);
       queue_->dispatch(*this);
     }
   }

@@ -22,6 +22,7 @@
 // in service. Spot reclaims likewise per spot pool. No timer per node or per job.
 #pragma once
 
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -62,6 +63,9 @@ class Simulator final : public sched::SchedulingContext {
   void run(const std::function<void(double)>& progress);
   // Events handled: arrivals, job ends, capacity steps, faults, repairs, outages, timers.
   int64_t events() const { return events_handled_; }
+  // Whether anything can interrupt a job or cost overhead (faults, checkpoints, restarts,
+  // preemption, quotas): when not, reliability accounting has nothing to observe.
+  bool may_interrupt_or_checkpoint() const;
   // Node failures and spot reclaims that happened (hitting a job or not).
   int64_t node_faults() const { return node_faults_; }
   // Time of the last job arrival or end handled, simulated seconds.
@@ -87,12 +91,19 @@ class Simulator final : public sched::SchedulingContext {
   void cancel_timer(uint32_t id) override;
 
  private:
-  // A job's progress between events.
+  // The progress of a job that has been interrupted at least once (others have done nothing
+  // or run uninterrupted: their remaining work is their duration). Zero pages until used.
   struct JobRun {
-    double remaining_s = 0;  // reference seconds of work left as of the current segment's start
-    uint32_t slot = kNone;   // allocation while running
-    uint32_t restarts = 0;
+    double remaining_s;  // reference seconds of work left as of the current run's start
+    uint32_t restarts;
   };
+  struct FreeRuns {
+    void operator()(JobRun* p) const { std::free(p); }
+  };
+  bool was_interrupted(uint32_t id) const { return (interrupted_[id >> 6] >> (id & 63)) & 1u; }
+  double remaining_of(uint32_t id) const {
+    return was_interrupted(id) ? runs_.get()[id].remaining_s : workload_.jobs[id].duration_s;
+  }
   // Work done in the running segment of allocation a by now, in pool seconds: kept (up to the
   // last completed checkpoint) and in progress (since it).
   struct Progress {
@@ -139,7 +150,12 @@ class Simulator final : public sched::SchedulingContext {
   std::vector<Observer*> observers_;
   std::vector<double> last_change_s_;   // per pool
   std::vector<size_t> next_point_;      // per pool: next schedule point to apply
-  std::vector<JobRun> runs_;            // per job
+  std::unique_ptr<JobRun, FreeRuns> runs_;  // per job, calloc'd: valid where was_interrupted
+  std::vector<uint64_t> interrupted_;       // per job, one bit
+  bool track_slots_ = false;                // a preemptive policy or quotas need slot_of_
+  bool placement_follows_clock_ = false;
+  bool any_flexible_ = false;               // some profile has a flexible slack
+  std::vector<uint32_t> slot_of_;           // per job: its allocation while running (kNone)
   std::vector<JobProfile> profiles_;
   FaultPlan faults_;
   std::vector<Rng> failure_rng_, spot_rng_;  // per pool
