@@ -115,6 +115,10 @@ struct PlanPeriod {
   double spot_ref_gpus = 0;
   double utilisation = 0;           // share of committed capacity carrying demand, in [0, 1]
   double power_mw = 0;              // drawn over all sites
+  // The same split, indexed like Scenario::providers and Scenario::sites.
+  std::vector<double> committed_ref_gpus_by_provider;
+  std::vector<double> committed_ref_gpus_by_site;
+  std::vector<double> power_mw_by_site;
 };
 
 // Undiscounted spend in one plan year (or by one provider over the horizon).

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -14,6 +16,16 @@ void add_simulate_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_example_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
+void add_report_command(CLI::App& app);
+
+// The report's helpers (report_command.cc). record_command_line keeps argv for run.json;
+// record_run writes run.json into a results folder; report_results renders the results in
+// out_dir into html_path, or, when out_dir is empty, first writes them with write_results
+// into a temporary folder. Errors end the command with exit status 2.
+void record_command_line(int argc, char** argv);
+void record_run(const std::string& dir);
+void report_results(const std::string& out_dir, const std::string& html_path,
+                    const std::function<Result<void>(const std::string&)>& write_results);
 
 // Prints the error to stderr and ends the command with exit status 2 (bad input).
 [[noreturn]] inline void exit_bad_input(const Error& error) {

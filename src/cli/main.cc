@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   gpufleet::cli::add_plan_command(app);
   gpufleet::cli::add_validate_command(app);
   gpufleet::cli::add_example_command(app);
+  gpufleet::cli::add_report_command(app);
+  gpufleet::cli::record_command_line(argc, argv);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

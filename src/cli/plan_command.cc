@@ -1,4 +1,4 @@
-// gpufleet plan [SCENARIO.yaml] [--out DIR] [--emit-scenario OUT.yaml] [--time-limit S]
+// gpufleet plan [SCENARIO.yaml] [--out DIR] [--report FILE] [--emit-scenario OUT.yaml] [--time-limit S]
 //               [--gap REL] [--threads N] [--relax] [--quiet]
 // Thin: parse, load, run_plan, print, write. Exit 2 on bad input; an infeasible plan is a
 // result, printed with its diagnosis, with exit status 3 so that scripts can tell.
@@ -17,6 +17,7 @@ struct PlanArgs {
   std::string scenario;
   std::string out_dir;
   std::string emit_scenario;
+  std::string report;  // HTML report path
   PlanOptions options;
   bool quiet = false;
 };
@@ -28,6 +29,7 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
   // Not checked by CLI11: a missing file is bad input (exit 2) reported by the loader.
   cmd.add_option("scenario", a.scenario, "scenario YAML with a `plan:` section (default: the built-in frontier-lab plan)");
   cmd.add_option("--out", a.out_dir, "write plan.json and plan.csv into this directory");
+  cmd.add_option("--report", a.report, "write the HTML report of the plan into this file");
   cmd.add_option("--emit-scenario", a.emit_scenario, "write a scenario whose contracts are the plan (for `gpufleet simulate`)");
   cmd.add_option("--time-limit", a.options.time_limit_s, "seconds for the MILP search; the best plan found is returned")
       ->check(CLI::PositiveNumber)
@@ -64,6 +66,9 @@ void add_plan_command(CLI::App& app) {
     }
     if (!args->out_dir.empty())
       if (auto w = write_plan_results(*result, *inputs, args->out_dir); !w) exit_bad_input(w.error());
+    if (!args->out_dir.empty()) record_run(args->out_dir);
+    if (!args->report.empty())
+      report_results(args->out_dir, args->report, [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); });
     if (!args->emit_scenario.empty()) {
       if (result->status != PlanStatus::optimal && result->status != PlanStatus::time_limit) {
         std::fprintf(stderr, "error: no plan to emit (status %s)\n", std::string(to_string(result->status)).c_str());

@@ -1,5 +1,5 @@
 // gpufleet simulate [SCENARIO.yaml] [--trace FORMAT:PATH [--map ...] [--time-format F]] [--gpus N]
-//                   [--policy NAME] [--seed N] [--out DIR] [--quiet] [--skip-bad-rows] [--no-faults]
+//                   [--policy NAME] [--seed N] [--out DIR] [--report FILE] [--quiet] [--skip-bad-rows] [--no-faults]
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -26,6 +26,7 @@ struct SimulateArgs {
   std::string placement;
   std::optional<uint64_t> seed;
   std::string out_dir;
+  std::string report;         // HTML report path
   bool quiet = false;
   bool skip_bad_rows = false;
   bool no_faults = false;     // turn every fault source off
@@ -182,7 +183,13 @@ void run(const SimulateArgs& args) {
       std::fprintf(stderr, "error: %s\n", w.error().to_string().c_str());
       throw CLI::RuntimeError(1);
     }
+    record_run(args.out_dir);
     if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
+  }
+  if (!args.report.empty()) {
+    report_results(args.out_dir, args.report,
+                   [&](const std::string& dir) { return write_sim_results(*results, scenario, workload, dir); });
+    if (!args.quiet) fmt::print("  report written to {}\n", args.report);
   }
 }
 
@@ -202,6 +209,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon)");
   cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
   cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv and timeseries.csv into DIR");
+  cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE");
   cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");
   cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
   cmd->add_flag("--no-faults", args->no_faults,

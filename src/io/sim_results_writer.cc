@@ -3,6 +3,7 @@
 // sim_wall_s (wall-clock seconds the run took), the one field that varies between runs.
 // Numbers in the CSVs have a fixed number of decimals; JSON numbers are the shortest text that
 // reads back to the same double.
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <system_error>
@@ -167,7 +168,10 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
   fmt::memory_buffer out;
   out.append(std::string_view("hour,time,busy_gpus,capacity_gpus,queued_jobs"));
   for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_{}", p.name);
+  // Appended for the report: contract GPUs of each provider at the hour's start (the ramps).
+  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",committed_gpus_{}", p.name);
   out.push_back('\n');
+  std::vector<int64_t> committed(scenario.providers.size());
   for (size_t h = 0; h < r.hours.size(); ++h) {
     const HourRow& row = r.hours[h];
     fmt::format_to(std::back_inserter(out), "{},{},{:.3f},{:.3f},{}", h,
@@ -176,6 +180,11 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
     for (size_t i = 0; i < scenario.providers.size(); ++i)
       fmt::format_to(std::back_inserter(out), ",{:.4f}",
                      i < row.spend_usd_by_provider.size() ? row.spend_usd_by_provider[i] : 0.0);
+    std::fill(committed.begin(), committed.end(), 0);
+    for (const Contract& c : scenario.contracts)
+      if (c.provider >= 0 && static_cast<size_t>(c.provider) < committed.size())
+        committed[static_cast<size_t>(c.provider)] += c.gpus_at(static_cast<double>(h) * 3600);
+    for (int64_t g : committed) fmt::format_to(std::back_inserter(out), ",{}", g);
     out.push_back('\n');
     if (out.size() > (1 << 20)) {
       file.write(std::string_view(out.data(), out.size()));

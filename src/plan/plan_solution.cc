@@ -131,10 +131,17 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
     row.training_ref_gpus = m.training_ref_gpus[ti];
     for (const auto& d : in.inference) row.inference_ref_gpus += d.ref_gpus[ti];
     double used_committed = 0;
+    row.committed_ref_gpus_by_provider.assign(sc.providers.size(), 0.0);
+    row.committed_ref_gpus_by_site.assign(sc.sites.size(), 0.0);
+    row.power_mw_by_site.assign(sc.sites.size(), 0.0);
     for (size_t p = 0; p < m.pools.size(); ++p) {
       const Pool& pool = m.pools[p];
       const double committed = held.committed[p][ti];
       row.committed_ref_gpus += committed * pool.speed;
+      row.committed_ref_gpus_by_provider[u(sc.sites[u(pool.site)].provider)] += committed * pool.speed;
+      row.committed_ref_gpus_by_site[u(pool.site)] += committed * pool.speed;
+      row.power_mw_by_site[u(pool.site)] +=
+          (committed + value(x, pool.od[ti]) + value(x, pool.spot[ti])) * pool.mw_per_gpu;
       row.on_demand_ref_gpus += value(x, pool.od[ti]) * pool.speed;
       row.spot_ref_gpus += value(x, pool.spot[ti]) * pool.speed;
       const double used = value(x, pool.train[ti]) + value(x, pool.inf[ti]);

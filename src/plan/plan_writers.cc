@@ -7,6 +7,7 @@
 
 #include "gpufleet/plan.h"
 #include "util/atomic_file.h"
+#include "util/time_parse.h"
 
 namespace gpufleet {
 
@@ -170,11 +171,35 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
   j["cost_by_year"] = costs(r.cost_by_year);
   j["cost_by_provider"] = costs(r.cost_by_provider);
   j["commitments_beyond_horizon_usd"] = r.commitments_beyond_horizon_usd;
+  const Scenario& sc = in.scenario;
+  // Values indexed like the scenario's providers or sites, as an object keyed by name.
+  auto by_name = [](const std::vector<double>& values, const auto& named) {
+    json o = json::object();
+    for (size_t i = 0; i < values.size() && i < named.size(); ++i) o[named[i].name] = values[i];
+    return o;
+  };
   j["periods"] = json::array();
   for (const auto& p : r.periods)
     j["periods"].push_back({{"period", p.label}, {"training_ref_gpus", p.training_ref_gpus}, {"inference_ref_gpus", p.inference_ref_gpus},
                             {"committed_ref_gpus", p.committed_ref_gpus}, {"on_demand_ref_gpus", p.on_demand_ref_gpus},
-                            {"spot_ref_gpus", p.spot_ref_gpus}, {"utilisation", p.utilisation}, {"power_mw", p.power_mw}});
+                            {"spot_ref_gpus", p.spot_ref_gpus}, {"utilisation", p.utilisation}, {"power_mw", p.power_mw},
+                            {"committed_ref_gpus_by_provider", by_name(p.committed_ref_gpus_by_provider, sc.providers)},
+                            {"committed_ref_gpus_by_site", by_name(p.committed_ref_gpus_by_site, sc.sites)},
+                            {"power_mw_by_site", by_name(p.power_mw_by_site, sc.sites)}});
+  // The horizon, the sites' limits and the policy the plan was held to (for reports).
+  if (!in.period_start_unix_s.empty() && in.periods > 0 && static_cast<size_t>(in.periods) < in.period_start_unix_s.size())
+    j["horizon"] = {{"start", format_iso_date(in.period_start_unix_s.front())},
+                    {"end", format_iso_date(in.period_start_unix_s[static_cast<size_t>(in.periods)])},
+                    {"period_months", in.period_months}, {"periods", in.periods}};
+  j["sites"] = json::array();
+  for (const Site& site : sc.sites)
+    j["sites"].push_back({{"name", site.name},
+                          {"provider", site.provider >= 0 && static_cast<size_t>(site.provider) < sc.providers.size()
+                                           ? sc.providers[static_cast<size_t>(site.provider)].name
+                                           : std::string()},
+                          {"jurisdiction", site.jurisdiction}, {"power_cap_mw", site.power_cap_mw}});
+  j["policy"] = {{"max_provider_share", in.max_provider_share}, {"n1_providers", in.n1_providers},
+                 {"n1_sites", in.n1_sites}, {"n1_share", in.n1_share}};
   auto shares = [](const std::vector<ShareRow>& rows) {
     json a = json::array();
     for (const auto& s : rows)

@@ -1,0 +1,528 @@
+// The report page's script: draws the charts (with Chart.js, embedded before this script)
+// and the sortable tables from the JSON in <script id="report-data">, then writes a status
+// line into <output id="render-status"> for the browser test:
+//   "ok charts=N/N blank=0 errors=0 resources=0" when every chart drew something, no script
+//   error or blocked load happened, and the page loaded no resource; "fail ..." otherwise.
+'use strict';
+
+(function () {
+  const status = { expected: 0, rendered: 0, errors: [] };
+  window.addEventListener('error', (e) => status.errors.push(String(e.message || e)));
+  window.addEventListener('unhandledrejection', (e) => status.errors.push(String(e.reason)));
+  document.addEventListener('securitypolicyviolation', (e) => status.errors.push('blocked load: ' + e.blockedURI));
+
+  // ---- Numbers for people -------------------------------------------------------------
+  const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  function threeDigits(v) { return v >= 99.95 ? v.toFixed(0) : v >= 9.995 ? v.toFixed(1) : v.toFixed(2); }
+  function fmtUsd(v) {
+    if (v === null || v === undefined || !isFinite(v)) return 'n/a';
+    const a = Math.abs(v), sign = v < 0 ? '-' : '';
+    for (const [size, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']]) {
+      if (a >= size * 0.9995) return sign + '$' + threeDigits(a / size) + suffix;
+    }
+    return sign + '$' + a.toFixed(0);
+  }
+  const smallFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+  function fmtCount(v) {
+    if (v === null || v === undefined || !isFinite(v)) return 'n/a';
+    return Math.abs(v) < 10 ? smallFormat.format(v) : countFormat.format(v);
+  }
+  function fmtPct(v) { return v === null || v === undefined || !isFinite(v) ? 'n/a' : (100 * v).toFixed(1) + '%'; }
+  function fmtHours(h) {
+    if (h === null || h === undefined || !isFinite(h)) return 'n/a';
+    const s = h * 3600;
+    if (s < 120) return s.toFixed(0) + ' s';
+    if (s < 7200) return (s / 60).toFixed(1) + ' min';
+    if (s < 172800) return h.toFixed(1) + ' h';
+    return (h / 24).toFixed(1) + ' d';
+  }
+  function fmtNumber(v, digits) { return v === null || v === undefined || !isFinite(v) ? 'n/a' : v.toFixed(digits); }
+
+  // ---- Colours: one per provider or site, stable across charts ----------------------------
+  const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  const colourOf = new Map();
+  function colour(name) {
+    if (!colourOf.has(name)) colourOf.set(name, palette[colourOf.size % palette.length]);
+    return colourOf.get(name);
+  }
+  function withAlpha(hex, alpha) {
+    const n = parseInt(hex.slice(1), 16);
+    return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + alpha + ')';
+  }
+
+  // ---- Charts ------------------------------------------------------------------------------
+  // Counts each chart once, when it has first drawn.
+  Chart.register({
+    id: 'renderCounter',
+    afterRender(chart) {
+      if (!chart.$counted) { chart.$counted = true; status.rendered += 1; }
+    },
+  });
+  Chart.defaults.animation = false;
+  Chart.defaults.responsive = true;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  Chart.defaults.plugins.legend.position = 'bottom';
+  Chart.defaults.elements.point.radius = 0;
+  Chart.defaults.elements.line.borderWidth = 1.5;
+
+  const tickFormats = { usd: fmtUsd, count: fmtCount, pct: fmtPct, hours: fmtHours, plain: (v) => fmtCount(v) };
+  function axis(title, format, extra) {
+    const f = tickFormats[format];
+    return Object.assign({ title: { display: true, text: title }, ticks: { callback: (v) => f(v) } }, extra || {});
+  }
+  function categoryAxis(title) {
+    return { title: { display: true, text: title }, ticks: { autoSkip: true, autoSkipPadding: 16, maxTicksLimit: 8, maxRotation: 0 } };
+  }
+  // The category axis of a horizontal bar chart: every label shown.
+  function labelAxis(title) {
+    return { title: { display: true, text: title }, ticks: { autoSkip: false } };
+  }
+  function horizontalTooltip(format) {
+    const f = tickFormats[format];
+    return { callbacks: { label: (c) => c.dataset.label + ': ' + f(c.parsed.x) } };
+  }
+  function tooltip(format) {
+    const f = tickFormats[format];
+    return {
+      mode: 'index', intersect: false,
+      callbacks: { label: (c) => c.dataset.label + ': ' + f(c.parsed.y) },
+    };
+  }
+
+  // Adds a titled chart to container. config is a Chart.js configuration; `title` and
+  // `subtitle` become the chart's own title and a line of explanation.
+  // layout: {wide: spans the page's width, height: of the drawing area in px}.
+  function addChart(container, id, title, subtitle, config, layout) {
+    const figure = document.createElement('figure');
+    figure.className = 'chart' + (layout && layout.wide ? ' wide' : '');
+    figure.id = id;
+    const box = document.createElement('div');
+    box.className = 'canvas-box';
+    if (layout && layout.height) box.style.height = layout.height + 'px';
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', title);
+    box.appendChild(canvas);
+    figure.appendChild(box);
+    container.appendChild(figure);
+    config.options = config.options || {};
+    config.options.plugins = Object.assign({
+      title: { display: true, text: title, font: { size: 15, weight: 'bold' } },
+      subtitle: { display: !!subtitle, text: subtitle || '', padding: { bottom: 8 } },
+      legend: { display: true },
+    }, config.options.plugins || {});
+    // Stacked areas: each fills down to the one below it in its stack, the lowest to zero.
+    const seen = new Set();
+    for (const ds of (config.data.datasets || [])) {
+      if (ds.fill !== true) continue;
+      ds.fill = seen.has(ds.stack) ? '-1' : 'origin';
+      seen.add(ds.stack);
+    }
+    status.expected += 1;
+    try {
+      new Chart(canvas, config);
+    } catch (e) {
+      status.errors.push(id + ': ' + e.message);
+    }
+  }
+
+  function line(label, data, colourName, opts) {
+    const c = colour(colourName);
+    const ds = Object.assign({ type: 'line', label, data, borderColor: c, fill: false, spanGaps: false }, opts || {});
+    if (!ds.backgroundColor) ds.backgroundColor = ds.borderColor;  // the legend's swatch
+    return ds;
+  }
+  function area(label, data, colourName, stack) {
+    const c = colour(colourName);
+    return { type: 'line', label, data, borderColor: c, backgroundColor: withAlpha(c, 0.45), fill: true, stack: stack || 'area', borderWidth: 1 };
+  }
+  function bars(label, data, fillColour, stack) {
+    return { type: 'bar', label, data, backgroundColor: fillColour, borderColor: fillColour, stack };
+  }
+  function sum(values) { return values.reduce((a, b) => a + (b || 0), 0); }
+  function names(obj) { return obj ? Object.keys(obj) : []; }
+
+  // ---- Tables --------------------------------------------------------------------------------
+  // columns: [{key, label, format: 'usd'|'count'|'pct'|'hours'|'text'|function, numeric}];
+  // clicking a header sorts by that column (again: the other way).
+  function addTable(container, id, title, columns, rows, note) {
+    const figure = document.createElement('figure');
+    figure.className = 'table';
+    figure.id = id;
+    const caption = document.createElement('figcaption');
+    caption.textContent = title;
+    figure.appendChild(caption);
+    if (note) {
+      const p = document.createElement('p');
+      p.className = 'note';
+      p.textContent = note;
+      figure.appendChild(p);
+    }
+    const table = document.createElement('table');
+    table.className = 'sortable';
+    const head = table.createTHead().insertRow();
+    const body = table.createTBody();
+    const cellText = (col, v) => {
+      if (typeof col.format === 'function') return col.format(v);
+      if (v === undefined || v === null) return '';
+      if (col.format && tickFormats[col.format]) return tickFormats[col.format](v);
+      return String(v);
+    };
+    function fill(list) {
+      body.textContent = '';
+      for (const r of list) {
+        const tr = body.insertRow();
+        for (const col of columns) {
+          const td = tr.insertCell();
+          td.textContent = cellText(col, r[col.key]);
+          if (col.numeric) td.className = 'num';
+          if (col.flag) td.classList.add(col.flag(r));
+        }
+      }
+    }
+    columns.forEach((col, i) => {
+      const th = document.createElement('th');
+      th.textContent = col.label;
+      th.scope = 'col';
+      th.tabIndex = 0;
+      if (col.numeric) th.className = 'num';
+      const sortBy = () => {
+        const ascending = th.getAttribute('aria-sort') !== 'ascending';
+        for (const other of head.cells) other.removeAttribute('aria-sort');
+        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+        const key = col.key;
+        const sorted = rows.slice().sort((a, b) => {
+          const x = a[key], y = b[key];
+          const c = (typeof x === 'number' && typeof y === 'number') ? x - y : String(x).localeCompare(String(y), 'en', { numeric: true });
+          return ascending ? c : -c;
+        });
+        fill(sorted);
+      };
+      th.addEventListener('click', sortBy);
+      th.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') sortBy(); });
+      head.appendChild(th);
+    });
+    fill(rows);
+    const scroll = document.createElement('div');
+    scroll.className = 'table-box';
+    scroll.appendChild(table);
+    figure.appendChild(scroll);
+    container.appendChild(figure);
+  }
+
+  function heading(container, text) {
+    const h = document.createElement('h2');
+    h.textContent = text;
+    container.appendChild(h);
+  }
+
+  // ---- Simulation ------------------------------------------------------------------------------
+  function drawSimulation(d, el) {
+    const labels = d.labels;
+    const per = d.bucket === 'day' ? 'daily' : 'weekly';
+    const providers = names(d.busy_gpus_by_provider);
+    providers.forEach(colour);
+
+    heading(el, 'Capacity and use');
+    const capacity = [];
+    if (d.committed_gpus_by_provider) {
+      for (const p of providers) if (d.committed_gpus_by_provider[p]) capacity.push(area('committed ' + p, d.committed_gpus_by_provider[p], p, 'committed'));
+    }
+    capacity.push(line('in service (all sources)', d.capacity_gpus, 'in service', { borderColor: '#222', borderWidth: 2, stack: 'total-capacity' }));
+    capacity.push(line('busy (all)', d.busy_gpus, 'busy', { borderColor: '#d62728', borderDash: [5, 3], borderWidth: 2, stack: 'total-busy' }));
+    addChart(el, 'sim-capacity', 'GPUs in service and busy',
+      'Committed capacity stacked by provider; lines: all GPUs in service (contracts, on-demand, spot) and all busy GPUs, ' + per + ' averages',
+      { data: { labels, datasets: capacity },
+        options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') },
+          scales: { x: categoryAxis('date (' + per + ')'), y: axis('GPUs', 'count', { stacked: true, beginAtZero: true }) } } });
+
+    addChart(el, 'sim-busy', 'Busy GPUs by provider', 'GPUs held by running jobs, stacked by provider, ' + per + ' averages',
+      { data: { labels, datasets: providers.map((p) => area(p, d.busy_gpus_by_provider[p], p)) },
+        options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') },
+          scales: { x: categoryAxis('date (' + per + ')'), y: axis('GPUs', 'count', { stacked: true, beginAtZero: true }) } } });
+
+    if (d.committed_utilisation) {
+      const series = names(d.committed_utilisation);
+      addChart(el, 'sim-utilisation', 'Utilisation of committed capacity',
+        'Busy GPUs on contracts ÷ committed GPUs, per provider, ' + per,
+        { data: { labels, datasets: series.map((s) => line(s, d.committed_utilisation[s], s,
+            s === 'all providers' ? { borderColor: '#222', borderWidth: 2.5 } : {})) },
+          options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('pct') },
+            scales: { x: categoryAxis('date (' + per + ')'), y: axis('share of committed GPUs', 'pct', { min: 0, max: 1 }) } } });
+    }
+
+    heading(el, 'Spend');
+    const shades = { committed: 1.0, on_demand: 0.6, spot: 0.3 };
+    const sourceName = { committed: 'committed', on_demand: 'on-demand', spot: 'spot' };
+    const spendSets = [];
+    for (const p of providers) {
+      const bySource = d.spend_usd_by_provider[p];
+      for (const s of ['committed', 'on_demand', 'spot']) {
+        if (sum(bySource[s]) <= 0) continue;
+        spendSets.push(bars(p + ' ' + sourceName[s], bySource[s], withAlpha(colour(p), shades[s]), p));
+      }
+    }
+    addChart(el, 'sim-spend', 'Spend per month by provider: committed, on-demand and spot',
+      'One bar per provider per month; committed = contract (take-or-pay) spend, on-demand and spot from the jobs that ran there',
+      { type: 'bar', data: { labels: d.months, datasets: spendSets },
+        options: { plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } },
+          scales: { x: Object.assign(categoryAxis('month'), { stacked: true }), y: axis('USD per month', 'usd', { stacked: true, beginAtZero: true }) } } });
+    addTable(el, 'sim-provider-table', 'Cost and use by provider', [
+      { key: 'provider', label: 'Provider' },
+      { key: 'cost_usd', label: 'Total', format: 'usd', numeric: true },
+      { key: 'contract_usd', label: 'Committed', format: 'usd', numeric: true },
+      { key: 'on_demand_usd', label: 'On-demand', format: 'usd', numeric: true },
+      { key: 'spot_usd', label: 'Spot', format: 'usd', numeric: true },
+      { key: 'gpu_hours_busy', label: 'GPU-hours busy', format: 'count', numeric: true },
+      { key: 'committed_utilisation', label: 'Committed utilisation', format: 'pct', numeric: true },
+    ].concat(d.providers.some((r) => r.availability !== undefined)
+      ? [{ key: 'availability', label: 'Availability', format: 'pct', numeric: true }] : []), d.providers);
+
+    heading(el, 'Jobs');
+    addChart(el, 'sim-queue', 'Queue length', 'Jobs waiting to start: ' + per + ' mean and maximum of the hourly samples',
+      { data: { labels, datasets: [line('mean', d.queue_mean, 'queue mean', { borderColor: '#1f77b4' }),
+        line('maximum', d.queue_max, 'queue max', { borderColor: '#ff7f0e' })] },
+        options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') },
+          scales: { x: categoryAxis('date (' + per + ')'), y: axis('jobs waiting', 'count', { beginAtZero: true }) } } });
+
+    const cdf = (points, floor) => points.map((p) => ({ x: Math.max(p[0], floor), y: p[1] }));
+    // Log-scale ticks at durations people think in.
+    const niceHours = [[1 / 3600, '1 s'], [10 / 3600, '10 s'], [1 / 60, '1 min'], [10 / 60, '10 min'], [1, '1 h'],
+      [6, '6 h'], [24, '1 d'], [168, '1 w'], [720, '30 d'], [8760, '1 y']];
+    const cdfOptions = (xTitle) => ({
+      parsing: false,
+      elements: { point: { radius: 2 } },
+      plugins: { tooltip: { callbacks: { label: (c) => fmtPct(c.parsed.y) + ' of jobs ≤ ' + fmtHours(c.parsed.x) } } },
+      scales: {
+        x: { type: 'logarithmic', title: { display: true, text: xTitle },
+          afterBuildTicks: (scale) => {
+            const ticks = niceHours.filter(([v]) => v >= scale.min * 0.999 && v <= scale.max * 1.001).map(([v]) => ({ value: v }));
+            if (ticks.length >= 2) scale.ticks = ticks;
+          },
+          ticks: { callback: (v) => { const n = niceHours.find(([h]) => Math.abs(h - v) < h * 1e-6); return n ? n[1] : fmtHours(v); } } },
+        y: axis('share of jobs', 'pct', { type: 'linear', min: 0, max: 1 }),
+      },
+    });
+    const floor = 1 / 3600;
+    addChart(el, 'sim-jct', 'Job completion time (CDF)', 'Completed jobs: share that finished within the time on the x axis (submit to end)',
+      { type: 'line', data: { datasets: [line('completed jobs', cdf(d.jct_cdf_hours, floor), 'jct', { borderColor: '#2ca02c', stepped: true })] },
+        options: cdfOptions('hours from submission to completion (log scale)') });
+    const waited = d.queue_cdf_hours.filter((p) => p[0] > 0).length;
+    const maxWait = d.queue_cdf_hours.length ? d.queue_cdf_hours[d.queue_cdf_hours.length - 1][0] : 0;
+    addChart(el, 'sim-queue-time', 'Queue time (CDF)', maxWait <= 0 ? 'Every started job started the moment it was submitted'
+      : 'Started jobs: share that waited at most the time on the x axis; waits under 1 s are drawn at 1 s' + (waited ? '' : ''),
+      { type: 'line', data: { datasets: [line('started jobs', cdf(d.queue_cdf_hours, floor), 'queue time', { borderColor: '#9467bd', stepped: true })] },
+        options: cdfOptions('hours waiting in the queue (log scale)') });
+
+    heading(el, 'Energy and carbon');
+    const sites = d.sites.map((s) => s.site);
+    addChart(el, 'sim-energy', 'Energy and carbon by site', 'Energy = board power × busy time × PUE; carbon = energy × grid intensity of each hour',
+      { type: 'bar', data: { labels: sites, datasets: [
+        Object.assign(bars('energy (MWh)', d.sites.map((s) => s.energy_mwh), withAlpha('#1f77b4', 0.8)), { xAxisID: 'x' }),
+        Object.assign(bars('carbon (t CO2e)', d.sites.map((s) => s.carbon_t), withAlpha('#7f7f7f', 0.8)), { xAxisID: 'carbon' })] },
+        options: { indexAxis: 'y', plugins: { tooltip: horizontalTooltip('count') },
+          scales: { y: labelAxis('site'), x: axis('energy (MWh)', 'count', { beginAtZero: true, position: 'bottom' }),
+            carbon: axis('carbon (t CO2e)', 'count', { beginAtZero: true, position: 'top', grid: { drawOnChartArea: false } }) } } },
+      { height: 80 + 46 * sites.length });
+    addTable(el, 'sim-site-table', 'Energy and carbon by site', [
+      { key: 'site', label: 'Site' },
+      { key: 'gpu_hours_busy', label: 'GPU-hours busy', format: 'count', numeric: true },
+      { key: 'energy_mwh', label: 'Energy (MWh)', format: 'count', numeric: true },
+      { key: 'carbon_t', label: 'Carbon (t CO2e)', format: 'count', numeric: true },
+      { key: 'electricity_usd', label: 'Electricity', format: 'usd', numeric: true },
+    ], d.sites);
+
+    if (d.reliability) drawReliability(d, el);
+  }
+
+  // Failures, outages and preemptions, when the simulator reported them.
+  function drawReliability(d, el) {
+    const r = d.reliability;
+    heading(el, 'Failures, outages and the work they cost');
+    const facts = document.createElement('p');
+    facts.className = 'facts';
+    const parts = [];
+    if (r.interruptions !== undefined) parts.push(fmtCount(r.interruptions) + ' interruptions of running jobs');
+    if (r.gpu_hours_lost !== undefined) parts.push(fmtCount(r.gpu_hours_lost) + ' GPU-hours of work lost');
+    if (r.gpu_hours_overhead !== undefined) parts.push(fmtCount(r.gpu_hours_overhead) + ' GPU-hours of restart and checkpoint overhead');
+    if (r.goodput !== undefined) parts.push('goodput ' + fmtPct(r.goodput));
+    if (r.restarts_per_job !== undefined) parts.push(fmtNumber(r.restarts_per_job, 3) + ' restarts per started job');
+    facts.textContent = parts.join('; ') + '.';
+    el.appendChild(facts);
+    const causes = names(r.interruptions_by_cause);
+    if (causes.length > 0) {
+      addChart(el, 'sim-interruptions', 'Interruptions by cause', 'Running jobs interrupted and requeued, by what interrupted them',
+        { type: 'bar', data: { labels: causes, datasets: [bars('interruptions', causes.map((c) => r.interruptions_by_cause[c]), withAlpha('#d62728', 0.75))] },
+          options: { plugins: { tooltip: tooltip('count') }, scales: { x: categoryAxis('cause'), y: axis('interruptions', 'count', { beginAtZero: true }) } } });
+    }
+    const withAvailability = d.providers.filter((p) => p.availability !== undefined);
+    if (withAvailability.length > 0) {
+      addChart(el, 'sim-availability', 'Availability by provider', "Share of each provider's nominal GPU-seconds that were in service",
+        { type: 'bar', data: { labels: withAvailability.map((p) => p.provider),
+          datasets: [bars('availability', withAvailability.map((p) => p.availability), withAvailability.map((p) => withAlpha(colour(p.provider), 0.8)))] },
+          options: { plugins: { tooltip: tooltip('pct') }, scales: { x: categoryAxis('provider'), y: axis('share of GPU-seconds in service', 'pct', { min: 0, max: 1 }) } } });
+    }
+    if (r.outages && r.outages.length > 0) {
+      addChart(el, 'sim-outages', 'Work lost per outage', 'GPU-hours of work lost by the jobs each outage interrupted',
+        { type: 'bar', data: { labels: r.outages.map((o) => o.outage), datasets: [bars('GPU-hours lost', r.outages.map((o) => o.gpu_hours_lost), withAlpha('#8c564b', 0.8))] },
+          options: { plugins: { tooltip: tooltip('count') }, scales: { x: categoryAxis('outage'), y: axis('GPU-hours lost', 'count', { beginAtZero: true }) } } });
+      addTable(el, 'sim-outage-table', 'Outages', [
+        { key: 'outage', label: 'Outage' }, { key: 'start', label: 'Start' },
+        { key: 'duration_h', label: 'Duration', format: 'hours', numeric: true },
+        { key: 'jobs_hit', label: 'Jobs hit', format: 'count', numeric: true },
+        { key: 'gpu_hours_lost', label: 'GPU-hours lost', format: 'count', numeric: true },
+        { key: 'extra_on_demand_usd', label: 'Extra on-demand spend', format: 'usd', numeric: true },
+      ], r.outages);
+    }
+  }
+
+  // ---- Plan ----------------------------------------------------------------------------------------
+  function drawPlan(d, el) {
+    const labels = d.labels;
+    if (d.diagnosis && d.diagnosis.length > 0) {
+      heading(el, 'Why no plan meets every limit');
+      addTable(el, 'plan-diagnosis', 'Infeasibility diagnosis', [
+        { key: 'family', label: 'Limit' }, { key: 'period', label: 'Period' },
+        { key: 'message', label: 'What must move' }, { key: 'amount', label: 'By', format: 'count', numeric: true },
+      ], d.diagnosis);
+    }
+    if (labels.length === 0) return;
+    const demand = (extra) => [
+      line('demand: training + inference', d.demand_ref_gpus.total, 'demand', Object.assign({ borderColor: '#000', borderWidth: 2.5, stack: 'demand' }, extra || {})),
+      line('demand: inference', d.demand_ref_gpus.inference, 'inference', { borderColor: '#555', borderDash: [4, 3], stack: 'inference' }),
+    ];
+    const periodAxis = categoryAxis('period');
+    const refAxis = axis('reference GPUs (H100-SXM = 1)', 'count', { stacked: true, beginAtZero: true });
+
+    heading(el, 'Capacity against demand');
+    for (const [key, id, what] of [['committed_ref_gpus_by_provider', 'plan-committed-provider', 'provider'],
+      ['committed_ref_gpus_by_site', 'plan-committed-site', 'site']]) {
+      const series = names(d[key]);
+      const sets = series.length > 0 ? series.map((s) => area(s, d[key][s], s)) : [area('committed (all)', d.committed_ref_gpus, 'committed')];
+      sets.push(area('on-demand', d.on_demand_ref_gpus, 'on-demand'));
+      addChart(el, id, 'Committed GPUs by ' + what + ' against demand',
+        'Existing and new contracts stacked by ' + what + ', with on-demand on top; lines: average demand in each period',
+        { data: { labels, datasets: sets.concat(demand()) },
+          options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') }, scales: { x: periodAxis, y: refAxis } } },
+        { wide: true, height: what === 'site' ? 460 : 380 });
+    }
+
+    heading(el, 'Cost');
+    const kinds = [['commitments_usd', 'commitments', '#1f77b4'], ['on_demand_usd', 'on-demand', '#ff7f0e'], ['spot_usd', 'spot', '#2ca02c'], ['energy_usd', 'energy', '#7f7f7f']];
+    const costChart = (id, title, subtitle, rows, xTitle) => addChart(el, id, title, subtitle,
+      { type: 'bar', data: { labels: rows.map((r) => r.label), datasets: kinds.map(([k, name, c]) => bars(name, rows.map((r) => r[k]), withAlpha(c, 0.8), 'cost')) },
+        options: { plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } },
+          scales: { x: Object.assign(categoryAxis(xTitle), { stacked: true }), y: axis('USD (undiscounted)', 'usd', { stacked: true, beginAtZero: true }) } } });
+    costChart('plan-cost-year', 'Cost per year by kind', 'Undiscounted spend in each plan year', d.cost_by_year, 'plan year');
+    costChart('plan-cost-provider', 'Cost by provider and kind', 'Undiscounted spend over the horizon; contract tails after the horizon: ' + fmtUsd(d.commitments_beyond_horizon_usd),
+      d.cost_by_provider, 'provider');
+    addTable(el, 'plan-cost-table', 'Cost per year', [
+      { key: 'label', label: 'Year' }].concat(kinds.map(([k, name]) => ({ key: k, label: name, format: 'usd', numeric: true })))
+      .concat([{ key: 'total_usd', label: 'total', format: 'usd', numeric: true }]), d.cost_by_year);
+
+    heading(el, 'Concentration and power');
+    const shares = d.provider_shares;
+    const shareSets = [
+      bars('largest share (any period)', shares.map((s) => s.max_share), shares.map((s) => withAlpha(colour(s.name), 0.85))),
+      bars('share in the last period', shares.map((s) => s.final_share), shares.map((s) => withAlpha(colour(s.name), 0.4))),
+    ];
+    const cap = d.policy ? d.policy.max_provider_share : undefined;
+    if (cap !== undefined && cap < 1) shareSets.push(line('cap per provider', shares.map(() => cap), 'cap', { borderColor: '#d62728', borderDash: [6, 3], borderWidth: 2 }));
+    addChart(el, 'plan-shares', 'Provider shares of firm capacity against the cap',
+      'Firm capacity = commitments and on-demand, in reference GPUs' + (cap !== undefined && cap < 1 ? '; cap ' + fmtPct(cap) : '; no cap set'),
+      { type: 'bar', data: { labels: shares.map((s) => s.name), datasets: shareSets },
+        options: { plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtPct(c.parsed.y) } } },
+          scales: { x: categoryAxis('provider'), y: axis('share of firm capacity', 'pct', { min: 0, max: 1 }) } } });
+
+    const powerSeries = names(d.power_mw_by_site);
+    if (powerSeries.length > 0) {
+      const caps = new Map((d.sites || []).map((s) => [s.name, s.power_cap_mw]));
+      const peaks = powerSeries.map((s) => Math.max(...d.power_mw_by_site[s]));
+      const sets = [bars('peak draw (MW)', peaks, powerSeries.map((s) => withAlpha(colour(s), 0.85)))];
+      if (caps.size > 0) sets.push(bars('site cap (MW)', powerSeries.map((s) => caps.get(s) || null), 'rgba(0,0,0,0.18)'));
+      addChart(el, 'plan-power', 'Power against each site\'s cap', 'Largest draw over the periods (GPUs held × board power × PUE) beside the cap; sites without a cap show no cap bar',
+        { type: 'bar', data: { labels: powerSeries, datasets: sets },
+          options: { indexAxis: 'y', plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtNumber(c.parsed.x, 1) + ' MW' } } },
+            scales: { y: labelAxis('site'), x: axis('MW', 'count', { beginAtZero: true }) } } },
+        { height: 80 + 34 * powerSeries.length });
+    } else {
+      addChart(el, 'plan-power', 'Power drawn over all sites', 'Per-site figures are not in this plan.json',
+        { data: { labels, datasets: [line('power (MW)', d.power_mw, 'power')] },
+          options: { scales: { x: periodAxis, y: axis('MW', 'count', { beginAtZero: true }) } } });
+    }
+
+    heading(el, 'Resilience');
+    const res = d.resilience;
+    const resLabels = res.map((r) => r.kind + ': ' + r.name);
+    const share = (v, r) => (r.critical_ref_gpus > 0 ? v / r.critical_ref_gpus : null);
+    addChart(el, 'plan-resilience', 'Capacity left when one provider or site is lost, against critical demand',
+      'Firm capacity outside the lost domain at its tightest period, as a share of the critical demand then; green: meets the requirement, red: short' +
+      (d.policy ? ' (required: ' + fmtPct(d.policy.n1_share) + ' of critical demand' + (d.policy.n1_providers || d.policy.n1_sites ? ')' : ', not enforced)') : ''),
+      { type: 'bar', data: { labels: resLabels, datasets: [
+        bars('capacity left ÷ critical demand', res.map((r) => share(r.remaining_ref_gpus, r)), res.map((r) => r.ok === false ? 'rgba(214,39,40,0.85)' : 'rgba(44,160,44,0.8)')),
+        bars('required ÷ critical demand', res.map((r) => share(r.required_ref_gpus, r)), 'rgba(0,0,0,0.35)')] },
+        options: { indexAxis: 'y', plugins: { tooltip: horizontalTooltip('pct') },
+          scales: { y: labelAxis('lost domain'), x: axis('share of critical demand (reference GPUs)', 'pct', { beginAtZero: true }) } } },
+      { wide: true, height: 80 + 30 * res.length });
+    addTable(el, 'plan-resilience-table', 'Resilience check', [
+      { key: 'kind', label: 'Lost' }, { key: 'name', label: 'Name' }, { key: 'period', label: 'Tightest period' },
+      { key: 'remaining_ref_gpus', label: 'Left (ref GPUs)', format: 'count', numeric: true },
+      { key: 'required_ref_gpus', label: 'Required', format: 'count', numeric: true },
+      { key: 'critical_ref_gpus', label: 'Critical demand', format: 'count', numeric: true },
+      { key: 'ok', label: 'Check', format: (v) => (v === false ? 'SHORT' : 'ok'), flag: (r) => (r.ok === false ? 'bad' : 'good') },
+    ], res);
+
+    heading(el, 'Marginal values and commitments');
+    const unit = { power_mw: 'one more MW at the site', supply_gpu: 'one more GPU available', ramp_gpu: 'one more GPU deliverable',
+      share_point: 'one more point of share cap', budget_usd: 'one more dollar of budget', demand_ref_gpu: 'one more ref GPU of demand (a cost)' };
+    const marginals = d.marginals.map((m, i) => Object.assign({ rank: i + 1, unit: unit[m.kind] || m.kind }, m));
+    addTable(el, 'plan-marginals', 'Marginal values, ranked', [
+      { key: 'rank', label: '#', numeric: true }, { key: 'kind', label: 'Limit' }, { key: 'what', label: 'Where' },
+      { key: 'unit', label: 'One more unit is' }, { key: 'usd', label: 'Worth (present value)', format: 'usd', numeric: true },
+      { key: 'basis', label: 'From' },
+    ], marginals, 'What relaxing each limit by one unit would save over the horizon (LP duals). Click a column to sort.');
+    addTable(el, 'plan-commitments', 'New commitments', [
+      { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'site', label: 'Site' },
+      { key: 'accelerator', label: 'Accelerator' }, { key: 'term_years', label: 'Term (years)', numeric: true },
+      { key: 'gpus', label: 'GPUs', format: 'count', numeric: true },
+      { key: 'usd_per_gpu_hour', label: '$/GPU-hour', format: (v) => '$' + v.toFixed(3), numeric: true },
+      { key: 'total_usd', label: 'Total', format: 'usd', numeric: true },
+    ], d.commitments);
+  }
+
+  // ---- Status for the browser test ----------------------------------------------------------
+  function blankCanvases() {
+    let blank = 0;
+    for (const canvas of document.querySelectorAll('figure.chart canvas')) {
+      const ctx = canvas.getContext('2d');
+      const w = canvas.width, h = canvas.height;
+      if (w === 0 || h === 0) { blank += 1; continue; }
+      const pixels = ctx.getImageData(0, 0, w, h).data;
+      let inked = 0;
+      for (let i = 3; i < pixels.length; i += 4 * 7) if (pixels[i] !== 0) inked += 1;
+      if (inked < 50) blank += 1;
+    }
+    return blank;
+  }
+
+  function report() {
+    const out = document.getElementById('render-status');
+    const resources = performance.getEntriesByType('resource').length;
+    const blank = blankCanvases();
+    const ok = status.errors.length === 0 && status.rendered === status.expected && blank === 0 && resources === 0;
+    out.textContent = (ok ? 'ok' : 'fail') + ' charts=' + status.rendered + '/' + status.expected + ' blank=' + blank +
+      ' errors=' + status.errors.length + ' resources=' + resources + (status.errors.length ? ' first-error=' + status.errors[0] : '');
+    document.body.dataset.renderStatus = ok ? 'ok' : 'fail';
+  }
+
+  try {
+    const data = JSON.parse(document.getElementById('report-data').textContent);
+    if (data.simulation) drawSimulation(data.simulation, document.getElementById('simulation-charts'));
+    if (data.plan) drawPlan(data.plan, document.getElementById('plan-charts'));
+  } catch (e) {
+    status.errors.push(e.message);
+  }
+  // Charts draw synchronously (no animation); wait a frame for layout, then report.
+  requestAnimationFrame(() => setTimeout(report, 50));
+})();

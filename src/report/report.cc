@@ -1,0 +1,42 @@
+// write_report: decides what the results folder holds, reads it, and writes the page.
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "gpufleet/report.h"
+#include "report/html_page.h"
+#include "report/plan_report_data.h"
+#include "report/run_record.h"
+#include "report/sim_report_data.h"
+#include "util/atomic_file.h"
+
+namespace gpufleet {
+
+Result<void> write_report(const std::string& dir, const std::string& html_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return fail(dir, 0, 0, "", "not a results folder (expected the folder written by `simulate --out` or `plan --out`)");
+  const bool is_sim = fs::exists(fs::path(dir) / "summary.json", ec);
+  const bool is_plan = fs::exists(fs::path(dir) / "plan.json", ec);
+  if (!is_sim && !is_plan)
+    return fail(dir, 0, 0, "",
+                "no results found: expected summary.json, timeseries.csv and jobs.csv (from `simulate --out`) "
+                "or plan.json (from `plan --out`)");
+  std::vector<report::ReportSection> sections;
+  if (is_sim) {
+    auto s = report::read_sim_section(dir);
+    if (!s) return fail(s.error());
+    sections.push_back(std::move(*s));
+  }
+  if (is_plan) {
+    auto p = report::read_plan_section(dir);
+    if (!p) return fail(p.error());
+    sections.push_back(std::move(*p));
+  }
+  auto command = report::read_run_record(dir);
+  if (!command) return fail(command.error());
+  return write_file_atomically(html_path, report::render_html(sections, *command));
+}
+
+}  // namespace gpufleet
