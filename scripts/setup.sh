@@ -13,6 +13,8 @@ packages=(
   libbenchmark-dev       # opt-in benchmarks
   clang libclang-rt-14-dev    # libFuzzer targets run briefly in the tests
   glpk-utils             # independent solver (glpsol) the planner tests cross-check against
+  libjs-chart.js         # Chart.js, embedded into every HTML report at build time
+  chromium               # headless browser: the report's browser test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -280,11 +280,17 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
   // Failures, outages and preemptions: only when the simulator reported them.
   if (s.has("interruptions") || s.has("goodput") || s.has("outages")) {
     json r;
+    // summary.json's interruptions_by_cause: {cause: count}; causes people read, else as written.
     json causes = json::object();
-    for (const auto& [key, label] : std::vector<std::pair<std::string, std::string>>{
-             {"interruptions_by_failure", "GPU/node failures"}, {"interruptions_by_spot", "spot reclaims"},
-             {"interruptions_by_outage", "outages"}, {"preemptions", "preemptions"}})
-      if (auto v = s.optional_number(key)) causes[label] = *v;
+    const std::map<std::string, std::string, std::less<>> cause_label = {
+        {"node_failure", "GPU/node failures"}, {"spot", "spot reclaims"}, {"outage", "outages"}, {"preempted", "preempted by the scheduler"}};
+    if (auto by_cause = s.object("interruptions_by_cause")) {
+      for (const auto& [key, value] : by_cause->json().items()) {
+        if (!value.is_number()) continue;
+        const auto it = cause_label.find(key);
+        causes[it == cause_label.end() ? key : it->second] = value.get<double>();
+      }
+    }
     r["interruptions_by_cause"] = causes;
     for (const char* key : {"interruptions", "goodput", "restarts_per_job", "node_failures"})
       if (auto v = s.optional_number(key)) r[key] = *v;
@@ -325,6 +331,11 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
   };
   if (auto g = s.optional_number("goodput")) out.totals.emplace_back("Goodput", fmt::format("{:.1f}%", 100 * *g));
   if (auto n = s.optional_number("interruptions")) out.totals.emplace_back("Interruptions", with_commas(*n));
+  // With carbon-aware placement the simulator also ran cost placement, for comparison.
+  if (auto cp = s.object("cost_placement")) {
+    if (auto c = cp->optional_number("carbon_t")) out.totals.emplace_back("Carbon with cost placement", fmt::format("{} t CO2e", with_commas(*c)));
+    if (auto c = cp->optional_number("cost_usd")) out.totals.emplace_back("Cost with cost placement", human_usd(*c));
+  }
   d["policy"] = fmt::format("{} / {}", summary_json->value("queue_policy", ""), summary_json->value("placement_policy", ""));
   return out;
 }
