@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "command_runner.h"
 #include "html_checks.h"
@@ -147,6 +148,33 @@ TEST_F(ReportInBrowser, PlanPageDrawsEveryChart) {
     EXPECT_NE(dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
 }
 
+// A run with node failures and outages (the built-in scenario plus a `faults:` section): the
+// failure section's charts draw too.
+TEST_F(ReportInBrowser, FailuresAndOutagesDrawTheirCharts) {
+  const fs::path work = fresh_dir("browser-faults");
+  const auto example = run_gpufleet("example");
+  ASSERT_EQ(example.status, 0) << example.err;
+  std::ofstream(work / "faults.yaml", std::ios::binary)
+      << example.out
+      << "checkpoint: {interval: 1h, cost: 2m, restart_overhead: 10m}\n"
+         "faults:\n"
+         "  node_failures_per_gpu_hour: 2.0e-5\n"
+         "  repair_median: 1d\n"
+         "  repair_sigma: 1.5\n"
+         "  outages:\n"
+         "    - {name: us-west-2 down, site: aws-us-west-2, start: 2026-10-19, duration: 14.5h}\n"
+         "    - {provider: azure, per_year: 1, mean_duration: 7.5h}\n";
+  const fs::path html = kArtefacts / "report-failures.html";
+  const auto r = run_gpufleet("simulate " + (work / "faults.yaml").string() + " --quiet --report " + html.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  check_page(html, kArtefacts / "report-failures.png", 4600, 11);
+  const std::string dom = run_chromium(chromium_, html, "--dump-dom");
+  for (const char* id : {"sim-interruptions", "sim-availability", "sim-outages", "sim-outage-table"})
+    EXPECT_NE(dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_NE(dom.find("us-west-2 down"), std::string::npos);
+  fs::remove_all(work);
+}
+
 // Clicking a column header sorts the table: the marginal values by worth, up then down.
 TEST_F(ReportInBrowser, TablesSortWhenAHeaderIsClicked) {
   std::string html = slurp(plan_html());
@@ -181,10 +209,17 @@ TEST_F(ReportInBrowser, TablesSortWhenAHeaderIsClicked) {
     return v;
   };
   const auto up = numbers(m[1]), down = numbers(m[2]);
+  // Rank r is marginals[r - 1] of the page's data: the worth of each row in the order shown.
+  const std::string open = "<script id=\"report-data\" type=\"application/json\">";
+  const auto from = html.find(open) + open.size();
+  const auto data = nlohmann::json::parse(html.substr(from, html.find("</script>", from) - from));
+  const auto& marginals = data["plan"]["marginals"];
+  ASSERT_EQ(up.size(), marginals.size());
   ASSERT_GT(up.size(), 3u);
-  // Rank 1 is the largest value: ascending worth lists the ranks from last to first.
-  for (size_t i = 1; i < up.size(); ++i) EXPECT_GE(up[i - 1], up[i]);
-  for (size_t i = 1; i < down.size(); ++i) EXPECT_LE(down[i - 1], down[i]);
+  auto worth = [&](int rank) { return marginals.at(static_cast<size_t>(rank - 1)).at("usd").get<double>(); };
+  for (size_t i = 1; i < up.size(); ++i) EXPECT_LE(worth(up[i - 1]), worth(up[i])) << i;
+  for (size_t i = 1; i < down.size(); ++i) EXPECT_GE(worth(down[i - 1]), worth(down[i])) << i;
+  EXPECT_NE(up, down);
   fs::remove(probed);
 }
 

@@ -42,6 +42,12 @@ std::string render_html(const std::vector<ReportSection>& sections, const std::o
          "style-src 'unsafe-inline'; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>gpufleet report: {}</title>\n", escape_html(title));
+  // Counts script errors and blocked loads from the start, before the page's own script runs.
+  out += "<script>window.gpufleetErrors = [];"
+         "addEventListener('error', function (e) { gpufleetErrors.push(String(e.message || e)); });"
+         "addEventListener('unhandledrejection', function (e) { gpufleetErrors.push(String(e.reason)); });"
+         "document.addEventListener('securitypolicyviolation', function (e) { gpufleetErrors.push('blocked load: ' + e.blockedURI); });"
+         "</script>\n";
   out += "<style>\n";
   out += embedded_report_css();
   out += "</style>\n</head>\n<body>\n";

@@ -177,10 +177,11 @@ TEST(HtmlPage, ChartJsIsEmbeddedAndNothingIsLoaded) {
   EXPECT_NE(html.find("gpufleet simulate --out &#39;my dir&#39;"), std::string::npos);
   EXPECT_NE(html.find("<dt>Total cost</dt><dd>$1.20B</dd>"), std::string::npos);
   EXPECT_NE(html.find("Content-Security-Policy\" content=\"default-src 'none'"), std::string::npos);
-  // The data cannot end its <script> element: three </script> in all (data, Chart.js, the page script).
+  // The data cannot end its <script> element: four </script> in all (the error counter, the
+  // data, Chart.js, the page script).
   size_t ends = 0;
   for (size_t at = html.find("</script>"); at != std::string::npos; at = html.find("</script>", at + 1)) ++ends;
-  EXPECT_EQ(ends, 3u);
+  EXPECT_EQ(ends, 4u);
   EXPECT_EQ(page_data(html)["simulation"]["note"], "</script><img src=http://example.invalid/x>");
 }
 

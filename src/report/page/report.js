@@ -6,10 +6,10 @@
 'use strict';
 
 (function () {
-  const status = { expected: 0, rendered: 0, errors: [] };
-  window.addEventListener('error', (e) => status.errors.push(String(e.message || e)));
-  window.addEventListener('unhandledrejection', (e) => status.errors.push(String(e.reason)));
-  document.addEventListener('securitypolicyviolation', (e) => status.errors.push('blocked load: ' + e.blockedURI));
+  // Errors and blocked loads are collected by a small script in <head> (window.gpufleetErrors),
+  // so that those before this script count too.
+  if (!Array.isArray(window.gpufleetErrors)) window.gpufleetErrors = [];
+  const status = { expected: 0, rendered: 0, errors: window.gpufleetErrors };
 
   // ---- Numbers for people -------------------------------------------------------------
   const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -72,7 +72,7 @@
     return Object.assign({ title: { display: true, text: title }, ticks: { callback: (v) => f(v) } }, extra || {});
   }
   function categoryAxis(title) {
-    return { title: { display: true, text: title }, ticks: { autoSkip: true, autoSkipPadding: 16, maxTicksLimit: 8, maxRotation: 0 } };
+    return { title: { display: true, text: title }, ticks: { autoSkip: true, autoSkipPadding: 16, maxTicksLimit: 6, maxRotation: 0 } };
   }
   // The category axis of a horizontal bar chart: every label shown.
   function labelAxis(title) {
@@ -351,7 +351,7 @@
     facts.textContent = parts.join('; ') + '.';
     el.appendChild(facts);
     const causes = names(r.interruptions_by_cause);
-    if (causes.length > 0) {
+    if (causes.length > 0 && causes.some((c) => r.interruptions_by_cause[c] > 0)) {
       addChart(el, 'sim-interruptions', 'Interruptions by cause', 'Running jobs interrupted and requeued, by what interrupted them',
         { type: 'bar', data: { labels: causes, datasets: [bars('interruptions', causes.map((c) => r.interruptions_by_cause[c]), withAlpha('#d62728', 0.75))] },
           options: { plugins: { tooltip: tooltip('count') }, scales: { x: categoryAxis('cause'), y: axis('interruptions', 'count', { beginAtZero: true }) } } });
