@@ -112,7 +112,7 @@ TEST(ResultsWriter, WritesTheDocumentedColumns) {
   auto ts = read_file(dir + "/timeseries.csv");
   ASSERT_TRUE(ts);
   EXPECT_EQ(ts->substr(0, ts->find('\n')),
-            "hour,time,busy_gpus,capacity_gpus,queued_jobs,spend_usd_p0,spend_usd_p1");
+            "hour,time,busy_gpus,capacity_gpus,queued_jobs,spend_usd_p0,spend_usd_p1,committed_gpus_p0,committed_gpus_p1");
   auto summary = read_file(dir + "/summary.json");
   ASSERT_TRUE(summary);
   for (const char* key : {"\"jobs\"", "\"completed\"", "\"mean_jct_s\"", "\"p50_jct_s\"", "\"p99_jct_s\"",
