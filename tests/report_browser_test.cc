@@ -148,30 +148,30 @@ TEST_F(ReportInBrowser, PlanPageDrawsEveryChart) {
     EXPECT_NE(dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
 }
 
-// A run with node failures and outages (the built-in scenario plus a `faults:` section): the
-// failure section's charts draw too.
+// The built-in scenario has node failures and outages: the failure section draws its charts,
+// and the outages table names them. With --no-faults nothing is interrupted: no such charts,
+// and the page still draws everything else.
 TEST_F(ReportInBrowser, FailuresAndOutagesDrawTheirCharts) {
   const fs::path work = fresh_dir("browser-faults");
-  const auto example = run_gpufleet("example");
-  ASSERT_EQ(example.status, 0) << example.err;
-  std::ofstream(work / "faults.yaml", std::ios::binary)
-      << example.out
-      << "checkpoint: {interval: 1h, cost: 2m, restart_overhead: 10m}\n"
-         "faults:\n"
-         "  node_failures_per_gpu_hour: 2.0e-5\n"
-         "  repair_median: 1d\n"
-         "  repair_sigma: 1.5\n"
-         "  outages:\n"
-         "    - {name: us-west-2 down, site: aws-us-west-2, start: 2026-10-19, duration: 14.5h}\n"
-         "    - {provider: azure, per_year: 1, mean_duration: 7.5h}\n";
   const fs::path html = kArtefacts / "report-failures.html";
-  const auto r = run_gpufleet("simulate " + (work / "faults.yaml").string() + " --quiet --report " + html.string());
+  auto r = run_gpufleet("simulate --quiet --out " + (work / "faults").string() + " --report " + html.string());
   ASSERT_EQ(r.status, 0) << r.err;
-  check_page(html, kArtefacts / "report-failures.png", 4600, 11);
-  const std::string dom = run_chromium(chromium_, html, "--dump-dom");
+  const auto summary = nlohmann::json::parse(slurp(work / "faults" / "summary.json"));
+  ASSERT_GT(summary.at("interruptions").get<double>(), 0);
+  ASSERT_FALSE(summary.at("outages").empty());
+  check_page(html, kArtefacts / "report-failures.png", 4800, 11);
+  std::string dom = run_chromium(chromium_, html, "--dump-dom");
   for (const char* id : {"sim-interruptions", "sim-availability", "sim-outages", "sim-outage-table"})
     EXPECT_NE(dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
-  EXPECT_NE(dom.find("us-west-2 down"), std::string::npos);
+  EXPECT_NE(dom.find(summary["outages"][0]["name"].get<std::string>()), std::string::npos);
+
+  const fs::path quiet_html = work / "no-faults.html";
+  r = run_gpufleet("simulate --quiet --no-faults --report " + quiet_html.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  check_page(quiet_html, kArtefacts / "report-no-faults.png", 4200, 8);
+  dom = run_chromium(chromium_, quiet_html, "--dump-dom");
+  EXPECT_EQ(dom.find("id=\"sim-interruptions\""), std::string::npos);
+  EXPECT_EQ(dom.find("id=\"sim-outages\""), std::string::npos);
   fs::remove_all(work);
 }
 
