@@ -441,6 +441,25 @@ TEST(PlanReport, MalformedPlanNamesTheField) {
   EXPECT_EQ(r.error().field, "resilience");
 }
 
+// An infeasible plan is a result: the page shows the diagnosis, and no charts of a plan that
+// does not exist.
+TEST(PlanReport, InfeasiblePlanShowsItsDiagnosis) {
+  TempDir dir("plan-infeasible");
+  json p = small_plan();
+  p["status"] = "infeasible";
+  for (const char* key : {"periods", "commitments", "cost_by_year", "cost_by_provider", "provider_shares", "resilience", "marginals"})
+    p[key] = json::array();
+  p["diagnosis"] = json::array({{{"family", "power"}, {"period", "2026Q2"}, {"message", "aws-east needs 4.0 MW more"}, {"amount", 4.0}}});
+  write_text(dir.path() / "plan.json", p.dump());
+  const fs::path html_path = dir.path() / "report.html";
+  ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
+  const std::string html = slurp(html_path);
+  EXPECT_NE(html.find("<dt>Status</dt><dd>infeasible</dd>"), std::string::npos);
+  const json d = page_data(html)["plan"];
+  EXPECT_TRUE(d["labels"].empty());
+  EXPECT_EQ(d["diagnosis"][0]["message"], "aws-east needs 4.0 MW more");
+}
+
 TEST(PlanReport, BothResultsInOneFolderGiveOnePageWithBoth) {
   TempDir dir("both");
   write_small_sim(dir.path(), false);
