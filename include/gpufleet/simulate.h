@@ -33,8 +33,8 @@ struct JobResult {
   uint32_t gpus = 0;
   int site = -1;          // index into Scenario::sites of the (last) placement
   CapacitySource source = CapacitySource::contract;
-  double cost_usd = 0;    // GPU-hours at the price of the pool it ran in (contracts: their rate)
   uint32_t restarts = 0;  // interruptions (failures, preemptions, outages) it went through
+  double cost_usd = 0;    // GPU-hours at the price of the pool it ran in (contracts: their rate)
 };
 
 struct ProviderTotals {
