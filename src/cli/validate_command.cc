@@ -53,6 +53,12 @@ void print_summary(const Scenario& s) {
   std::cout << fmt::format("  workload: {} traces, {} classes, {} fixed jobs; policy {} / {}\n",
                            s.workload.traces.size(), s.workload.classes.size(), s.workload.fixed.size(),
                            s.policy.queue, s.policy.placement);
+  size_t scheduled = 0;
+  for (const auto& o : s.faults.outages) scheduled += o.start_s ? 1 : 0;
+  std::cout << fmt::format("  faults: {:.3g} node failures per GPU-hour{}, {} scheduled and {} random outages; "
+                           "checkpoint every {} s\n",
+                           s.faults.node_failures_per_gpu_hour, s.faults.trace_path.empty() ? "" : " + a fault trace",
+                           scheduled, s.faults.outages.size() - scheduled, s.checkpoint.interval_s);
 }
 
 }  // namespace
