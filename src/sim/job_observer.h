@@ -15,7 +15,11 @@ namespace gpufleet::sim {
 class JobObserver final : public Observer {
  public:
   explicit JobObserver(const SimContext& ctx);
-  void on_job_unplaceable(double t_s, const Job& job) override { ++unplaceable_; }
+  // A job dropped after it ran (interrupted, then no pool could ever hold it again) is not
+  // counted: it started, and stays not completed.
+  void on_job_unplaceable(double t_s, const Job& job) override {
+    if (jobs_[job.id].start_s < 0) ++unplaceable_;
+  }
   void on_job_start(double t_s, const Job& job, const Allocation& a) override;
   void on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) override;
   void on_finish(SimResults& results) override;
