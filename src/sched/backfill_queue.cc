@@ -9,11 +9,20 @@ void BackfillQueue::dispatch(SchedulingContext& ctx) {
       start_from_head(list_, ctx, blocked_head_, blocked_generation_, checked_capacity_generation_);
   if (head == JobList::kEnd || depth_ <= 0) return;
 
+  // The head's reservation is recomputed for a new head, when the pool it is promised in
+  // loses capacity, or (while it has none) when any capacity changes. Growth elsewhere
+  // keeps the promise: the head starts as soon as it fits anyway, and a promise made on less
+  // capacity only makes backfilling more careful. This keeps node failures and repairs,
+  // thousands of them a year on a large fleet, from replaying every running job each time.
   bool fresh = false;
-  if (head != reservation_head_ || ctx.capacity_generation() != reservation_capacity_generation_) {
+  const bool stale = !reservation_.valid
+                         ? ctx.capacity_generation() != reservation_capacity_generation_
+                         : ctx.shrink_generation(reservation_.pool) != reservation_shrink_generation_;
+  if (head != reservation_head_ || stale) {
     reservation_ = ctx.reserve(head);
     reservation_head_ = head;
     reservation_capacity_generation_ = ctx.capacity_generation();
+    reservation_shrink_generation_ = reservation_.valid ? ctx.shrink_generation(reservation_.pool) : 0;
     fresh = true;
   }
   uint32_t j;

@@ -31,6 +31,7 @@ class BackfillQueue final : public QueuePolicy {
   Reservation reservation_;
   uint32_t reservation_head_ = JobList::kEnd;
   uint64_t reservation_capacity_generation_ = 0;
+  uint64_t reservation_shrink_generation_ = 0;  // of reservation_.pool when computed
   // Where the last scan behind the head stopped, so that a scan with nothing freed since
   // looks only at jobs that arrived meanwhile.
   uint32_t scan_last_ = JobList::kEnd;

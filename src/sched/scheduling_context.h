@@ -47,6 +47,9 @@ class SchedulingContext {
   virtual uint64_t release_generation() const = 0;
   // Bumped whenever any pool's capacity changes.
   virtual uint64_t capacity_generation() const = 0;
+  // Bumped whenever pool p loses capacity (node failure, spot reclaim, outage, a contract
+  // stepping down). Growth never bumps it: a promise made before growth still holds.
+  virtual uint64_t shrink_generation(uint32_t p) const = 0;
 
   // For preemptive policies.
   virtual double now() const = 0;

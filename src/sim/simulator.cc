@@ -35,6 +35,7 @@ Simulator::Simulator(const Scenario& scenario, const Workload& workload, double 
   placement_->prepare(fleet_);
   queue_->reserve(workload.jobs.size());
   last_change_s_.assign(fleet_.pool_count(), 0.0);
+  shrink_generation_.assign(fleet_.pool_count(), 0);
   next_point_.assign(fleet_.pool_count(), 0);
   const size_t n = workload.jobs.size();
   runs_.reset(static_cast<JobRun*>(std::calloc(std::max<size_t>(n, 1), sizeof(JobRun))));
@@ -219,6 +220,7 @@ void Simulator::capacity_step(uint32_t p) {
   size_t& next = next_point_[p];
   assert(next < schedule.size());
   touch(p);
+  if (schedule[next].gpus < fleet_.pool(p).nominal_gpus) ++shrink_generation_[p];
   fleet_.set_capacity(p, schedule[next].gpus);
   ++next;
   ++capacity_generation_;
@@ -394,6 +396,7 @@ void Simulator::take_node_down(uint32_t n, StopCause cause, double back_after_s)
   const uint32_t p = fleet_.node(n).pool;
   touch(p);
   ++node_faults_;
+  ++shrink_generation_[p];
   scratch_.clear();
   fleet_.slots_on_node(n, scratch_);
   for (size_t i = 0; i < scratch_.size(); ++i) interrupt(scratch_[i], cause, -1);
@@ -444,6 +447,7 @@ void Simulator::outage(uint32_t i, bool begins) {
     if (begins) {
       if (++down_count_[p] > 1) continue;
       touch(p);
+      ++shrink_generation_[p];
       std::vector<uint32_t> running = fleet_.pool(p).running;
       std::sort(running.begin(), running.end());
       for (uint32_t slot : running) interrupt(slot, StopCause::outage, static_cast<int>(i));

@@ -81,6 +81,7 @@ class Simulator final : public sched::SchedulingContext {
   bool park_if_held(uint32_t id) override;
   uint64_t release_generation() const override { return release_generation_; }
   uint64_t capacity_generation() const override { return capacity_generation_; }
+  uint64_t shrink_generation(uint32_t p) const override { return shrink_generation_[p]; }
   double now() const override { return now_; }
   double remaining_s(uint32_t id) const override;
   double attained_gpu_s(uint32_t id) const override;
@@ -173,6 +174,7 @@ class Simulator final : public sched::SchedulingContext {
   int64_t node_faults_ = 0;
   uint64_t release_generation_ = 0;
   uint64_t capacity_generation_ = 0;
+  std::vector<uint64_t> shrink_generation_;  // per pool
 };
 
 }  // namespace gpufleet::sim
