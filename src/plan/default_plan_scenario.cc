@@ -149,16 +149,25 @@ sites:
     electricity_usd_per_mwh: 89.2    # EIA Virginia industrial 2023 (PJM)
 
 contracts:
-  # Existing, fixed: the remainder of an older Azure H100 reservation (3-yr rate $5.40 = AWS P5
-  # 3-yr RI, NextPlatform 2023, as the proxy: Azure's own rate not found) and a CoreWeave H100
-  # block at the SemiAnalysis 1-yr reserved index ($2.35, Mar 2026).
-  - name: azure-h100-2024
+  # Existing, fixed: the lab's older Azure H100 commitment, exactly as in the built-in simulate
+  # scenario (src/model/default_scenario.cc): four years from mid-2024 in eastus and westus2 at
+  # $5.41 = ND H100 v5 list 12.29 less the 56% 3-yr discount published for AWS P5 (Azure's own
+  # rate not found); and a CoreWeave H100 block at the SemiAnalysis 1-yr reserved index
+  # ($2.35, Mar 2026).
+  - name: azure-4yr-eastus
     site: azure-eastus
     accelerator: H100-SXM
-    usd_per_gpu_hour: 5.40
-    start: 2026-01-01
-    end: 2028-01-01
-    gpus: 24576
+    usd_per_gpu_hour: 5.41
+    start: 2024-07-01
+    end: 2028-07-01
+    gpus: 16384
+  - name: azure-4yr-westus2
+    site: azure-westus2
+    accelerator: H100-SXM
+    usd_per_gpu_hour: 5.41
+    start: 2024-07-01
+    end: 2028-07-01
+    gpus: 8192
   - name: coreweave-h100-2025
     site: coreweave-us-east
     accelerator: H100-SXM

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "gpufleet/plan.h"
+#include "gpufleet/scenario.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {
@@ -119,6 +120,32 @@ TEST(PlanDefault, BuiltInScenarioLoadsAndHasTheAdvertisedShape) {
   EXPECT_EQ(four_terms, in->offers.size());
   // Roughly doubling: x1.8 a year.
   EXPECT_NEAR(in->training_ref_gpu_hours[4] / in->training_ref_gpu_hours[0], 1.8, 1e-9);
+}
+
+// The plan is for the lab of the built-in simulate scenario: its older Azure commitment is the
+// plan's existing, fixed capacity, the same contracts to the GPU and the cent.
+TEST(PlanDefault, ExistingAzureContractsAreThoseOfTheSimulateScenario) {
+  auto in = load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>");
+  ASSERT_TRUE(in) << in.error().to_string();
+  auto sim = default_scenario();
+  ASSERT_TRUE(sim) << sim.error().to_string();
+  int matched = 0;
+  for (const Contract& c : sim->contracts) {
+    if (sim->providers[static_cast<size_t>(c.provider)].name != "azure") continue;
+    const std::string& site = sim->sites[static_cast<size_t>(c.site)].name;
+    bool found = false;
+    for (const Contract& e : in->scenario.contracts) {
+      if (in->scenario.sites[static_cast<size_t>(e.site)].name != site) continue;
+      found = true;
+      EXPECT_EQ(e.ramp.back().gpus, c.ramp.back().gpus) << site;
+      EXPECT_DOUBLE_EQ(e.usd_per_gpu_hour, c.usd_per_gpu_hour) << site;
+      EXPECT_EQ(in->scenario.start_unix_s + static_cast<int64_t>(e.end_s),
+                sim->start_unix_s + static_cast<int64_t>(c.end_s)) << site;
+    }
+    EXPECT_TRUE(found) << site;
+    ++matched;
+  }
+  EXPECT_EQ(matched, 2);
 }
 
 }  // namespace
