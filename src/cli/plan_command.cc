@@ -46,7 +46,7 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
 
 void add_plan_command(CLI::App& app) {
   auto args = std::make_shared<PlanArgs>();
-  auto* cmd = app.add_subcommand("plan", "plan capacity commitments across providers (MILP, COIN-OR CBC)");
+  auto* cmd = app.add_subcommand("plan", "Plan capacity commitments across providers (MILP, COIN-OR CBC)");
   add_options(*cmd, *args);
   cmd->callback([args] {
     auto inputs = args->scenario.empty()
