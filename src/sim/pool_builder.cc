@@ -48,21 +48,19 @@ std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& work
     }
     pools.push_back(std::move(spec));
   }
+  // A market gives an on-demand and a spot pool, each of constant size, when it offers GPUs.
+  const auto add_market_pool = [&](const Market& market, CapacitySource source, double usd_per_gpu_hour,
+                                   int64_t gpus) {
+    if (gpus <= 0) return;
+    PoolSpec spec = base_spec(scenario, workload, market.site, market.accelerator);
+    spec.source = source;
+    spec.usd_per_gpu_hour = usd_per_gpu_hour;
+    spec.schedule.push_back({0.0, gpus});
+    pools.push_back(std::move(spec));
+  };
   for (const Market& market : scenario.markets) {
-    if (market.on_demand_gpus > 0) {
-      PoolSpec spec = base_spec(scenario, workload, market.site, market.accelerator);
-      spec.source = CapacitySource::on_demand;
-      spec.usd_per_gpu_hour = market.on_demand_usd_per_gpu_hour;
-      spec.schedule.push_back({0.0, market.on_demand_gpus});
-      pools.push_back(std::move(spec));
-    }
-    if (market.spot_gpus > 0) {
-      PoolSpec spec = base_spec(scenario, workload, market.site, market.accelerator);
-      spec.source = CapacitySource::spot;
-      spec.usd_per_gpu_hour = market.spot_usd_per_gpu_hour;
-      spec.schedule.push_back({0.0, market.spot_gpus});
-      pools.push_back(std::move(spec));
-    }
+    add_market_pool(market, CapacitySource::on_demand, market.on_demand_usd_per_gpu_hour, market.on_demand_gpus);
+    add_market_pool(market, CapacitySource::spot, market.spot_usd_per_gpu_hour, market.spot_gpus);
   }
   return pools;
 }
