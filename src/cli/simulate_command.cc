@@ -3,17 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/format_numbers.h"
 #include "cli/progress_bar.h"
 #include "gpufleet/scenario.h"
 #include "gpufleet/simulate.h"
 #include "gpufleet/workload.h"
+#include "util/human_format.h"
 
 namespace gpufleet::cli {
 namespace {
@@ -115,39 +117,44 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
 
 void print_summary(const Scenario& scenario, const Workload& workload, const SimResults& r) {
   const SimSummary& s = r.summary;
+  // One line of the summary table: a label and its value, right-aligned.
+  const auto row = [](std::string_view label, const std::string& value) {
+    fmt::print("  {:<28}{:>16}\n", label, value);
+  };
   fmt::print("gpufleet simulate: {}\n", scenario.name);
   fmt::print("  policy {} / {}, seed {}, {} sites, {} providers\n", r.queue_policy, r.placement_policy,
              r.seed, scenario.sites.size(), scenario.providers.size());
   if (workload.rows_skipped > 0)
     fmt::print("  skipped {} malformed trace rows (first: {})\n", workload.rows_skipped, workload.first_skipped);
-  fmt::print("\n  {:<28}{:>16}\n", "jobs", with_commas(static_cast<double>(s.jobs)));
-  fmt::print("  {:<28}{:>16}\n", "completed", with_commas(static_cast<double>(s.completed)));
-  if (s.unplaceable > 0) fmt::print("  {:<28}{:>16}\n", "unplaceable (too large)", with_commas(static_cast<double>(s.unplaceable)));
-  if (s.never_started > 0) fmt::print("  {:<28}{:>16}\n", "never started", with_commas(static_cast<double>(s.never_started)));
-  fmt::print("  {:<28}{:>16}\n", "mean / p50 / p99 JCT",
+  std::fputc('\n', stdout);
+  row("jobs", with_commas(static_cast<double>(s.jobs)));
+  row("completed", with_commas(static_cast<double>(s.completed)));
+  if (s.unplaceable > 0) row("unplaceable (too large)", with_commas(static_cast<double>(s.unplaceable)));
+  if (s.never_started > 0) row("never started", with_commas(static_cast<double>(s.never_started)));
+  row("mean / p50 / p99 JCT",
              fmt::format("{} / {} / {}", human_duration(s.mean_jct_s), human_duration(s.p50_jct_s), human_duration(s.p99_jct_s)));
-  fmt::print("  {:<28}{:>16}\n", "mean queue time", human_duration(s.mean_queue_s));
-  fmt::print("  {:<28}{:>16}\n", "makespan", human_duration(s.makespan_s));
-  fmt::print("  {:<28}{:>16}\n", "GPU-hours busy", with_commas(s.gpu_seconds_busy / 3600));
-  fmt::print("  {:<28}{:>16}\n", "committed utilisation", fmt::format("{:.1f}%", 100 * s.committed_utilisation));
-  fmt::print("  {:<28}{:>16}\n", "cost", human_usd(s.cost_usd));
-  fmt::print("  {:<28}{:>16}\n", "energy", fmt::format("{} MWh", with_commas(s.energy_mwh)));
-  fmt::print("  {:<28}{:>16}\n", "carbon", fmt::format("{} t CO2e", with_commas(s.carbon_t)));
+  row("mean queue time", human_duration(s.mean_queue_s));
+  row("makespan", human_duration(s.makespan_s));
+  row("GPU-hours busy", with_commas(s.gpu_seconds_busy / 3600));
+  row("committed utilisation", fmt::format("{:.1f}%", 100 * s.committed_utilisation));
+  row("cost", human_usd(s.cost_usd));
+  row("energy", fmt::format("{} MWh", with_commas(s.energy_mwh)));
+  row("carbon", fmt::format("{} t CO2e", with_commas(s.carbon_t)));
   if (s.interruptions > 0 || scenario.faults.any()) {
-    fmt::print("  {:<28}{:>16}\n", "interruptions",
+    row("interruptions",
                fmt::format("{} ({} fail, {} spot, {} outage, {} preempt)", with_commas(static_cast<double>(s.interruptions)),
                            s.interruptions_by_failure, s.interruptions_by_spot, s.interruptions_by_outage, s.preemptions));
-    fmt::print("  {:<28}{:>16}\n", "GPU-hours lost (redone)", with_commas(s.gpu_seconds_lost / 3600));
-    fmt::print("  {:<28}{:>16}\n", "restarts per job", fmt::format("{:.3f}", s.restarts_per_job));
-    fmt::print("  {:<28}{:>16}\n", "goodput", fmt::format("{:.2f}%", 100 * s.goodput));
+    row("GPU-hours lost (redone)", with_commas(s.gpu_seconds_lost / 3600));
+    row("restarts per job", fmt::format("{:.3f}", s.restarts_per_job));
+    row("goodput", fmt::format("{:.2f}%", 100 * s.goodput));
   }
   if (s.fractional_gpus_rounded > 0)
-    fmt::print("  {:<28}{:>16}\n", "fractional GPUs rounded up", with_commas(static_cast<double>(s.fractional_gpus_rounded)));
+    row("fractional GPUs rounded up", with_commas(static_cast<double>(s.fractional_gpus_rounded)));
   if (s.cost_placement_cost_usd >= 0)
-    fmt::print("  {:<28}{:>16}\n", "vs cost placement",
+    row("vs cost placement",
                fmt::format("{} t, {}", with_commas(s.cost_placement_carbon_t), human_usd(s.cost_placement_cost_usd)));
-  fmt::print("  {:<28}{:>16}\n", "events", with_commas(static_cast<double>(s.events)));
-  fmt::print("  {:<28}{:>16}\n", "simulation wall time", fmt::format("{:.3f} s", s.sim_wall_s));
+  row("events", with_commas(static_cast<double>(s.events)));
+  row("simulation wall time", fmt::format("{:.3f} s", s.sim_wall_s));
   if (scenario.providers.size() > 1 || s.cost_usd > 0) {
     fmt::print("\n  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}{:>14}\n", "provider", "total", "contracts", "on-demand",
                "spot", "GPU-hours", "availability");

@@ -7,29 +7,12 @@
 
 #include "gpufleet/plan.h"
 #include "util/atomic_file.h"
+#include "util/human_format.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {
 
 namespace {
-
-std::string money(double usd) {
-  const double a = std::abs(usd);
-  if (a >= 1e9) return fmt::format("${:.2f}B", usd / 1e9);
-  if (a >= 1e6) return fmt::format("${:.1f}M", usd / 1e6);
-  if (a >= 1e3) return fmt::format("${:.1f}k", usd / 1e3);
-  return fmt::format("${:.2f}", usd);
-}
-
-std::string count(double v) {
-  const auto n = static_cast<int64_t>(std::llround(v));
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
 
 const char* kMarginalUnit(const std::string& kind) {
   if (kind == "power_mw") return "one more MW at the site";
@@ -49,9 +32,9 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   line(fmt::format("Plan: {} | {} periods of {} months from {} | status: {}{}", in.scenario.name, in.periods, in.period_months,
                    period_label(in, 0), to_string(r.status), r.relaxed ? " (LP relaxation: fractional blocks)" : ""));
   line(fmt::format("Solver: {}: {} | objective {} (present value) | bound {} | gap {:.3f}%", r.solver, r.solver_status,
-                   money(r.objective_usd), money(r.best_bound_usd), 100 * r.gap));
+                   human_usd(r.objective_usd), human_usd(r.best_bound_usd), 100 * r.gap));
   line(fmt::format("Model: {} rows, {} columns ({} integer), {} non-zeros", r.size.rows, r.size.columns, r.size.integers,
-                   count(static_cast<double>(r.size.nonzeros))));
+                   with_commas(static_cast<double>(r.size.nonzeros))));
   std::string passes;
   for (const auto& p : r.timings) passes += fmt::format("{}{} {:.3f}s", passes.empty() ? "" : ", ", p.name, p.seconds);
   line("Passes: " + passes);
@@ -74,27 +57,27 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
                    "$/GPU-h", "total"));
   for (const auto& c : r.commitments)
     line(fmt::format("  {:<8} {:<10} {:<26} {:<9} {:>4}y {:>9} {:>8.3f} {:>10}", period_label(in, c.start_period), c.provider, c.site,
-                     c.accelerator, c.term_years, count(static_cast<double>(c.gpus)), c.usd_per_gpu_hour, money(c.total_usd)));
+                     c.accelerator, c.term_years, with_commas(static_cast<double>(c.gpus)), c.usd_per_gpu_hour, human_usd(c.total_usd)));
 
   auto cost_table = [&](const std::string& title, const std::vector<CostBreakdown>& rows) {
     line("");
     line(title);
     line(fmt::format("  {:<10} {:>11} {:>11} {:>11} {:>11} {:>11}", "", "commitments", "on-demand", "spot", "energy", "total"));
     for (const auto& c : rows)
-      line(fmt::format("  {:<10} {:>11} {:>11} {:>11} {:>11} {:>11}", c.label, money(c.commitments_usd), money(c.on_demand_usd),
-                       money(c.spot_usd), money(c.energy_usd), money(c.total_usd())));
+      line(fmt::format("  {:<10} {:>11} {:>11} {:>11} {:>11} {:>11}", c.label, human_usd(c.commitments_usd), human_usd(c.on_demand_usd),
+                       human_usd(c.spot_usd), human_usd(c.energy_usd), human_usd(c.total_usd())));
   };
   cost_table("Cost per year (undiscounted):", r.cost_by_year);
   cost_table("Cost per provider over the horizon:", r.cost_by_provider);
-  line(fmt::format("  contract tails after the horizon: {}", money(r.commitments_beyond_horizon_usd)));
+  line(fmt::format("  contract tails after the horizon: {}", human_usd(r.commitments_beyond_horizon_usd)));
 
   line("");
   line("Per period (reference GPUs):");
   line(fmt::format("  {:<8} {:>10} {:>10} {:>10} {:>9} {:>8} {:>6} {:>8}", "period", "training", "inference", "committed", "on-demand",
                    "spot", "util", "MW"));
   for (const auto& p : r.periods)
-    line(fmt::format("  {:<8} {:>10} {:>10} {:>10} {:>9} {:>8} {:>5.1f}% {:>8.1f}", p.label, count(p.training_ref_gpus),
-                     count(p.inference_ref_gpus), count(p.committed_ref_gpus), count(p.on_demand_ref_gpus), count(p.spot_ref_gpus),
+    line(fmt::format("  {:<8} {:>10} {:>10} {:>10} {:>9} {:>8} {:>5.1f}% {:>8.1f}", p.label, with_commas(p.training_ref_gpus),
+                     with_commas(p.inference_ref_gpus), with_commas(p.committed_ref_gpus), with_commas(p.on_demand_ref_gpus), with_commas(p.spot_ref_gpus),
                      100 * p.utilisation, p.power_mw));
 
   line("");
@@ -108,8 +91,8 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   line(fmt::format("Resilience (firm reference GPUs left when one is lost; required {:.0f}% of critical demand{}):", 100 * in.n1_share,
                    (in.n1_providers || in.n1_sites) ? "" : ", N-1 not enforced"));
   for (const auto& x : r.resilience)
-    line(fmt::format("  {:<8} {:<26} tightest {:<16} left {:>10} required {:>10} {}", x.kind, x.name, x.period, count(x.remaining_ref_gpus),
-                     count(x.required_ref_gpus), x.ok ? "ok" : "SHORT"));
+    line(fmt::format("  {:<8} {:<26} tightest {:<16} left {:>10} required {:>10} {}", x.kind, x.name, x.period, with_commas(x.remaining_ref_gpus),
+                     with_commas(x.required_ref_gpus), x.ok ? "ok" : "SHORT"));
 
   if (!r.marginals.empty()) {
     line("");
@@ -129,7 +112,7 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
         shown = 0;
         line(fmt::format("  {} ({}; {}):", kind, kMarginalUnit(kind), m->basis));
       }
-      if (shown++ < 4) line(fmt::format("    {:<40} {:>11}", m->what, money(m->usd)));
+      if (shown++ < 4) line(fmt::format("    {:<40} {:>11}", m->what, human_usd(m->usd)));
     }
   }
   line("");

@@ -5,7 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "report/human_format.h"
+#include "util/human_format.h"
+#include "util/time_parse.h"
 #include "report/json_input.h"
 
 namespace gpufleet::report {

@@ -8,7 +8,8 @@
 
 #include "report/cdf.h"
 #include "report/csv_columns.h"
-#include "report/human_format.h"
+#include "util/human_format.h"
+#include "util/time_parse.h"
 #include "report/json_input.h"
 #include "report/time_buckets.h"
 #include "util/time_parse.h"
@@ -188,7 +189,7 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
   ReportSection out;
   out.kind = "simulation";
   out.scenario = basics->scenario;
-  out.horizon = fmt::format("{} to {} ({})", iso_date(start_unix_s), iso_date(start_unix_s + static_cast<int64_t>(horizon_s)),
+  out.horizon = fmt::format("{} to {} ({})", format_iso_date(start_unix_s), format_iso_date(start_unix_s + static_cast<int64_t>(horizon_s)),
                             human_duration(horizon_s));
   json& d = out.data;
   d["bucket"] = width_for_horizon(horizon_s) == BucketWidth::day ? "day" : "week";
@@ -304,7 +305,7 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
         const JsonObject o(list[i], summary_path, fmt::format("outages[{}]", i));
         json row;
         row["outage"] = o.has("name") && list[i].at("name").is_string() ? list[i].at("name").get<std::string>() : fmt::format("#{}", i + 1);
-        if (auto v = o.optional_number("start_s")) row["start"] = iso_date(start_unix_s + static_cast<int64_t>(*v));
+        if (auto v = o.optional_number("start_s")) row["start"] = format_iso_date(start_unix_s + static_cast<int64_t>(*v));
         if (auto a = o.optional_number("start_s"), b = o.optional_number("end_s"); a && b) row["duration_h"] = (*b - *a) / kHour;
         row["jobs_hit"] = o.optional_number("jobs_hit").value_or(0);
         row["gpu_hours_lost"] = o.optional_number("gpu_seconds_lost").value_or(0) / kHour;

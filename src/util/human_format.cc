@@ -1,11 +1,10 @@
-#include "report/human_format.h"
+#include "util/human_format.h"
 
 #include <cmath>
-#include <ctime>
 
 #include <fmt/format.h>
 
-namespace gpufleet::report {
+namespace gpufleet {
 
 std::string human_usd(double usd) {
   if (!std::isfinite(usd)) return "n/a";
@@ -46,11 +45,4 @@ std::string human_duration(double s) {
   return fmt::format("{:.1f} y", s / (365 * 86400.0));
 }
 
-std::string iso_date(int64_t unix_s) {
-  const auto t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-}  // namespace gpufleet::report
+}  // namespace gpufleet
