@@ -1,6 +1,5 @@
 // Reads an hourly series (one named column of a CSV file with a header row) for a site's
-// carbon_hourly. Kept deliberately small: comma-separated fields, optionally double-quoted
-// ("" inside quotes is a quote), CRLF or LF line ends, an optional UTF-8 byte-order mark.
+// carbon_hourly, through the CsvScanner every trace reader uses.
 #pragma once
 
 #include <string>
