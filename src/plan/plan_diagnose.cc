@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "plan/plan_model_builder.h"
+#include "util/human_format.h"
 
 namespace gpufleet::plan {
 
@@ -15,18 +16,6 @@ namespace {
 size_t u(int i) { return static_cast<size_t>(i); }
 
 constexpr int kSpelledOut = 3;  // periods spelled out per (family, subject)
-
-// "1,234,567" for whole numbers.
-std::string thousands(double v) {
-  const auto n = static_cast<int64_t>(std::llround(v));
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
 
 struct Finding {
   int period;
@@ -76,27 +65,27 @@ Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs&
       case RowFamily::demand_training:
         found[{"demand", "training"}].push_back(
             {t, s, fmt::format("training in {}: {} of {} reference GPUs cannot be served by any contract, offer or market",
-                               label(t), thousands(s), thousands(rw.lower))});
+                               label(t), with_commas(s), with_commas(rw.lower))});
         break;
       case RowFamily::demand_inference: {
         const auto& j = in.inference[u(rw.subject)].jurisdiction;
         found[{"demand", j}].push_back(
             {t, s, fmt::format("{} inference in {}: {} of {} reference GPUs cannot be served in {} sites", j, label(t),
-                               thousands(s), thousands(rw.lower), j)});
+                               with_commas(s), with_commas(rw.lower), j)});
         break;
       }
       case RowFamily::ramp: {
         const auto& offer = in.offers[u(rw.subject)];
         found[{"ramp", offer.name}].push_back(
             {t, s, fmt::format("offer {} in {} must start {} GPUs; its ramp limit is {} per period", offer.name, label(t),
-                               thousands(rw.upper + s), thousands(rw.upper))});
+                               with_commas(rw.upper + s), with_commas(rw.upper))});
         break;
       }
       case RowFamily::share: {
         const auto& p = sc.providers[u(rw.subject)].name;
         found[{"share", p}].push_back(
             {t, s, fmt::format("provider {} in {} needs {} reference GPUs more than its cap of {:.0f}% of firm capacity allows",
-                               p, label(t), thousands(s / (1.0 - in.max_provider_share)), 100 * in.max_provider_share)});
+                               p, label(t), with_commas(s / (1.0 - in.max_provider_share)), 100 * in.max_provider_share)});
         break;
       }
       case RowFamily::n1: {
@@ -111,7 +100,7 @@ Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs&
         const double need = in.n1_share * critical;
         found[{"n1", domain + where}].push_back(
             {t, s, fmt::format("losing {} in {} leaves {} reference GPUs{}; {:.0f}% of critical demand is {}", domain, label(t),
-                               thousands(need - s), where, 100 * in.n1_share, thousands(need))});
+                               with_commas(need - s), where, 100 * in.n1_share, with_commas(need))});
         break;
       }
       case RowFamily::budget:
@@ -124,7 +113,7 @@ Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs&
       case RowFamily::spot_share:
         found[{"spot", "training"}].push_back(
             {t, s, fmt::format("training in {} needs {} reference GPUs of spot beyond its non-critical share", label(t),
-                               thousands(s))});
+                               with_commas(s))});
         break;
       default: break;
     }
