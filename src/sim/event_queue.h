@@ -1,8 +1,16 @@
 // The simulator's clock: a binary min-heap of small POD events ordered by (time, sequence).
 // Cancellation is by version stamps: cancel(target) bumps the target's version, and events
 // stamped with an older version are dropped when they reach the top, never searched for.
+//
+// Layout for speed (this heap is the simulator's hottest structure): an entry is 24 bytes,
+// its key two unsigned words compared as one 128-bit number (the bits of a non-negative
+// double order like the double), so that choosing a child on the way down takes no branch;
+// a pop sinks the hole to a leaf along the smaller children and lifts the last entry from
+// there (Floyd's bottom-up heap, about half the comparisons of the textbook sift-down).
 #pragma once
 
+#include <bit>
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -36,9 +44,9 @@ struct Event {
 class EventQueue {
  public:
   // Pushes an event that cancel(kind, target) can void. Targets are small dense integers,
-  // numbered separately for each kind.
+  // numbered separately for each kind. REQUIRES: time_s >= 0 and not NaN.
   void push(double time_s, EventKind kind, uint32_t target);
-  // Pushes an event that is never cancelled.
+  // Pushes an event that is never cancelled. REQUIRES: as push().
   void push_permanent(double time_s, EventKind kind, uint32_t target);
   // Voids every pending cancellable event of (kind, target). O(1).
   void cancel(EventKind kind, uint32_t target);
@@ -46,24 +54,47 @@ class EventQueue {
   void cancel(uint32_t target) { cancel(EventKind::job_end, target); }
 
   // Time of the earliest live event, dropping stale ones on the way.
-  std::optional<double> next_time();
+  std::optional<double> next_time() {
+    drop_stale_top();
+    if (heap_.empty()) return std::nullopt;
+    return time_of(heap_.front());
+  }
   // Removes and returns the earliest live event.
   std::optional<Event> pop();
+  // Removes the earliest live event into `out` if it is due at time_s exactly; false (and
+  // nothing removed) otherwise. The simulator's loop: one look at the top per event.
+  bool pop_if_at(double time_s, Event& out);
 
   // Entries in the heap, stale ones included.
   size_t heap_size() const { return heap_.size(); }
   void reserve(size_t events) { heap_.reserve(events); }
 
  private:
-  bool stale(const Event& e) const {
-    return e.version != kNotCancellable && e.version != versions_[static_cast<size_t>(e.kind)][e.target];
+  struct Entry {
+    uint64_t time_bits;  // std::bit_cast of the (non-negative) time
+    uint64_t order;      // seq << 8 | kind: unique, so (time_bits, order) orders like (time, seq)
+    uint32_t target;
+    uint32_t version;
+  };
+  static uint64_t bits_of(double time_s) {
+    assert(time_s >= 0);
+    return std::bit_cast<uint64_t>(time_s + 0.0);  // + 0.0 turns -0.0 into +0.0
   }
-  void drop_stale_top();
-  void sift_up(size_t i);
-  void sift_down(size_t i);
+  static double time_of(const Entry& e) { return std::bit_cast<double>(e.time_bits); }
+  static EventKind kind_of(const Entry& e) { return static_cast<EventKind>(e.order & 0xff); }
+  static Event event_of(const Entry& e) {
+    return Event{time_of(e), e.order >> 8, e.target, e.version, kind_of(e)};
+  }
+  bool stale(const Entry& e) const {
+    return e.version != kNotCancellable && e.version != versions_[e.order & 0xff][e.target];
+  }
+  void drop_stale_top() {
+    while (!heap_.empty() && stale(heap_.front())) pop_top();
+  }
+  void insert(double time_s, EventKind kind, uint32_t target, uint32_t version);
   void pop_top();
 
-  std::vector<Event> heap_;
+  std::vector<Entry> heap_;
   std::vector<uint32_t> versions_[kEventKinds];  // per kind, per target
   uint64_t next_seq_ = 0;
 };

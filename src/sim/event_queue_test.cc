@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
 namespace gpufleet::sim {
 namespace {
 
@@ -60,6 +64,90 @@ TEST(EventQueue, PermanentEventsIgnoreCancel) {
   auto e = q.pop();
   ASSERT_TRUE(e);
   EXPECT_EQ(e->kind, EventKind::capacity_change);
+}
+
+
+TEST(EventQueue, PopIfAtTakesOnlyEventsDueThen) {
+  EventQueue q;
+  q.push_permanent(3.0, EventKind::job_end, 1);
+  q.push(3.0, EventKind::node_failure, 2);
+  q.push_permanent(4.0, EventKind::job_end, 3);
+  q.cancel(EventKind::node_failure, 2);
+  Event e;
+  EXPECT_FALSE(q.pop_if_at(2.0, e));
+  ASSERT_TRUE(q.pop_if_at(3.0, e));
+  EXPECT_EQ(e.target, 1u);
+  EXPECT_EQ(e.time_s, 3.0);
+  EXPECT_FALSE(q.pop_if_at(3.0, e));  // the other 3.0 event was cancelled
+  ASSERT_TRUE(q.pop_if_at(4.0, e));
+  EXPECT_EQ(e.target, 3u);
+  EXPECT_FALSE(q.pop_if_at(4.0, e));
+}
+
+TEST(EventQueue, NegativeZeroIsTimeZero) {
+  EventQueue q;
+  q.push_permanent(0.0, EventKind::job_end, 1);
+  q.push_permanent(-0.0, EventKind::job_end, 2);
+  q.push_permanent(1e-300, EventKind::job_end, 3);
+  Event e;
+  ASSERT_TRUE(q.pop_if_at(0.0, e));
+  EXPECT_EQ(e.target, 1u);
+  ASSERT_TRUE(q.pop_if_at(-0.0, e));
+  EXPECT_EQ(e.target, 2u);
+  ASSERT_TRUE(q.pop_if_at(1e-300, e));
+  EXPECT_EQ(e.target, 3u);
+}
+
+// Random pushes (many ties in time), cancels and pops against a sorted reference.
+TEST(EventQueue, MatchesAReferenceUnderRandomPushesCancelsAndPops) {
+  EventQueue q;
+  struct Ref {
+    double t;
+    uint64_t seq;
+    uint32_t target;
+    uint32_t version;  // kNotCancellable for permanent events
+  };
+  std::vector<Ref> ref;
+  std::vector<uint32_t> versions(50, 0);
+  uint64_t seq = 0, x = 99;
+  auto next = [&] { return (x = x * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  double now = 0;
+  for (int step = 0; step < 20000; ++step) {
+    const uint64_t r = next() % 10;
+    if (r < 5) {
+      const double t = now + static_cast<double>(next() % 20);
+      const auto target = static_cast<uint32_t>(next() % versions.size());
+      if (r < 3) {
+        q.push(t, EventKind::job_end, target);
+        ref.push_back({t, seq++, target, versions[target]});
+      } else {
+        q.push_permanent(t, EventKind::job_end, target);
+        ref.push_back({t, seq++, target, kNotCancellable});
+      }
+    } else if (r < 6) {
+      const auto target = static_cast<uint32_t>(next() % versions.size());
+      q.cancel(target);
+      ++versions[target];
+    } else {
+      // The reference's earliest live event.
+      auto live = [&](const Ref& e) { return e.version == kNotCancellable || e.version == versions[e.target]; };
+      std::erase_if(ref, [&](const Ref& e) { return !live(e); });
+      auto it = std::min_element(ref.begin(), ref.end(), [](const Ref& a, const Ref& b) {
+        return std::tie(a.t, a.seq) < std::tie(b.t, b.seq);
+      });
+      auto got = q.pop();
+      if (it == ref.end()) {
+        ASSERT_FALSE(got.has_value());
+        continue;
+      }
+      ASSERT_TRUE(got.has_value());
+      EXPECT_EQ(got->time_s, it->t);
+      EXPECT_EQ(got->target, it->target);
+      EXPECT_EQ(got->seq, it->seq);
+      now = it->t;
+      ref.erase(it);
+    }
+  }
 }
 
 }  // namespace

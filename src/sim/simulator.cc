@@ -527,8 +527,8 @@ void Simulator::run(const std::function<void(double)>& progress) {
       progress(t / horizon_s_);
       next_progress = (std::floor(t / progress_step) + 1) * progress_step;
     }
-    while (events_.next_time().value_or(kNever) == t) {
-      const Event e = *events_.pop();
+    Event e;
+    while (events_.pop_if_at(t, e)) {
       ++events_handled_;
       switch (e.kind) {
         case EventKind::job_end: end(e.target); break;
