@@ -3,28 +3,32 @@
 namespace gpufleet::sim {
 
 namespace {
-__extension__ typedef unsigned __int128 Key;
-// True when a must leave the heap before b. Compiles to a compare and a subtract with
-// borrow: no branch.
-template <class E>
-inline bool earlier(const E& a, const E& b) {
-  const Key ka = static_cast<Key>(a.time_bits) << 64 | a.order;
-  const Key kb = static_cast<Key>(b.time_bits) << 64 | b.order;
-  return ka < kb;
+__extension__ typedef unsigned __int128 Wide;
+// True when a must leave the heap before b: a compare and a subtract with borrow, no branch.
+template <class K>
+inline bool earlier(const K& a, const K& b) {
+  return (static_cast<Wide>(a.time_bits) << 64 | a.order) < (static_cast<Wide>(b.time_bits) << 64 | b.order);
 }
+constexpr size_t kArity = 4;
 }  // namespace
 
+// Slot s (from kFirst) has its parent at kFirst + (s - kFirst - 1) / 4 and its children at
+// kFirst + 4 (s - kFirst) + 1 .. + 4.
 void EventQueue::insert(double time_s, EventKind kind, uint32_t target, uint32_t version) {
-  const Entry e{bits_of(time_s), next_seq_++ << 8 | static_cast<uint64_t>(kind), target, version};
-  size_t i = heap_.size();
-  heap_.push_back(e);
+  const Key key{bits_of(time_s), next_seq_++ << 8 | static_cast<uint64_t>(kind)};
+  const Payload payload{target, version};
+  size_t i = size_++;  // heap index (0 = root)
+  keys_.push_back(key);
+  payloads_.push_back(payload);
   while (i > 0) {
-    const size_t parent = (i - 1) / 2;
-    if (!earlier(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
+    const size_t parent = (i - 1) / kArity;
+    if (!earlier(key, keys_[kFirst + parent])) break;
+    keys_[kFirst + i] = keys_[kFirst + parent];
+    payloads_[kFirst + i] = payloads_[kFirst + parent];
     i = parent;
   }
-  heap_[i] = e;
+  keys_[kFirst + i] = key;
+  payloads_[kFirst + i] = payload;
 }
 
 void EventQueue::push(double time_s, EventKind kind, uint32_t target) {
@@ -47,41 +51,59 @@ void EventQueue::cancel(EventKind kind, uint32_t target) {
 
 std::optional<Event> EventQueue::pop() {
   drop_stale_top();
-  if (heap_.empty()) return std::nullopt;
-  const Event top = event_of(heap_.front());
+  if (size_ == 0) return std::nullopt;
+  const Event top = top_event();
   pop_top();
   return top;
 }
 
 bool EventQueue::pop_if_at(double time_s, Event& out) {
   drop_stale_top();
-  if (heap_.empty() || heap_.front().time_bits != bits_of(time_s)) return false;
-  out = event_of(heap_.front());
+  if (size_ == 0 || keys_[kFirst].time_bits != bits_of(time_s)) return false;
+  out = top_event();
   pop_top();
   return true;
 }
 
 void EventQueue::pop_top() {
-  assert(!heap_.empty());
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  const size_t n = heap_.size();
+  assert(size_ > 0);
+  const size_t n = --size_;
+  const Key last = keys_[kFirst + n];
+  const Payload last_payload = payloads_[kFirst + n];
+  keys_.pop_back();
+  payloads_.pop_back();
   if (n == 0) return;
-  // Sink the hole at the root to a leaf along the smaller children...
+  Key* keys = keys_.data() + kFirst;
+  Payload* payloads = payloads_.data() + kFirst;
+  // Sink the hole at the root to a leaf along the smallest children...
   size_t i = 0;
-  for (size_t child = 1; child < n; child = 2 * i + 1) {
-    if (child + 1 < n) child += earlier(heap_[child + 1], heap_[child]);
-    heap_[i] = heap_[child];
-    i = child;
+  for (;;) {
+    const size_t first = kArity * i + 1;
+    if (first >= n) break;
+    size_t best = first;
+    if (first + kArity <= n) {
+      // All four children exist: pick the smallest without branching.
+      const size_t a = first + earlier(keys[first + 1], keys[first]);
+      const size_t b = first + 2 + earlier(keys[first + 3], keys[first + 2]);
+      best = earlier(keys[b], keys[a]) ? b : a;
+    } else {
+      for (size_t c = first + 1; c < n; ++c)
+        if (earlier(keys[c], keys[best])) best = c;
+    }
+    keys[i] = keys[best];
+    payloads[i] = payloads[best];
+    i = best;
   }
-  // ...then lift the last entry from there to its place (rarely more than a step or two).
+  // ...then lift the last entry from there to its place.
   while (i > 0) {
-    const size_t parent = (i - 1) / 2;
-    if (!earlier(last, heap_[parent])) break;
-    heap_[i] = heap_[parent];
+    const size_t parent = (i - 1) / kArity;
+    if (!earlier(last, keys[parent])) break;
+    keys[i] = keys[parent];
+    payloads[i] = payloads[parent];
     i = parent;
   }
-  heap_[i] = last;
+  keys[i] = last;
+  payloads[i] = last_payload;
 }
 
 }  // namespace gpufleet::sim

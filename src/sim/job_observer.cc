@@ -13,57 +13,83 @@ void stats(std::vector<double>& values, double& mean, double& p50, double& p99) 
   double sum = 0;
   for (double v : values) sum += v;
   mean = sum / static_cast<double>(values.size());
-  auto at = [&](double q) {
-    const auto k = static_cast<size_t>(q * static_cast<double>(values.size() - 1));
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
-    return values[k];
-  };
-  p50 = at(0.50);
-  p99 = at(0.99);
+  // p99 lies at or above p50's rank: once p50 is in place, only the part above it is searched.
+  const auto k50 = static_cast<ptrdiff_t>(0.50 * static_cast<double>(values.size() - 1));
+  const auto k99 = static_cast<ptrdiff_t>(0.99 * static_cast<double>(values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + k50, values.end());
+  p50 = values[static_cast<size_t>(k50)];
+  std::nth_element(values.begin() + k50, values.begin() + k99, values.end());
+  p99 = values[static_cast<size_t>(k99)];
 }
 }  // namespace
 
-JobObserver::JobObserver(const SimContext& ctx) : ctx_(ctx) {
-  const auto& in = ctx.workload.jobs;
-  jobs_.assign(in.size(), JobResult{});
-  for (size_t i = 0; i < in.size(); ++i) {
-    JobResult& r = jobs_[in[i].id];
-    r.id = in[i].id;
-    r.submit_s = in[i].submit_s;
-    r.gpus = in[i].gpus;
-  }
-}
+JobObserver::JobObserver(const SimContext& ctx)
+    : ctx_(ctx),
+      start_s_(ctx.workload.jobs.size(), -1.0),
+      end_s_(ctx.workload.jobs.size(), -1.0),
+      pool_(ctx.workload.jobs.size(), kNone),
+      stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0),
+      stopped_(static_cast<Stopped*>(std::calloc(std::max<size_t>(ctx.workload.jobs.size(), 1), sizeof(Stopped)))) {}
 
 void JobObserver::on_job_start(double t_s, const Job& job, const Allocation& a) {
-  JobResult& r = jobs_[job.id];
-  const PoolSpec& s = ctx_.fleet.pool(a.pool).spec;
-  if (r.start_s < 0) r.start_s = t_s;  // a restart keeps the first start
-  r.site = s.site;
-  r.source = s.source;
+  if (start_s_[job.id] < 0) start_s_[job.id] = t_s;  // a restart keeps the first start
+  pool_[job.id] = a.pool;
+  if (stopped_before(job.id)) stopped_.get()[job.id].run_start_s = t_s;
 }
 
 void JobObserver::on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) {
-  JobResult& r = jobs_[job.id];
-  const PoolSpec& s = ctx_.fleet.pool(a.pool).spec;
-  r.cost_usd += static_cast<double>(a.gpus) * (t_s - a.start_s) / kSecondsPerHour * s.usd_per_gpu_hour;
-  if (info.cause == StopCause::completed) r.end_s = t_s;
-  if (info.interrupted()) ++r.restarts;
+  if (info.cause == StopCause::completed) {
+    end_s_[job.id] = t_s;  // the cost of this last run is derived in on_finish()
+    return;
+  }
+  Stopped& s = stopped_.get()[job.id];
+  if (!stopped_before(job.id)) {
+    s = Stopped{0, a.start_s, 0};
+    stopped_bits_[job.id >> 6] |= uint64_t{1} << (job.id & 63);
+  }
+  s.cost_usd += static_cast<double>(a.gpus) * (t_s - a.start_s) / kSecondsPerHour *
+                ctx_.fleet.pool(a.pool).spec.usd_per_gpu_hour;
+  if (info.interrupted()) ++s.restarts;
 }
 
 void JobObserver::on_finish(SimResults& results) {
   SimSummary& sum = results.summary;
-  sum.jobs = static_cast<int64_t>(jobs_.size());
+  const auto& in = ctx_.workload.jobs;
+  sum.jobs = static_cast<int64_t>(in.size());
   sum.unplaceable = unplaceable_;
+  std::vector<JobResult> rows(in.size());
   std::vector<double> jct, queue;
   double first_submit = std::numeric_limits<double>::infinity();
   double last_end = -std::numeric_limits<double>::infinity();
   int64_t not_started = 0;
   double restarts = 0;
-  for (const JobResult& r : jobs_) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    const Job& job = in[i];
+    JobResult& r = rows[i];
+    r.id = job.id;
+    r.submit_s = job.submit_s;
+    r.gpus = job.gpus;
     first_submit = std::min(first_submit, r.submit_s);
-    if (r.start_s < 0) {
+    if (start_s_[i] < 0) {
       ++not_started;
       continue;
+    }
+    r.start_s = start_s_[i];
+    r.end_s = end_s_[i];
+    const PoolSpec& spec = ctx_.fleet.pool(pool_[i]).spec;
+    r.site = spec.site;
+    r.source = spec.source;
+    double run_start = r.start_s;
+    if (stopped_before(job.id)) {
+      const Stopped& s = stopped_.get()[i];
+      r.cost_usd = s.cost_usd;
+      r.restarts = s.restarts;
+      run_start = s.run_start_s;
+    }
+    if (r.end_s >= 0) {
+      // The last run, which completed: the same product the stop of an interrupted run adds.
+      const uint32_t gpus = ctx_.fleet.gpus_taken(pool_[i], job.gpus);
+      r.cost_usd += static_cast<double>(gpus) * (r.end_s - run_start) / kSecondsPerHour * spec.usd_per_gpu_hour;
     }
     restarts += r.restarts;
     queue.push_back(r.start_s - r.submit_s);
@@ -78,7 +104,7 @@ void JobObserver::on_finish(SimResults& results) {
   sum.makespan_s = jct.empty() ? 0 : last_end - first_submit;
   stats(jct, sum.mean_jct_s, sum.p50_jct_s, sum.p99_jct_s);
   stats(queue, sum.mean_queue_s, sum.p50_queue_s, sum.p99_queue_s);
-  results.jobs = std::move(jobs_);
+  results.jobs = std::move(rows);
 }
 
 }  // namespace gpufleet::sim

@@ -4,8 +4,17 @@
 // A job's cost_usd is its allocated GPUs (whole nodes for gang jobs) x hours run before the
 // horizon x the price of its pool (contracts: their usd_per_gpu_hour, not the take-or-pay
 // bill, which the CostObserver accounts per contract).
+//
+// Kept lean while the run lasts, since a job's end is a write to a random place among the
+// jobs running: per job only its first start, its end and its last pool (16 + 4 bytes);
+// the cost of its last run is derived at the end from those. Jobs stopped without
+// completing (interrupted, or cut at the horizon) also keep the cost of their earlier runs,
+// their restarts and their last run's start, in a table whose untouched pages cost nothing.
+// The JobResult rows are built once, in id order, by on_finish().
 #pragma once
 
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "sim/observer.h"
@@ -18,15 +27,30 @@ class JobObserver final : public Observer {
   // A job dropped after it ran (interrupted, then no pool could ever hold it again) is not
   // counted: it started, and stays not completed.
   void on_job_unplaceable(double t_s, const Job& job) override {
-    if (jobs_[job.id].start_s < 0) ++unplaceable_;
+    if (start_s_[job.id] < 0) ++unplaceable_;
   }
   void on_job_start(double t_s, const Job& job, const Allocation& a) override;
   void on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) override;
   void on_finish(SimResults& results) override;
 
  private:
+  // A job that stopped without completing at least once.
+  struct Stopped {
+    double cost_usd;     // of its runs before the current (or last) one
+    double run_start_s;  // start of its current (or last) run
+    uint32_t restarts;
+  };
+  struct FreeStopped {
+    void operator()(Stopped* p) const { std::free(p); }
+  };
+  bool stopped_before(uint32_t id) const { return (stopped_bits_[id >> 6] >> (id & 63)) & 1u; }
+
   const SimContext& ctx_;
-  std::vector<JobResult> jobs_;  // by id; moved into results.jobs at the end
+  std::vector<double> start_s_;  // by id: first start, -1 if never started
+  std::vector<double> end_s_;    // by id: completion, -1 if not completed
+  std::vector<uint32_t> pool_;   // by id: pool of the last run, kNone if never started
+  std::vector<uint64_t> stopped_bits_;             // by id, one bit: stopped_ is valid
+  std::unique_ptr<Stopped, FreeStopped> stopped_;  // by id, calloc'd
   int64_t unplaceable_ = 0;
 };
 
