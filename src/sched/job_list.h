@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/huge_pages.h"
+
 namespace gpufleet::sched {
 
 class JobList {
@@ -14,6 +16,8 @@ class JobList {
   static constexpr uint32_t kEnd = ~uint32_t{0};
 
   void reserve(size_t ids) {
+    reserve_huge(next_, ids);
+    reserve_huge(prev_, ids);
     next_.assign(ids, kEnd);
     prev_.assign(ids, kEnd);
   }

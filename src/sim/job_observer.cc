@@ -1,5 +1,7 @@
 #include "sim/job_observer.h"
 
+#include "util/huge_pages.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -25,11 +27,16 @@ void stats(std::vector<double>& values, double& mean, double& p50, double& p99) 
 
 JobObserver::JobObserver(const SimContext& ctx)
     : ctx_(ctx),
-      start_s_(ctx.workload.jobs.size(), -1.0),
-      end_s_(ctx.workload.jobs.size(), -1.0),
-      pool_(ctx.workload.jobs.size(), kNone),
       stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0),
-      stopped_(static_cast<Stopped*>(std::calloc(std::max<size_t>(ctx.workload.jobs.size(), 1), sizeof(Stopped)))) {}
+      stopped_(static_cast<Stopped*>(std::calloc(std::max<size_t>(ctx.workload.jobs.size(), 1), sizeof(Stopped)))) {
+  const size_t n = ctx.workload.jobs.size();
+  reserve_huge(start_s_, n);
+  reserve_huge(end_s_, n);
+  reserve_huge(pool_, n);
+  start_s_.assign(n, -1.0);
+  end_s_.assign(n, -1.0);
+  pool_.assign(n, kNone);
+}
 
 void JobObserver::on_job_start(double t_s, const Job& job, const Allocation& a) {
   if (start_s_[job.id] < 0) start_s_[job.id] = t_s;  // a restart keeps the first start
@@ -57,8 +64,12 @@ void JobObserver::on_finish(SimResults& results) {
   const auto& in = ctx_.workload.jobs;
   sum.jobs = static_cast<int64_t>(in.size());
   sum.unplaceable = unplaceable_;
-  std::vector<JobResult> rows(in.size());
-  std::vector<double> jct, queue;
+  std::vector<JobResult> rows;
+  reserve_huge(rows, in.size());
+  rows.resize(in.size());
+  // Queue times and JCTs, in id order, are compacted into start_s_ and end_s_ as they are
+  // read (the write index never passes the read index): no more memory.
+  size_t queued = 0, completed = 0;
   double first_submit = std::numeric_limits<double>::infinity();
   double last_end = -std::numeric_limits<double>::infinity();
   int64_t not_started = 0;
@@ -92,12 +103,16 @@ void JobObserver::on_finish(SimResults& results) {
       r.cost_usd += static_cast<double>(gpus) * (r.end_s - run_start) / kSecondsPerHour * spec.usd_per_gpu_hour;
     }
     restarts += r.restarts;
-    queue.push_back(r.start_s - r.submit_s);
+    start_s_[queued++] = r.start_s - r.submit_s;
     if (r.end_s >= 0) {
-      jct.push_back(r.end_s - r.submit_s);
+      end_s_[completed++] = r.end_s - r.submit_s;
       last_end = std::max(last_end, r.end_s);
     }
   }
+  std::vector<double>& queue = start_s_;
+  std::vector<double>& jct = end_s_;
+  queue.resize(queued);
+  jct.resize(completed);
   sum.completed = static_cast<int64_t>(jct.size());
   sum.restarts_per_job = queue.empty() ? 0 : restarts / static_cast<double>(queue.size());
   sum.never_started = not_started - unplaceable_;

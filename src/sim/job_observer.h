@@ -10,7 +10,7 @@
 // the cost of its last run is derived at the end from those. Jobs stopped without
 // completing (interrupted, or cut at the horizon) also keep the cost of their earlier runs,
 // their restarts and their last run's start, in a table whose untouched pages cost nothing.
-// The JobResult rows are built once, in id order, by on_finish().
+// The JobResult rows are built once, in id order, by on_finish(), which may be called once.
 #pragma once
 
 #include <cstdlib>
