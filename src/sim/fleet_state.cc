@@ -309,11 +309,26 @@ void FleetState::release(uint32_t slot) {
     if (track_node_slots_) unlink_slot(a.node, slot);
     give_back(pool, a.node, static_cast<uint16_t>(a.gpus));
   } else {
-    // A gang's nodes, in the order taken: active ones go back to the fully free bucket,
-    // draining ones may leave service. One pass, each node touched once.
-    for (uint32_t n : node_lists_[a.list]) {
+    const auto& list = node_lists_[a.list];
+    bool all_active = true;
+    for (uint32_t n : list) {
       if (track_node_slots_) nodes_[n].first_slot = kNone;
-      give_back(pool, n, nodes_[n].capacity);
+      all_active &= nodes_[n].state == NodeState::active;
+    }
+    if (all_active) {
+      // Common case: the whole block goes back to the fully free bucket at once (what
+      // give_back() would do node by node, in the same order, without its per-node upkeep).
+      auto& whole = pool.buckets[static_cast<size_t>(pool.spec.gpus_per_node)];
+      auto pos = static_cast<uint32_t>(whole.size());
+      whole.insert(whole.end(), list.begin(), list.end());
+      for (uint32_t n : list) {
+        Node& node = nodes_[n];
+        node.free = node.capacity;
+        node.pos = pos++;
+      }
+      pool.free_gpus += a.gpus;
+    } else {
+      for (uint32_t n : list) give_back(pool, n, nodes_[n].capacity);
     }
     free_lists_.push_back(a.list);
     a.list = kNone;
