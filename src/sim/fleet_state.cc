@@ -26,13 +26,6 @@ const uint32_t* FleetState::alloc_nodes(const Allocation& a, uint32_t* count) co
   return node_lists_[a.list].data();
 }
 
-bool FleetState::fits_capacity(int gpus_per_node, uint32_t gpus, int64_t capacity) {
-  const auto n = static_cast<int64_t>(gpus_per_node);
-  if (gpus >= static_cast<uint32_t>(gpus_per_node)) return (gpus + n - 1) / n <= capacity / n;
-  // One node: a full one, or the remainder node.
-  return capacity >= n || capacity % n >= static_cast<int64_t>(gpus);
-}
-
 int64_t FleetState::scheduled_at(uint32_t p, double t_s) const {
   const auto& s = pools_[p].spec.schedule;
   auto it = std::upper_bound(s.begin(), s.end(), t_s,
@@ -310,25 +303,29 @@ void FleetState::release(uint32_t slot) {
     give_back(pool, a.node, static_cast<uint16_t>(a.gpus));
   } else {
     const auto& list = node_lists_[a.list];
-    bool all_active = true;
-    for (uint32_t n : list) {
-      if (track_node_slots_) nodes_[n].first_slot = kNone;
-      all_active &= nodes_[n].state == NodeState::active;
-    }
-    if (all_active) {
-      // Common case: the whole block goes back to the fully free bucket at once (what
+    // A node held by a job is active or draining (never failed or retired), and a gang holds
+    // full nodes only: with no full node draining in the pool, every node here is active.
+    if (pool.draining_full.empty()) {
+      // The common case: the whole block goes back to the fully free bucket at once (what
       // give_back() would do node by node, in the same order, without its per-node upkeep).
+      const bool tracked = track_node_slots_;
       auto& whole = pool.buckets[static_cast<size_t>(pool.spec.gpus_per_node)];
       auto pos = static_cast<uint32_t>(whole.size());
+      const auto per_node = static_cast<uint16_t>(pool.spec.gpus_per_node);
       whole.insert(whole.end(), list.begin(), list.end());
       for (uint32_t n : list) {
         Node& node = nodes_[n];
-        node.free = node.capacity;
+        assert(node.state == NodeState::active && node.capacity == per_node);
+        node.free = per_node;
         node.pos = pos++;
+        if (tracked) node.first_slot = kNone;
       }
       pool.free_gpus += a.gpus;
     } else {
-      for (uint32_t n : list) give_back(pool, n, nodes_[n].capacity);
+      for (uint32_t n : list) {
+        if (track_node_slots_) nodes_[n].first_slot = kNone;
+        give_back(pool, n, nodes_[n].capacity);
+      }
     }
     free_lists_.push_back(a.list);
     a.list = kNone;

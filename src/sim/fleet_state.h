@@ -124,8 +124,14 @@ class FleetState {
   }
   // Whether a job of `gpus` can start in pool p now.
   bool fits(uint32_t p, uint32_t gpus) const;
-  // Whether it could run in pool p were the pool empty with `capacity` GPUs.
-  static bool fits_capacity(int gpus_per_node, uint32_t gpus, int64_t capacity);
+  // Whether it could run in pool p were the pool empty with `capacity` GPUs. Monotone in
+  // capacity.
+  static bool fits_capacity(int gpus_per_node, uint32_t gpus, int64_t capacity) {
+    const auto n = static_cast<int64_t>(gpus_per_node);
+    if (gpus >= static_cast<uint32_t>(gpus_per_node)) return (gpus + n - 1) / n <= capacity / n;
+    // One node: a full one, or the remainder node.
+    return capacity >= n || capacity % n >= static_cast<int64_t>(gpus);
+  }
   // Largest capacity pool p will have at any time from t_s on (its current one included).
   int64_t peak_from(uint32_t p, double t_s) const;
   // Capacity of pool p's schedule at t_s.

@@ -98,7 +98,7 @@ void Simulator::touch(uint32_t p) {
   double& since = last_change_s_[p];
   if (now_ <= since) return;
   const Pool& pool = fleet_.pool(p);
-  for (Observer* o : observers_) o->on_pool_interval(p, pool, since, now_);
+  for (Observer* o : on_interval_) o->on_pool_interval(p, pool, since, now_);
   since = now_;
 }
 
@@ -128,7 +128,7 @@ void Simulator::start(uint32_t id, uint32_t p) {
   if (track_slots_) slot_of_[id] = slot;
   events_.push(now_ + run_s, EventKind::job_end, slot);
   const Allocation& a = fleet_.allocation(slot);
-  for (Observer* o : observers_) o->on_job_start(now_, j, a);
+  for (Observer* o : on_start_) o->on_job_start(now_, j, a);
 }
 
 Simulator::Progress Simulator::progress_of(const Allocation& a) const {
@@ -166,7 +166,7 @@ void Simulator::end(uint32_t slot) {
   StopInfo info;
   info.cause = StopCause::completed;
   info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - a.work_s) * a.used;
-  for (Observer* o : observers_) o->on_job_stop(now_, j, a, info);
+  for (Observer* o : on_stop_) o->on_job_stop(now_, j, a, info);
   if (track_slots_) {
     slot_of_[a.job] = kNone;
     queue_->on_stop(a.job);
@@ -191,7 +191,7 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
   info.outage = outage;
   info.lost_gpu_s = lossless ? 0.0 : pr.since_checkpoint_s * a.used;
   info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - pr.kept_s - pr.since_checkpoint_s) * a.used;
-  for (Observer* o : observers_) o->on_job_stop(now_, j, a, info);
+  for (Observer* o : on_stop_) o->on_job_stop(now_, j, a, info);
   JobRun& run = runs_.get()[a.job];
   if (!was_interrupted(a.job)) {
     run = JobRun{j.duration_s, 0};
@@ -211,7 +211,7 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
     enqueue(j, true);
     if (quotas_.enabled()) unpark(j.tenant);
   } else {
-    for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
+    for (Observer* o : on_unplaceable_) o->on_job_unplaceable(now_, j);
   }
 }
 
@@ -230,9 +230,9 @@ void Simulator::capacity_step(uint32_t p) {
 
 void Simulator::arrive(const Job& j) {
   last_job_event_s_ = now_;
-  for (Observer* o : observers_) o->on_job_submit(now_, j);
+  for (Observer* o : on_submit_) o->on_job_submit(now_, j);
   if (!can_ever_fit(j.id)) {
-    for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
+    for (Observer* o : on_unplaceable_) o->on_job_unplaceable(now_, j);
     return;
   }
   const JobProfile& prof = profiles_[j.profile];
@@ -322,9 +322,12 @@ sched::Reservation Simulator::reserve(uint32_t id) {
 bool Simulator::can_ever_fit(uint32_t id) const {
   const Job& j = workload_.jobs[id];
   for (uint32_t p = 0; p < fleet_.pool_count(); ++p) {
-    const PoolSpec& spec = fleet_.pool(p).spec;
-    if (sched::pool_allows(spec, j) &&
-        FleetState::fits_capacity(spec.gpus_per_node, j.gpus, fleet_.peak_from(p, now_)))
+    const Pool& pool = fleet_.pool(p);
+    if (!sched::pool_allows(pool.spec, j)) continue;
+    // The peak ahead is at least today's capacity, and fitting is monotone in capacity:
+    // today's answers most jobs without searching the schedule.
+    if (FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, pool.nominal_gpus) ||
+        FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, fleet_.peak_from(p, now_)))
       return true;
   }
   return false;
@@ -332,7 +335,7 @@ bool Simulator::can_ever_fit(uint32_t id) const {
 
 void Simulator::reject(uint32_t id) {
   const Job& j = workload_.jobs[id];
-  for (Observer* o : observers_) o->on_job_unplaceable(now_, j);
+  for (Observer* o : on_unplaceable_) o->on_job_unplaceable(now_, j);
 }
 
 double Simulator::remaining_s(uint32_t id) const {
@@ -442,7 +445,7 @@ void Simulator::repair(uint32_t n) {
 
 void Simulator::outage(uint32_t i, bool begins) {
   const OutageWindow& w = faults_.outages[i];
-  for (Observer* o : observers_) o->on_outage(i, w.start_s, w.end_s, begins);
+  for (Observer* o : on_outage_) o->on_outage(i, w.start_s, w.end_s, begins);
   for (uint32_t p : w.pools) {
     if (begins) {
       if (++down_count_[p] > 1) continue;
@@ -569,7 +572,7 @@ void Simulator::finish() {
       StopInfo info;
       info.cause = StopCause::cut;
       info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - pr.kept_s - pr.since_checkpoint_s) * a.used;
-      for (Observer* o : observers_) o->on_job_stop(now_, workload_.jobs[a.job], a, info);
+      for (Observer* o : on_stop_) o->on_job_stop(now_, workload_.jobs[a.job], a, info);
     }
   }
 }

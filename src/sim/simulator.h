@@ -51,9 +51,19 @@ class Simulator final : public sched::SchedulingContext {
             std::vector<PoolSpec> pools, std::unique_ptr<sched::QueuePolicy> queue,
             std::unique_ptr<sched::PlacementPolicy> placement, FaultPlan faults = {});
 
-  // Registers an observer (not owned; must outlive run()). Order of registration is the
-  // order of notification.
-  void add_observer(Observer& observer) { observers_.push_back(&observer); }
+  // Registers an observer (not owned; must outlive run()) for the hooks its type takes
+  // (ObserverHooks). Order of registration is the order of notification.
+  template <class O>
+  void add_observer(O& observer) {
+    using H = ObserverHooks<O>;
+    Observer* o = &observer;
+    if (H::pool_interval) on_interval_.push_back(o);
+    if (H::job_submit) on_submit_.push_back(o);
+    if (H::job_unplaceable) on_unplaceable_.push_back(o);
+    if (H::job_start) on_start_.push_back(o);
+    if (H::job_stop) on_stop_.push_back(o);
+    if (H::outage) on_outage_.push_back(o);
+  }
   const FleetState& fleet() const { return fleet_; }
   const SimContext& context() const { return context_; }
   const FaultPlan& faults() const { return faults_; }
@@ -148,7 +158,8 @@ class Simulator final : public sched::SchedulingContext {
   std::unique_ptr<sched::PlacementPolicy> placement_;
   sched::ReservationFinder finder_;
   EventQueue events_;
-  std::vector<Observer*> observers_;
+  // Observers, per hook they take (add_observer()).
+  std::vector<Observer*> on_interval_, on_submit_, on_unplaceable_, on_start_, on_stop_, on_outage_;
   std::vector<double> last_change_s_;   // per pool
   std::vector<size_t> next_point_;      // per pool: next schedule point to apply
   std::unique_ptr<JobRun, FreeRuns> runs_;  // per job, calloc'd: valid where was_interrupted
