@@ -27,8 +27,7 @@ void stats(std::vector<double>& values, double& mean, double& p50, double& p99) 
 
 JobObserver::JobObserver(const SimContext& ctx)
     : ctx_(ctx),
-      stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0),
-      stopped_(static_cast<Stopped*>(std::calloc(std::max<size_t>(ctx.workload.jobs.size(), 1), sizeof(Stopped)))) {
+      stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0) {
   const size_t n = ctx.workload.jobs.size();
   reserve_huge(start_s_, n);
   reserve_huge(end_s_, n);
@@ -41,7 +40,7 @@ JobObserver::JobObserver(const SimContext& ctx)
 void JobObserver::on_job_start(double t_s, const Job& job, const Allocation& a) {
   if (start_s_[job.id] < 0) start_s_[job.id] = t_s;  // a restart keeps the first start
   pool_[job.id] = a.pool;
-  if (stopped_before(job.id)) stopped_.get()[job.id].run_start_s = t_s;
+  if (stopped_before(job.id)) stopped_[job.id].run_start_s = t_s;
 }
 
 void JobObserver::on_job_stop(double t_s, const Job& job, const Allocation& a, const StopInfo& info) {
@@ -49,9 +48,9 @@ void JobObserver::on_job_stop(double t_s, const Job& job, const Allocation& a, c
     end_s_[job.id] = t_s;  // the cost of this last run is derived in on_finish()
     return;
   }
-  Stopped& s = stopped_.get()[job.id];
+  Stopped& s = stopped_[job.id];
   if (!stopped_before(job.id)) {
-    s = Stopped{0, a.start_s, 0};
+    s.run_start_s = a.start_s;
     stopped_bits_[job.id >> 6] |= uint64_t{1} << (job.id & 63);
   }
   s.cost_usd += static_cast<double>(a.gpus) * (t_s - a.start_s) / kSecondsPerHour *
@@ -92,7 +91,7 @@ void JobObserver::on_finish(SimResults& results) {
     r.source = spec.source;
     double run_start = r.start_s;
     if (stopped_before(job.id)) {
-      const Stopped& s = stopped_.get()[i];
+      const Stopped& s = stopped_.at(job.id);
       r.cost_usd = s.cost_usd;
       r.restarts = s.restarts;
       run_start = s.run_start_s;

@@ -9,12 +9,11 @@
 // jobs running: per job only its first start, its end and its last pool (16 + 4 bytes);
 // the cost of its last run is derived at the end from those. Jobs stopped without
 // completing (interrupted, or cut at the horizon) also keep the cost of their earlier runs,
-// their restarts and their last run's start, in a table whose untouched pages cost nothing.
+// their restarts and their last run's start, in a map of those jobs only.
 // The JobResult rows are built once, in id order, by on_finish(), which may be called once.
 #pragma once
 
-#include <cstdlib>
-#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/observer.h"
@@ -36,12 +35,9 @@ class JobObserver final : public Observer {
  private:
   // A job that stopped without completing at least once.
   struct Stopped {
-    double cost_usd;     // of its runs before the current (or last) one
-    double run_start_s;  // start of its current (or last) run
-    uint32_t restarts;
-  };
-  struct FreeStopped {
-    void operator()(Stopped* p) const { std::free(p); }
+    double cost_usd = 0;     // of its runs before the current (or last) one
+    double run_start_s = 0;  // start of its current (or last) run
+    uint32_t restarts = 0;
   };
   bool stopped_before(uint32_t id) const { return (stopped_bits_[id >> 6] >> (id & 63)) & 1u; }
 
@@ -49,8 +45,8 @@ class JobObserver final : public Observer {
   std::vector<double> start_s_;  // by id: first start, -1 if never started
   std::vector<double> end_s_;    // by id: completion, -1 if not completed
   std::vector<uint32_t> pool_;   // by id: pool of the last run, kNone if never started
-  std::vector<uint64_t> stopped_bits_;             // by id, one bit: stopped_ is valid
-  std::unique_ptr<Stopped, FreeStopped> stopped_;  // by id, calloc'd
+  std::vector<uint64_t> stopped_bits_;            // by id, one bit: in stopped_
+  std::unordered_map<uint32_t, Stopped> stopped_;  // by id; few jobs (interrupted or cut)
   int64_t unplaceable_ = 0;
 };
 

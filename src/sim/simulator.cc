@@ -38,7 +38,6 @@ Simulator::Simulator(const Scenario& scenario, const Workload& workload, double 
   shrink_generation_.assign(fleet_.pool_count(), 0);
   next_point_.assign(fleet_.pool_count(), 0);
   const size_t n = workload.jobs.size();
-  runs_.reset(static_cast<JobRun*>(std::calloc(std::max<size_t>(n, 1), sizeof(JobRun))));
   interrupted_.assign((n + 63) / 64, 0);
   profiles_ = workload.profiles;
   if (profiles_.empty())
@@ -119,7 +118,7 @@ void Simulator::start(uint32_t id, uint32_t p) {
   const Job& j = workload_.jobs[id];
   const JobProfile& prof = profiles_[j.profile];
   const bool again = was_interrupted(id);
-  const double work_s = (again ? runs_.get()[id].remaining_s : j.duration_s) / fleet_.pool(p).spec.speed_factor;
+  const double work_s = (again ? runs_.at(id).remaining_s : j.duration_s) / fleet_.pool(p).spec.speed_factor;
   double run_s = work_s;
   if (prof.checkpoint_interval_s > 0) run_s += checkpoints_in(work_s, prof.checkpoint_interval_s) * prof.checkpoint_cost_s;
   if (again) run_s += faults_.restart_overhead_s;
@@ -192,7 +191,7 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
   info.lost_gpu_s = lossless ? 0.0 : pr.since_checkpoint_s * a.used;
   info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - pr.kept_s - pr.since_checkpoint_s) * a.used;
   for (Observer* o : on_stop_) o->on_job_stop(now_, j, a, info);
-  JobRun& run = runs_.get()[a.job];
+  JobRun& run = runs_[a.job];
   if (!was_interrupted(a.job)) {
     run = JobRun{j.duration_s, 0};
     interrupted_[a.job >> 6] |= uint64_t{1} << (a.job & 63);

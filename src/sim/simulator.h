@@ -22,9 +22,9 @@
 // in service. Spot reclaims likewise per spot pool. No timer per node or per job.
 #pragma once
 
-#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "gpufleet/scenario.h"
@@ -103,17 +103,14 @@ class Simulator final : public sched::SchedulingContext {
 
  private:
   // The progress of a job that has been interrupted at least once (others have done nothing
-  // or run uninterrupted: their remaining work is their duration). Zero pages until used.
+  // or run uninterrupted: their remaining work is their duration). Kept for those jobs only.
   struct JobRun {
     double remaining_s;  // reference seconds of work left as of the current run's start
     uint32_t restarts;
   };
-  struct FreeRuns {
-    void operator()(JobRun* p) const { std::free(p); }
-  };
   bool was_interrupted(uint32_t id) const { return (interrupted_[id >> 6] >> (id & 63)) & 1u; }
   double remaining_of(uint32_t id) const {
-    return was_interrupted(id) ? runs_.get()[id].remaining_s : workload_.jobs[id].duration_s;
+    return was_interrupted(id) ? runs_.at(id).remaining_s : workload_.jobs[id].duration_s;
   }
   // Work done in the running segment of allocation a by now, in pool seconds: kept (up to the
   // last completed checkpoint) and in progress (since it).
@@ -162,7 +159,7 @@ class Simulator final : public sched::SchedulingContext {
   std::vector<Observer*> on_interval_, on_submit_, on_unplaceable_, on_start_, on_stop_, on_outage_;
   std::vector<double> last_change_s_;   // per pool
   std::vector<size_t> next_point_;      // per pool: next schedule point to apply
-  std::unique_ptr<JobRun, FreeRuns> runs_;  // per job, calloc'd: valid where was_interrupted
+  std::unordered_map<uint32_t, JobRun> runs_;  // by job id: the jobs where was_interrupted
   std::vector<uint64_t> interrupted_;       // per job, one bit
   bool track_slots_ = false;                // a preemptive policy or quotas need slot_of_
   bool placement_follows_clock_ = false;
