@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <tuple>
 #include <vector>
 
@@ -148,6 +150,105 @@ TEST(EventQueue, MatchesAReferenceUnderRandomPushesCancelsAndPops) {
       ref.erase(it);
     }
   }
+}
+
+
+// The simulator's loop over events spread from seconds to years ahead, with "arrivals"
+// between them that push more: every event comes out at its time, in push order among equal
+// times, cancelled ones never.
+TEST(EventQueue, SimulatorLoopMatchesAReferenceFromSecondsToYears) {
+  EventQueue q;
+  struct Ref {
+    double t;
+    uint64_t seq;
+    uint32_t target;
+    uint32_t version;
+  };
+  std::vector<Ref> ref;
+  std::vector<uint32_t> versions(64, 0);
+  uint64_t seq = 0, x = 7;
+  auto next = [&] { return (x = x * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  auto uniform = [&] { return (static_cast<double>(next() % 1000000) + 0.5) / 1e6; };
+  const double scales[] = {1.0, 3600.0, 86400.0, 100 * 86400.0, 3 * 365 * 86400.0};
+  double now = 0, next_arrival = 0;
+  int popped = 0;
+  auto push_some = [&] {
+    const int n = static_cast<int>(next() % 4);
+    for (int i = 0; i < n; ++i) {
+      const double scale = scales[next() % 5];
+      // A few exact ties with now or with each other.
+      const double t = next() % 10 == 0 ? now : now + std::floor(-std::log(uniform()) * scale);
+      const auto target = static_cast<uint32_t>(next() % versions.size());
+      if (next() % 2) {
+        q.push(t, EventKind::job_end, target);
+        ref.push_back({t, seq++, target, versions[target]});
+      } else {
+        q.push_permanent(t, EventKind::node_repair, target);
+        ref.push_back({t, seq++, target, kNotCancellable});
+      }
+    }
+    if (next() % 5 == 0) {
+      const auto target = static_cast<uint32_t>(next() % versions.size());
+      q.cancel(target);
+      ++versions[target];
+    }
+  };
+  auto live = [&](const Ref& e) { return e.version == kNotCancellable || e.version == versions[e.target]; };
+  auto earliest = [&] {
+    std::erase_if(ref, [&](const Ref& e) { return !live(e); });
+    return std::min_element(ref.begin(), ref.end(),
+                            [](const Ref& a, const Ref& b) { return std::tie(a.t, a.seq) < std::tie(b.t, b.seq); });
+  };
+  for (int step = 0; step < 15000; ++step) {
+    // As in Simulator::run: the next event if it comes by the next arrival, else the arrival.
+    const auto t_event = q.next_time();
+    auto it = earliest();
+    if (it != ref.end() && it->t <= next_arrival) {
+      ASSERT_TRUE(t_event.has_value()) << "step " << step;
+      ASSERT_EQ(*t_event, it->t) << "step " << step;
+    }
+    const double t = t_event && *t_event <= next_arrival ? *t_event : next_arrival;
+    now = t;
+    Event e;
+    while (q.pop_if_at(t, e)) {
+      it = earliest();
+      ASSERT_NE(it, ref.end());
+      ASSERT_EQ(e.time_s, it->t);
+      ASSERT_EQ(e.seq, it->seq);
+      ASSERT_EQ(e.target, it->target);
+      ref.erase(it);
+      ++popped;
+      push_some();
+    }
+    it = earliest();
+    if (it != ref.end()) ASSERT_GT(it->t, t) << "an event due at " << t << " was left behind";
+    if (t == next_arrival) {
+      push_some();
+      next_arrival = now + std::floor(-std::log(uniform()) * scales[next() % 4]);
+    }
+  }
+  // Drain what is left, without a limit.
+  while (auto e = q.pop()) {
+    auto it = earliest();
+    ASSERT_NE(it, ref.end());
+    ASSERT_EQ(e->time_s, it->t);
+    ASSERT_EQ(e->seq, it->seq);
+    ref.erase(it);
+    ++popped;
+  }
+  EXPECT_TRUE(earliest() == ref.end());
+  EXPECT_GT(popped, 5000);
+}
+
+TEST(EventQueue, InfiniteAndFarTimesComeLast) {
+  EventQueue q;
+  q.push_permanent(std::numeric_limits<double>::infinity(), EventKind::job_end, 1);
+  q.push_permanent(1e15, EventKind::job_end, 2);
+  q.push_permanent(5e8, EventKind::job_end, 3);
+  q.push_permanent(10.0, EventKind::job_end, 4);
+  std::vector<uint32_t> order;
+  while (auto e = q.pop()) order.push_back(e->target);
+  EXPECT_EQ(order, (std::vector<uint32_t>{4, 3, 2, 1}));
 }
 
 }  // namespace
