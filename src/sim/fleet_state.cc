@@ -316,6 +316,8 @@ void FleetState::release(uint32_t slot) {
       for (uint32_t n : list) {
         Node& node = nodes_[n];
         assert(node.state == NodeState::active && node.capacity == per_node);
+        // A held node that drained and was then wanted again sits in bucket 0 (reactivate()).
+        if (node.pos != kNone) bucket_remove(pool, n);
         node.free = per_node;
         node.pos = pos++;
         if (tracked) node.first_slot = kNone;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace gpufleet::sim {
 namespace {
 
@@ -121,6 +123,51 @@ TEST(FleetState, PeakFromLooksAhead) {
   EXPECT_EQ(f.peak_from(p, 250), 0);
   EXPECT_EQ(f.scheduled_at(p, 150), 64);
   EXPECT_EQ(f.scheduled_at(p, 250), 0);
+}
+
+
+// Every active node in service sits in exactly one bucket, at its recorded position, unless a
+// gang holds it whole (then in none); the pool's free count is the sum over its buckets.
+void expect_buckets_consistent(const FleetState& f, uint32_t p) {
+  const Pool& pool = f.pool(p);
+  std::vector<int> seen(f.node_count(), 0);
+  int64_t free = 0;
+  for (size_t k = 0; k < pool.buckets.size(); ++k) {
+    for (size_t i = 0; i < pool.buckets[k].size(); ++i) {
+      const uint32_t n = pool.buckets[k][i];
+      ++seen[n];
+      EXPECT_EQ(f.node(n).state, NodeState::active) << "node " << n << " in bucket " << k;
+      EXPECT_EQ(f.node(n).free, k) << "node " << n;
+      EXPECT_EQ(f.node(n).pos, i) << "node " << n;
+      free += static_cast<int64_t>(k);
+    }
+  }
+  for (size_t n = 0; n < seen.size(); ++n) EXPECT_LE(seen[n], 1) << "node " << n << " is in " << seen[n] << " buckets";
+  EXPECT_EQ(pool.free_gpus, free);
+}
+
+TEST(FleetState, GangNodesDrainedThenWantedAgainGoBackOnce) {
+  FleetState f;
+  const uint32_t p = f.add_pool(spec());
+  f.set_capacity(p, 32);
+  const uint32_t gang = f.allocate(p, 0, 16, 0, 10);  // two whole nodes
+  const uint32_t small = f.allocate(p, 1, 8, 0, 10);  // a third whole node
+  f.set_capacity(p, 8);  // the idle node retires; two of the busy ones drain
+  expect_buckets_consistent(f, p);
+  f.set_capacity(p, 32);  // the draining nodes are wanted again
+  expect_buckets_consistent(f, p);
+  f.release(gang);
+  expect_buckets_consistent(f, p);
+  f.release(small);
+  expect_buckets_consistent(f, p);
+  EXPECT_EQ(f.fully_free_nodes(p), 4);
+  EXPECT_EQ(f.pool(p).free_gpus, 32);
+  // Shrinking to nothing retires every node exactly once.
+  f.set_capacity(p, 0);
+  expect_buckets_consistent(f, p);
+  EXPECT_EQ(f.pool(p).in_service_gpus, 0);
+  EXPECT_EQ(f.pool(p).free_gpus, 0);
+  EXPECT_TRUE(f.pool(p).members.empty());
 }
 
 }  // namespace
