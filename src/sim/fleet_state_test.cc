@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 namespace gpufleet::sim {
@@ -168,6 +170,113 @@ TEST(FleetState, GangNodesDrainedThenWantedAgainGoBackOnce) {
   EXPECT_EQ(f.pool(p).in_service_gpus, 0);
   EXPECT_EQ(f.pool(p).free_gpus, 0);
   EXPECT_TRUE(f.pool(p).members.empty());
+}
+
+
+// Random allocations, releases, capacity changes, node failures and repairs, and outages,
+// with every invariant of the fleet's bookkeeping checked after each step.
+TEST(FleetState, RandomOperationsKeepEveryInvariant) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    FleetState f;
+    f.track_node_slots(true);
+    const uint32_t pools[] = {f.add_pool(spec(8)), f.add_pool(spec(4))};
+    uint64_t x = seed * 0x9E3779B97F4A7C15ULL;
+    auto pick = [&](uint64_t n) { x = x * 6364136223846793005ULL + 1442695040888963407ULL; return (x >> 33) % n; };
+    std::vector<uint32_t> running;  // slots
+    std::vector<uint32_t> failed;   // nodes
+    uint32_t job = 0;
+    for (uint32_t p : pools) f.set_capacity(p, 48);
+    for (int step = 0; step < 3000; ++step) {
+      const uint32_t p = pools[pick(2)];
+      const uint64_t op = pick(100);
+      auto release_slot = [&](uint32_t slot) {
+        f.release(slot);
+        running.erase(std::find(running.begin(), running.end(), slot));
+      };
+      if (op < 45) {
+        const uint32_t sizes[] = {1, 2, 3, 5, 8, 12, 16, 24};
+        const uint32_t gpus = sizes[pick(8)];
+        if (!f.pool(p).down && f.fits(p, gpus)) running.push_back(f.allocate(p, job++, gpus, step, step + 10));
+      } else if (op < 80) {
+        if (!running.empty()) release_slot(running[pick(running.size())]);
+      } else if (op < 90) {
+        f.set_capacity(p, static_cast<int64_t>(pick(70)));
+      } else if (op < 95) {
+        const auto& members = f.pool(p).members;
+        if (!members.empty()) {
+          const uint32_t n = members[pick(members.size())];
+          std::vector<uint32_t> on;
+          f.slots_on_node(n, on);
+          for (uint32_t slot : on) release_slot(slot);
+          // As the simulator does: a draining node whose last job left has retired already.
+          if (f.node(n).state != NodeState::retired && f.fail_node(n)) failed.push_back(n);
+        }
+      } else if (op < 98) {
+        if (!failed.empty()) {
+          const size_t i = pick(failed.size());
+          f.repair_node(failed[i]);
+          failed.erase(failed.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+      } else {
+        const bool down = !f.pool(p).down;
+        if (down) {
+          const std::vector<uint32_t> here = f.pool(p).running;
+          for (uint32_t slot : here) release_slot(slot);
+        }
+        f.set_down(p, down);
+      }
+      // Invariants, per pool.
+      for (uint32_t q : pools) {
+        SCOPED_TRACE("seed " + std::to_string(seed) + " step " + std::to_string(step) + " pool " + std::to_string(q));
+        const Pool& pool = f.pool(q);
+        expect_buckets_consistent(f, q);
+        std::vector<int64_t> used_on(f.node_count(), 0);
+        int64_t busy = 0, used = 0;
+        for (size_t i = 0; i < pool.running.size(); ++i) {
+          const Allocation& a = f.allocation(pool.running[i]);
+          ASSERT_EQ(a.pos_in_pool, i);
+          busy += a.gpus;
+          used += a.used;
+          uint32_t count = 0;
+          const uint32_t* nodes = f.alloc_nodes(a, &count);
+          for (uint32_t k = 0; k < count; ++k) {
+            const Node& node = f.node(nodes[k]);
+            ASSERT_TRUE(node.state == NodeState::active || node.state == NodeState::draining) << "node " << nodes[k];
+            used_on[nodes[k]] += count > 1 || a.gpus >= static_cast<uint32_t>(pool.spec.gpus_per_node) ? node.capacity : a.gpus;
+          }
+        }
+        EXPECT_EQ(pool.busy_gpus, busy);
+        EXPECT_EQ(pool.used_gpus, used);
+        int64_t in_service = 0;
+        for (size_t i = 0; i < pool.members.size(); ++i) {
+          const uint32_t n = pool.members[i];
+          const Node& node = f.node(n);
+          ASSERT_EQ(node.member_pos, i);
+          ASSERT_EQ(node.pool, q);
+          ASSERT_TRUE(node.state == NodeState::active || node.state == NodeState::draining);
+          in_service += node.capacity;
+          EXPECT_EQ(static_cast<int64_t>(node.free), node.capacity - used_on[n]) << "node " << n;
+          if (node.state == NodeState::draining) EXPECT_GT(used_on[n], 0) << "an idle draining node should have left";
+        }
+        EXPECT_EQ(pool.in_service_gpus, in_service);
+        for (const auto* list : {&pool.draining_full, &pool.draining_other})
+          for (size_t i = 0; i < list->size(); ++i) {
+            EXPECT_EQ(f.node((*list)[i]).state, NodeState::draining);
+            EXPECT_EQ(f.node((*list)[i]).pos, i);
+          }
+        if (pool.down) {
+          EXPECT_EQ(pool.in_service_gpus, 0);
+        } else {
+          // Active capacity never exceeds what the contract grants.
+          int64_t active = 0;
+          for (uint32_t n : pool.members)
+            if (f.node(n).state == NodeState::active) active += f.node(n).capacity;
+          EXPECT_LE(active, pool.nominal_gpus);
+        }
+      }
+      if (::testing::Test::HasFailure()) return;
+    }
+  }
 }
 
 }  // namespace
