@@ -42,6 +42,14 @@ Reservation ReservationFinder::find(const sim::FleetState& fleet, uint32_t p, ui
     const sim::Allocation& a = fleet.allocation(order_[i]);
     uint32_t n_nodes = 0;
     const uint32_t* nodes = fleet.alloc_nodes(a, &n_nodes);
+    // A gang holds its nodes alone and whole; with no full node draining they are all active
+    // full nodes, each fully free when it ends: no need to visit them one by one (a
+    // pre-training run holds thousands).
+    const bool gang = a.list != sim::kNone || a.gpus >= per_node;
+    if (whole && gang && pool.draining_full.empty()) {
+      count += n_nodes;
+      n_nodes = 0;
+    }
     for (uint32_t k = 0; k < n_nodes; ++k) {
       const uint32_t n = nodes[k];
       const sim::Node& node = fleet.node(n);
