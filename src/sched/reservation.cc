@@ -56,7 +56,7 @@ Reservation ReservationFinder::find(const sim::FleetState& fleet, uint32_t p, ui
       if (!touched_[n]) {
         touched_[n] = 1;
         touched_list_.push_back(n);
-        free_[n] = node.free;
+        free_[n] = fleet.free_on(n);
       }
       const uint32_t before = free_[n];
       const uint32_t given = a.list == sim::kNone && a.gpus < per_node ? a.gpus : node.capacity;

@@ -128,7 +128,11 @@ void FleetState::withdraw(Pool& pool, uint32_t n) {
     return;
   }
   assert(node.state == NodeState::active);
-  if (node.pos != kNone) bucket_remove(pool, n);
+  if (held_whole(n)) {
+    node.free = 0;  // kept up to date from now on: it drains until its gang ends
+  } else {
+    bucket_remove(pool, n);
+  }
   pool.free_gpus -= node.free;
   if (node.capacity == pool.spec.gpus_per_node) --pool.active_full_nodes;
   if (node.free == node.capacity) {
@@ -202,7 +206,7 @@ uint32_t FleetState::whole_held_node(const Pool& pool) const {
     const uint32_t* nodes = alloc_nodes(a, &count);
     for (uint32_t i = 0; i < count; ++i) {
       const Node& node = nodes_[nodes[i]];
-      if (node.state == NodeState::active && node.pos == kNone) return nodes[i];
+      if (held_whole(nodes[i])) return nodes[i];
     }
   }
   return kNone;
@@ -229,8 +233,7 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
   a.node = kNone;
   a.list = kNone;
   if (gpus >= per_node) {
-    // Whole nodes leave the free bucket in one block and join no bucket while held
-    // (pos = kNone): O(1) bookkeeping per node.
+    // Whole nodes leave the free bucket in one block and join no bucket while held.
     const uint32_t count = (gpus + per_node - 1) / per_node;
     auto& whole = pool.buckets[per_node];
     const size_t first = whole.size() - count;
@@ -246,12 +249,10 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
     } else {
       a.node = whole.back();
     }
-    for (size_t i = first; i < whole.size(); ++i) {
-      Node& node = nodes_[whole[i]];
-      node.free = 0;
-      node.pos = kNone;
-      if (track_node_slots_) node.first_slot = slot;
-    }
+    // The nodes are not touched (held_whole()): no write per node, unless faults need to
+    // know which allocation is on which node.
+    if (track_node_slots_)
+      for (size_t i = first; i < whole.size(); ++i) nodes_[whole[i]].first_slot = slot;
     a.next_on_node = kNone;
     whole.resize(first);
     a.gpus = count * per_node;
@@ -281,7 +282,11 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
 void FleetState::give_back(Pool& pool, uint32_t n, uint16_t gpus) {
   Node& node = nodes_[n];
   if (node.state == NodeState::active) {
-    if (node.pos != kNone) bucket_remove(pool, n);  // else held whole: in no bucket
+    if (held_whole(n)) {
+      node.free = 0;  // in no bucket; its free count was not kept while held
+    } else {
+      bucket_remove(pool, n);
+    }
     node.free = static_cast<uint16_t>(node.free + gpus);
     pool.free_gpus += gpus;
     bucket_insert(pool, n);
@@ -316,8 +321,9 @@ void FleetState::release(uint32_t slot) {
       for (uint32_t n : list) {
         Node& node = nodes_[n];
         assert(node.state == NodeState::active && node.capacity == per_node);
-        // A held node that drained and was then wanted again sits in bucket 0 (reactivate()).
-        if (node.pos != kNone) bucket_remove(pool, n);
+        // Held whole since taken, it still reads per_node free and is in no bucket; one that
+        // drained meanwhile (free kept, 0) and was then wanted again sits in bucket 0.
+        if (node.free == 0) bucket_remove(pool, n);
         node.free = per_node;
         node.pos = pos++;
         if (tracked) node.first_slot = kNone;

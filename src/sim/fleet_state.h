@@ -6,6 +6,8 @@
 //
 // Placement cost: free nodes are kept in buckets by free-GPU count, so that "are there k
 // fully free nodes?" and "best-fit node with at least g free GPUs" are O(N), not O(nodes).
+// A gang takes its whole nodes off the end of the fully free bucket in one block without
+// touching the nodes themselves (held_whole()), and gives them back in one block.
 //
 // Jobs of N GPUs or more take ceil(gpus / N) whole full nodes; the leftover GPUs of the last
 // node belong to the job (allocated, busy for accounting and cost). Smaller jobs take g GPUs of
@@ -55,9 +57,10 @@ enum class NodeState : uint8_t { active = 0, draining = 1, retired = 2, failed =
 struct Node {
   uint32_t pool = 0;
   uint16_t capacity = 0;  // GPUs
-  uint16_t free = 0;      // GPUs
-  uint32_t pos = 0;       // position in its bucket (active), kNone while held whole by a gang
-                          // job, or position in the draining list (draining)
+  uint16_t free = 0;      // GPUs; left as it was while a gang holds the node whole (then
+                          // FleetState::free_on() says 0)
+  uint32_t pos = 0;       // position in its bucket (active; stale while a gang holds it whole,
+                          // when it is in no bucket), or in the draining list (draining)
   uint32_t member_pos = kNone;  // position in Pool::members while in service
   uint32_t first_slot = kNone;  // allocations on this node, linked by Allocation::next_on_node
   NodeState state = NodeState::retired;
@@ -110,6 +113,17 @@ class FleetState {
   const Node& node(uint32_t n) const { return nodes_[n]; }
   size_t node_count() const { return nodes_.size(); }
   const Allocation& allocation(uint32_t slot) const { return slots_[slot]; }
+  // Whether node n is active and held whole by a gang: then it is in no bucket (its pos
+  // does not point back at it), and its free and pos were not updated when it was taken, so
+  // that a gang of thousands of nodes costs no write per node.
+  bool held_whole(uint32_t n) const {
+    const Node& node = nodes_[n];
+    if (node.state != NodeState::active) return false;
+    const auto& bucket = pools_[node.pool].buckets[node.free];
+    return !(node.pos < bucket.size() && bucket[node.pos] == n);
+  }
+  // Free GPUs on node n now.
+  uint16_t free_on(uint32_t n) const { return held_whole(n) ? 0 : nodes_[n].free; }
   // Nodes of an allocation (one or many), in the order they were taken.
   const uint32_t* alloc_nodes(const Allocation& a, uint32_t* count) const;
 
