@@ -204,10 +204,8 @@ uint32_t FleetState::whole_held_node(const Pool& pool) const {
     const Allocation& a = slots_[slot];
     uint32_t count = 0;
     const uint32_t* nodes = alloc_nodes(a, &count);
-    for (uint32_t i = 0; i < count; ++i) {
-      const Node& node = nodes_[nodes[i]];
+    for (uint32_t i = 0; i < count; ++i)
       if (held_whole(nodes[i])) return nodes[i];
-    }
   }
   return kNone;
 }
