@@ -221,7 +221,9 @@ TEST(EventQueue, SimulatorLoopMatchesAReferenceFromSecondsToYears) {
       push_some();
     }
     it = earliest();
-    if (it != ref.end()) ASSERT_GT(it->t, t) << "an event due at " << t << " was left behind";
+    if (it != ref.end()) {
+      ASSERT_GT(it->t, t) << "an event due at " << t << " was left behind";
+    }
     if (t == next_arrival) {
       push_some();
       next_arrival = now + std::floor(-std::log(uniform()) * scales[next() % 4]);

@@ -208,9 +208,10 @@ TEST(Faults, DeterministicWithFaultsAndPreemption) {
   // Work is conserved: busy = the jobs' work + lost + overhead (completed jobs only here).
   double work = 0;
   for (size_t i = 0; i < a.jobs.size(); ++i) work += w.jobs[i].duration_s * w.jobs[i].gpus;
-  if (a.summary.completed == static_cast<int64_t>(a.jobs.size()))
+  if (a.summary.completed == static_cast<int64_t>(a.jobs.size())) {
     EXPECT_NEAR(a.summary.gpu_seconds_busy, work + a.summary.gpu_seconds_lost + a.summary.gpu_seconds_overhead,
                 1e-6 * a.summary.gpu_seconds_busy);
+  }
 }
 
 // 419 unexpected interruptions in 54 days on 16,384 H100 GPUs (Llama 3 405B): one 16,384-GPU

@@ -256,7 +256,9 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
           ASSERT_TRUE(node.state == NodeState::active || node.state == NodeState::draining);
           in_service += node.capacity;
           EXPECT_EQ(static_cast<int64_t>(f.free_on(n)), node.capacity - used_on[n]) << "node " << n;
-          if (node.state == NodeState::draining) EXPECT_GT(used_on[n], 0) << "an idle draining node should have left";
+          if (node.state == NodeState::draining) {
+            EXPECT_GT(used_on[n], 0) << "an idle draining node should have left";
+          }
         }
         EXPECT_EQ(pool.in_service_gpus, in_service);
         for (const auto* list : {&pool.draining_full, &pool.draining_other})

@@ -18,12 +18,11 @@ inline Scenario one_site_scenario(int64_t gpus, double horizon_s, int gpus_per_n
   s.horizon_s = horizon_s;
   s.accelerators.push_back({"X", 1000, 80, 1000, 1.0});
   s.providers.push_back({"p0"});
-  Site site;
+  Site& site = s.sites.emplace_back();
   site.name = "s0";
   site.provider = 0;
   site.jurisdiction = "US";
   site.gpus_per_node = gpus_per_node;
-  s.sites.push_back(site);
   Contract c;
   c.name = "c0";
   c.provider = 0;
