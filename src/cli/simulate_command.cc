@@ -182,6 +182,7 @@ void run(const SimulateArgs& args) {
   ProgressBar bar("simulating", !args.quiet);
   SimOptions options;
   options.progress = [&bar](double f) { bar.update(f); };
+  options.job_rows = !args.out_dir.empty() || !args.report.empty();  // only jobs.csv needs them
   auto results = simulate(scenario, workload, options);
   if (!results) exit_bad_input(results.error());
   if (!args.quiet) print_summary(scenario, workload, *results);

@@ -25,9 +25,8 @@ void stats(std::vector<double>& values, double& mean, double& p50, double& p99) 
 }
 }  // namespace
 
-JobObserver::JobObserver(const SimContext& ctx)
-    : ctx_(ctx),
-      stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0) {
+JobObserver::JobObserver(const SimContext& ctx, bool rows)
+    : ctx_(ctx), stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0), rows_(rows) {
   const size_t n = ctx.workload.jobs.size();
   reserve_huge(start_s_, n);
   reserve_huge(end_s_, n);
@@ -64,8 +63,11 @@ void JobObserver::on_finish(SimResults& results) {
   sum.jobs = static_cast<int64_t>(in.size());
   sum.unplaceable = unplaceable_;
   std::vector<JobResult> rows;
-  reserve_huge(rows, in.size());
-  rows.resize(in.size());
+  if (rows_) {
+    reserve_huge(rows, in.size());
+    rows.resize(in.size());
+  }
+  JobResult scratch;  // the row being made when rows are not kept
   // Queue times and JCTs, in id order, are compacted into start_s_ and end_s_ as they are
   // read (the write index never passes the read index): no more memory.
   size_t queued = 0, completed = 0;
@@ -75,7 +77,8 @@ void JobObserver::on_finish(SimResults& results) {
   double restarts = 0;
   for (size_t i = 0; i < in.size(); ++i) {
     const Job& job = in[i];
-    JobResult& r = rows[i];
+    if (!rows_) scratch = JobResult{};
+    JobResult& r = rows_ ? rows[i] : scratch;
     r.id = job.id;
     r.submit_s = job.submit_s;
     r.gpus = job.gpus;

@@ -22,7 +22,8 @@ namespace gpufleet::sim {
 
 class JobObserver final : public Observer {
  public:
-  explicit JobObserver(const SimContext& ctx);
+  // rows: whether on_finish() fills SimResults::jobs (the summary does not need them).
+  JobObserver(const SimContext& ctx, bool rows);
   // A job dropped after it ran (interrupted, then no pool could ever hold it again) is not
   // counted: it started, and stays not completed.
   void on_job_unplaceable(double t_s, const Job& job) override {
@@ -48,6 +49,7 @@ class JobObserver final : public Observer {
   std::vector<uint64_t> stopped_bits_;            // by id, one bit: in stopped_
   std::unordered_map<uint32_t, Stopped> stopped_;  // by id; few jobs (interrupted or cut)
   int64_t unplaceable_ = 0;
+  bool rows_;
 };
 
 }  // namespace gpufleet::sim

@@ -52,6 +52,7 @@ Result<SimResults> simulate(const Scenario& scenario, const Workload& workload, 
     // The summary reports carbon and cost against the cost-aware placement on the same inputs.
     SimOptions quiet = options;
     quiet.progress = nullptr;
+    quiet.job_rows = false;  // only its summary is used
     auto baseline = run_once(scenario, workload, quiet, queue_name, "cost");
     if (!baseline) return fail(baseline.error());
     results->summary.cost_placement_carbon_t = baseline->summary.carbon_t;
@@ -116,7 +117,7 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
   sim::Simulator simulator(scenario, workload, horizon_s, std::move(pools), std::move(*queue),
                            std::move(*placement), std::move(plan));
   const sim::SimContext& ctx = simulator.context();
-  sim::JobObserver jobs(ctx);
+  sim::JobObserver jobs(ctx, options.job_rows);
   sim::CostObserver cost(ctx);
   sim::EnergyObserver energy(ctx);
   sim::TimeseriesObserver timeseries(ctx);

@@ -263,5 +263,38 @@ TEST(Simulate, NeverStartedAndProgressCalls) {
   EXPECT_EQ(last, 1.0);
 }
 
+
+TEST(Simulate, WithoutJobRowsTheSummaryIsTheSame) {
+  Scenario s = one_site_scenario(64, 20 * kSecondsPerDay);
+  s.faults = default_fault_model();
+  s.faults.node_failures_per_gpu_hour = 1e-3;
+  s.checkpoint = {600, 30, 120};
+  std::vector<testing::JobSpec> specs;
+  for (int i = 0; i < 300; ++i)
+    specs.push_back({i * 700.0, static_cast<uint32_t>(1u << (i % 5)), 1800.0 + (i * 7919 % 20000)});
+  const Workload w = make_workload(specs);
+  SimOptions with, without;
+  without.job_rows = false;
+  auto a = simulate(s, w, with);
+  auto b = simulate(s, w, without);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->jobs.size(), w.jobs.size());
+  EXPECT_TRUE(b->jobs.empty());
+  const SimSummary &x = a->summary, &y = b->summary;
+  EXPECT_GT(x.interruptions, 0);
+  EXPECT_EQ(x.jobs, y.jobs);
+  EXPECT_EQ(x.completed, y.completed);
+  EXPECT_EQ(x.never_started, y.never_started);
+  EXPECT_EQ(x.mean_jct_s, y.mean_jct_s);
+  EXPECT_EQ(x.p50_jct_s, y.p50_jct_s);
+  EXPECT_EQ(x.p99_jct_s, y.p99_jct_s);
+  EXPECT_EQ(x.mean_queue_s, y.mean_queue_s);
+  EXPECT_EQ(x.p99_queue_s, y.p99_queue_s);
+  EXPECT_EQ(x.makespan_s, y.makespan_s);
+  EXPECT_EQ(x.restarts_per_job, y.restarts_per_job);
+  EXPECT_EQ(x.cost_usd, y.cost_usd);
+  EXPECT_EQ(x.gpu_seconds_busy, y.gpu_seconds_busy);
+}
+
 }  // namespace
 }  // namespace gpufleet
