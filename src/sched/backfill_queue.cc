@@ -5,8 +5,7 @@
 namespace gpufleet::sched {
 
 void BackfillQueue::dispatch(SchedulingContext& ctx) {
-  const uint32_t head =
-      start_from_head(list_, ctx, blocked_head_, blocked_generation_, checked_capacity_generation_);
+  const uint32_t head = start_from_head(list_, ctx, blocked_);
   if (head == JobList::kEnd || depth_ <= 0) return;
 
   // The head's reservation is recomputed for a new head, when the pool it is promised in

@@ -5,6 +5,7 @@
 // capacity the head will not need then.
 #pragma once
 
+#include "sched/blocked_head.h"
 #include "sched/job_list.h"
 #include "sched/queue_policy.h"
 
@@ -24,9 +25,7 @@ class BackfillQueue final : public QueuePolicy {
  private:
   int depth_;
   JobList list_;
-  uint32_t blocked_head_ = JobList::kEnd;
-  uint64_t blocked_generation_ = 0;
-  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+  BlockedHead blocked_;
   // The head's reservation, valid for reservation_head_ until capacity changes.
   Reservation reservation_;
   uint32_t reservation_head_ = JobList::kEnd;

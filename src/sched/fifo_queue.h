@@ -2,6 +2,7 @@
 // it. (Priorities: a later change keeps one list per priority, highest first.)
 #pragma once
 
+#include "sched/blocked_head.h"
 #include "sched/job_list.h"
 #include "sched/queue_policy.h"
 
@@ -18,15 +19,12 @@ class FifoQueue final : public QueuePolicy {
 
  private:
   JobList list_;
-  uint32_t blocked_head_ = JobList::kEnd;  // the head that did not fit ...
-  uint64_t blocked_generation_ = 0;        // ... at this release generation
-  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+  BlockedHead blocked_;
 };
 
 // Starts jobs from the head of `list` while they fit; rejects a blocked head that can never
 // fit. Returns the blocked head, or JobList::kEnd when the list emptied. Shared by the
 // head-of-line policies.
-uint32_t start_from_head(JobList& list, SchedulingContext& ctx, uint32_t& blocked_head,
-                         uint64_t& blocked_generation, uint64_t& checked_capacity_generation);
+uint32_t start_from_head(JobList& list, SchedulingContext& ctx, BlockedHead& blocked);
 
 }  // namespace gpufleet::sched

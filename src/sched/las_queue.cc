@@ -99,7 +99,7 @@ void LasQueue::dispatch(SchedulingContext& ctx) {
     const uint32_t q = lists_.first_nonempty();
     if (q == MultiList::kEnd || q >= queues_) return;
     const uint32_t head = lists_.front(q);
-    if (!changed_ && head == blocked_head_ && ctx.release_generation() == blocked_generation_) return;
+    if (!changed_ && blocked_.still_blocked(head, ctx)) return;
     changed_ = false;
     if (ctx.try_start(head) || preempt_for(head, q, ctx)) {
       started(head, ctx);
@@ -110,17 +110,13 @@ void LasQueue::dispatch(SchedulingContext& ctx) {
       --waiting_;
       continue;
     }
-    if (head != blocked_head_ || ctx.capacity_generation() != checked_capacity_generation_) {
-      checked_capacity_generation_ = ctx.capacity_generation();
-      if (!ctx.can_ever_fit(head)) {
-        ctx.reject(head);
-        lists_.remove(head);
-        --waiting_;
-        continue;
-      }
+    if (blocked_.needs_fit_check(head, ctx) && !ctx.can_ever_fit(head)) {
+      ctx.reject(head);
+      lists_.remove(head);
+      --waiting_;
+      continue;
     }
-    blocked_head_ = head;
-    blocked_generation_ = ctx.release_generation();
+    blocked_.block(head, ctx);
     return;
   }
 }

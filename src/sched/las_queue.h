@@ -12,6 +12,7 @@
 
 #include <vector>
 
+#include "sched/blocked_head.h"
 #include "sched/multi_list.h"
 #include "sched/queue_policy.h"
 
@@ -46,9 +47,7 @@ class LasQueue final : public QueuePolicy {
   std::vector<const Job*> jobs_;
   std::vector<uint8_t> level_;  // per job: its level while running
   size_t waiting_ = 0;
-  uint32_t blocked_head_ = MultiList::kEnd;
-  uint64_t blocked_generation_ = 0;
-  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+  BlockedHead blocked_;
   bool changed_ = false;  // a demotion since the last dispatch
 };
 

@@ -24,21 +24,17 @@ void SjfQueue::pop() {
 void SjfQueue::dispatch(SchedulingContext& ctx) {
   while (!heap_.empty()) {
     const uint32_t head = heap_.front().id;
-    if (head == blocked_head_ && ctx.release_generation() == blocked_generation_) return;
+    if (blocked_.still_blocked(head, ctx)) return;
     if (ctx.try_start(head) || ctx.park_if_held(head)) {
       pop();
       continue;
     }
-    if (head != blocked_head_ || ctx.capacity_generation() != checked_capacity_generation_) {
-      checked_capacity_generation_ = ctx.capacity_generation();
-      if (!ctx.can_ever_fit(head)) {
-        ctx.reject(head);
-        pop();
-        continue;
-      }
+    if (blocked_.needs_fit_check(head, ctx) && !ctx.can_ever_fit(head)) {
+      ctx.reject(head);
+      pop();
+      continue;
     }
-    blocked_head_ = head;
-    blocked_generation_ = ctx.release_generation();
+    blocked_.block(head, ctx);
     return;
   }
 }

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "sched/blocked_head.h"
 #include "sched/queue_policy.h"
 
 namespace gpufleet::sched {
@@ -24,9 +25,7 @@ class SjfQueue final : public QueuePolicy {
   void pop();
 
   std::vector<Entry> heap_;  // min-heap on (duration_s, id)
-  uint32_t blocked_head_ = ~uint32_t{0};
-  uint64_t blocked_generation_ = 0;
-  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+  BlockedHead blocked_;
 };
 
 }  // namespace gpufleet::sched

@@ -98,7 +98,7 @@ void SrtfQueue::dispatch(SchedulingContext& ctx) {
     absorb_pending(ctx);  // victims preempted below come back here, after the head
     if (waiting_.empty()) return;
     const Waiting head = waiting_.front();
-    if (head.id == blocked_head_ && ctx.release_generation() == blocked_generation_) return;
+    if (blocked_.still_blocked(head.id, ctx)) return;
     if (ctx.try_start(head.id) || preempt_for(head, ctx)) {
       pop_waiting();  // victims are still pending: the head is on top
       running_[head.id] = 1;
@@ -110,16 +110,12 @@ void SrtfQueue::dispatch(SchedulingContext& ctx) {
       pop_waiting();
       continue;
     }
-    if (head.id != blocked_head_ || ctx.capacity_generation() != checked_capacity_generation_) {
-      checked_capacity_generation_ = ctx.capacity_generation();
-      if (!ctx.can_ever_fit(head.id)) {
-        ctx.reject(head.id);
-        pop_waiting();
-        continue;
-      }
+    if (blocked_.needs_fit_check(head.id, ctx) && !ctx.can_ever_fit(head.id)) {
+      ctx.reject(head.id);
+      pop_waiting();
+      continue;
     }
-    blocked_head_ = head.id;
-    blocked_generation_ = ctx.release_generation();
+    blocked_.block(head.id, ctx);
     return;
   }
 }

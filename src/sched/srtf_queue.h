@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "sched/blocked_head.h"
 #include "sched/queue_policy.h"
 
 namespace gpufleet::sched {
@@ -48,9 +49,7 @@ class SrtfQueue final : public QueuePolicy {
   std::vector<uint8_t> running_;
   std::vector<uint32_t> epoch_;
   std::vector<uint8_t> rank_;
-  uint32_t blocked_head_ = ~uint32_t{0};
-  uint64_t blocked_generation_ = 0;
-  uint64_t checked_capacity_generation_ = ~uint64_t{0};
+  BlockedHead blocked_;
 };
 
 }  // namespace gpufleet::sched
