@@ -193,6 +193,21 @@ void report(benchmark::State& state, const char* name, const SimResults& r, doub
               sorted.back() / 1e6, sorted[(sorted.size() - 1) / 2] / 1e6);
 }
 
+// Times simulate() on each iteration (its own sim_wall_s) and reports it.
+void measure(benchmark::State& state, const char* name, const Scenario& s, const Workload& w, const SimOptions& o) {
+  for (auto _ : state) {
+    const double cpu0 = cpu_seconds();
+    auto r = simulate(s, w, o);
+    const double cpu_s = cpu_seconds() - cpu0;
+    if (!r) {
+      state.SkipWithError(r.error().to_string().c_str());
+      return;
+    }
+    state.SetIterationTime(r->summary.sim_wall_s);
+    report(state, name, *r, r->summary.sim_wall_s, cpu_s);
+  }
+}
+
 void run_synthetic(benchmark::State& state, const char* name, size_t jobs, double horizon_s, bool faults = false,
                    const SizeMix& mix = kGangMix) {
   Scenario s = synthetic_fleet(horizon_s);
@@ -207,18 +222,7 @@ void run_synthetic(benchmark::State& state, const char* name, size_t jobs, doubl
     o.duration_s = 14.5 * 3600;
     s.faults.outages.push_back(o);
   }
-  const Workload w = synthetic_jobs(jobs, horizon_s, 42, mix);
-  for (auto _ : state) {
-    const double cpu0 = cpu_seconds();
-    auto r = simulate(s, w);
-    const double cpu_s = cpu_seconds() - cpu0;
-    if (!r) {
-      state.SkipWithError(r.error().to_string().c_str());
-      return;
-    }
-    state.SetIterationTime(r->summary.sim_wall_s);
-    report(state, name, *r, r->summary.sim_wall_s, cpu_s);
-  }
+  measure(state, name, s, synthetic_jobs(jobs, horizon_s, 42, mix), SimOptions{});
 }
 
 void BM_EventRate(benchmark::State& state) { run_synthetic(state, "BM_EventRate", 2'000'000, 1.4 * kYear); }
@@ -258,17 +262,7 @@ void run_philly(benchmark::State& state, const char* name, const std::string& qu
   if (faults) add_faults(s);
   SimOptions o;
   o.queue_policy = queue;
-  for (auto _ : state) {
-    const double cpu0 = cpu_seconds();
-    auto r = simulate(s, *w, o);
-    const double cpu_s = cpu_seconds() - cpu0;
-    if (!r) {
-      state.SkipWithError(r.error().to_string().c_str());
-      return;
-    }
-    state.SetIterationTime(r->summary.sim_wall_s);
-    report(state, name, *r, r->summary.sim_wall_s, cpu_s);
-  }
+  measure(state, name, s, *w, o);
 }
 
 void BM_Philly(benchmark::State& state) { run_philly(state, "BM_Philly", "fifo", false); }

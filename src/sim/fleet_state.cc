@@ -5,6 +5,21 @@
 
 namespace gpufleet::sim {
 
+namespace {
+// An index for a new element of items: the last one freed (popped from freed) if any, else a
+// new default element at the end.
+template <class T>
+uint32_t reuse_or_grow(std::vector<T>& items, std::vector<uint32_t>& freed) {
+  if (!freed.empty()) {
+    const uint32_t i = freed.back();
+    freed.pop_back();
+    return i;
+  }
+  items.emplace_back();
+  return static_cast<uint32_t>(items.size() - 1);
+}
+}  // namespace
+
 uint32_t FleetState::add_pool(PoolSpec spec) {
   assert(spec.gpus_per_node >= 1 && spec.gpus_per_node <= 65535);
   Pool pool;
@@ -53,14 +68,7 @@ bool FleetState::fits(uint32_t p, uint32_t gpus) const {
 }
 
 uint32_t FleetState::new_node(uint32_t p, uint16_t capacity) {
-  uint32_t n;
-  if (!spare_nodes_.empty()) {
-    n = spare_nodes_.back();
-    spare_nodes_.pop_back();
-  } else {
-    n = static_cast<uint32_t>(nodes_.size());
-    nodes_.emplace_back();
-  }
+  const uint32_t n = reuse_or_grow(nodes_, spare_nodes_);
   Node& node = nodes_[n];
   node.pool = p;
   node.capacity = capacity;
@@ -214,14 +222,7 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
   assert(fits(p, gpus));
   Pool& pool = pools_[p];
   const auto per_node = static_cast<uint32_t>(pool.spec.gpus_per_node);
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
+  const uint32_t slot = reuse_or_grow(slots_, free_slots_);
   Allocation& a = slots_[slot];
   a.job = job;
   a.pool = p;
@@ -236,13 +237,7 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
     auto& whole = pool.buckets[per_node];
     const size_t first = whole.size() - count;
     if (count > 1) {
-      if (!free_lists_.empty()) {
-        a.list = free_lists_.back();
-        free_lists_.pop_back();
-      } else {
-        a.list = static_cast<uint32_t>(node_lists_.size());
-        node_lists_.emplace_back();
-      }
+      a.list = reuse_or_grow(node_lists_, free_lists_);
       node_lists_[a.list].assign(whole.begin() + static_cast<std::ptrdiff_t>(first), whole.end());
     } else {
       a.node = whole.back();
