@@ -210,7 +210,7 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
     enqueue(j, true);
     if (quotas_.enabled()) unpark(j.tenant);
   } else {
-    for (Observer* o : on_unplaceable_) o->on_job_unplaceable(now_, j);
+    reject(a.job);
   }
 }
 
@@ -231,7 +231,7 @@ void Simulator::arrive(const Job& j) {
   last_job_event_s_ = now_;
   for (Observer* o : on_submit_) o->on_job_submit(now_, j);
   if (!can_ever_fit(j.id)) {
-    for (Observer* o : on_unplaceable_) o->on_job_unplaceable(now_, j);
+    reject(j.id);
     return;
   }
   const JobProfile& prof = profiles_[j.profile];
