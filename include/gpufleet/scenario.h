@@ -3,6 +3,7 @@
 // Scenario::start_unix_s (the scenario's start date at 00:00 UTC).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -100,8 +101,36 @@ struct Contract {
     return g;
   }
 
+  // Mean GPUs available over [from_s, to_s) (simulated seconds, from_s < to_s): ramp steps,
+  // starts and ends inside the interval count pro rata.
+  double average_gpus(double from_s, double to_s) const {
+    if (!(to_s > from_s)) return static_cast<double>(gpus_at(from_s));
+    const double lo = std::max(from_s, start_s), hi = std::min(to_s, end_s);
+    if (!(hi > lo)) return 0;
+    double gpu_s = 0, at = lo;
+    int64_t g = gpus_at(lo);
+    for (const auto& step : ramp) {
+      if (step.at_s <= lo) continue;
+      if (step.at_s >= hi) break;
+      gpu_s += static_cast<double>(g) * (step.at_s - at);
+      at = step.at_s;
+      g = step.gpus;
+    }
+    gpu_s += static_cast<double>(g) * (hi - at);
+    return gpu_s / (to_s - from_s);
+  }
+
   bool operator==(const Contract&) const = default;  // field by field
 };
+
+// What a contract costs per hour while `capacity_gpus` are available and `used_gpus` of them
+// busy: the take-or-pay share of capacity is paid whether used or not, use above it is paid as
+// used. The one definition the simulator, the planner and every report share.
+inline double contract_usd_per_hour(double usd_per_gpu_hour, double take_or_pay_share, double capacity_gpus,
+                                    double used_gpus) {
+  const double billed = take_or_pay_share * capacity_gpus > used_gpus ? take_or_pay_share * capacity_gpus : used_gpus;
+  return usd_per_gpu_hour * billed;
+}
 
 // Capacity bought by the hour on top of contracts, per (site, accelerator).
 struct Market {

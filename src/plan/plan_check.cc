@@ -41,11 +41,43 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
       if (m.pools[p].site == site && m.pools[p].accelerator == acc) return static_cast<int>(p);
     return -1;
   };
-  for (const auto& c : sc.contracts) {
+  // Existing contracts: mean GPUs per period, and the part above each one's take-or-pay share.
+  std::vector<std::vector<double>> existing(sc.contracts.size(), std::vector<double>(u(T), 0.0));
+  std::vector<std::vector<double>> unpaid(P, std::vector<double>(u(T), 0.0));
+  for (size_t k = 0; k < sc.contracts.size(); ++k) {
+    const auto& c = sc.contracts[k];
     const int p = pool_at(c.site, c.accelerator);
-    for (int t = 0; t < T && p >= 0; ++t)
-      committed[u(p)][u(t)] += static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[u(t)] - sc.start_unix_s)));
+    for (int t = 0; t < T && p >= 0; ++t) {
+      const double from = static_cast<double>(in.period_start_unix_s[u(t)] - sc.start_unix_s);
+      const double to = static_cast<double>(in.period_start_unix_s[u(t) + 1] - sc.start_unix_s);
+      existing[k][u(t)] = c.average_gpus(from, to);
+      committed[u(p)][u(t)] += existing[k][u(t)];
+      unpaid[u(p)][u(t)] += (1.0 - c.take_or_pay_share) * existing[k][u(t)];
+    }
   }
+  // Contract bill per hour of existing contracts in period t: each pool's use beyond what is
+  // paid for anyway (new contracts, take-or-pay shares, on-demand, spot) goes to the cheapest
+  // unpaid contract GPUs first.
+  auto existing_usd_per_hour = [&](int t) {
+    double usd = 0;
+    for (size_t p = 0; p < P; ++p) {
+      const Pool& pool = m.pools[p];
+      const double use = val(x, pool.train[u(t)]) + val(x, pool.inf[u(t)]);
+      double above = std::max(0.0, use - (committed[p][u(t)] - unpaid[p][u(t)]) - val(x, pool.od[u(t)]) - val(x, pool.spot[u(t)]));
+      std::vector<size_t> here;
+      for (size_t k = 0; k < sc.contracts.size(); ++k)
+        if (pool_at(sc.contracts[k].site, sc.contracts[k].accelerator) == static_cast<int>(p)) here.push_back(k);
+      std::sort(here.begin(), here.end(), [&](size_t a, size_t b) { return sc.contracts[a].usd_per_gpu_hour < sc.contracts[b].usd_per_gpu_hour; });
+      for (size_t k : here) {
+        const auto& c = sc.contracts[k];
+        const double cap = existing[k][u(t)];
+        const double extra = std::min(above, (1.0 - c.take_or_pay_share) * cap);
+        above -= extra;
+        usd += contract_usd_per_hour(c.usd_per_gpu_hour, c.take_or_pay_share, cap, c.take_or_pay_share * cap + extra);
+      }
+    }
+    return usd;
+  };
   std::vector<std::vector<double>> new_per_start(in.offers.size(), std::vector<double>(u(T), 0.0));
   for (const auto& cv : m.contracts) {
     const auto& offer = in.offers[u(cv.offer)];
@@ -54,6 +86,12 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
     const int p = pool_at(offer.site, offer.accelerator);
     for (int t = cv.start; t < std::min(T, cv.start + years * 12 / in.period_months); ++t) committed[u(p)][u(t)] += gpus;
     new_per_start[u(cv.offer)][u(cv.start)] += gpus;
+    // The builder's bound on blocks is a safety margin (twice what any plan needs) unless a
+    // ramp limit or site power sets it: a plan that reaches it may be cut off.
+    const double upper = m.lp.columns()[u(cv.column)].upper;
+    if (!cv.bound_is_physical && x[u(cv.column)] >= upper - 1e-6)
+      report(fmt::format("offer {} in {}: {} blocks reach the model's bound; the plan may be cut off (a planner bug)",
+                         offer.name, label(cv.start), x[u(cv.column)]));
     if (gpus > 1e-6 && offer.min_gpus > 0 && !relaxed && !le(static_cast<double>(offer.min_gpus), gpus))
       report(fmt::format("offer {} in {}: a contract of {} GPUs is below the minimum {}", offer.name, label(cv.start), gpus, offer.min_gpus));
     if (cv.start < offer.earliest_period && gpus > 1e-6)
@@ -170,9 +208,7 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
     double spend = 0;
     for (int t = static_cast<int>(y) * per_year; t < std::min(T, static_cast<int>(y + 1) * per_year); ++t) {
       const double h = period_hours(in, t);
-      for (const auto& c : sc.contracts)
-        spend += static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[u(t)] - sc.start_unix_s))) *
-                 c.usd_per_gpu_hour * c.take_or_pay_share * h;
+      spend += existing_usd_per_hour(t) * h;
       for (const auto& cv : m.contracts) {
         const auto& offer = in.offers[u(cv.offer)];
         if (t < cv.start || t >= cv.start + offer.terms[u(cv.term)].years * 12 / in.period_months) continue;

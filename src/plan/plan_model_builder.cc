@@ -73,11 +73,21 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     }
     return it->second;
   };
+  // Existing contracts: their mean capacity over each period (steps, starts and ends inside a
+  // period count pro rata).
   for (const auto& c : sc.contracts) {
-    Pool& p = m.pools[static_cast<size_t>(pool_index(c.site, c.accelerator))];
-    for (int t = 0; t < T; ++t)
-      p.existing_gpus[static_cast<size_t>(t)] +=
-          static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] - sc.start_unix_s)));
+    ExistingContract e;
+    e.pool = pool_index(c.site, c.accelerator);
+    Pool& p = m.pools[static_cast<size_t>(e.pool)];
+    for (int t = 0; t < T; ++t) {
+      const auto ti = static_cast<size_t>(t);
+      const double from = static_cast<double>(in.period_start_unix_s[ti] - sc.start_unix_s);
+      const double to = static_cast<double>(in.period_start_unix_s[ti + 1] - sc.start_unix_s);
+      e.gpus.push_back(c.average_gpus(from, to));
+      p.existing_gpus[ti] += e.gpus.back();
+    }
+    e.above_share.assign(static_cast<size_t>(T), -1);
+    m.existing.push_back(std::move(e));
   }
   for (const auto& o : in.offers) pool_index(o.site, o.accelerator);
   std::vector<int> market_of_pool;
@@ -97,11 +107,16 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       if (m.jurisdictions[j] == sc.sites[static_cast<size_t>(site)].jurisdiction) return static_cast<int>(j);
     return -1;
   };
-  double max_demand_ref = 0;
+  // What no plan needs more of in any period: all demand, plus the firm capacity that the
+  // provider share cap forces beside the existing contracts (existing / share), in ref GPUs.
+  double max_needed_ref = 0;
   for (int t = 0; t < T; ++t) {
-    double d = m.training_ref_gpus[static_cast<size_t>(t)];
-    for (const auto& inf : in.inference) d += inf.ref_gpus[static_cast<size_t>(t)];
-    max_demand_ref = std::max(max_demand_ref, d);
+    const auto ti = static_cast<size_t>(t);
+    double d = m.training_ref_gpus[ti];
+    for (const auto& inf : in.inference) d += inf.ref_gpus[ti];
+    double existing_ref = 0;
+    for (const auto& p : m.pools) existing_ref += p.existing_gpus[ti] * p.speed;
+    max_needed_ref = std::max(max_needed_ref, d + existing_ref / in.max_provider_share);
   }
 
   // Pool columns per period.
@@ -138,11 +153,24 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     const auto& offer = in.offers[o];
     const Pool& p = m.pools[static_cast<size_t>(pool_of.at({offer.site, offer.accelerator}))];
     const double block = static_cast<double>(offer.block_gpus);
-    // An upper bound on blocks per contract: the ramp limit, the site's power, the demand.
-    // Bounded by demand only: ramp and power stay rows, so that their duals carry the marginal
-    // values and the elastic model can relax them (the MILP presolve tightens bounds anyway).
+    // An upper bound on blocks per contract that cuts off no plan: twice what could ever be
+    // needed (max_needed_ref), and, outside the elastic model, one block above what the ramp
+    // limit or the site's power allows. Ramp and power stay rows (their duals carry the
+    // marginal values, and the elastic model relaxes them), so the column bound never binds
+    // before them; check_plan reports a plan at a bound that is not physical.
     const double min_blocks = offer.min_gpus > offer.block_gpus ? std::ceil(static_cast<double>(offer.min_gpus) / block) : 1.0;
-    const double max_blocks = std::max(std::ceil(max_demand_ref / p.speed / block) + 1, min_blocks);
+    double max_blocks = std::max(std::ceil(2.0 * max_needed_ref / p.speed / block) + 1, min_blocks);
+    bool physical = false;
+    if (!options.elastic) {
+      double limit = kInf;
+      if (offer.ramp_gpus_per_period > 0) limit = std::floor(static_cast<double>(offer.ramp_gpus_per_period) / block) + 1;
+      const double cap = sc.sites[static_cast<size_t>(p.site)].power_cap_mw;
+      if (cap > 0 && p.mw_per_gpu > 0) limit = std::min(limit, std::floor(cap / p.mw_per_gpu / block) + 1);
+      if (limit < max_blocks) {
+        max_blocks = std::max(limit, min_blocks);
+        physical = true;
+      }
+    }
     for (int s = std::max(0, offer.earliest_period); s < T; ++s) {
       for (size_t k = 0; k < offer.terms.size(); ++k) {
         const int tp = offer.terms[k].years * 12 / in.period_months;
@@ -156,6 +184,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         cv.start = s;
         cv.term = static_cast<int>(k);
         cv.term_periods = tp;
+        cv.bound_is_physical = physical;
         cv.column = lp.add_column({fmt::format("x_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, max_blocks,
                                    pv * block * scale * keep_cost, true});
         if (min_blocks > 1 && max_blocks >= min_blocks) {
@@ -204,7 +233,9 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     return 0.0;
   };
 
-  // Capacity and spot use.
+  // Capacity and spot use. An existing contract's GPUs above its take-or-pay share are usable
+  // only through its above-share column, which pays the contract price for each GPU-hour used
+  // (contract_usd_per_hour: price x max(share x capacity, used)).
   for (size_t pi = 0; pi < m.pools.size(); ++pi) {
     Pool& p = m.pools[pi];
     for (int t = 0; t < T; ++t) {
@@ -212,8 +243,20 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       const int r = lp.add_row({fmt::format("cap_{}_{}", pi, t), -kInf, 0, RowFamily::capacity, t, static_cast<int>(pi)});
       lp.add(r, p.train[ti], 1);
       if (p.inf[ti] >= 0) lp.add(r, p.inf[ti], 1);
-      const double existing = -add_held(r, pi, t, -1.0, true);
-      lp.rows()[static_cast<size_t>(r)].upper = existing;
+      add_held(r, pi, t, -1.0, true);
+      double unpaid = 0;
+      for (size_t c = 0; c < sc.contracts.size(); ++c) {
+        ExistingContract& e = m.existing[c];
+        const double share = sc.contracts[c].take_or_pay_share;
+        const double above = (1.0 - share) * e.gpus[ti];
+        if (e.pool != static_cast<int>(pi) || above <= 0) continue;
+        const double pv_hours = m.hours[ti] * m.discount[ti] * scale * keep_cost;
+        e.above_share[ti] = lp.add_column({fmt::format("above_{}_{}", c, t), 0, above,
+                                           sc.contracts[c].usd_per_gpu_hour * pv_hours, false});
+        lp.add(r, e.above_share[ti], -1);
+        unpaid += above;
+      }
+      lp.rows()[static_cast<size_t>(r)].upper = -unpaid;
       p.capacity_row.push_back(r);
       if (p.spot[ti] >= 0) {
         const int rs = lp.add_row({fmt::format("spotuse_{}_{}", pi, t), -kInf, 0, RowFamily::spot_use, t, static_cast<int>(pi)});
@@ -397,9 +440,12 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         if (p.spot[ti] >= 0) lp.add(r, p.spot[ti], (p.spot_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
         constant += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.hours[ti] * scale;
       }
-      for (const auto& c : sc.contracts)
-        constant += static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[ti] - sc.start_unix_s))) *
-                    c.usd_per_gpu_hour * c.take_or_pay_share * m.hours[ti] * scale;
+      for (size_t c = 0; c < sc.contracts.size(); ++c) {
+        const Contract& k = sc.contracts[c];
+        const ExistingContract& e = m.existing[c];
+        constant += e.gpus[ti] * k.usd_per_gpu_hour * k.take_or_pay_share * m.hours[ti] * scale;
+        if (e.above_share[ti] >= 0) lp.add(r, e.above_share[ti], k.usd_per_gpu_hour * m.hours[ti] * scale);
+      }
     }
     for (size_t c = 0; c < m.contracts.size(); ++c)
       if (coef[c] != 0) lp.add(r, m.contracts[c].column, coef[c]);
@@ -410,9 +456,9 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   if (!options.elastic) {
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      for (const auto& c : sc.contracts)
-        lp.objective_offset += static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[ti] - sc.start_unix_s))) *
-                               c.usd_per_gpu_hour * c.take_or_pay_share * m.hours[ti] * m.discount[ti] * scale;
+      for (size_t c = 0; c < sc.contracts.size(); ++c)
+        lp.objective_offset += m.existing[c].gpus[ti] * sc.contracts[c].usd_per_gpu_hour *
+                               sc.contracts[c].take_or_pay_share * m.hours[ti] * m.discount[ti] * scale;
       for (const auto& p : m.pools)
         lp.objective_offset += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.hours[ti] * m.discount[ti] * scale;
     }

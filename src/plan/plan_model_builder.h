@@ -8,6 +8,7 @@
 //             that the share, N-1 and power rows stay short)
 //   train/inf/od/spot[p,t]  GPUs of pool p (a site and accelerator) given to training, to
 //             inference, bought on demand, bought on spot, in period t
+//   above[c,t]  GPUs of existing contract c used above its take-or-pay share (paid as used)
 // Rows: capacity (train + inf <= held), spot_use (spot <= train), demand (training anywhere,
 // inference in its jurisdiction, in reference GPUs), spot_share (critical training not on
 // spot), power per site, ramp per offer and period, min_commit, share per provider, n1 per
@@ -31,6 +32,15 @@ struct ContractVar {
   int term_periods = 0;
   int column = -1;     // x: blocks
   int taken = -1;      // y: binary, or -1
+  bool bound_is_physical = false;  // x's upper bound comes from a ramp limit or site power
+};
+
+// An existing contract (fixed): its mean GPUs per period and, where its take-or-pay share is
+// below 1, the column of GPUs used above that share (paid at the contract price as used).
+struct ExistingContract {
+  int pool = -1;
+  std::vector<double> gpus;         // per period of the horizon
+  std::vector<int> above_share;     // column per period, or -1
 };
 
 // A (site, accelerator) where capacity can be held: by existing contracts, offers or markets.
@@ -49,6 +59,7 @@ struct Pool {
 struct PlanModel {
   LpModel lp;
   std::vector<ContractVar> contracts;
+  std::vector<ExistingContract> existing;   // indexed like Scenario::contracts
   std::vector<Pool> pools;
   std::vector<std::string> jurisdictions;   // of inference demand, indexed like inputs.inference
   std::vector<double> hours;                // per calendar period (horizon and tail)

@@ -101,9 +101,11 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
   // Existing contracts, markets and energy.
   for (int t = 0; t < T; ++t) {
     const double h = m.hours[u(t)];
-    for (const auto& c : sc.contracts) {
-      const double g = static_cast<double>(c.gpus_at(static_cast<double>(in.period_start_unix_s[u(t)] - sc.start_unix_s)));
-      const double usd = g * c.usd_per_gpu_hour * c.take_or_pay_share * h;
+    for (size_t k = 0; k < sc.contracts.size(); ++k) {
+      const Contract& c = sc.contracts[k];
+      const double g = m.existing[k].gpus[u(t)];
+      const double used = c.take_or_pay_share * g + value(x, m.existing[k].above_share[u(t)]);
+      const double usd = contract_usd_per_hour(c.usd_per_gpu_hour, c.take_or_pay_share, g, used) * h;
       by_year[u(t / per_year)].commitments_usd += usd;
       by_provider[u(c.provider)].commitments_usd += usd;
     }

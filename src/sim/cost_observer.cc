@@ -12,11 +12,13 @@ CostObserver::CostObserver(const SimContext& ctx)
 
 void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
   const PoolSpec& s = pool.spec;
-  double gpus = static_cast<double>(pool.busy_gpus);
-  if (s.source == CapacitySource::contract)
-    gpus = std::max(s.take_or_pay_share * static_cast<double>(pool.nominal_gpus), gpus);
-  if (gpus <= 0 || s.provider < 0) return;
-  const double usd_per_s = gpus * s.usd_per_gpu_hour / kSecondsPerHour;
+  const double busy = static_cast<double>(pool.busy_gpus);
+  const double usd_per_hour =
+      s.source == CapacitySource::contract
+          ? contract_usd_per_hour(s.usd_per_gpu_hour, s.take_or_pay_share, static_cast<double>(pool.nominal_gpus), busy)
+          : busy * s.usd_per_gpu_hour;
+  if (usd_per_hour <= 0 || s.provider < 0) return;
+  const double usd_per_s = usd_per_hour / kSecondsPerHour;
   const double usd = usd_per_s * (to_s - from_s);
   ProviderTotals& t = totals_[static_cast<size_t>(s.provider)];
   switch (s.source) {

@@ -1,0 +1,154 @@
+// The planner's answers against the contract semantics the simulator uses: bounds that cut off
+// no feasible plan, take-or-pay billed as price x max(share x capacity, used), contracts that
+// start or end inside a period counted pro rata, and a plan replayed in the simulator finding
+// the same contract spend.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "gpufleet/simulate.h"
+#include "plan/plan_test_util.h"
+#include "sim/sim_test_fixtures.h"
+
+namespace gpufleet {
+namespace {
+
+using namespace plan_test;
+
+// An existing contract at `site` of `gpus` GPUs over the whole of 2026 (the tests' horizon).
+Contract existing_contract(const PlanInputs& in, int site, int64_t gpus, double usd, double share,
+                           double start_s = 0, double end_s = 365 * 86400.0) {
+  Contract c;
+  c.name = "old-" + std::to_string(in.scenario.contracts.size());
+  c.site = site;
+  c.provider = in.scenario.sites[static_cast<size_t>(site)].provider;
+  c.accelerator = 0;
+  c.ramp.push_back({start_s, gpus});
+  c.usd_per_gpu_hour = usd;
+  c.start_s = start_s;
+  c.end_s = end_s;
+  c.take_or_pay_share = share;
+  return c;
+}
+
+TEST(PlanAccount, ShareCapForcingMoreThanDemandIsFeasible) {
+  // Provider a holds 1,000 GPUs under contract; with a 50% cap provider b must hold 1,000 of
+  // firm capacity although demand is 100. Bounds from demand alone made this "infeasible".
+  PlanInputs in = base_inputs(4);
+  const int a = add_provider(in, "a"), b = add_provider(in, "b");
+  const int sa = add_site(in, "a-us", a, "US"), sb = add_site(in, "b-us", b, "US");
+  in.scenario.contracts.push_back(existing_contract(in, sa, 1000, 2.0, 1.0));
+  add_offer(in, "b-h100", sb, {{1, 1.5}}, 100);
+  in.max_provider_share = 0.5;
+  set_training(in, {100, 100, 100, 100});
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal) << r->solver_status;
+  ASSERT_EQ(r->commitments.size(), 1u);
+  EXPECT_EQ(r->commitments[0].gpus, 1000);
+  EXPECT_TRUE(r->check_failures.empty()) << r->check_failures[0];
+  EXPECT_NEAR(r->objective_usd, (1000 * 2.0 + 1000 * 1.5) * kYearHours, 1e-3);
+}
+
+TEST(PlanAccount, TakeOrPayUseAboveTheShareIsPaidAsUsed) {
+  // 1,000 GPUs at $2 with a 50% take-or-pay share, 800 GPUs of demand all year.
+  for (double od_usd : {3.0, 1.5}) {
+    PlanInputs in = base_inputs(4);
+    const int a = add_provider(in, "a");
+    const int s = add_site(in, "a-us", a, "US");
+    in.scenario.contracts.push_back(existing_contract(in, s, 1000, 2.0, 0.5));
+    add_market(in, s, od_usd, 10000);
+    set_training(in, {800, 800, 800, 800});
+    auto r = run_plan(in, exact_options());
+    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_EQ(r->status, PlanStatus::optimal) << r->solver_status;
+    // On-demand dearer than the contract: the contract carries all 800 and bills 800.
+    // Cheaper: the contract bills its 500 take-or-pay GPUs and on-demand carries 300.
+    const double expected = od_usd > 2.0 ? 800 * 2.0 * kYearHours : (500 * 2.0 + 300 * od_usd) * kYearHours;
+    EXPECT_NEAR(r->objective_usd, expected, 1e-3) << "on-demand at $" << od_usd;
+    double contracts = 0, on_demand = 0;
+    for (const auto& y : r->cost_by_year) {
+      contracts += y.commitments_usd;
+      on_demand += y.on_demand_usd;
+    }
+    EXPECT_NEAR(contracts, (od_usd > 2.0 ? 800 : 500) * 2.0 * kYearHours, 1e-3);
+    EXPECT_NEAR(on_demand, (od_usd > 2.0 ? 0 : 300 * od_usd) * kYearHours, 1e-3);
+    EXPECT_TRUE(r->check_failures.empty()) << r->check_failures[0];
+  }
+}
+
+TEST(PlanAccount, ContractsEndingInsideAPeriodCountProRata) {
+  // A contract ending on 2026-02-15 (45 of Q1's 90 days) holds half of its GPUs over Q1 and
+  // costs half a quarter; before, it was sampled at the period start and counted whole.
+  PlanInputs in = base_inputs(2);
+  const int a = add_provider(in, "a");
+  const int s = add_site(in, "a-us", a, "US");
+  in.scenario.contracts.push_back(existing_contract(in, s, 1000, 2.0, 1.0, 0, 45 * 86400.0));
+  add_market(in, s, 3.0, 10000);
+  set_training(in, {1000, 0});
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal) << r->solver_status;
+  EXPECT_NEAR(r->periods[0].committed_ref_gpus, 500, 1e-6);
+  // 45 days of the contract, and on-demand for the other 500 GPUs over Q1.
+  EXPECT_NEAR(r->objective_usd, 1000 * 2.0 * 45 * 24 + 500 * 3.0 * kQ1Hours, 1e-3);
+  EXPECT_NEAR(r->periods[0].on_demand_ref_gpus, 500, 1e-6);
+}
+
+TEST(PlanAccount, ARampStepInsideAPeriodCountsProRata) {
+  PlanInputs in = base_inputs(1);
+  const int a = add_provider(in, "a");
+  const int s = add_site(in, "a-us", a, "US");
+  Contract c = existing_contract(in, s, 300, 1.0, 1.0);
+  c.ramp.push_back({30 * 86400.0, 1200});  // 300 for 30 days, then 1,200 for 60
+  in.scenario.contracts.push_back(c);
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_NEAR(r->periods[0].committed_ref_gpus, (300 * 30 + 1200 * 60) / 90.0, 1e-6);
+  EXPECT_NEAR(r->objective_usd, (300 * 30 + 1200 * 60) * 24 * 1.0, 1e-3);
+}
+
+TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
+  // Two providers: a with an old 1,000-GPU contract at 50% take-or-pay, b whose commitments the
+  // planner chooses. Demand is 800 GPUs in a's jurisdiction (inference, a's only) and 400
+  // of training. The plan is written out as a scenario, loaded back, and run with a workload
+  // that keeps exactly the plan's allocation busy all year: contract spend per provider
+  // must match the plan's.
+  PlanInputs in = base_inputs(4);
+  const int a = add_provider(in, "a"), b = add_provider(in, "b");
+  const int sa = add_site(in, "a-eu", a, "EU"), sb = add_site(in, "b-us", b, "US");
+  in.scenario.contracts.push_back(existing_contract(in, sa, 1000, 2.0, 0.5));
+  add_offer(in, "b-h100", sb, {{1, 1.0}}, 8);
+  in.inference.push_back({"EU", {800, 800, 800, 800}, 0});
+  set_training(in, {400, 400, 400, 400});
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal) << r->solver_status;
+  ASSERT_EQ(r->cost_by_provider.size(), 2u);
+  // a: 800 GPUs used of 1,000 at 50% take-or-pay bills 800; b: 400 committed at $1.
+  EXPECT_NEAR(r->cost_by_provider[0].commitments_usd, 800 * 2.0 * kYearHours, 1e-3);
+  EXPECT_NEAR(r->cost_by_provider[1].commitments_usd, 400 * 1.0 * kYearHours, 1e-3);
+
+  ASSERT_TRUE(prepare_plan_inputs(in));  // the calendar the emitter writes dates from
+  auto scenario = load_scenario_text(plan_scenario_yaml(*r, in), "<planned>");
+  ASSERT_TRUE(scenario) << scenario.error().to_string();
+  // 100 jobs of 8 GPUs at a (the EU inference) and 50 at b, all year; each runs in its pool.
+  const double year_s = kYearHours * 3600;
+  std::vector<testing::JobSpec> specs(150, testing::JobSpec{0, 8, year_s});
+  Workload w = testing::make_workload(specs);
+  w.jurisdictions = {"", "EU", "US"};
+  for (size_t i = 0; i < w.jobs.size(); ++i) w.jobs[i].jurisdiction = i < 100 ? 1 : 2;
+  scenario->horizon_s = year_s;
+  scenario->faults = {};
+  scenario->checkpoint = {};
+  auto sim = simulate(*scenario, w);
+  ASSERT_TRUE(sim) << sim.error().to_string();
+  EXPECT_EQ(sim->summary.completed, 150);
+  for (size_t p = 0; p < 2; ++p)
+    EXPECT_NEAR(sim->by_provider[p].contract_usd, r->cost_by_provider[p].commitments_usd,
+                1e-9 * r->cost_by_provider[p].commitments_usd)
+        << in.scenario.providers[p].name;
+}
+
+}  // namespace
+}  // namespace gpufleet
