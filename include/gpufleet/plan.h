@@ -77,7 +77,7 @@ Result<void> prepare_plan_inputs(PlanInputs& inputs);
 std::string period_label(const PlanInputs& inputs, int period);
 
 struct PlanOptions {
-  double time_limit_s = 60;      // for the MILP search; the LP passes are not limited
+  double time_limit_s = 60;      // wall time of the whole run_plan call (every pass)
   double relative_gap = 0.005;   // stop when within this fraction of the best bound
   int threads = 1;
   bool relax = false;            // solve the LP relaxation only (fractional blocks)
@@ -150,13 +150,22 @@ struct ResilienceRow {
   bool ok = true;
 };
 
-// The value of relaxing one limit by one unit, from LP duals.
+// What one unit more, and one unit less, of a limit or a demand is worth (present value).
+// A limit (power, supply, ramp, share, budget): usd = the saving of one unit more, usd_less =
+// the extra cost of one unit less. Demand: usd = the cost of one unit more, usd_less = the
+// saving of one unit less. The unit is in every period of the horizon ("all") or in one. At a
+// degenerate plan the two sides differ (e.g. capacity that exactly meets demand: one GPU more
+// is bought on demand, one less saves nothing).
 struct MarginalValue {
   std::string kind;    // "power_mw" | "supply_gpu" | "ramp_gpu" | "share_point" | "budget_usd" | "demand_ref_gpu"
   std::string what;    // site, market, offer, provider or jurisdiction
-  std::string period;  // the period, or "all" when summed over the horizon
-  double usd = 0;      // present-value saving of one more unit (cost of one more unit of demand)
-  std::string basis;   // which LP the duals come from
+  std::string period;  // the period, or "all" when the unit is added in every period
+  double usd = 0;      // one unit more
+  double usd_less = 0; // one unit less (meaningful when less_feasible)
+  bool less_feasible = true;  // false: with one unit less no plan meets the limits
+  bool exact = false;  // true: both sides from re-solving the LP with the unit added and removed;
+                       // false: from its duals (usd_less = usd, one side of a degenerate vertex)
+  std::string basis;   // which LP: the relaxation, or blocks fixed at the plan
 };
 
 struct ModelSize {
@@ -167,6 +176,15 @@ struct ModelSize {
 struct PassTiming {
   std::string name;   // "build" | "solve" | "marginals" | "verify" | "diagnose"
   double seconds = 0;
+};
+
+// One pass of the MILP search ("lp", "round-up", "round-down", "restricted", "search") and
+// where it left the search.
+struct SearchPass {
+  std::string name;
+  double seconds = 0;
+  double incumbent_usd = -1;   // best plan's objective after the pass; -1 = no plan yet
+  double bound_usd = 0;        // best proven bound after the pass
 };
 
 // One reason a model is infeasible, with the numbers that show it.
@@ -182,11 +200,13 @@ struct PlanResult {
   std::string solver;                 // "CBC 2.10.8" / "CLP ..."
   std::string solver_status;          // the solver's own words
   double objective_usd = 0;           // discounted total cost, incl. fixed existing contracts
-  double best_bound_usd = 0;
+  double best_bound_usd = 0;          // also when no plan was found, once the LP has solved
   double gap = 0;                     // (objective - bound) / objective
   bool relaxed = false;               // LP relaxation: block counts may be fractional
   ModelSize size;
   std::vector<PassTiming> timings;
+  std::vector<SearchPass> search;     // the MILP's passes (empty for --relax)
+  std::vector<std::string> notes;     // what was skipped or approximated, in words
 
   std::vector<Commitment> commitments;  // sorted by start, provider, site
   std::vector<PlanPeriod> periods;

@@ -1,6 +1,7 @@
 // The only file that includes COIN-OR headers.
 #include "plan/cbc_adapter.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cmath>
@@ -189,74 +190,202 @@ Result<SolveOutcome> run_cbc(const LpModel& model, const SolveRequest& request, 
   return out;
 }
 
-// The MILP strategy: (1) the LP relaxation gives a bound; (2) a restricted MILP in which each
-// block count may only take the floor or ceiling of its LP value (RINS-like) finds a good plan
-// fast; if it is within the gap of the LP bound, done; (3) else CBC searches the whole model
-// from that plan for the time left. The best plan and the best bound of the passes are kept.
+// The LP with every integer column fixed at `fixed` (one value per column; NaN = not fixed):
+// a plan when it is feasible.
+Result<SolveOutcome> solve_fixed(const LpModel& model, const std::vector<double>& fixed, const SolveRequest& request) {
+  LpModel lp = model;
+  for (size_t c = 0; c < lp.columns().size(); ++c) {
+    auto& col = lp.columns()[c];
+    if (!col.integer) continue;
+    col.lower = col.upper = std::clamp(fixed[c], col.lower, col.upper);
+    col.integer = false;
+  }
+  SolveRequest r = request;
+  r.relax = true;
+  r.want_duals = false;
+  return solve_lp(lp, r);
+}
+
+// The MILP strategy, every pass within the request's wall time:
+// (1) the LP relaxation gives the bound (and its duals, for the marginal values);
+// (2) rounding: every block count rounded up to a whole block (and to an offer's minimum), the
+//     rest solved as an LP: a plan within seconds whenever the rounding stays within the
+//     limits; else rounded down, with on-demand and spot to make up;
+// (3) a restricted MILP in which each block count may only take the floor or ceiling of its
+//     LP value (RINS-like) improves that plan fast;
+// (4) CBC searches the whole model from the best plan for the time left.
+// The best plan and the best bound of the passes are kept; the search stops at the gap.
 Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request) {
   const auto t0 = std::chrono::steady_clock::now();
+  auto left = [&] { return request.time_limit_s - seconds_since(t0); };
+  std::vector<SolveOutcome::Pass> passes;
+  std::vector<double> incumbent;
+  double incumbent_obj = kInf;
+  double bound = -kInf;
+  auto pass_done = [&](std::string name, std::chrono::steady_clock::time_point since) {
+    passes.push_back({std::move(name), seconds_since(since), incumbent_obj, bound});
+  };
+  auto gap_of = [](double obj, double b) { return std::abs(obj) > 0 ? (obj - b) / std::abs(obj) : 0.0; };
+  auto offer = [&](const std::vector<double>& x, double obj) {
+    if (!x.empty() && obj < incumbent_obj) {
+      incumbent = x;
+      incumbent_obj = obj;
+    }
+  };
+  auto finish = [&](SolveOutcome out) {
+    out.solver = fmt::format("CBC {}", CBC_VERSION);
+    out.seconds = seconds_since(t0);
+    out.passes = std::move(passes);
+    return out;
+  };
+
+  // (1) LP relaxation.
+  auto since = std::chrono::steady_clock::now();
   SolveRequest lp_request = request;
   lp_request.relax = true;
-  lp_request.want_duals = false;
+  lp_request.want_duals = true;
+  lp_request.time_limit_s = std::max(0.01, left());
   auto lp = solve_lp(model, lp_request);
   if (!lp) return lp;
-  if (lp->status == SolveStatus::infeasible || lp->status == SolveStatus::unbounded) {
+  if (lp->status != SolveStatus::optimal) {
     lp->solver = fmt::format("CBC {} (LP relaxation by CLP)", CBC_VERSION);
-    lp->words = "LP relaxation " + lp->words;
+    if (lp->status == SolveStatus::time_limit_no_solution)
+      lp->words = fmt::format("the LP relaxation did not finish within the time limit ({:.1f} s)", request.time_limit_s);
+    else
+      lp->words = "LP relaxation " + lp->words;
+    lp->seconds = seconds_since(t0);
     return lp;
   }
-  std::vector<double> incumbent;
-  double incumbent_obj = 0;
-  const double bound = lp->objective;
-  if (lp->status == SolveStatus::optimal) {
+  bound = lp->objective;
+  pass_done("lp", since);
+  const std::vector<double> lp_x = lp->x;
+  std::vector<double> relaxation_duals = std::move(lp->row_duals);
+  auto with_relaxation = [&](SolveOutcome& out) {
+    out.relaxation_row_duals = relaxation_duals;
+    out.relaxation_x = lp_x;
+  };
+
+  auto done = [&](std::string words) {
+    SolveOutcome out;
+    out.status = SolveStatus::optimal;
+    out.words = std::move(words);
+    out.x = incumbent;
+    out.objective = incumbent_obj;
+    out.best_bound = bound;
+    with_relaxation(out);
+    return finish(std::move(out));
+  };
+
+  // (2) Rounding: the model's own (within its limits), then every block count up, then down.
+  struct Minimum {
+    size_t x, y;
+    double blocks;
+  };
+  std::vector<Minimum> minimums;
+  {
+    std::vector<std::vector<std::pair<int, double>>> entries(model.rows().size());
+    for (size_t k = 0; k < model.entry_values().size(); ++k) {
+      const auto r = static_cast<size_t>(model.entry_rows()[k]);
+      const Row& row = model.rows()[r];
+      if (row.family == RowFamily::min_commit && std::isfinite(row.lower))
+        entries[r].push_back({model.entry_columns()[k], model.entry_values()[k]});
+    }
+    for (const auto& e : entries) {
+      if (e.size() != 2) continue;
+      const auto& [a, va] = e[0];
+      const auto& [b, vb] = e[1];
+      if (va > 0 && vb < 0) minimums.push_back({static_cast<size_t>(a), static_cast<size_t>(b), -vb / va});
+      else if (vb > 0 && va < 0) minimums.push_back({static_cast<size_t>(b), static_cast<size_t>(a), -va / vb});
+    }
+  }
+  for (const int way : {0, 1, 2}) {
+    if (left() <= 0 || (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap)) break;
+    if (way == 0 && !request.round) continue;
+    if (way == 1 && !incumbent.empty()) continue;  // plain rounding up only when the model's failed
+    since = std::chrono::steady_clock::now();
+    std::vector<double> fixed(lp_x.size(), 0.0);
+    if (way == 0) fixed = request.round(lp_x);
+    else
+      for (size_t c = 0; c < lp_x.size(); ++c) fixed[c] = way == 1 ? std::ceil(lp_x[c] - 1e-6) : std::floor(lp_x[c] + 1e-6);
+    // A contract taken (y = 1) is at least its minimum and one not taken is empty: each
+    // min_commit row x - m y >= 0 lifts x to m or clears it, once y is rounded.
+    for (const auto& [x_col, y_col, m] : minimums) {
+      if (way == 0) break;  // the model's rounding keeps its minimums
+      if (fixed[y_col] >= 1) fixed[x_col] = std::max(fixed[x_col], std::ceil(m - 1e-9));
+      else fixed[x_col] = 0;
+    }
+    SolveRequest fr = request;
+    fr.time_limit_s = std::max(0.01, left());
+    auto rounded = solve_fixed(model, fixed, fr);
+    if (!rounded) return rounded;
+    if (rounded->status == SolveStatus::optimal) offer(rounded->x, rounded->objective);
+    pass_done(way == 0 ? "round-within-limits" : way == 1 ? "round-up" : "round-down", since);
+  }
+  if (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap)
+    return done("optimal within the relative gap (LP rounded to whole blocks; bound from the LP)");
+
+  // (3) Restricted MILP around the LP.
+  if (left() > 0.05) {
+    since = std::chrono::steady_clock::now();
     LpModel restricted = model;
     for (size_t c = 0; c < restricted.columns().size(); ++c) {
       auto& col = restricted.columns()[c];
       if (!col.integer) continue;
-      const double v = lp->x[c];
+      const double v = lp_x[c];
       col.lower = std::max(col.lower, std::floor(v + 1e-7));
       col.upper = std::min(col.upper, std::ceil(v - 1e-7));
     }
     SolveRequest r = request;
-    r.time_limit_s = std::max(1.0, request.time_limit_s * 0.5);
-    auto sub = run_cbc(restricted, r, kInf);
+    r.time_limit_s = std::max(0.05, left() * 0.5);
+    auto sub = run_cbc(restricted, r, incumbent.empty() ? kInf : incumbent_obj);
     if (!sub) return sub;
-    if (!sub->x.empty()) {
-      incumbent = sub->x;
-      incumbent_obj = sub->objective;
+    offer(sub->x, sub->objective);
+    pass_done("restricted", since);
+    if (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap)
+      return done("optimal within the relative gap (plan rounded around the LP relaxation; bound from the LP)");
+  }
+
+  // (4) The full search for the time left.
+  SolveOutcome out;
+  with_relaxation(out);
+  if (left() > 0.05) {
+    since = std::chrono::steady_clock::now();
+    SolveRequest rest = request;
+    rest.time_limit_s = std::max(0.05, left());
+    auto full = run_cbc(model, rest, incumbent.empty() ? kInf : incumbent_obj - 1e-9 * std::max(1.0, std::abs(incumbent_obj)));
+    if (!full) return full;
+    const bool proven_none_better = full->status == SolveStatus::infeasible;
+    if (full->status == SolveStatus::optimal) {
+      offer(full->x, full->objective);
+      bound = std::max(bound, std::min(full->best_bound, incumbent_obj));
+    } else if (proven_none_better && !incumbent.empty()) {
+      bound = incumbent_obj;  // no plan better than the one held exists
+    } else {
+      offer(full->x, full->objective);
+      if (!full->x.empty()) bound = std::max(bound, std::min(full->best_bound, incumbent_obj));
     }
+    pass_done("search", since);
+    out.words = proven_none_better && !incumbent.empty() ? "optimal (no better plan exists than the one found)" : full->words;
+    out.nodes = full->nodes;
+    if (proven_none_better && incumbent.empty()) {
+      out.status = SolveStatus::infeasible;
+      out.words = full->words;
+      out.best_bound = bound;
+      return finish(std::move(out));
+    }
+  } else {
+    out.words = "stopped on the time limit";
   }
-  const double used = seconds_since(t0);
-  auto gap_of = [](double obj, double b) { return std::abs(obj) > 0 ? (obj - b) / std::abs(obj) : 0.0; };
-  if (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap) {
-    SolveOutcome out;
-    out.status = SolveStatus::optimal;
-    out.words = "optimal within the relative gap (plan rounded around the LP relaxation; bound from the LP)";
-    out.solver = fmt::format("CBC {}", CBC_VERSION);
-    out.x = std::move(incumbent);
-    out.objective = incumbent_obj;
-    out.best_bound = bound;
-    out.seconds = used;
-    return out;
+  out.best_bound = bound;
+  if (incumbent.empty()) {
+    out.status = SolveStatus::time_limit_no_solution;
+    return finish(std::move(out));
   }
-  SolveRequest rest = request;
-  rest.time_limit_s = std::max(1.0, request.time_limit_s - used);
-  auto full = run_cbc(model, rest, incumbent.empty() ? kInf : incumbent_obj - 1e-9 * std::max(1.0, std::abs(incumbent_obj)));
-  if (!full) return full;
-  full->seconds = seconds_since(t0);
-  if (!incumbent.empty() && (full->x.empty() || incumbent_obj < full->objective)) {
-    // CBC found nothing better than the plan we hold: proven (infeasible under the cutoff) or not.
-    const bool proven = full->status == SolveStatus::infeasible;
-    full->status = proven ? SolveStatus::optimal : SolveStatus::time_limit;
-    full->words = proven ? "optimal (no better plan exists than the rounded one)" : full->words;
-    full->best_bound = proven ? incumbent_obj : bound;
-    full->x = std::move(incumbent);
-    full->objective = incumbent_obj;
-  }
-  full->best_bound = std::max(full->best_bound, bound);
-  if (full->status == SolveStatus::time_limit && gap_of(full->objective, full->best_bound) <= request.relative_gap)
-    full->status = SolveStatus::optimal;
-  return full;
+  out.x = std::move(incumbent);
+  out.objective = incumbent_obj;
+  out.status = gap_of(out.objective, bound) <= request.relative_gap ? SolveStatus::optimal : SolveStatus::time_limit;
+  if (out.status == SolveStatus::optimal && out.words.rfind("stopped", 0) == 0) out.words = "optimal within the relative gap";
+  return finish(std::move(out));
 }
 
 }  // namespace
@@ -276,6 +405,58 @@ Result<SolveOutcome> solve_model(const LpModel& model, const SolveRequest& reque
   }
   if (request.relax || model.integers() == 0) return solve_lp(model, request);
   return solve_mip(model, request);
+}
+
+struct LpSession::Impl {
+  OsiClpSolverInterface solver;
+  double offset = 0;
+  bool solved = false;
+};
+
+LpSession::LpSession(const LpModel& model) : impl_(std::make_unique<Impl>()) {
+  load(model, impl_->solver);
+  impl_->offset = model.objective_offset;
+}
+
+LpSession::~LpSession() = default;
+
+std::optional<double> LpSession::solve(double time_limit_s) {
+  impl_->solver.getModelPtr()->setMaximumSeconds(std::max(0.01, time_limit_s));
+  impl_->solver.initialSolve();
+  impl_->solved = impl_->solver.isProvenOptimal();
+  if (!impl_->solved) return std::nullopt;
+  return impl_->solver.getObjValue() + impl_->offset;
+}
+
+std::optional<double> LpSession::probe(const Change& change, double time_limit_s) {
+  OsiClpSolverInterface& s = impl_->solver;
+  if (!impl_->solved) return std::nullopt;
+  const double inf = s.getInfinity();
+  struct Saved {
+    int index;
+    double lower, upper;
+  };
+  std::vector<Saved> rows, columns;
+  for (const auto& [r, d] : change.row_shifts) {
+    const double lo = s.getRowLower()[r], hi = s.getRowUpper()[r];
+    rows.push_back({r, lo, hi});
+    s.setRowBounds(r, lo > -inf ? lo + d : lo, hi < inf ? hi + d : hi);
+  }
+  for (const auto& [c, d] : change.upper_shifts) {
+    const double lo = s.getColLower()[c], hi = s.getColUpper()[c];
+    columns.push_back({c, lo, hi});
+    s.setColUpper(c, hi < inf ? std::max(lo, hi + d) : hi);
+  }
+  for (const auto& k : change.coefficients) s.modifyCoefficient(k.row, k.column, k.after);
+  s.getModelPtr()->setMaximumSeconds(std::max(0.01, time_limit_s));
+  s.resolve();
+  std::optional<double> out;
+  if (s.isProvenOptimal()) out = s.getObjValue() + impl_->offset;
+  // Restore in reverse order (a row or column may appear twice).
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) s.setRowBounds(it->index, it->lower, it->upper);
+  for (auto it = columns.rbegin(); it != columns.rend(); ++it) s.setColBounds(it->index, it->lower, it->upper);
+  for (const auto& k : change.coefficients) s.modifyCoefficient(k.row, k.column, k.before);
+  return out;
 }
 
 }  // namespace gpufleet::plan

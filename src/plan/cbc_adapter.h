@@ -2,6 +2,9 @@
 // solver's codes onto SolveStatus in one place; everything else speaks LpModel.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +24,14 @@ enum class SolveStatus {
 const char* to_string(SolveStatus status);
 
 struct SolveRequest {
-  double time_limit_s = 60;
+  double time_limit_s = 60;    // wall time for the whole solve_model call (every pass)
   double relative_gap = 0.005;
   int threads = 1;
   bool relax = false;          // drop integrality: one LP solve with CLP
   bool want_duals = false;     // LP only: fill row_duals and reduced_costs
+  // MILP: a model-aware rounding of the LP relaxation's solution (one value per column,
+  // integers whole), tried first as a plan; may be empty.
+  std::function<std::vector<double>(const std::vector<double>& lp_x)> round;
 };
 
 struct SolveOutcome {
@@ -41,8 +47,52 @@ struct SolveOutcome {
   std::string words;           // the solver's status in its own terms
   double seconds = 0;
   int nodes = 0;
+  // MILP: the LP relaxation's row duals (same convention), for the marginal values.
+  std::vector<double> relaxation_row_duals;
+  std::vector<double> relaxation_x;
+  // MILP: each pass of the search (lp, round-up, round-down, restricted, search) with the best
+  // plan and bound after it (objective incl. offset; +inf: no plan yet).
+  struct Pass {
+    std::string name;
+    double seconds = 0;
+    double incumbent = 0;
+    double bound = 0;
+  };
+  std::vector<Pass> passes;
 };
 
 Result<SolveOutcome> solve_model(const LpModel& model, const SolveRequest& request);
+
+// An LP kept loaded for repeated re-solves after small changes, each warm-started from the
+// last basis (dual simplex): marginal values by finite differences. Not thread-safe.
+class LpSession {
+ public:
+  // What a probe changes, and then restores.
+  struct Change {
+    std::vector<std::pair<int, double>> row_shifts;     // (row, delta): every finite bound moves
+    std::vector<std::pair<int, double>> upper_shifts;   // (column, delta) on its upper bound
+    struct Coefficient {
+      int row, column;
+      double before, after;
+    };
+    std::vector<Coefficient> coefficients;
+  };
+
+  // REQUIRES: model has no integer columns (they are treated as continuous).
+  explicit LpSession(const LpModel& model);
+  ~LpSession();
+  LpSession(const LpSession&) = delete;
+  LpSession& operator=(const LpSession&) = delete;
+
+  // The objective (incl. the model's offset) of the unchanged LP; nullopt when it is not
+  // optimal within the time.
+  std::optional<double> solve(double time_limit_s);
+  // The objective with `change` applied; nullopt when that LP is infeasible or not solved.
+  std::optional<double> probe(const Change& change, double time_limit_s);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace gpufleet::plan

@@ -42,9 +42,12 @@ TEST(PlanFamilies, PowerCapMovesCapacityToAnotherSite) {
   bool valued = false;
   for (const auto& mv : r->marginals)
     if (mv.kind == "power_mw" && mv.what == "cheap-us" && mv.period == "all") {
-      // One more MW holds 1,428.6 more cheap GPUs, each saving $1/h for a year: but only
-      // 400 can be used, so the first MW is worth $1/h x 8,760 h / 0.0007 MW per GPU.
-      EXPECT_NEAR(mv.usd, 1.0 * kYearHours / 0.0007, 1.0);
+      // One more MW holds 1,428.6 more cheap GPUs, but only 400 can be used, each saving $1/h
+      // for a year (the dual, $1/h x 8,760 h / 0.0007 MW, prices only the first GPUs of it).
+      // One MW less leaves no cheap GPU at all: below zero, no plan.
+      EXPECT_NEAR(mv.usd, 400 * 1.0 * kYearHours, 1.0);
+      EXPECT_TRUE(mv.exact);
+      EXPECT_FALSE(mv.less_feasible);
       valued = true;
     }
   EXPECT_TRUE(valued);

@@ -1,12 +1,11 @@
 #include "plan/plan_marginals.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
-
-#include "plan/plan_solution.h"
 
 namespace gpufleet::plan {
 
@@ -14,111 +13,249 @@ namespace {
 
 size_t u(int i) { return static_cast<size_t>(i); }
 
-constexpr double kTiny = 1e-9;
+constexpr double kTiny = 1e-6;  // $ below which a value is not reported
 
-// Sums per subject over periods and remembers the period where the value is largest.
-struct Accumulator {
-  double total = 0;
-  double best = 0;
-  int best_period = -1;
-  void add(double v, int period) {
-    total += v;
-    if (v > best) {
-      best = v;
-      best_period = period;
-    }
-  }
+using Change = LpSession::Change;
+
+// The LP a value is read from, with its duals and solution.
+struct Basis {
+  std::string name;
+  const LpModel* lp = nullptr;      // the model (integers relaxed or fixed)
+  std::vector<double> row_duals, reduced_costs, x;
 };
 
-void emit(std::vector<MarginalValue>& out, const PlanInputs& in, const std::string& kind, const std::string& what,
-          const Accumulator& a, const std::string& basis) {
-  if (a.total <= kTiny) return;
-  out.push_back({kind, what, "all", a.total, basis});
-  if (a.best_period >= 0) out.push_back({kind, what, period_label(in, a.best_period), a.best, basis});
+// One limit or one demand over the horizon: the change one unit makes in each period.
+struct Subject {
+  std::string kind, what;
+  int basis = 0;                 // 0: relaxation, 1: blocks fixed
+  double sign = 1;               // +1 limit (value = objective saved), -1 demand (value = objective added)
+  double usd_per_objective = 1;  // $ of value per objective unit of change
+  std::map<int, Change> by_period;
+};
+
+void append(Change& into, const Change& c) {
+  into.row_shifts.insert(into.row_shifts.end(), c.row_shifts.begin(), c.row_shifts.end());
+  into.upper_shifts.insert(into.upper_shifts.end(), c.upper_shifts.begin(), c.upper_shifts.end());
+  into.coefficients.insert(into.coefficients.end(), c.coefficients.begin(), c.coefficients.end());
+}
+
+Change negated(const Change& c) {
+  Change n = c;
+  for (auto& [r, d] : n.row_shifts) d = -d;
+  for (auto& [col, d] : n.upper_shifts) d = -d;
+  for (auto& k : n.coefficients) k.after = k.before - (k.after - k.before);
+  return n;
+}
+
+// First-order change of the objective under `c`, from the duals of `b`.
+double dual_estimate(const Basis& b, const Change& c) {
+  double d = 0;
+  for (const auto& [r, delta] : c.row_shifts) d += b.row_duals[u(r)] * delta;
+  for (const auto& [col, delta] : c.upper_shifts) d += std::min(0.0, b.reduced_costs[u(col)]) * delta;
+  for (const auto& k : c.coefficients) d -= b.row_duals[u(k.row)] * (k.after - k.before) * b.x[u(k.column)];
+  return d;
 }
 
 }  // namespace
 
-Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const PlanModel& m,
-                                                     const SolveOutcome& solved, const SolveRequest& request) {
+Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const PlanModel& m, const SolveOutcome& solved,
+                                                     const SolveRequest& request) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto left = [&] { return request.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   const Scenario& sc = in.scenario;
   const double usd = kUsdPerObjectiveUnit;
-  SolveOutcome fixed;
-  std::string basis;
-  SolveOutcome relaxation;
-  if (request.relax) {
-    fixed = solved;
-    relaxation = solved;
-    basis = "LP relaxation";
-  } else {
-    LpModel lp = m.lp;
-    for (size_t c = 0; c < lp.columns().size(); ++c) {
-      auto& col = lp.columns()[c];
-      if (!col.integer) continue;
-      col.lower = col.upper = std::round(solved.x[c]);
-      col.integer = false;
-    }
-    SolveRequest r = request;
-    r.relax = true;
-    r.want_duals = true;
-    auto f = solve_model(lp, r);
-    if (!f) return fail(f.error());
-    fixed = std::move(*f);
-    basis = "LP with block counts fixed at the MILP plan";
-    auto rel = solve_model(m.lp, r);
-    if (!rel) return fail(rel.error());
-    relaxation = std::move(*rel);
-  }
-  std::vector<MarginalValue> out;
-  if (fixed.row_duals.empty()) return out;
-  // Limits on what may be committed (power, share, budget, ramp) are valued where the blocks
-  // can still move: the LP relaxation. Demand and market supply are valued with the blocks fixed.
-  const std::string structural = "LP relaxation";
-
   const auto& rows = m.lp.rows();
-  const HeldCapacity held = held_capacity(in, m, solved.x);
-  std::map<int, Accumulator> power, share, budget, demand_inf, ramp;
-  Accumulator demand_train;
-  for (size_t r = 0; r < rows.size(); ++r) {
-    const double pi = fixed.row_duals[r] * usd;  // $ per unit of the row bound
-    const double rel = relaxation.row_duals.empty() ? 0.0 : relaxation.row_duals[r] * usd;
-    const Row& row = rows[r];
+
+  // The two LPs: the relaxation and the one with block counts fixed at the plan.
+  LpModel relaxed = m.lp, fixed = m.lp;
+  // The relaxation values power and ramp by moving them: block counts keep only the bound that
+  // cuts off no plan (the builder's tighter one sits one block above those very limits).
+  for (const auto& cv : m.contracts) relaxed.columns()[u(cv.column)].upper = cv.safe_upper;
+  for (size_t c = 0; c < fixed.columns().size(); ++c) {
+    relaxed.columns()[c].integer = false;
+    auto& col = fixed.columns()[c];
+    if (!col.integer) continue;
+    col.lower = col.upper = std::round(solved.x[c]);
+    col.integer = false;
+  }
+  Basis bases[2];
+  bases[0].lp = &relaxed;
+  bases[1].lp = &fixed;
+  SolveRequest r = request;
+  r.relax = true;
+  r.want_duals = true;
+  if (request.relax) {
+    bases[0].name = bases[1].name = "LP relaxation";
+    bases[0].row_duals = solved.row_duals;
+    bases[0].reduced_costs = solved.reduced_costs;
+    bases[0].x = solved.x;
+    bases[1] = bases[0];
+    bases[1].lp = &fixed;
+  } else {
+    auto f = solve_model(fixed, r);
+    if (!f) return fail(f.error());
+    if (f->status != SolveStatus::optimal) return std::vector<MarginalValue>{};
+    bases[1].name = "LP with block counts fixed at the MILP plan";
+    bases[1].row_duals = std::move(f->row_duals);
+    bases[1].reduced_costs = std::move(f->reduced_costs);
+    bases[1].x = std::move(f->x);
+    bases[0].name = "LP relaxation";
+    if (!solved.relaxation_row_duals.empty()) {
+      bases[0].row_duals = solved.relaxation_row_duals;
+      bases[0].x = solved.relaxation_x;
+      bases[0].reduced_costs.assign(relaxed.columns().size(), 0.0);  // unused by the limits valued here
+    } else {
+      auto rel = solve_model(relaxed, r);
+      if (!rel) return fail(rel.error());
+      if (rel->status != SolveStatus::optimal) return std::vector<MarginalValue>{};
+      bases[0].row_duals = std::move(rel->row_duals);
+      bases[0].reduced_costs = std::move(rel->reduced_costs);
+      bases[0].x = std::move(rel->x);
+    }
+  }
+  if (bases[0].row_duals.empty() || bases[1].row_duals.empty()) return std::vector<MarginalValue>{};
+
+  // Subjects.
+  std::map<std::pair<std::string, std::string>, Subject> subjects;
+  auto subject = [&](const std::string& kind, const std::string& what, int basis, double sign) -> Subject& {
+    Subject& s = subjects[{kind, what}];
+    s.kind = kind;
+    s.what = what;
+    s.basis = basis;
+    s.sign = sign;
+    s.usd_per_objective = kind == "budget_usd" ? 1.0 : usd;  // budget: $1M more, valued per dollar
+    return s;
+  };
+  // Rows of each share row, for the share-point coefficient changes.
+  std::map<int, std::vector<std::pair<int, double>>> share_entries;
+  for (size_t k = 0; k < m.lp.entry_values().size(); ++k)
+    if (rows[u(m.lp.entry_rows()[k])].family == RowFamily::share)
+      share_entries[m.lp.entry_rows()[k]].push_back({m.lp.entry_columns()[k], m.lp.entry_values()[k]});
+  const double s_cap = in.max_provider_share;
+  for (size_t ri = 0; ri < rows.size(); ++ri) {
+    const Row& row = rows[ri];
+    const int rr = static_cast<int>(ri);
     switch (row.family) {
-      case RowFamily::power: power[row.subject].add(-rel, row.period); break;
-      case RowFamily::budget: budget[row.subject].add(-rel / usd, row.period); break;
-      case RowFamily::demand_training: demand_train.add(pi, row.period); break;
-      case RowFamily::demand_inference: demand_inf[row.subject].add(pi, row.period); break;
-      case RowFamily::ramp: ramp[row.subject].add(-rel, row.period); break;
+      case RowFamily::power:
+        subject("power_mw", sc.sites[u(row.subject)].name, 0, 1).by_period[row.period].row_shifts.push_back({rr, 1.0});
+        break;
+      case RowFamily::ramp:
+        subject("ramp_gpu", in.offers[u(row.subject)].name, 0, 1).by_period[row.period].row_shifts.push_back({rr, 1.0});
+        break;
+      case RowFamily::budget:
+        subject("budget_usd", fmt::format("plan year {}", row.subject + 1), 0, 1).by_period[row.period].row_shifts.push_back({rr, 1.0});
+        break;
       case RowFamily::share: {
-        double total = 0;
-        for (size_t p = 0; p < m.pools.size(); ++p) total += held.firm[p][u(row.period)] * m.pools[p].speed;
-        share[row.subject].add(-rel * 0.01 * total, row.period);
+        // One point more: each coefficient speed x (own - s) becomes speed x (own - s - 0.01).
+        Change& c = subject("share_point", sc.providers[u(row.subject)].name, 0, 1).by_period[row.period];
+        for (const auto& [col, a] : share_entries[rr]) {
+          const double speed = a > 0 ? a / (1.0 - s_cap) : -a / s_cap;
+          c.coefficients.push_back({rr, col, a, a - 0.01 * speed});
+        }
+        break;
+      }
+      case RowFamily::demand_training:
+        subject("demand_ref_gpu", "training", 1, -1).by_period[row.period].row_shifts.push_back({rr, 1.0});
+        break;
+      case RowFamily::demand_inference:
+        subject("demand_ref_gpu", in.inference[u(row.subject)].jurisdiction + " inference", 1, -1)
+            .by_period[row.period].row_shifts.push_back({rr, 1.0});
+        break;
+      case RowFamily::spot_share:
+        // Its bound is (1 - critical share) x training demand.
+        subject("demand_ref_gpu", "training", 1, -1).by_period[row.period].row_shifts.push_back({rr, 1.0 - in.training_critical_share});
+        break;
+      case RowFamily::n1: {
+        // Its bound is n1_share x critical demand, overall (scope -1) or in one jurisdiction.
+        if (row.scope < 0) {
+          subject("demand_ref_gpu", "training", 1, -1)
+              .by_period[row.period].row_shifts.push_back({rr, in.n1_share * in.training_critical_share});
+          for (const auto& d : in.inference)
+            subject("demand_ref_gpu", d.jurisdiction + " inference", 1, -1)
+                .by_period[row.period].row_shifts.push_back({rr, in.n1_share * d.critical_share});
+        } else {
+          const auto& d = in.inference[u(row.scope)];
+          subject("demand_ref_gpu", d.jurisdiction + " inference", 1, -1)
+              .by_period[row.period].row_shifts.push_back({rr, in.n1_share * d.critical_share});
+        }
         break;
       }
       default: break;
     }
   }
-  for (const auto& [s, a] : power) emit(out, in, "power_mw", sc.sites[u(s)].name, a, structural);
-  // Supply: an on-demand or spot column at its availability limit with a negative reduced cost.
   for (const auto& pool : m.pools) {
-    Accumulator od, spot;
+    const std::string name = fmt::format("{} {}", sc.sites[u(pool.site)].name, sc.accelerators[u(pool.accelerator)].name);
     for (int t = 0; t < in.periods; ++t) {
-      for (auto [col, acc] : {std::pair{pool.od[u(t)], &od}, std::pair{pool.spot[u(t)], &spot}}) {
-        if (col < 0) continue;
-        const double rc = fixed.reduced_costs[u(col)];
-        if (rc < 0) acc->add(-rc * usd, t);
+      if (pool.od[u(t)] >= 0) subject("supply_gpu", name + " on-demand", 1, 1).by_period[t].upper_shifts.push_back({pool.od[u(t)], 1.0});
+      if (pool.spot[u(t)] >= 0) subject("supply_gpu", name + " spot", 1, 1).by_period[t].upper_shifts.push_back({pool.spot[u(t)], 1.0});
+    }
+  }
+
+  // Dual estimates: per period, and for the unit in every period.
+  struct Value {
+    const Subject* s;
+    Change all;
+    double all_usd = 0;
+    int best_period = -1;
+    double best_usd = 0;
+  };
+  std::vector<Value> values;
+  for (const auto& [key, s] : subjects) {
+    Value v{&s, {}, 0, -1, 0};
+    const Basis& b = bases[s.basis];
+    for (const auto& [t, c] : s.by_period) {
+      append(v.all, c);
+      const double value = -s.sign * dual_estimate(b, c) * s.usd_per_objective;
+      v.all_usd += value;
+      if (v.best_period < 0 || value > v.best_usd) {
+        v.best_period = t;
+        v.best_usd = value;
       }
     }
-    const std::string name = fmt::format("{} {}", sc.sites[u(pool.site)].name, sc.accelerators[u(pool.accelerator)].name);
-    emit(out, in, "supply_gpu", name + " on-demand", od, basis);
-    emit(out, in, "supply_gpu", name + " spot", spot, basis);
+    values.push_back(std::move(v));
   }
-  for (const auto& [o, a] : ramp) emit(out, in, "ramp_gpu", in.offers[u(o)].name, a, structural);
-  for (const auto& [p, a] : share) emit(out, in, "share_point", sc.providers[u(p)].name, a, structural);
-  for (const auto& [y, a] : budget)
-    emit(out, in, "budget_usd", fmt::format("plan year {}", y + 1), a, structural);
-  emit(out, in, "demand_ref_gpu", "training", demand_train, basis);
-  for (const auto& [j, a] : demand_inf) emit(out, in, "demand_ref_gpu", in.inference[u(j)].jurisdiction + " inference", a, basis);
+
+  // Exact values, largest first per kind, while time is left.
+  std::vector<MarginalValue> out;
+  std::optional<LpSession> sessions[2];
+  std::optional<double> base_objective[2];
+  std::map<std::string, int> measured;
+  std::vector<size_t> order(values.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a].all_usd > values[b].all_usd; });
+  for (size_t i : order) {
+    const Value& v = values[i];
+    const Subject& s = *v.s;
+    MarginalValue all{s.kind, s.what, "all", v.all_usd, v.all_usd, true, false, bases[s.basis].name + " (duals)"};
+    MarginalValue one{s.kind, s.what, v.best_period >= 0 ? period_label(in, v.best_period) : "", v.best_usd, v.best_usd, true, false,
+                      all.basis};
+    if (measured[s.kind] < kExactMarginalsPerKind && left() > 0) {
+      ++measured[s.kind];
+      auto& session = sessions[s.basis];
+      if (!session) {
+        session.emplace(*bases[s.basis].lp);
+        base_objective[s.basis] = session->solve(left());
+      }
+      if (base_objective[s.basis]) {
+        const double f0 = *base_objective[s.basis];
+        auto measure = [&](MarginalValue& mv, const Change& c) {
+          const auto more = session->probe(c, left());
+          const auto less = session->probe(negated(c), left());
+          if (!more) return;  // not solved in time: keep the estimate
+          mv.usd = s.sign * (f0 - *more) * s.usd_per_objective;
+          mv.less_feasible = less.has_value();
+          mv.usd_less = less ? -s.sign * (f0 - *less) * s.usd_per_objective : 0.0;
+          mv.exact = true;
+          mv.basis = bases[s.basis].name + " (re-solved)";
+        };
+        measure(all, v.all);
+        if (v.best_period >= 0) measure(one, s.by_period.at(v.best_period));
+      }
+    }
+    if (std::abs(all.usd) <= kTiny && std::abs(all.usd_less) <= kTiny && all.less_feasible) continue;
+    out.push_back(all);
+    if (v.best_period >= 0) out.push_back(one);
+  }
   return out;
 }
 

@@ -1,9 +1,14 @@
-// Marginal values from LP duals: what one more MW at a site, one more GPU of supply, one more
-// point of the concentration cap or one more dollar of budget would save, and what one more
-// reference GPU of demand would cost. Demand and market supply are valued on the LP with the
-// block counts fixed at their MILP values (solved again for its duals); the limits on what may
-// be committed (power, ramp, share cap, budget) on the LP relaxation, where blocks may still
-// move (with blocks fixed, one more MW could not be used). With --relax both are the same LP.
+// Marginal values: what one more (and one less) MW at a site, GPU of market supply, GPU of an
+// offer's ramp, point of the provider share cap or dollar of budget would save (cost), and
+// what one more (one less) reference GPU of demand would cost (save), in present value.
+//
+// A unit of demand moves every row it drives: its demand row, the N-1 rows (n1_share x its
+// critical share) and the spot-share row. Demand and market supply are valued on the LP with
+// the block counts fixed at the plan; the limits on what may be committed (power, ramp, share
+// cap, budget) on the LP relaxation, where blocks may still move. Every value is first
+// estimated from the duals (which, at a degenerate vertex, price one side only); the largest of
+// each kind are then measured exactly, by re-solving the LP with the unit added and removed
+// (warm-started), as far as the time allows.
 #pragma once
 
 #include <vector>
@@ -14,7 +19,11 @@
 
 namespace gpufleet::plan {
 
-// REQUIRES: solved has a solution of model.lp. With request.relax the duals of `solved` are used.
+// How many values of each kind are measured by re-solving (the rest keep their dual estimate).
+inline constexpr int kExactMarginalsPerKind = 6;
+
+// REQUIRES: solved has a solution of model.lp (with request.relax: duals too; else its
+// relaxation_row_duals and relaxation_x). Stops measuring when request.time_limit_s is spent.
 Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& inputs, const PlanModel& model,
                                                      const SolveOutcome& solved, const SolveRequest& request);
 

@@ -159,7 +159,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     // marginal values, and the elastic model relaxes them), so the column bound never binds
     // before them; check_plan reports a plan at a bound that is not physical.
     const double min_blocks = offer.min_gpus > offer.block_gpus ? std::ceil(static_cast<double>(offer.min_gpus) / block) : 1.0;
-    double max_blocks = std::max(std::ceil(2.0 * max_needed_ref / p.speed / block) + 1, min_blocks);
+    const double safe_blocks = std::max(std::ceil(2.0 * max_needed_ref / p.speed / block) + 1, min_blocks);
+    double max_blocks = safe_blocks;
     bool physical = false;
     if (!options.elastic) {
       double limit = kInf;
@@ -185,6 +186,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         cv.term = static_cast<int>(k);
         cv.term_periods = tp;
         cv.bound_is_physical = physical;
+        cv.safe_upper = safe_blocks;
         cv.column = lp.add_column({fmt::format("x_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, max_blocks,
                                    pv * block * scale * keep_cost, true});
         if (min_blocks > 1 && max_blocks >= min_blocks) {

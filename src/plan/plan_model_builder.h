@@ -33,6 +33,7 @@ struct ContractVar {
   int column = -1;     // x: blocks
   int taken = -1;      // y: binary, or -1
   bool bound_is_physical = false;  // x's upper bound comes from a ramp limit or site power
+  double safe_upper = 0;           // the bound without ramp and power (for LPs that move them)
 };
 
 // An existing contract (fixed): its mean GPUs per period and, where its take-or-pay share is

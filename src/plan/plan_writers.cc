@@ -31,13 +31,24 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   auto line = [&out](std::string s) { out += s + "\n"; };
   line(fmt::format("Plan: {} | {} periods of {} months from {} | status: {}{}", in.scenario.name, in.periods, in.period_months,
                    period_label(in, 0), to_string(r.status), r.relaxed ? " (LP relaxation: fractional blocks)" : ""));
-  line(fmt::format("Solver: {}: {} | objective {} (present value) | bound {} | gap {:.3f}%", r.solver, r.solver_status,
-                   human_usd(r.objective_usd), human_usd(r.best_bound_usd), 100 * r.gap));
+  const bool have_plan = r.status == PlanStatus::optimal || r.status == PlanStatus::time_limit;
+  line(fmt::format("Solver: {}: {} | objective {} | bound {} | gap {}", r.solver, r.solver_status,
+                   have_plan ? human_usd(r.objective_usd) + " (present value)" : "none (no plan)",
+                   r.best_bound_usd > 0 || have_plan ? human_usd(r.best_bound_usd) : "none",
+                   have_plan ? fmt::format("{:.3f}%", 100 * r.gap) : "n/a"));
   line(fmt::format("Model: {} rows, {} columns ({} integer), {} non-zeros", r.size.rows, r.size.columns, r.size.integers,
                    with_commas(static_cast<double>(r.size.nonzeros))));
   std::string passes;
   for (const auto& p : r.timings) passes += fmt::format("{}{} {:.3f}s", passes.empty() ? "" : ", ", p.name, p.seconds);
   line("Passes: " + passes);
+  if (!r.search.empty()) {
+    std::string search;
+    for (const auto& p : r.search)
+      search += fmt::format("{}{} {:.2f}s (plan {}, bound {})", search.empty() ? "" : ", ", p.name, p.seconds,
+                            p.incumbent_usd < 0 ? "none" : human_usd(p.incumbent_usd), human_usd(p.bound_usd));
+    line("Search: " + search);
+  }
+  for (const auto& n : r.notes) line("Note: " + n);
 
   if (r.status == PlanStatus::infeasible) {
     line("");
@@ -47,7 +58,10 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
     return out;
   }
   if (r.status == PlanStatus::no_plan_found) {
-    line("No plan found within the time limit; raise --time-limit or try --relax.");
+    line(r.relaxed ? "The LP relaxation did not finish within the time limit; raise --time-limit."
+                   : fmt::format("No plan found within the time limit{}; raise --time-limit{}.",
+                                 r.best_bound_usd > 0 ? fmt::format(" (every plan costs at least {})", human_usd(r.best_bound_usd)) : "",
+                                 r.best_bound_usd > 0 ? ", or try --relax for the LP relaxation alone" : ""));
     return out;
   }
 
@@ -97,7 +111,8 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   if (!r.marginals.empty()) {
     line("");
     // The largest few per kind; plan.json has them all, with the period where each peaks.
-    line("Marginal values over the horizon (present value, from LP duals; the largest 4 per kind):");
+    line("Marginal values, the unit in every period (present value; one unit more, and one unit less where it differs;");
+    line("re-solved = measured by solving the LP again with the unit added and removed, duals = first-order estimate):");
     std::vector<const MarginalValue*> all;
     for (const auto& m : r.marginals)
       if (m.period == "all") all.push_back(&m);
@@ -112,7 +127,12 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
         shown = 0;
         line(fmt::format("  {} ({}; {}):", kind, kMarginalUnit(kind), m->basis));
       }
-      if (shown++ < 4) line(fmt::format("    {:<40} {:>11}", m->what, human_usd(m->usd)));
+      if (shown++ >= 4) continue;
+      std::string less;
+      if (m->exact && !m->less_feasible) less = "   one less: no plan";
+      else if (m->exact && std::abs(m->usd_less - m->usd) > 0.01 * std::max(std::abs(m->usd), std::abs(m->usd_less)))
+        less = "   one less: " + human_usd(m->usd_less);
+      line(fmt::format("    {:<40} {:>11}{}", m->what, human_usd(m->usd), less));
     }
   }
   line("");
@@ -139,6 +159,10 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
   j["model"] = {{"rows", r.size.rows}, {"columns", r.size.columns}, {"integers", r.size.integers}, {"nonzeros", r.size.nonzeros}};
   j["passes"] = json::array();
   for (const auto& p : r.timings) j["passes"].push_back({{"name", p.name}, {"seconds", p.seconds}});
+  j["search"] = nlohmann::json::array();
+  for (const auto& p : r.search)
+    j["search"].push_back({{"name", p.name}, {"seconds", p.seconds}, {"incumbent_usd", p.incumbent_usd}, {"bound_usd", p.bound_usd}});
+  j["notes"] = r.notes;
   j["commitments"] = json::array();
   for (const auto& c : r.commitments)
     j["commitments"].push_back({{"provider", c.provider}, {"site", c.site}, {"accelerator", c.accelerator},
@@ -197,7 +221,9 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
                                {"critical_ref_gpus", x.critical_ref_gpus}, {"required_ref_gpus", x.required_ref_gpus}, {"ok", x.ok}});
   j["marginals"] = json::array();
   for (const auto& m : r.marginals)
-    j["marginals"].push_back({{"kind", m.kind}, {"what", m.what}, {"period", m.period}, {"usd", m.usd}, {"basis", m.basis}});
+    j["marginals"].push_back({{"kind", m.kind}, {"what", m.what}, {"period", m.period}, {"usd", m.usd},
+                              {"usd_less", m.less_feasible ? json(m.usd_less) : json(nullptr)}, {"exact", m.exact},
+                              {"basis", m.basis}});
   j["diagnosis"] = json::array();
   for (const auto& c : r.diagnosis)
     j["diagnosis"].push_back({{"family", c.family}, {"period", c.period}, {"message", c.message}, {"amount", c.amount}});

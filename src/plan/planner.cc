@@ -11,6 +11,7 @@
 #include "plan/plan_diagnose.h"
 #include "plan/plan_marginals.h"
 #include "plan/plan_model_builder.h"
+#include "plan/plan_rounding.h"
 #include "plan/plan_solution.h"
 
 namespace gpufleet {
@@ -35,6 +36,11 @@ class PassTimer {
 }  // namespace
 
 Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // Wall seconds left of options.time_limit_s, which bounds the whole call.
+  auto left = [&] {
+    return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
   if (auto ok = prepare_plan_inputs(inputs); !ok) return fail(ok.error());
   PlanResult result;
   result.relaxed = options.relax;
@@ -48,11 +54,14 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
                  model.lp.integers(), model.lp.nonzeros()};
 
   plan::SolveRequest request;
-  request.time_limit_s = options.time_limit_s;
+  // The search leaves a tenth of the time (at most 5 s) for the marginal values and the check.
+  const double reserve = options.marginals && !options.relax ? std::min(5.0, 0.1 * options.time_limit_s) : 0.0;
+  request.time_limit_s = std::max(0.01, left() - reserve);
   request.relative_gap = options.relative_gap;
   request.threads = options.threads;
   request.relax = options.relax;
   request.want_duals = options.relax;
+  request.round = [&](const std::vector<double>& lp_x) { return plan::round_up_within_limits(inputs, model, lp_x); };
   plan::SolveOutcome outcome;
   {
     PassTimer timer(result, "solve");
@@ -62,6 +71,10 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   }
   result.solver = outcome.solver;
   result.solver_status = outcome.words;
+  for (const auto& p : outcome.passes)
+    result.search.push_back({p.name, p.seconds, std::isfinite(p.incumbent) ? p.incumbent * plan::kUsdPerObjectiveUnit : -1,
+                             std::isfinite(p.bound) ? p.bound * plan::kUsdPerObjectiveUnit : 0});
+  if (std::isfinite(outcome.best_bound)) result.best_bound_usd = outcome.best_bound * plan::kUsdPerObjectiveUnit;
 
   switch (outcome.status) {
     case plan::SolveStatus::optimal: result.status = PlanStatus::optimal; break;
@@ -76,7 +89,9 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   if (result.status == PlanStatus::infeasible) {
     if (options.diagnose) {
       PassTimer timer(result, "diagnose");
-      auto causes = plan::diagnose_infeasibility(inputs, request);
+      plan::SolveRequest r = request;
+      r.time_limit_s = std::max(1.0, left());
+      auto causes = plan::diagnose_infeasibility(inputs, r);
       if (!causes) return fail(causes.error());
       result.diagnosis = std::move(*causes);
     }
@@ -91,11 +106,15 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
                    : 0.0;
   plan::fill_plan_result(inputs, model, outcome.x, result);
 
-  if (options.marginals) {
+  if (options.marginals && left() > 0) {
     PassTimer timer(result, "marginals");
-    auto values = plan::compute_marginals(inputs, model, outcome, request);
+    plan::SolveRequest r = request;
+    r.time_limit_s = left();
+    auto values = plan::compute_marginals(inputs, model, outcome, r);
     if (!values) return fail(values.error());
     result.marginals = std::move(*values);
+  } else if (options.marginals) {
+    result.notes.push_back("marginal values skipped: the time limit was reached");
   }
   if (options.verify) {
     PassTimer timer(result, "verify");

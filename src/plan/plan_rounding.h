@@ -1,0 +1,21 @@
+// A first plan in milliseconds: the LP relaxation's block counts rounded to whole blocks
+// within each offer's ramp limit and each site's power, for the solver to complete with
+// on-demand and spot and to improve on.
+#pragma once
+
+#include <vector>
+
+#include "gpufleet/plan.h"
+#include "plan/plan_model_builder.h"
+
+namespace gpufleet::plan {
+
+// Integer values for every integer column of model.lp (other entries are copied from lp_x):
+// each block count rounded up, then lowered where a ramp row or a site's power cap (with the
+// existing contracts and the other rounded blocks) would be exceeded, latest-starting and
+// shortest contracts first; a contract below its offer's minimum is lifted to it when that
+// fits, else dropped. REQUIRES: lp_x has one value per column of model.lp.
+std::vector<double> round_up_within_limits(const PlanInputs& inputs, const PlanModel& model,
+                                           const std::vector<double>& lp_x);
+
+}  // namespace gpufleet::plan
