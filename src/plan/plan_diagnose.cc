@@ -1,6 +1,7 @@
 #include "plan/plan_diagnose.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -23,26 +24,23 @@ struct Finding {
   std::string message;
 };
 
-}  // namespace
-
-Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs& in, const SolveRequest& request) {
-  const Scenario& sc = in.scenario;
-  PlanModel m = build_plan_model(in, BuildOptions{.elastic = true});
-  SolveRequest r = request;
-  r.relax = true;
-  auto lp = solve_model(m.lp, r);
-  if (!lp) return fail(lp.error());
-  if (lp->status != SolveStatus::optimal)
-    return fail(Error{"<plan>", 0, 0, "", fmt::format("the elastic model did not solve: {}", lp->words)});
-  SolveOutcome sol = std::move(*lp);
-  const bool from_integrality = sol.objective <= 1e-7;
-  if (from_integrality) {
-    r.relax = false;
-    auto mip = solve_model(m.lp, r);
-    if (!mip) return fail(mip.error());
-    if (!mip->x.empty()) sol = std::move(*mip);
+// The fewest decimals (1 to 6) that print a difference of `diff` within 0.5% of its value, so
+// that "needs X; the cap is Y (+Z)" never reads "+0.0".
+int decimals_for(double diff) {
+  const double d = std::abs(diff);
+  if (!(d > 0) || !std::isfinite(d)) return 1;
+  for (int k = 1; k < 6; ++k) {
+    const double scale = std::pow(10.0, k);
+    if (std::abs(std::round(d * scale) / scale - d) <= 0.005 * d) return k;
   }
+  return 6;
+}
 
+std::string mw(double v, int decimals) { return fmt::format("{:.{}f} MW", v, decimals); }
+
+// The causes that the slacks of an elastic solution show.
+std::vector<InfeasibilityCause> findings_of(const PlanInputs& in, const PlanModel& m, const SolveOutcome& sol, bool from_integrality) {
+  const Scenario& sc = in.scenario;
   const auto& rows = m.lp.rows();
   auto slack = [&](size_t row) { return m.slack_of_row[row] < 0 ? 0.0 : sol.x[u(m.slack_of_row[row])]; };
   auto label = [&](int t) { return period_label(in, t); };
@@ -106,9 +104,9 @@ Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs&
       case RowFamily::budget:
         found[{"budget", std::to_string(rw.subject)}].push_back(
             {t, s * kUsdPerObjectiveUnit,
-             fmt::format("plan year {} ({}) needs ${:.3f}B; the budget is ${:.3f}B", rw.subject + 1, label(t).substr(0, 4),
-                         (in.budget_usd_per_year[u(rw.subject)] + s * kUsdPerObjectiveUnit) / 1e9,
-                         in.budget_usd_per_year[u(rw.subject)] / 1e9)});
+             fmt::format("plan year {} ({}) needs ${:.{}f}M; the budget is ${:.{}f}M (+${:.{}f}M)", rw.subject + 1, label(t).substr(0, 4),
+                         (in.budget_usd_per_year[u(rw.subject)] + s * kUsdPerObjectiveUnit) / 1e6, std::max(2, decimals_for(s)),
+                         in.budget_usd_per_year[u(rw.subject)] / 1e6, std::max(2, decimals_for(s)), s, std::max(2, decimals_for(s)))});
         break;
       case RowFamily::spot_share:
         found[{"spot", "training"}].push_back(
@@ -120,20 +118,33 @@ Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs&
   }
   for (const auto& [key, list] : power_rows) {
     const auto& [j, t] = key;
+    // Each site over its cap; and the jurisdiction's total when every site there is capped
+    // (an uncapped site would take the rest: then the shortage is the site's, not the region's).
     double caps = 0, over = 0;
-    std::string sites;
-    for (size_t s = 0; s < sc.sites.size(); ++s)
-      if (sc.sites[s].jurisdiction == j && sc.sites[s].power_cap_mw > 0) caps += sc.sites[s].power_cap_mw;
-    for (size_t row : list) {
-      over += slack(row);
-      sites += fmt::format("{}{} +{:.1f} MW", sites.empty() ? "" : ", ", sc.sites[u(rows[row].subject)].name, slack(row));
+    bool all_capped = true;
+    for (size_t s = 0; s < sc.sites.size(); ++s) {
+      if (sc.sites[s].jurisdiction != j) continue;
+      bool has_pool = false;
+      for (const auto& p : m.pools) has_pool = has_pool || p.site == static_cast<int>(s);
+      if (!has_pool) continue;
+      if (sc.sites[s].power_cap_mw > 0) caps += sc.sites[s].power_cap_mw;
+      else all_capped = false;
     }
+    for (size_t row : list) over += slack(row);
+    const int d = decimals_for(over);
+    for (size_t row : list) {
+      const auto& site = sc.sites[u(rows[row].subject)];
+      found[{"power", site.name}].push_back(
+          {t, slack(row), fmt::format("site {} in {} needs {}; its cap is {} (+{})", site.name, label(t),
+                                      mw(site.power_cap_mw + slack(row), d), mw(site.power_cap_mw, d), mw(slack(row), d))});
+    }
+    if (!all_capped) continue;
     bool has_inference = false;
-    for (const auto& d : in.inference) has_inference = has_inference || d.jurisdiction == j;
+    for (const auto& dm : in.inference) has_inference = has_inference || dm.jurisdiction == j;
     const std::string what = has_inference ? j + " inference and training" : "Training";
     found[{"power", j}].push_back(
-        {t, over, fmt::format("{} in {} needs {:.1f} MW in {} sites; their caps total {:.1f} MW (over: {})", what, label(t),
-                              caps + over, j, caps, sites)});
+        {t, over, fmt::format("{} in {} needs {} in {} sites; their caps total {} (+{})", what, label(t), mw(caps + over, d), j,
+                              mw(caps, d), mw(over, d))});
   }
 
   std::vector<InfeasibilityCause> causes;
@@ -161,6 +172,74 @@ Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs&
   } else if (from_integrality) {
     for (auto& c : causes) c.message += " (with whole blocks)";
   }
+  return causes;
+}
+
+// The kinds of limit a user sets, each with the row families it covers and its unit.
+struct LimitKind {
+  const char* name;
+  std::vector<RowFamily> rows;
+  const char* what;
+};
+const std::vector<LimitKind>& limit_kinds() {
+  static const std::vector<LimitKind> kinds = {
+      {"power", {RowFamily::power}, "site power caps"},
+      {"ramp", {RowFamily::ramp}, "offers' ramp limits"},
+      {"share", {RowFamily::share}, "provider share cap"},
+      {"n1", {RowFamily::n1}, "N-1 requirement"},
+      {"budget", {RowFamily::budget}, "yearly budget"},
+      {"spot", {RowFamily::spot_share}, "critical share of training (off spot)"},
+  };
+  return kinds;
+}
+
+}  // namespace
+
+Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs& in, const SolveRequest& request) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto left = [&] { return request.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  // Every limit elastic at once (demand last): which limits, and whether integrality is the cause.
+  PlanModel m = build_plan_model(in, BuildOptions{.elastic = true});
+  SolveRequest r = request;
+  r.relax = true;
+  r.time_limit_s = std::max(0.1, left());
+  auto lp = solve_model(m.lp, r);
+  if (!lp) return fail(lp.error());
+  if (lp->status != SolveStatus::optimal)
+    return std::vector<InfeasibilityCause>{{"time", "", fmt::format("no diagnosis: the elastic model did not solve in time ({})", lp->words), 0}};
+  SolveOutcome sol = std::move(*lp);
+  if (sol.objective <= 1e-7) {
+    r.relax = false;
+    r.time_limit_s = std::max(0.1, left());
+    auto mip = solve_model(m.lp, r);
+    if (!mip) return fail(mip.error());
+    if (!mip->x.empty()) sol = std::move(*mip);
+    return findings_of(in, m, sol, true);
+  }
+
+  // Each kind of limit alone: does relaxing it (and nothing else) give a plan, and by how much?
+  std::vector<InfeasibilityCause> causes;
+  for (const auto& kind : limit_kinds()) {
+    if (left() <= 0) break;
+    PlanModel alone = build_plan_model(in, BuildOptions{.elastic = true, .elastic_only = kind.rows});
+    bool any = false;
+    for (int col : alone.slack_of_row) any = any || col >= 0;
+    if (!any) continue;
+    SolveRequest ra = r;
+    ra.relax = true;
+    ra.time_limit_s = std::max(0.1, left());
+    auto solved = solve_model(alone.lp, ra);
+    if (!solved) return fail(solved.error());
+    if (solved->status != SolveStatus::optimal) continue;
+    auto found = findings_of(in, alone, *solved, false);
+    if (found.empty()) continue;
+    causes.push_back({kind.name, "", fmt::format("relaxing the {} alone gives a plan, as follows:", kind.what), solved->objective});
+    for (auto& f : found) causes.push_back(std::move(f));
+  }
+  if (!causes.empty()) return causes;
+  // No one kind of limit explains it (or only meeting less demand does): all of them together.
+  causes.push_back({"several", "", "no one kind of limit alone explains it; relaxed together, at penalties per unit:", 0});
+  for (auto& f : findings_of(in, m, sol, false)) causes.push_back(std::move(f));
   return causes;
 }
 

@@ -472,7 +472,9 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     const size_t nrows = lp.rows().size();
     for (size_t r = 0; r < nrows; ++r) {
       const Row& row = lp.rows()[r];
-      const double w = elastic_weight(row.family);
+      double w = elastic_weight(row.family);
+      if (!options.elastic_only.empty())
+        w = std::find(options.elastic_only.begin(), options.elastic_only.end(), row.family) != options.elastic_only.end() ? 1.0 : -1.0;
       if (w < 0) continue;
       // Equality (demand) rows: the slack is unmet demand; >= rows: shortfall; <= rows: excess.
       const double sign = std::isfinite(row.lower) ? 1.0 : -1.0;

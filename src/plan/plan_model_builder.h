@@ -75,6 +75,9 @@ struct BuildOptions {
   // Phase-one elastic model: the limits (demand, power, ramp, share, N-1, budget, spot share)
   // get penalised slack columns and the objective is the weighted slack alone.
   bool elastic = false;
+  // With elastic: only rows of these families get slack, each unit of slack weighing 1 (the
+  // families' own units); empty: every limit, at the builder's weights.
+  std::vector<RowFamily> elastic_only;
 };
 
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
