@@ -43,6 +43,22 @@ struct InferenceDemand {
   double critical_share = 0;      // in [0, 1]
 };
 
+// How what the plan holds after its horizon is valued. Without it nothing after the horizon
+// has value, so a contract starting late is paid for years that serve nothing: the planner
+// buys the shortest terms at the highest prices near the end.
+struct HorizonEnd {
+  enum class Demand : uint8_t {
+    none,   // no demand after the horizon
+    hold,   // the last period's demand continues for `years`
+    grow,   // it keeps growing at the horizon's last yearly rate for `years`
+  };
+  Demand demand_after = Demand::none;
+  int years = 0;               // demand served after the horizon (by the contracts held, on-demand
+                               // and spot; no contract starts then); <= the longest term
+  double salvage_share = 0;    // in [0, 1]: the share of contract cost after those years that
+                               // is recovered (e.g. resold or used elsewhere)
+};
+
 struct PlanInputs {
   Scenario scenario;  // accelerators, providers, sites (power caps, PUE, electricity),
                       // existing contracts (fixed) and markets (on-demand and spot)
@@ -55,6 +71,7 @@ struct PlanInputs {
   std::vector<InferenceDemand> inference;
 
   std::vector<ContractOffer> offers;
+  HorizonEnd end;                 // the plan section's default: demand held for the longest term
   bool bill_energy = true;        // add electricity (GPUs held x board power x PUE x $/MWh)
 
   // Policy. The share cap and N-1 count firm capacity (commitments and on-demand, not spot)
@@ -213,6 +230,9 @@ struct PlanResult {
   std::vector<CostBreakdown> cost_by_year;
   std::vector<CostBreakdown> cost_by_provider;
   double commitments_beyond_horizon_usd = 0;  // contract tails after the horizon (undiscounted)
+  // What the plan spends after the horizon on the demand the horizon's end treatment adds
+  // (PlanInputs::end; undiscounted): contracts in force then, on-demand, spot, energy.
+  CostBreakdown after_horizon;
   std::vector<ShareRow> provider_shares;
   std::vector<ShareRow> jurisdiction_shares;
   std::vector<ResilienceRow> resilience;

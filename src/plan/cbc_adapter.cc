@@ -15,6 +15,7 @@
 #include <coin/ClpConfig.h>
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
+#include <coin/CoinWarmStart.hpp>
 #include <coin/OsiClpSolverInterface.hpp>
 
 namespace gpufleet::plan {
@@ -206,6 +207,45 @@ Result<SolveOutcome> solve_fixed(const LpModel& model, const std::vector<double>
   return solve_lp(lp, r);
 }
 
+// A dive from the LP relaxation's basis: fix every integer column the LP already sets whole,
+// round the quarter of the fractional ones nearest to a whole value (at least one), re-solve
+// (warm, dual simplex), and repeat until the LP is integral (a plan) or infeasible (none).
+std::vector<double> dive(const LpModel& model, LpSession& lp, double time_limit_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<int> integers;
+  for (size_t c = 0; c < model.columns().size(); ++c)
+    if (model.columns()[c].integer) integers.push_back(static_cast<int>(c));
+  std::vector<bool> fixed(model.columns().size(), false);
+  std::vector<double> x = lp.x();
+  for (int round = 0; round < 200 && !x.empty(); ++round) {
+    std::vector<std::pair<double, int>> fractional;
+    for (int c : integers) {
+      if (fixed[static_cast<size_t>(c)]) continue;
+      const double v = x[static_cast<size_t>(c)], f = v - std::floor(v);
+      const double off = std::min(f, 1 - f);
+      if (off <= 1e-6) {
+        lp.set_column_bounds(c, std::round(v), std::round(v));
+        fixed[static_cast<size_t>(c)] = true;
+      } else {
+        fractional.push_back({off, c});
+      }
+    }
+    if (fractional.empty()) return x;
+    std::sort(fractional.begin(), fractional.end());
+    const size_t n = std::max<size_t>(1, fractional.size() / 4);
+    for (size_t k = 0; k < n; ++k) {
+      const int c = fractional[k].second;
+      const double v = std::round(x[static_cast<size_t>(c)]);
+      lp.set_column_bounds(c, v, v);
+      fixed[static_cast<size_t>(c)] = true;
+    }
+    const double left = time_limit_s - seconds_since(t0);
+    if (left <= 0 || !lp.solve(left)) return {};
+    x = lp.x();
+  }
+  return {};
+}
+
 // The MILP strategy, every pass within the request's wall time:
 // (1) the LP relaxation gives the bound (and its duals, for the marginal values);
 // (2) rounding: every block count rounded up to a whole block (and to an offer's minimum), the
@@ -245,8 +285,20 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
   lp_request.relax = true;
   lp_request.want_duals = true;
   lp_request.time_limit_s = std::max(0.01, left());
-  auto lp = solve_lp(model, lp_request);
-  if (!lp) return lp;
+  auto session = std::make_shared<LpSession>(model);
+  SolveOutcome lp_outcome;
+  auto* lp = &lp_outcome;
+  if (session->solve(lp_request.time_limit_s)) {
+    lp->status = SolveStatus::optimal;
+    lp->x = session->x();
+    lp->row_duals = session->row_duals();
+    lp->objective = session->objective();
+  } else {
+    auto cold = solve_lp(model, lp_request);  // why it did not solve: infeasible, unbounded, time
+    if (!cold) return cold;
+    lp_outcome = std::move(*cold);
+    if (lp->status == SolveStatus::optimal) lp->status = SolveStatus::time_limit_no_solution;
+  }
   if (lp->status != SolveStatus::optimal) {
     lp->solver = fmt::format("CBC {} (LP relaxation by CLP)", CBC_VERSION);
     if (lp->status == SolveStatus::time_limit_no_solution)
@@ -254,7 +306,7 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     else
       lp->words = "LP relaxation " + lp->words;
     lp->seconds = seconds_since(t0);
-    return lp;
+    return std::move(*lp);
   }
   bound = lp->objective;
   pass_done("lp", since);
@@ -263,6 +315,7 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
   auto with_relaxation = [&](SolveOutcome& out) {
     out.relaxation_row_duals = relaxation_duals;
     out.relaxation_x = lp_x;
+    out.relaxation = session;
   };
 
   auto done = [&](std::string words) {
@@ -276,7 +329,19 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     return finish(std::move(out));
   };
 
-  // (2) Rounding: the model's own (within its limits), then every block count up, then down.
+  // (2) A dive from the LP's basis; then rounding: the model's own (within its limits), then
+  //     every block count up, then down, each completed by an LP.
+  if (left() > 0) {
+    since = std::chrono::steady_clock::now();
+    auto diver = session->clone();
+    auto dived = dive(model, *diver, std::max(0.05, left() * 0.5));
+    if (!dived.empty()) {
+      double obj = model.objective_offset;
+      for (size_t c = 0; c < dived.size(); ++c) obj += model.columns()[c].cost * dived[c];
+      offer(dived, obj);
+    }
+    pass_done("dive", since);
+  }
   struct Minimum {
     size_t x, y;
     double blocks;
@@ -410,7 +475,13 @@ Result<SolveOutcome> solve_model(const LpModel& model, const SolveRequest& reque
 struct LpSession::Impl {
   OsiClpSolverInterface solver;
   double offset = 0;
-  bool solved = false;
+  bool solved = false;       // the last solve was optimal
+  bool ever_solved = false;  // a basis exists to start from
+  std::unique_ptr<CoinWarmStart> basis;  // of the last solve(): each probe starts from it
+
+  Impl() = default;
+  Impl(const Impl& o) : solver(o.solver), offset(o.offset), solved(o.solved), ever_solved(o.ever_solved),
+                        basis(o.basis ? o.basis->clone() : nullptr) {}
 };
 
 LpSession::LpSession(const LpModel& model) : impl_(std::make_unique<Impl>()) {
@@ -420,12 +491,43 @@ LpSession::LpSession(const LpModel& model) : impl_(std::make_unique<Impl>()) {
 
 LpSession::~LpSession() = default;
 
+std::unique_ptr<LpSession> LpSession::clone() const {
+  auto copy = std::unique_ptr<LpSession>(new LpSession(LpModel{}));
+  copy->impl_ = std::make_unique<Impl>(*impl_);
+  return copy;
+}
+
+void LpSession::set_column_bounds(int column, double lower, double upper) {
+  const double inf = impl_->solver.getInfinity();
+  impl_->solver.setColBounds(column, std::isinf(lower) ? -inf : lower, std::isinf(upper) ? inf : upper);
+}
+
 std::optional<double> LpSession::solve(double time_limit_s) {
   impl_->solver.getModelPtr()->setMaximumSeconds(std::max(0.01, time_limit_s));
-  impl_->solver.initialSolve();
+  if (impl_->ever_solved) impl_->solver.resolve();
+  else impl_->solver.initialSolve();
+  impl_->ever_solved = true;
   impl_->solved = impl_->solver.isProvenOptimal();
   if (!impl_->solved) return std::nullopt;
-  return impl_->solver.getObjValue() + impl_->offset;
+  impl_->basis.reset(impl_->solver.getWarmStart());
+  return objective();
+}
+
+double LpSession::objective() const { return impl_->solver.getObjValue() + impl_->offset; }
+
+std::vector<double> LpSession::row_duals() const {
+  const auto& s = impl_->solver;
+  return std::vector<double>(s.getRowPrice(), s.getRowPrice() + s.getNumRows());
+}
+
+std::vector<double> LpSession::reduced_costs() const {
+  const auto& s = impl_->solver;
+  return std::vector<double>(s.getReducedCost(), s.getReducedCost() + s.getNumCols());
+}
+
+std::vector<double> LpSession::x() const {
+  const auto& s = impl_->solver;
+  return std::vector<double>(s.getColSolution(), s.getColSolution() + s.getNumCols());
 }
 
 std::optional<double> LpSession::probe(const Change& change, double time_limit_s) {
@@ -449,6 +551,7 @@ std::optional<double> LpSession::probe(const Change& change, double time_limit_s
   }
   for (const auto& k : change.coefficients) s.modifyCoefficient(k.row, k.column, k.after);
   s.getModelPtr()->setMaximumSeconds(std::max(0.01, time_limit_s));
+  if (impl_->basis) s.setWarmStart(impl_->basis.get());
   s.resolve();
   std::optional<double> out;
   if (s.isProvenOptimal()) out = s.getObjValue() + impl_->offset;

@@ -13,6 +13,8 @@
 
 namespace gpufleet::plan {
 
+class LpSession;
+
 // What the model turned out to be. The call's own failure is the Error of the Result.
 enum class SolveStatus {
   optimal,              // proven optimal (MILP: within the relative gap)
@@ -50,6 +52,8 @@ struct SolveOutcome {
   // MILP: the LP relaxation's row duals (same convention), for the marginal values.
   std::vector<double> relaxation_row_duals;
   std::vector<double> relaxation_x;
+  // MILP: the LP relaxation kept loaded at its optimal basis (for re-solves); may be null.
+  std::shared_ptr<LpSession> relaxation;
   // MILP: each pass of the search (lp, round-up, round-down, restricted, search) with the best
   // plan and bound after it (objective incl. offset; +inf: no plan yet).
   struct Pass {
@@ -66,6 +70,8 @@ Result<SolveOutcome> solve_model(const LpModel& model, const SolveRequest& reque
 // An LP kept loaded for repeated re-solves after small changes, each warm-started from the
 // last basis (dual simplex): marginal values by finite differences. Not thread-safe.
 class LpSession {
+  struct Impl;
+
  public:
   // What a probe changes, and then restores.
   struct Change {
@@ -78,20 +84,28 @@ class LpSession {
     std::vector<Coefficient> coefficients;
   };
 
-  // REQUIRES: model has no integer columns (they are treated as continuous).
+  // Integer columns are treated as continuous.
   explicit LpSession(const LpModel& model);
   ~LpSession();
   LpSession(const LpSession&) = delete;
   LpSession& operator=(const LpSession&) = delete;
+  // A copy with the same model, bounds and basis.
+  std::unique_ptr<LpSession> clone() const;
 
-  // The objective (incl. the model's offset) of the unchanged LP; nullopt when it is not
-  // optimal within the time.
+  // Sets column bounds for good (until set again); the next solve() starts from the last basis.
+  void set_column_bounds(int column, double lower, double upper);
+  // The objective (incl. the model's offset) of the LP as it stands, from the last basis when
+  // there is one; nullopt when it is not optimal within the time.
   std::optional<double> solve(double time_limit_s);
+  // Of the last optimal solve (same sign convention as SolveOutcome).
+  double objective() const;
+  std::vector<double> row_duals() const;
+  std::vector<double> reduced_costs() const;
+  std::vector<double> x() const;
   // The objective with `change` applied; nullopt when that LP is infeasible or not solved.
   std::optional<double> probe(const Change& change, double time_limit_s);
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

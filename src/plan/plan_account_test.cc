@@ -152,3 +152,74 @@ TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
 
 }  // namespace
 }  // namespace gpufleet
+
+namespace gpufleet {
+namespace {
+
+using namespace plan_test;
+
+// Flat demand for three years (2026-2028); a year at $2 or two years at $1.50 per GPU-hour.
+PlanInputs two_terms() {
+  PlanInputs in = base_inputs(12);
+  const int a = add_provider(in, "a");
+  const int s = add_site(in, "a-us", a, "US");
+  add_offer(in, "a-h100", s, {{1, 2.0}, {2, 1.5}}, 100);
+  set_training(in, std::vector<double>(12, 1000));
+  return in;
+}
+
+bool any_term(const PlanResult& r, int years) {
+  for (const auto& c : r.commitments)
+    if (c.term_years == years) return true;
+  return false;
+}
+
+int terms_of_last_start(const PlanResult& r) {
+  int start = -1, term = 0;
+  for (const auto& c : r.commitments)
+    if (c.start_period > start) {
+      start = c.start_period;
+      term = c.term_years;
+    }
+  return term;
+}
+
+TEST(PlanHorizonEnd, WithNothingAfterTheHorizonTheLastYearIsBoughtShort) {
+  PlanInputs in = two_terms();
+  in.end = {};  // none: a contract's years after the horizon serve nothing
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal);
+  // Two years at $1.50 and one at $2 ($5 per GPU-hour-year) beat two two-year terms ($6):
+  // one year is bought short, at the highest price.
+  EXPECT_TRUE(any_term(*r, 1));
+  EXPECT_NEAR(r->objective_usd, 1000 * (2.0 * 365 + 1.5 * 731) * 24, 1e-3);  // 2028 has 366 days
+  EXPECT_EQ(r->after_horizon.total_usd(), 0);
+}
+
+TEST(PlanHorizonEnd, DemandHeldAfterTheHorizonValuesALateLongTerm) {
+  PlanInputs in = two_terms();
+  in.end = {HorizonEnd::Demand::hold, 2, 0};
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal);
+  // Demand goes on: two-year terms throughout, the last one's second year serving the tail.
+  EXPECT_FALSE(any_term(*r, 1));
+  EXPECT_EQ(terms_of_last_start(*r), 2);
+  // The tail's two years (2029, 2030) at $1.50: the last commitment's, then a renewal.
+  EXPECT_NEAR(r->after_horizon.commitments_usd, 1000 * 1.5 * 2 * kYearHours, 1e-3);
+}
+
+TEST(PlanHorizonEnd, SalvageRecoversTheCostAfterTheHorizon) {
+  PlanInputs in = two_terms();
+  in.end = {HorizonEnd::Demand::none, 0, 1.0};
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal);
+  // Everything after the horizon is recovered: the horizon costs $1.50 per GPU-hour.
+  EXPECT_FALSE(any_term(*r, 1));
+  EXPECT_NEAR(r->objective_usd, 1000 * 1.5 * (365 + 365 + 366) * 24, 1e-3);
+}
+
+}  // namespace
+}  // namespace gpufleet

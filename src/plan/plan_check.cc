@@ -80,6 +80,7 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
   };
   std::vector<std::vector<double>> new_per_start(in.offers.size(), std::vector<double>(u(T), 0.0));
   for (const auto& cv : m.contracts) {
+    if (cv.in_tail) continue;  // after the horizon: the end treatment's, not the plan's
     const auto& offer = in.offers[u(cv.offer)];
     const double gpus = x[u(cv.column)] * static_cast<double>(offer.block_gpus);
     const int years = offer.terms[u(cv.term)].years;

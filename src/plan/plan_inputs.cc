@@ -87,6 +87,13 @@ Result<void> prepare_plan_inputs(PlanInputs& in) {
   if (in.n1_share < 0 || in.n1_share > 1)
     return fail(input_error("plan.policy.n1_share", "expected a share in [0, 1]"));
 
+  if (in.end.demand_after != HorizonEnd::Demand::none && (in.end.years < 1 || in.end.years > std::max(1, max_term_years)))
+    return fail(input_error("plan.end.years", fmt::format("expected 1 to {} years (the longest term) of demand after the horizon, got {}",
+                                                          std::max(1, max_term_years), in.end.years)));
+  if (!(in.end.salvage_share >= 0 && in.end.salvage_share <= 1))
+    return fail(input_error("plan.end.salvage", "expected a share in [0, 1]"));
+  if (in.end.demand_after != HorizonEnd::Demand::none) max_term_years = std::max(max_term_years, in.end.years);
+
   const Civil c = civil_of(sc.start_unix_s);
   if (c.day > 28) return fail(input_error("start", "the planning calendar needs a start on day 1-28 of a month"));
   const int tail = max_term_years * 12 / in.period_months;

@@ -20,7 +20,6 @@ using Change = LpSession::Change;
 // The LP a value is read from, with its duals and solution.
 struct Basis {
   std::string name;
-  const LpModel* lp = nullptr;      // the model (integers relaxed or fixed)
   std::vector<double> row_duals, reduced_costs, x;
 };
 
@@ -66,54 +65,31 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
   const double usd = kUsdPerObjectiveUnit;
   const auto& rows = m.lp.rows();
 
-  // The two LPs: the relaxation and the one with block counts fixed at the plan.
-  LpModel relaxed = m.lp, fixed = m.lp;
-  // The relaxation values power and ramp by moving them: block counts keep only the bound that
-  // cuts off no plan (the builder's tighter one sits one block above those very limits).
+  // The two LPs: the relaxation (block counts keep only the bound that cuts off no plan: the
+  // builder's tighter one sits one block above the very power and ramp limits valued here) and
+  // the one with block counts fixed at the plan. Both start from the search's LP basis when
+  // there is one (warm re-solves), else from scratch.
+  LpModel relaxed = m.lp;
+  for (auto& col : relaxed.columns()) col.integer = false;
   for (const auto& cv : m.contracts) relaxed.columns()[u(cv.column)].upper = cv.safe_upper;
-  for (size_t c = 0; c < fixed.columns().size(); ++c) {
-    relaxed.columns()[c].integer = false;
-    auto& col = fixed.columns()[c];
-    if (!col.integer) continue;
-    col.lower = col.upper = std::round(solved.x[c]);
-    col.integer = false;
-  }
+  std::unique_ptr<LpSession> sessions[2];
+  sessions[0] = solved.relaxation ? solved.relaxation->clone() : std::make_unique<LpSession>(relaxed);
+  for (const auto& cv : m.contracts) sessions[0]->set_column_bounds(cv.column, 0, cv.safe_upper);
+  std::optional<double> base_objective[2];
+  base_objective[0] = sessions[0]->solve(std::max(0.01, left()));
+  if (!base_objective[0]) return std::vector<MarginalValue>{};
+  sessions[1] = sessions[0]->clone();
+  for (size_t c = 0; c < m.lp.columns().size(); ++c)
+    if (m.lp.columns()[c].integer) sessions[1]->set_column_bounds(static_cast<int>(c), std::round(solved.x[c]), std::round(solved.x[c]));
+  base_objective[1] = request.relax ? base_objective[0] : sessions[1]->solve(std::max(0.01, left()));
+  if (!base_objective[1]) return std::vector<MarginalValue>{};
   Basis bases[2];
-  bases[0].lp = &relaxed;
-  bases[1].lp = &fixed;
-  SolveRequest r = request;
-  r.relax = true;
-  r.want_duals = true;
-  if (request.relax) {
-    bases[0].name = bases[1].name = "LP relaxation";
-    bases[0].row_duals = solved.row_duals;
-    bases[0].reduced_costs = solved.reduced_costs;
-    bases[0].x = solved.x;
-    bases[1] = bases[0];
-    bases[1].lp = &fixed;
-  } else {
-    auto f = solve_model(fixed, r);
-    if (!f) return fail(f.error());
-    if (f->status != SolveStatus::optimal) return std::vector<MarginalValue>{};
-    bases[1].name = "LP with block counts fixed at the MILP plan";
-    bases[1].row_duals = std::move(f->row_duals);
-    bases[1].reduced_costs = std::move(f->reduced_costs);
-    bases[1].x = std::move(f->x);
-    bases[0].name = "LP relaxation";
-    if (!solved.relaxation_row_duals.empty()) {
-      bases[0].row_duals = solved.relaxation_row_duals;
-      bases[0].x = solved.relaxation_x;
-      bases[0].reduced_costs.assign(relaxed.columns().size(), 0.0);  // unused by the limits valued here
-    } else {
-      auto rel = solve_model(relaxed, r);
-      if (!rel) return fail(rel.error());
-      if (rel->status != SolveStatus::optimal) return std::vector<MarginalValue>{};
-      bases[0].row_duals = std::move(rel->row_duals);
-      bases[0].reduced_costs = std::move(rel->reduced_costs);
-      bases[0].x = std::move(rel->x);
-    }
+  for (int k = 0; k < 2; ++k) {
+    bases[k].name = k == 0 || request.relax ? "LP relaxation" : "LP with block counts fixed at the MILP plan";
+    bases[k].row_duals = sessions[k]->row_duals();
+    bases[k].reduced_costs = sessions[k]->reduced_costs();
+    bases[k].x = sessions[k]->x();
   }
-  if (bases[0].row_duals.empty() || bases[1].row_duals.empty()) return std::vector<MarginalValue>{};
 
   // Subjects.
   std::map<std::pair<std::string, std::string>, Subject> subjects;
@@ -135,6 +111,7 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
   for (size_t ri = 0; ri < rows.size(); ++ri) {
     const Row& row = rows[ri];
     const int rr = static_cast<int>(ri);
+    if (row.period >= in.periods) continue;  // the tail after the horizon (PlanInputs::end) is no limit to value
     switch (row.family) {
       case RowFamily::power:
         subject("power_mw", sc.sites[u(row.subject)].name, 0, 1).by_period[row.period].row_shifts.push_back({rr, 1.0});
@@ -217,8 +194,6 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
 
   // Exact values, largest first per kind, while time is left.
   std::vector<MarginalValue> out;
-  std::optional<LpSession> sessions[2];
-  std::optional<double> base_objective[2];
   std::map<std::string, int> measured;
   std::vector<size_t> order(values.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -232,11 +207,7 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
     if (measured[s.kind] < kExactMarginalsPerKind && left() > 0) {
       ++measured[s.kind];
       auto& session = sessions[s.basis];
-      if (!session) {
-        session.emplace(*bases[s.basis].lp);
-        base_objective[s.basis] = session->solve(left());
-      }
-      if (base_objective[s.basis]) {
+      {
         const double f0 = *base_objective[s.basis];
         auto measure = [&](MarginalValue& mv, const Change& c) {
           const auto more = session->probe(c, left());
@@ -249,7 +220,6 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
           mv.basis = bases[s.basis].name + " (re-solved)";
         };
         measure(all, v.all);
-        if (v.best_period >= 0) measure(one, s.by_period.at(v.best_period));
       }
     }
     if (std::abs(all.usd) <= kTiny && std::abs(all.usd_less) <= kTiny && all.less_feasible) continue;

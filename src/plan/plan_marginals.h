@@ -19,7 +19,9 @@
 
 namespace gpufleet::plan {
 
-// How many values of each kind are measured by re-solving (the rest keep their dual estimate).
+// How many values of each kind are measured by re-solving, the unit in every period (the rest,
+// and the values of single periods, keep their dual estimate): the terminal report's four and
+// two more.
 inline constexpr int kExactMarginalsPerKind = 6;
 
 // REQUIRES: solved has a solution of model.lp (with request.relax: duals too; else its

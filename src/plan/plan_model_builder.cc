@@ -38,7 +38,11 @@ double period_hours(const PlanInputs& in, int t) {
 
 PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   const Scenario& sc = in.scenario;
-  const int T = in.periods;
+  // T: the periods modelled, the horizon's and the tail's after it (demand held or grown, no
+  // new contract starts); the horizon alone is where contracts start and budgets apply.
+  const int horizon = in.periods;
+  const int tail = in.end.demand_after == HorizonEnd::Demand::none ? 0 : in.end.years * 12 / in.period_months;
+  const int T = horizon + tail;
   const int calendar = static_cast<int>(in.period_start_unix_s.size()) - 1;
   PlanModel m;
   m.elastic = options.elastic;
@@ -52,8 +56,26 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
                                              in.period_start_unix_s[0]) / kSecondsPerYear;
     m.discount.push_back(std::pow(1.0 + in.discount_rate, -years));
   }
-  for (int t = 0; t < T; ++t) m.training_ref_gpus.push_back(in.training_ref_gpu_hours[static_cast<size_t>(t)] / m.hours[static_cast<size_t>(t)]);
-  for (const auto& d : in.inference) m.jurisdictions.push_back(d.jurisdiction);
+  m.horizon_periods = horizon;
+  m.tail_periods = tail;
+  for (int t = 0; t < horizon; ++t) m.training_ref_gpus.push_back(in.training_ref_gpu_hours[static_cast<size_t>(t)] / m.hours[static_cast<size_t>(t)]);
+  for (const auto& d : in.inference) {
+    m.jurisdictions.push_back(d.jurisdiction);
+    m.inference_ref_gpus.push_back(d.ref_gpus);
+  }
+  // The tail's demand: the last period's, held or grown at the horizon's last yearly growth.
+  const int per_year = 12 / in.period_months;
+  auto extend = [&](std::vector<double>& series) {
+    const double last = series.back();
+    double growth = 1.0;
+    if (in.end.demand_after == HorizonEnd::Demand::grow && horizon > per_year && series[static_cast<size_t>(horizon - 1 - per_year)] > 0)
+      growth = std::pow(last / series[static_cast<size_t>(horizon - 1 - per_year)], 1.0 / per_year);
+    for (int t = horizon; t < T; ++t) series.push_back(last * std::pow(growth, t - horizon + 1));
+  };
+  if (tail > 0) {
+    extend(m.training_ref_gpus);
+    for (auto& d : m.inference_ref_gpus) extend(d);
+  }
 
   // Pools: every (site, accelerator) that existing contracts, offers or markets mention.
   std::map<std::pair<int, int>, int> pool_of;
@@ -113,7 +135,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   for (int t = 0; t < T; ++t) {
     const auto ti = static_cast<size_t>(t);
     double d = m.training_ref_gpus[ti];
-    for (const auto& inf : in.inference) d += inf.ref_gpus[ti];
+    for (const auto& inf : m.inference_ref_gpus) d += inf[ti];
     double existing_ref = 0;
     for (const auto& p : m.pools) existing_ref += p.existing_gpus[ti] * p.speed;
     max_needed_ref = std::max(max_needed_ref, d + existing_ref / in.max_provider_share);
@@ -172,13 +194,33 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         physical = true;
       }
     }
+    // Contracts starting in the horizon are the plan (whole blocks). Those starting in the
+    // tail are how the tail's demand is served at contract prices: continuous, and paid only
+    // within the modelled periods (the tail values a late commitment against what renewing
+    // would cost; they are not part of the plan).
     for (int s = std::max(0, offer.earliest_period); s < T; ++s) {
+      const bool in_tail = s >= horizon;
       for (size_t k = 0; k < offer.terms.size(); ++k) {
         const int tp = offer.terms[k].years * 12 / in.period_months;
         double pv = 0;
+        // Beyond the modelled periods a contract's cost counts less the salvage share.
         for (int t = s; t < s + tp && t < calendar; ++t) {
           const auto ti = static_cast<size_t>(t);
-          pv += (offer.terms[k].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * m.discount[ti];
+          const double kept = t < T ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
+          pv += kept * (offer.terms[k].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * m.discount[ti];
+        }
+        if (in_tail) {
+          ContractVar cv;
+          cv.offer = static_cast<int>(o);
+          cv.start = s;
+          cv.term = static_cast<int>(k);
+          cv.term_periods = tp;
+          cv.in_tail = true;
+          cv.safe_upper = safe_blocks;
+          cv.column = lp.add_column({fmt::format("tail_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, safe_blocks,
+                                     pv * block * scale * keep_cost, false});
+          m.contracts.push_back(cv);
+          continue;
         }
         ContractVar cv;
         cv.offer = static_cast<int>(o);
@@ -276,7 +318,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     m.demand_training_row.push_back(r);
     for (const auto& p : m.pools) lp.add(r, p.train[ti], p.speed);
     for (size_t j = 0; j < in.inference.size(); ++j) {
-      const double dj = in.inference[j].ref_gpus[ti];
+      const double dj = m.inference_ref_gpus[j][ti];
       const int rj = lp.add_row({fmt::format("inf_{}_{}", in.inference[j].jurisdiction, t), dj, dj,
                                  RowFamily::demand_inference, t, static_cast<int>(j)});
       for (const auto& p : m.pools)
@@ -392,13 +434,13 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       for (int t = 0; t < T; ++t) {
         const auto ti = static_cast<size_t>(t);
         double critical = in.training_critical_share * m.training_ref_gpus[ti];
-        for (const auto& inf : in.inference) critical += inf.critical_share * inf.ref_gpus[ti];
+        for (size_t j = 0; j < in.inference.size(); ++j) critical += in.inference[j].critical_share * m.inference_ref_gpus[j][ti];
         // scope -1: overall; scope j: jurisdiction j.
         for (int scope = -1; scope < static_cast<int>(in.inference.size()); ++scope) {
           double need = critical;
           if (scope >= 0) {
             if (!touches[static_cast<size_t>(scope)]) continue;
-            need = in.inference[static_cast<size_t>(scope)].critical_share * in.inference[static_cast<size_t>(scope)].ref_gpus[ti];
+            need = in.inference[static_cast<size_t>(scope)].critical_share * m.inference_ref_gpus[static_cast<size_t>(scope)][ti];
           }
           need *= in.n1_share;
           if (need <= 0) continue;
@@ -418,12 +460,12 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   }
 
   // Budget per plan year (undiscounted spend inside the year, $M).
-  const int periods_per_year = 12 / in.period_months;
+  const int periods_per_year = per_year;
   for (size_t y = 0; y < in.budget_usd_per_year.size(); ++y) {
     const double budget = in.budget_usd_per_year[y];
     const int first = static_cast<int>(y) * periods_per_year;
-    if (budget <= 0 || first >= T) continue;
-    const int last = std::min(T, first + periods_per_year);
+    if (budget <= 0 || first >= horizon) continue;
+    const int last = std::min(horizon, first + periods_per_year);
     const int r = lp.add_row({fmt::format("budget_{}", y), -kInf, 0, RowFamily::budget, first, static_cast<int>(y)});
     std::vector<double> coef(m.contracts.size(), 0.0);
     double constant = 0;

@@ -34,6 +34,7 @@ struct ContractVar {
   int taken = -1;      // y: binary, or -1
   bool bound_is_physical = false;  // x's upper bound comes from a ramp limit or site power
   double safe_upper = 0;           // the bound without ramp and power (for LPs that move them)
+  bool in_tail = false;            // starts after the horizon: continuous, not part of the plan
 };
 
 // An existing contract (fixed): its mean GPUs per period and, where its take-or-pay share is
@@ -65,7 +66,10 @@ struct PlanModel {
   std::vector<std::string> jurisdictions;   // of inference demand, indexed like inputs.inference
   std::vector<double> hours;                // per calendar period (horizon and tail)
   std::vector<double> discount;             // per calendar period
-  std::vector<double> training_ref_gpus;    // per period: GPU-hours / hours
+  int horizon_periods = 0;                  // the plan's periods (contracts start, budgets apply)
+  int tail_periods = 0;                     // modelled after them (PlanInputs::end)
+  std::vector<double> training_ref_gpus;    // per modelled period: GPU-hours / hours
+  std::vector<std::vector<double>> inference_ref_gpus;  // [jurisdiction][modelled period]
   std::vector<int> demand_training_row;     // per period
   std::vector<int> slack_of_row;            // elastic models: slack column of each row, or -1
   bool elastic = false;

@@ -26,6 +26,7 @@ std::vector<double> round_up_within_limits(const PlanInputs& in, const PlanModel
     return o.min_gpus > o.block_gpus ? std::ceil(static_cast<double>(o.min_gpus) / static_cast<double>(o.block_gpus)) : 0.0;
   };
   for (const auto& cv : m.contracts) {
+    if (cv.in_tail) continue;  // continuous
     double& v = x[u(cv.column)];
     v = std::ceil(v - 1e-6);
     if (v > 0) v = std::max(v, min_blocks(cv));
@@ -35,6 +36,7 @@ std::vector<double> round_up_within_limits(const PlanInputs& in, const PlanModel
   // Contracts lowered first: the latest start, then the shortest term.
   std::vector<size_t> order(m.contracts.size());
   std::iota(order.begin(), order.end(), 0);
+  std::erase_if(order, [&](size_t c) { return m.contracts[c].in_tail; });
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     const auto& ca = m.contracts[a];
     const auto& cb = m.contracts[b];

@@ -62,7 +62,7 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
   auto plan = doc->required("plan");
   if (!plan) return fail(plan.error());
   if (auto ok = plan->expect_map(); !ok) return fail(ok.error());
-  if (auto ok = plan->check_keys({"horizon", "periods", "period", "discount_rate", "bill_energy", "demand", "offers", "policy"}); !ok)
+  if (auto ok = plan->check_keys({"horizon", "periods", "period", "discount_rate", "bill_energy", "demand", "offers", "policy", "end"}); !ok)
     return fail(ok.error());
 
   PlanInputs in;
@@ -229,6 +229,28 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
         in.budget_usd_per_year.assign(static_cast<size_t>(years), *v);
       }
     }
+  }
+  // The horizon's end: by default the last period's demand holds for the longest term, so that
+  // every contract is valued for all of its term.
+  int longest_term_years = 1;
+  for (const auto& o : in.offers)
+    for (const auto& t : o.terms) longest_term_years = std::max(longest_term_years, t.years);
+  in.end.demand_after = HorizonEnd::Demand::hold;
+  in.end.years = longest_term_years;
+  if (auto end = plan->optional("end")) {
+    if (auto ok = end->check_keys({"demand_after", "years", "salvage"}); !ok) return fail(ok.error());
+    auto after = end->get_string("demand_after", "hold");
+    if (!after) return fail(after.error());
+    if (*after == "hold") in.end.demand_after = HorizonEnd::Demand::hold;
+    else if (*after == "grow") in.end.demand_after = HorizonEnd::Demand::grow;
+    else if (*after == "none") in.end.demand_after = HorizonEnd::Demand::none;
+    else return fail(end->required("demand_after")->error(fmt::format("'{}': expected hold, grow or none", *after)));
+    auto years = end->get_int("years", longest_term_years, 1, longest_term_years);
+    if (!years) return fail(years.error());
+    in.end.years = in.end.demand_after == HorizonEnd::Demand::none ? 0 : static_cast<int>(*years);
+    auto salvage = end->get_double("salvage", 0.0, 0.0, 1.0);
+    if (!salvage) return fail(salvage.error());
+    in.end.salvage_share = *salvage;
   }
   if (auto ok = prepare_plan_inputs(in); !ok) {
     Error e = ok.error();

@@ -67,7 +67,7 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
 
   for (const auto& cv : m.contracts) {
     const double blocks = x[u(cv.column)];
-    if (blocks <= 1e-6) continue;
+    if (blocks <= 1e-6 || cv.in_tail) continue;
     const auto& offer = in.offers[u(cv.offer)];
     const auto& site = sc.sites[u(offer.site)];
     const double price = offer.terms[u(cv.term)].usd_per_gpu_hour;
@@ -119,6 +119,34 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
         b->spot_usd += spot * pool.spot_usd * h;
         b->energy_usd += energy;
       }
+    }
+  }
+  // After the horizon: the modelled tail's spend.
+  r.after_horizon = CostBreakdown{};
+  r.after_horizon.label = m.tail_periods > 0 ? fmt::format("{} years", m.tail_periods * in.period_months / 12) : "";
+  for (int t = T; t < T + m.tail_periods; ++t) {
+    const double h = m.hours[u(t)];
+    std::vector<double> committed(m.pools.size());
+    for (size_t p = 0; p < m.pools.size(); ++p) committed[p] = m.pools[p].existing_gpus[u(t)];
+    for (const auto& cv : m.contracts) {
+      if (t < cv.start || t >= cv.start + cv.term_periods) continue;
+      const auto& offer = in.offers[u(cv.offer)];
+      const double gpus = x[u(cv.column)] * static_cast<double>(offer.block_gpus);
+      committed[u(pool_of_offer(m, offer))] += gpus;
+      r.after_horizon.commitments_usd += gpus * offer.terms[u(cv.term)].usd_per_gpu_hour * h;
+    }
+    for (size_t k = 0; k < sc.contracts.size(); ++k) {
+      const Contract& c = sc.contracts[k];
+      const double g = m.existing[k].gpus[u(t)];
+      const double used = c.take_or_pay_share * g + value(x, m.existing[k].above_share[u(t)]);
+      r.after_horizon.commitments_usd += contract_usd_per_hour(c.usd_per_gpu_hour, c.take_or_pay_share, g, used) * h;
+    }
+    for (size_t p = 0; p < m.pools.size(); ++p) {
+      const Pool& pool = m.pools[p];
+      const double od = value(x, pool.od[u(t)]), spot = value(x, pool.spot[u(t)]);
+      r.after_horizon.on_demand_usd += od * pool.on_demand_usd * h;
+      r.after_horizon.spot_usd += spot * pool.spot_usd * h;
+      r.after_horizon.energy_usd += (committed[p] + od + spot) * pool.energy_usd_per_gpu_hour * h;
     }
   }
   r.cost_by_year = std::move(by_year);

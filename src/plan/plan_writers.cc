@@ -83,7 +83,14 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   };
   cost_table("Cost per year (undiscounted):", r.cost_by_year);
   cost_table("Cost per provider over the horizon:", r.cost_by_provider);
-  line(fmt::format("  contract tails after the horizon: {}", human_usd(r.commitments_beyond_horizon_usd)));
+  line(fmt::format("  contract tails after the horizon: {} (the plan's and the existing contracts' terms running past it)",
+                   human_usd(r.commitments_beyond_horizon_usd)));
+  if (!r.after_horizon.label.empty())
+    line(fmt::format("  after the horizon, demand {} for {} (in the objective, so that late commitments are valued): "
+                     "commitments {}, on-demand {}, spot {}, energy {}, total {}",
+                     in.end.demand_after == HorizonEnd::Demand::grow ? "growing on" : "held at its last level",
+                     r.after_horizon.label, human_usd(r.after_horizon.commitments_usd), human_usd(r.after_horizon.on_demand_usd),
+                     human_usd(r.after_horizon.spot_usd), human_usd(r.after_horizon.energy_usd), human_usd(r.after_horizon.total_usd())));
 
   line("");
   line("Per period (reference GPUs):");
@@ -163,6 +170,16 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
   for (const auto& p : r.search)
     j["search"].push_back({{"name", p.name}, {"seconds", p.seconds}, {"incumbent_usd", p.incumbent_usd}, {"bound_usd", p.bound_usd}});
   j["notes"] = r.notes;
+  j["after_horizon"] = {{"label", r.after_horizon.label},
+                        {"demand_after", in.end.demand_after == HorizonEnd::Demand::grow   ? "grow"
+                                         : in.end.demand_after == HorizonEnd::Demand::hold ? "hold"
+                                                                                            : "none"},
+                        {"years", in.end.years},
+                        {"salvage", in.end.salvage_share},
+                        {"commitments_usd", r.after_horizon.commitments_usd},
+                        {"on_demand_usd", r.after_horizon.on_demand_usd},
+                        {"spot_usd", r.after_horizon.spot_usd},
+                        {"energy_usd", r.after_horizon.energy_usd}};
   j["commitments"] = json::array();
   for (const auto& c : r.commitments)
     j["commitments"].push_back({{"provider", c.provider}, {"site", c.site}, {"accelerator", c.accelerator},
