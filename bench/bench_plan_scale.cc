@@ -84,7 +84,10 @@ int main(int argc, char** argv) {
                 last.objective_usd / 1e9, last.best_bound_usd / 1e9, 100 * last.gap, wall.front(), wall[wall.size() / 2]);
     std::string passes;
     for (const auto& t : last.timings) passes += " " + t.name + " " + std::to_string(t.seconds).substr(0, 5);
-    std::printf("             passes:%s | %s\n", passes.c_str(), last.solver_status.c_str());
+    std::string search;
+    for (const auto& p : last.search)
+      search += " " + p.name + " " + std::to_string(p.seconds).substr(0, 5) + (p.incumbent_usd < 0 ? "(none)" : "(plan)");
+    std::printf("             passes:%s | search:%s | %s\n", passes.c_str(), search.c_str(), last.solver_status.c_str());
     std::fflush(stdout);
   }
   return 0;

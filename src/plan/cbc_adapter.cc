@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <coin/CbcConfig.h>
+#include <coin/CbcEventHandler.hpp>
 #include <coin/CbcModel.hpp>
 #include <coin/CbcSolver.hpp>
 #include <coin/ClpConfig.h>
@@ -115,6 +116,19 @@ Result<SolveOutcome> solve_lp(const LpModel& model, const SolveRequest& request)
 
 int no_callback(CbcModel*, int) { return 0; }
 
+// Stops CBC at a wall-clock deadline at the next event it raises (nodes, solutions,
+// heuristics): its own -seconds is checked between nodes only after the root, whose cuts and
+// heuristics can take far longer on large models.
+class DeadlineHandler : public CbcEventHandler {
+ public:
+  explicit DeadlineHandler(std::chrono::steady_clock::time_point deadline) : deadline_(deadline) {}
+  CbcAction event(CbcEvent) override { return std::chrono::steady_clock::now() >= deadline_ ? stop : noAction; }
+  CbcEventHandler* clone() const override { return new DeadlineHandler(*this); }
+
+ private:
+  std::chrono::steady_clock::time_point deadline_;
+};
+
 // One CBC branch-and-cut run. `cutoff` (objective incl. offset; +inf = none): only plans
 // better than this are of interest (we already hold one that good).
 Result<SolveOutcome> run_cbc(const LpModel& model, const SolveRequest& request, double cutoff) {
@@ -124,6 +138,9 @@ Result<SolveOutcome> run_cbc(const LpModel& model, const SolveRequest& request, 
   for (size_t c = 0; c < model.columns().size(); ++c)
     if (model.columns()[c].integer) solver.setInteger(static_cast<int>(c));
   CbcModel cbc(solver);
+  const DeadlineHandler deadline(t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                          std::chrono::duration<double>(std::max(0.01, request.time_limit_s))));
+  cbc.passInEventHandler(&deadline);
   CbcSolverUsefulData data;
   CbcMain0(cbc, data);
   cbc.setLogLevel(0);
@@ -208,8 +225,10 @@ Result<SolveOutcome> solve_fixed(const LpModel& model, const std::vector<double>
 }
 
 // A dive from the LP relaxation's basis: fix every integer column the LP already sets whole,
-// round the quarter of the fractional ones nearest to a whole value (at least one), re-solve
-// (warm, dual simplex), and repeat until the LP is integral (a plan) or infeasible (none).
+// round a batch of the fractional ones nearest to a whole value (a quarter of them), re-solve
+// (warm, dual simplex), and repeat until the LP is integral (a plan). When a batch leaves the
+// LP infeasible it is undone and tried rounded up, then halved, down to one column; the dive
+// fails when one column fits neither way.
 std::vector<double> dive(const LpModel& model, LpSession& lp, double time_limit_s) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<int> integers;
@@ -217,7 +236,13 @@ std::vector<double> dive(const LpModel& model, LpSession& lp, double time_limit_
     if (model.columns()[c].integer) integers.push_back(static_cast<int>(c));
   std::vector<bool> fixed(model.columns().size(), false);
   std::vector<double> x = lp.x();
-  for (int round = 0; round < 200 && !x.empty(); ++round) {
+  auto unfix = [&](const std::vector<int>& batch) {
+    for (int c : batch) {
+      lp.set_column_bounds(c, model.columns()[static_cast<size_t>(c)].lower, model.columns()[static_cast<size_t>(c)].upper);
+      fixed[static_cast<size_t>(c)] = false;
+    }
+  };
+  for (int round = 0; round < 400 && !x.empty(); ++round) {
     std::vector<std::pair<double, int>> fractional;
     for (int c : integers) {
       if (fixed[static_cast<size_t>(c)]) continue;
@@ -232,15 +257,31 @@ std::vector<double> dive(const LpModel& model, LpSession& lp, double time_limit_
     }
     if (fractional.empty()) return x;
     std::sort(fractional.begin(), fractional.end());
-    const size_t n = std::max<size_t>(1, fractional.size() / 4);
-    for (size_t k = 0; k < n; ++k) {
-      const int c = fractional[k].second;
-      const double v = std::round(x[static_cast<size_t>(c)]);
-      lp.set_column_bounds(c, v, v);
-      fixed[static_cast<size_t>(c)] = true;
+    size_t n = std::max<size_t>(1, fractional.size() / 4);
+    bool solved = false;
+    while (!solved) {
+      std::vector<int> batch;
+      for (size_t k = 0; k < n; ++k) batch.push_back(fractional[k].second);
+      for (const bool up : {false, true}) {
+        for (int c : batch) {
+          const double v = x[static_cast<size_t>(c)];
+          const double to = up ? std::ceil(v) : std::round(v);
+          lp.set_column_bounds(c, to, to);
+          fixed[static_cast<size_t>(c)] = true;
+        }
+        const double left = time_limit_s - seconds_since(t0);
+        if (left <= 0) return {};
+        if (lp.solve(left)) {
+          solved = true;
+          break;
+        }
+        if (lp.last_status() != SolveStatus::infeasible) return {};  // out of time
+        unfix(batch);
+      }
+      if (solved) break;
+      if (n == 1) return {};
+      n = std::max<size_t>(1, n / 2);
     }
-    const double left = time_limit_s - seconds_since(t0);
-    if (left <= 0 || !lp.solve(left)) return {};
     x = lp.x();
   }
   return {};
@@ -294,15 +335,15 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     lp->row_duals = session->row_duals();
     lp->objective = session->objective();
   } else {
-    auto cold = solve_lp(model, lp_request);  // why it did not solve: infeasible, unbounded, time
-    if (!cold) return cold;
-    lp_outcome = std::move(*cold);
-    if (lp->status == SolveStatus::optimal) lp->status = SolveStatus::time_limit_no_solution;
+    lp->status = session->last_status();
+    lp->words = lp->status == SolveStatus::infeasible ? "primal infeasible"
+                : lp->status == SolveStatus::unbounded ? "dual infeasible (unbounded)"
+                                                        : "stopped";
   }
   if (lp->status != SolveStatus::optimal) {
     lp->solver = fmt::format("CBC {} (LP relaxation by CLP)", CBC_VERSION);
     if (lp->status == SolveStatus::time_limit_no_solution)
-      lp->words = fmt::format("the LP relaxation did not finish within the time limit ({:.1f} s)", request.time_limit_s);
+      lp->words = fmt::format("the LP relaxation did not finish within the time limit ({:g} s)", request.time_limit_s);
     else
       lp->words = "LP relaxation " + lp->words;
     lp->seconds = seconds_since(t0);
@@ -511,6 +552,14 @@ std::optional<double> LpSession::solve(double time_limit_s) {
   if (!impl_->solved) return std::nullopt;
   impl_->basis.reset(impl_->solver.getWarmStart());
   return objective();
+}
+
+SolveStatus LpSession::last_status() const {
+  const auto& s = impl_->solver;
+  if (s.isProvenOptimal()) return SolveStatus::optimal;
+  if (s.isProvenPrimalInfeasible()) return SolveStatus::infeasible;
+  if (s.isProvenDualInfeasible()) return SolveStatus::unbounded;
+  return SolveStatus::time_limit_no_solution;
 }
 
 double LpSession::objective() const { return impl_->solver.getObjValue() + impl_->offset; }

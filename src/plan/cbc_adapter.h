@@ -97,6 +97,8 @@ class LpSession {
   // The objective (incl. the model's offset) of the LP as it stands, from the last basis when
   // there is one; nullopt when it is not optimal within the time.
   std::optional<double> solve(double time_limit_s);
+  // Why the last solve was not optimal: infeasible, unbounded, or (neither) out of time.
+  SolveStatus last_status() const;
   // Of the last optimal solve (same sign convention as SolveOutcome).
   double objective() const;
   std::vector<double> row_duals() const;
