@@ -343,7 +343,7 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
   if (lp->status != SolveStatus::optimal) {
     lp->solver = fmt::format("CBC {} (LP relaxation by CLP)", CBC_VERSION);
     if (lp->status == SolveStatus::time_limit_no_solution)
-      lp->words = fmt::format("the LP relaxation did not finish within the time limit ({:g} s)", request.time_limit_s);
+      lp->words = fmt::format("the LP relaxation did not finish within the time limit of {:.1f} s", request.time_limit_s);
     else
       lp->words = "LP relaxation " + lp->words;
     lp->seconds = seconds_since(t0);
