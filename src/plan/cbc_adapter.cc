@@ -307,10 +307,12 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     passes.push_back({std::move(name), seconds_since(since), incumbent_obj, bound});
   };
   auto gap_of = [](double obj, double b) { return std::abs(obj) > 0 ? (obj - b) / std::abs(obj) : 0.0; };
-  auto offer = [&](const std::vector<double>& x, double obj) {
+  std::string found_by;  // the pass that found the incumbent
+  auto offer = [&](const std::vector<double>& x, double obj, const char* by) {
     if (!x.empty() && obj < incumbent_obj) {
       incumbent = x;
       incumbent_obj = obj;
+      found_by = by;
     }
   };
   auto finish = [&](SolveOutcome out) {
@@ -379,7 +381,7 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     if (!dived.empty()) {
       double obj = model.objective_offset;
       for (size_t c = 0; c < dived.size(); ++c) obj += model.columns()[c].cost * dived[c];
-      offer(dived, obj);
+      offer(dived, obj, "the dive from the LP");
     }
     pass_done("dive", since);
   }
@@ -424,11 +426,11 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     fr.time_limit_s = std::max(0.01, left());
     auto rounded = solve_fixed(model, fixed, fr);
     if (!rounded) return rounded;
-    if (rounded->status == SolveStatus::optimal) offer(rounded->x, rounded->objective);
+    if (rounded->status == SolveStatus::optimal) offer(rounded->x, rounded->objective, "the LP rounded to whole blocks");
     pass_done(way == 0 ? "round-within-limits" : way == 1 ? "round-up" : "round-down", since);
   }
   if (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap)
-    return done("optimal within the relative gap (LP rounded to whole blocks; bound from the LP)");
+    return done(fmt::format("optimal within the relative gap (plan from {}; bound from the LP)", found_by));
 
   // (3) Restricted MILP around the LP.
   if (left() > 0.05) {
@@ -445,10 +447,10 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     r.time_limit_s = std::max(0.05, left() * 0.5);
     auto sub = run_cbc(restricted, r, incumbent.empty() ? kInf : incumbent_obj);
     if (!sub) return sub;
-    offer(sub->x, sub->objective);
+    offer(sub->x, sub->objective, "the MILP restricted around the LP");
     pass_done("restricted", since);
     if (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap)
-      return done("optimal within the relative gap (plan rounded around the LP relaxation; bound from the LP)");
+      return done(fmt::format("optimal within the relative gap (plan from {}; bound from the LP)", found_by));
   }
 
   // (4) The full search for the time left.
@@ -462,12 +464,12 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     if (!full) return full;
     const bool proven_none_better = full->status == SolveStatus::infeasible;
     if (full->status == SolveStatus::optimal) {
-      offer(full->x, full->objective);
+      offer(full->x, full->objective, "the branch-and-cut search");
       bound = std::max(bound, std::min(full->best_bound, incumbent_obj));
     } else if (proven_none_better && !incumbent.empty()) {
       bound = incumbent_obj;  // no plan better than the one held exists
     } else {
-      offer(full->x, full->objective);
+      offer(full->x, full->objective, "the branch-and-cut search");
       if (!full->x.empty()) bound = std::max(bound, std::min(full->best_bound, incumbent_obj));
     }
     pass_done("search", since);

@@ -209,31 +209,19 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
           const double kept = t < T ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
           pv += kept * (offer.terms[k].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * m.discount[ti];
         }
-        if (in_tail) {
-          ContractVar cv;
-          cv.offer = static_cast<int>(o);
-          cv.start = s;
-          cv.term = static_cast<int>(k);
-          cv.term_periods = tp;
-          cv.in_tail = true;
-          cv.safe_upper = safe_blocks;
-          cv.column = lp.add_column({fmt::format("tail_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, safe_blocks,
-                                     pv * block * scale * keep_cost, false});
-          m.contracts.push_back(cv);
-          continue;
-        }
         ContractVar cv;
         cv.offer = static_cast<int>(o);
         cv.start = s;
         cv.term = static_cast<int>(k);
         cv.term_periods = tp;
-        cv.bound_is_physical = physical;
+        cv.in_tail = in_tail;
+        cv.bound_is_physical = physical && !in_tail;
         cv.safe_upper = safe_blocks;
-        cv.column = lp.add_column({fmt::format("x_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, max_blocks,
-                                   pv * block * scale * keep_cost, true});
-        if (min_blocks > 1 && max_blocks >= min_blocks) {
-          cv.taken = lp.add_column({fmt::format("y_{}_{}_{}y", offer.name, s, offer.terms[k].years), 0, 1, 0, true});
-        }
+        const int years = offer.terms[k].years;
+        cv.column = lp.add_column({fmt::format("{}_{}_{}_{}y", in_tail ? "tail" : "x", offer.name, s, years), 0,
+                                   in_tail ? safe_blocks : max_blocks, pv * block * scale * keep_cost, !in_tail});
+        if (!in_tail && min_blocks > 1 && max_blocks >= min_blocks)
+          cv.taken = lp.add_column({fmt::format("y_{}_{}_{}y", offer.name, s, years), 0, 1, 0, true});
         m.contracts.push_back(cv);
       }
     }
