@@ -43,7 +43,7 @@ std::vector<InfeasibilityCause> findings_of(const PlanInputs& in, const PlanMode
   const Scenario& sc = in.scenario;
   const auto& rows = m.lp.rows();
   auto slack = [&](size_t row) { return m.slack_of_row[row] < 0 ? 0.0 : sol.x[u(m.slack_of_row[row])]; };
-  auto label = [&](int t) { return period_label(in, t); };
+  auto label = [&](int t) { return modelled_period_label(in, m, t); };
 
   // Findings keyed by (family, subject) so that a long run of periods collapses.
   std::map<std::pair<std::string, std::string>, std::vector<Finding>> found;
@@ -93,8 +93,8 @@ std::vector<InfeasibilityCause> findings_of(const PlanInputs& in, const PlanMode
         const std::string where = rw.scope >= 0 ? " in " + in.inference[u(rw.scope)].jurisdiction : "";
         // The row's bound is the need net of existing capacity; the total need is recomputed.
         double critical = in.training_critical_share * m.training_ref_gpus[u(t)];
-        for (const auto& d : in.inference) critical += d.critical_share * d.ref_gpus[u(t)];
-        if (rw.scope >= 0) critical = in.inference[u(rw.scope)].critical_share * in.inference[u(rw.scope)].ref_gpus[u(t)];
+        for (size_t j = 0; j < in.inference.size(); ++j) critical += in.inference[j].critical_share * m.inference_ref_gpus[j][u(t)];
+        if (rw.scope >= 0) critical = in.inference[u(rw.scope)].critical_share * m.inference_ref_gpus[u(rw.scope)][u(t)];
         const double need = in.n1_share * critical;
         found[{"n1", domain + where}].push_back(
             {t, s, fmt::format("losing {} in {} leaves {} reference GPUs{}; {:.0f}% of critical demand is {}", domain, label(t),

@@ -36,14 +36,24 @@ double period_hours(const PlanInputs& in, int t) {
   return static_cast<double>(in.period_start_unix_s[i + 1] - in.period_start_unix_s[i]) / 3600.0;
 }
 
+std::string modelled_period_label(const PlanInputs& in, const PlanModel& m, int t) {
+  if (t < m.horizon_periods || t >= static_cast<int>(m.calendar_first.size())) return period_label(in, t);
+  const int first = m.calendar_first[static_cast<size_t>(t)];
+  return fmt::format("{} (after the horizon)", period_label(in, first).substr(0, 4));
+}
+
 PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   const Scenario& sc = in.scenario;
-  // T: the periods modelled, the horizon's and the tail's after it (demand held or grown, no
-  // new contract starts); the horizon alone is where contracts start and budgets apply.
+  // T: the periods modelled: the horizon's, then one per year of the tail after it (demand held
+  // or grown, PlanInputs::end). The horizon alone is where the plan's contracts start and
+  // budgets apply. Contracts and calendar are counted in horizon periods; a tail year spans
+  // per_year of them.
   const int horizon = in.periods;
-  const int tail = in.end.demand_after == HorizonEnd::Demand::none ? 0 : in.end.years * 12 / in.period_months;
+  const int per_year = 12 / in.period_months;
+  const int tail = in.end.demand_after == HorizonEnd::Demand::none ? 0 : in.end.years;
   const int T = horizon + tail;
   const int calendar = static_cast<int>(in.period_start_unix_s.size()) - 1;
+  const int modelled_end = horizon + tail * per_year;  // calendar period after the last modelled one
   PlanModel m;
   m.elastic = options.elastic;
   LpModel& lp = m.lp;
@@ -58,18 +68,34 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   }
   m.horizon_periods = horizon;
   m.tail_periods = tail;
+  for (int t = 0; t < T; ++t) {
+    const int first = t < horizon ? t : horizon + (t - horizon) * per_year;
+    const int last = t < horizon ? t + 1 : first + per_year;
+    m.calendar_first.push_back(first);
+    m.calendar_last.push_back(last);
+    double h = 0;
+    for (int c = first; c < last; ++c) h += m.hours[static_cast<size_t>(c)];
+    m.modelled_hours.push_back(h);
+    m.modelled_discount.push_back(m.discount[static_cast<size_t>(first)]);
+  }
+  // Hours of calendar periods [from, to) inside modelled period t, as a share of t's hours.
+  auto share_of = [&](int t, int from, int to) {
+    double h = 0;
+    for (int c = std::max(from, m.calendar_first[static_cast<size_t>(t)]); c < std::min(to, m.calendar_last[static_cast<size_t>(t)]); ++c)
+      h += m.hours[static_cast<size_t>(c)];
+    return h / m.modelled_hours[static_cast<size_t>(t)];
+  };
   for (int t = 0; t < horizon; ++t) m.training_ref_gpus.push_back(in.training_ref_gpu_hours[static_cast<size_t>(t)] / m.hours[static_cast<size_t>(t)]);
   for (const auto& d : in.inference) {
     m.jurisdictions.push_back(d.jurisdiction);
     m.inference_ref_gpus.push_back(d.ref_gpus);
   }
   // The tail's demand: the last period's, held or grown at the horizon's last yearly growth.
-  const int per_year = 12 / in.period_months;
   auto extend = [&](std::vector<double>& series) {
     const double last = series.back();
-    double growth = 1.0;
+    double growth = 1.0;  // per year
     if (in.end.demand_after == HorizonEnd::Demand::grow && horizon > per_year && series[static_cast<size_t>(horizon - 1 - per_year)] > 0)
-      growth = std::pow(last / series[static_cast<size_t>(horizon - 1 - per_year)], 1.0 / per_year);
+      growth = last / series[static_cast<size_t>(horizon - 1 - per_year)];
     for (int t = horizon; t < T; ++t) series.push_back(last * std::pow(growth, t - horizon + 1));
   };
   if (tail > 0) {
@@ -103,8 +129,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     Pool& p = m.pools[static_cast<size_t>(e.pool)];
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      const double from = static_cast<double>(in.period_start_unix_s[ti] - sc.start_unix_s);
-      const double to = static_cast<double>(in.period_start_unix_s[ti + 1] - sc.start_unix_s);
+      const double from = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(m.calendar_first[ti])] - sc.start_unix_s);
+      const double to = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(m.calendar_last[ti])] - sc.start_unix_s);
       e.gpus.push_back(c.average_gpus(from, to));
       p.existing_gpus[ti] += e.gpus.back();
     }
@@ -158,7 +184,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     p.spot.assign(static_cast<size_t>(T), -1);
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      const double pv_hours = m.hours[ti] * m.discount[ti] * scale * keep_cost;
+      const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
       p.train[ti] = lp.add_column({fmt::format("train_{}_{}", tag, t), 0, kInf, 0, false});
       if (j >= 0) p.inf[ti] = lp.add_column({fmt::format("inf_{}_{}", tag, t), 0, kInf, 0, false});
       if (mk && mk->on_demand_gpus > 0)
@@ -169,6 +195,15 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
                                     (p.spot_usd + p.energy_usd_per_gpu_hour) * pv_hours, false});
     }
   }
+
+  // Calendar periods where an offer's contracts may start: each horizon period from its
+  // earliest, then the first of each tail year.
+  auto start_periods = [&](const ContractOffer& offer) {
+    std::vector<int> starts;
+    for (int s = std::max(0, offer.earliest_period); s < horizon; ++s) starts.push_back(s);
+    for (int y = 0; y < tail; ++y) starts.push_back(horizon + y * per_year);
+    return starts;
+  };
 
   // Contract columns.
   for (size_t o = 0; o < in.offers.size(); ++o) {
@@ -198,7 +233,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     // tail are how the tail's demand is served at contract prices: continuous, and paid only
     // within the modelled periods (the tail values a late commitment against what renewing
     // would cost; they are not part of the plan).
-    for (int s = std::max(0, offer.earliest_period); s < T; ++s) {
+    for (int s : start_periods(offer)) {
       const bool in_tail = s >= horizon;
       for (size_t k = 0; k < offer.terms.size(); ++k) {
         const int tp = offer.terms[k].years * 12 / in.period_months;
@@ -206,7 +241,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         // Beyond the modelled periods a contract's cost counts less the salvage share.
         for (int t = s; t < s + tp && t < calendar; ++t) {
           const auto ti = static_cast<size_t>(t);
-          const double kept = t < T ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
+          const double kept = t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
           pv += kept * (offer.terms[k].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * m.discount[ti];
         }
         ContractVar cv;
@@ -226,12 +261,17 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       }
     }
   }
-  // Contracts in force per (offer, period), for capacity expressions.
-  std::vector<std::vector<std::vector<int>>> active(in.offers.size(), std::vector<std::vector<int>>(static_cast<size_t>(T)));
+  // Contracts in force per (offer, modelled period) with the share of the period they cover
+  // (whole in the horizon; a tail year may be covered in part).
+  std::vector<std::vector<std::vector<std::pair<int, double>>>> active(
+      in.offers.size(), std::vector<std::vector<std::pair<int, double>>>(static_cast<size_t>(T)));
   for (size_t c = 0; c < m.contracts.size(); ++c) {
     const auto& cv = m.contracts[c];
-    for (int t = cv.start; t < cv.start + cv.term_periods && t < T; ++t)
-      active[static_cast<size_t>(cv.offer)][static_cast<size_t>(t)].push_back(static_cast<int>(c));
+    for (int t = 0; t < T; ++t) {
+      if (m.calendar_last[static_cast<size_t>(t)] <= cv.start || m.calendar_first[static_cast<size_t>(t)] >= cv.start + cv.term_periods) continue;
+      const double f = share_of(t, cv.start, cv.start + cv.term_periods);
+      if (f > 0) active[static_cast<size_t>(cv.offer)][static_cast<size_t>(t)].push_back({static_cast<int>(c), f});
+    }
   }
   std::vector<std::vector<int>> offers_of_pool(m.pools.size());
   for (size_t o = 0; o < in.offers.size(); ++o)
@@ -248,8 +288,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
                                 static_cast<int>(pi)});
       lp.add(r, col, 1);
       for (int o : offers_of_pool[pi])
-        for (int c : active[static_cast<size_t>(o)][ti])
-          lp.add(r, m.contracts[static_cast<size_t>(c)].column, -static_cast<double>(in.offers[static_cast<size_t>(o)].block_gpus));
+        for (const auto& [c, f] : active[static_cast<size_t>(o)][ti])
+          lp.add(r, m.contracts[static_cast<size_t>(c)].column, -f * static_cast<double>(in.offers[static_cast<size_t>(o)].block_gpus));
     }
   }
 
@@ -282,7 +322,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         const double share = sc.contracts[c].take_or_pay_share;
         const double above = (1.0 - share) * e.gpus[ti];
         if (e.pool != static_cast<int>(pi) || above <= 0) continue;
-        const double pv_hours = m.hours[ti] * m.discount[ti] * scale * keep_cost;
+        const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
         e.above_share[ti] = lp.add_column({fmt::format("above_{}_{}", c, t), 0, above,
                                            sc.contracts[c].usd_per_gpu_hour * pv_hours, false});
         lp.add(r, e.above_share[ti], -1);
@@ -343,9 +383,13 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   for (size_t o = 0; o < in.offers.size(); ++o) {
     const auto& offer = in.offers[o];
     if (offer.ramp_gpus_per_period <= 0) continue;
-    for (int s = std::max(0, offer.earliest_period); s < T; ++s) {
+    for (int s : start_periods(offer)) {
+      // A tail year's starts may use a year of deliveries; its row is about modelled period t.
+      const bool in_tail = s >= horizon;
+      const int t = in_tail ? horizon + (s - horizon) / per_year : s;
       const int r = lp.add_row({fmt::format("ramp_{}_{}", offer.name, s), -kInf,
-                                static_cast<double>(offer.ramp_gpus_per_period), RowFamily::ramp, s, static_cast<int>(o)});
+                                static_cast<double>(offer.ramp_gpus_per_period) * (in_tail ? per_year : 1), RowFamily::ramp, t,
+                                static_cast<int>(o)});
       for (const auto& cv : m.contracts)
         if (cv.offer == static_cast<int>(o) && cv.start == s) lp.add(r, cv.column, static_cast<double>(offer.block_gpus));
     }
@@ -490,9 +534,9 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       const auto ti = static_cast<size_t>(t);
       for (size_t c = 0; c < sc.contracts.size(); ++c)
         lp.objective_offset += m.existing[c].gpus[ti] * sc.contracts[c].usd_per_gpu_hour *
-                               sc.contracts[c].take_or_pay_share * m.hours[ti] * m.discount[ti] * scale;
+                               sc.contracts[c].take_or_pay_share * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
       for (const auto& p : m.pools)
-        lp.objective_offset += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.hours[ti] * m.discount[ti] * scale;
+        lp.objective_offset += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
     }
   }
 

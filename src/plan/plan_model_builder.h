@@ -27,7 +27,7 @@ inline constexpr double kUsdPerObjectiveUnit = 1e6;  // objective and budget row
 
 struct ContractVar {
   int offer = -1;
-  int start = 0;       // period
+  int start = 0;       // calendar period (in the tail: the first of a tail year)
   int term = 0;        // index into the offer's terms
   int term_periods = 0;
   int column = -1;     // x: blocks
@@ -64,10 +64,14 @@ struct PlanModel {
   std::vector<ExistingContract> existing;   // indexed like Scenario::contracts
   std::vector<Pool> pools;
   std::vector<std::string> jurisdictions;   // of inference demand, indexed like inputs.inference
-  std::vector<double> hours;                // per calendar period (horizon and tail)
+  std::vector<double> hours;                // per calendar period (horizon periods, as far as terms reach)
   std::vector<double> discount;             // per calendar period
   int horizon_periods = 0;                  // the plan's periods (contracts start, budgets apply)
-  int tail_periods = 0;                     // modelled after them (PlanInputs::end)
+  int tail_periods = 0;                     // modelled after them, one per year (PlanInputs::end)
+  // Per modelled period (horizon periods, then tail years): the calendar periods it spans
+  // [first, last), its hours and its discount factor (at its start).
+  std::vector<int> calendar_first, calendar_last;
+  std::vector<double> modelled_hours, modelled_discount;
   std::vector<double> training_ref_gpus;    // per modelled period: GPU-hours / hours
   std::vector<std::vector<double>> inference_ref_gpus;  // [jurisdiction][modelled period]
   std::vector<int> demand_training_row;     // per period
@@ -86,6 +90,9 @@ struct BuildOptions {
 
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
 PlanModel build_plan_model(const PlanInputs& inputs, const BuildOptions& options = {});
+
+// "2026Q3" in the horizon; "2034 (after the horizon)" for a tail year.
+std::string modelled_period_label(const PlanInputs& inputs, const PlanModel& model, int t);
 
 // Hours of calendar period t (horizon and tail) and its discount factor.
 double period_hours(const PlanInputs& inputs, int t);

@@ -121,19 +121,21 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       }
     }
   }
-  // After the horizon: the modelled tail's spend.
+  // After the horizon: the modelled tail's spend, one period per year.
   r.after_horizon = CostBreakdown{};
-  r.after_horizon.label = m.tail_periods > 0 ? fmt::format("{} years", m.tail_periods * in.period_months / 12) : "";
+  r.after_horizon.label = m.tail_periods > 0 ? fmt::format("{} years", m.tail_periods) : "";
   for (int t = T; t < T + m.tail_periods; ++t) {
-    const double h = m.hours[u(t)];
+    const double h = m.modelled_hours[u(t)];
+    const int first = m.calendar_first[u(t)], last = m.calendar_last[u(t)];
     std::vector<double> committed(m.pools.size());
     for (size_t p = 0; p < m.pools.size(); ++p) committed[p] = m.pools[p].existing_gpus[u(t)];
     for (const auto& cv : m.contracts) {
-      if (t < cv.start || t >= cv.start + cv.term_periods) continue;
       const auto& offer = in.offers[u(cv.offer)];
       const double gpus = x[u(cv.column)] * static_cast<double>(offer.block_gpus);
-      committed[u(pool_of_offer(m, offer))] += gpus;
-      r.after_horizon.commitments_usd += gpus * offer.terms[u(cv.term)].usd_per_gpu_hour * h;
+      for (int c = std::max(first, cv.start); c < std::min(last, cv.start + cv.term_periods); ++c) {
+        committed[u(pool_of_offer(m, offer))] += gpus * m.hours[u(c)] / h;
+        r.after_horizon.commitments_usd += gpus * offer.terms[u(cv.term)].usd_per_gpu_hour * m.hours[u(c)];
+      }
     }
     for (size_t k = 0; k < sc.contracts.size(); ++k) {
       const Contract& c = sc.contracts[k];
