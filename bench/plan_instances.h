@@ -123,7 +123,9 @@ inline PlanInputs scaled_plan_inputs(int sites, int quarters, int accelerators, 
   for (size_t j = 0; j < base.inference.size(); ++j) base.inference[j].ref_gpus = inference[j];
   for (auto& o : base.offers) {
     o.earliest_period *= per_quarter;
-    o.ramp_gpus_per_period /= per_quarter;
+    // A month's deliveries: a third of a quarter's, in whole blocks (so that whole blocks can
+    // still reach a quarter's worth).
+    o.ramp_gpus_per_period = (o.ramp_gpus_per_period / per_quarter + o.block_gpus - 1) / o.block_gpus * o.block_gpus;
   }
   PlanInputs hours = base;
   hours.training_ref_gpu_hours.assign(static_cast<size_t>(periods), 0.0);

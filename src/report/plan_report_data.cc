@@ -124,6 +124,16 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
   d["resilience"] = **resilience;
   d["commitments"] = **commitments;
   d["commitments_beyond_horizon_usd"] = j.value("commitments_beyond_horizon_usd", 0.0);
+  // Serving demand after the horizon (the plan's end treatment), when plan.json records it.
+  double after_usd = 0;
+  std::string after_label;
+  if (j.contains("after_horizon") && j.at("after_horizon").is_object()) {
+    const json& a = j.at("after_horizon");
+    for (const char* k : {"commitments_usd", "on_demand_usd", "spot_usd", "energy_usd"})
+      if (a.contains(k) && a.at(k).is_number()) after_usd += a.at(k).get<double>();
+    if (a.contains("label") && a.at("label").is_string()) after_label = a.at("label").get<std::string>();
+    if (!after_label.empty()) d["after_horizon"] = a;
+  }
   // The marginal values over the whole horizon, largest first; the per-period rows stay in plan.json.
   json ranked = json::array();
   for (const json& m : **marginals)
@@ -159,6 +169,8 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
       {"Peak committed", fmt::format("{} ref GPUs", with_commas(peak_committed))},
       {"Contract tails after the horizon", human_usd(d["commitments_beyond_horizon_usd"].get<double>())},
   };
+  if (!after_label.empty())
+    out.totals.push_back({fmt::format("Serving demand {} after the horizon (in the objective)", after_label), human_usd(after_usd)});
   return out;
 }
 

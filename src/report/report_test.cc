@@ -401,6 +401,19 @@ TEST(PlanReport, HeaderTotalsSeriesAndRankedMarginals) {
   EXPECT_DOUBLE_EQ(d["policy"]["max_provider_share"].get<double>(), 0.6);
 }
 
+TEST(PlanReport, ShowsWhatServingDemandAfterTheHorizonCosts) {
+  TempDir dir("plan-after");
+  json plan = small_plan();
+  plan["after_horizon"] = {{"label", "7 years"}, {"demand_after", "hold"}, {"years", 7}, {"salvage", 0},
+                           {"commitments_usd", 2e9}, {"on_demand_usd", 0}, {"spot_usd", 5e8}, {"energy_usd", 0}};
+  write_text(dir.path() / "plan.json", plan.dump(2));
+  const fs::path html_path = dir.path() / "report.html";
+  ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
+  const std::string html = slurp(html_path);
+  EXPECT_NE(html.find("<dt>Serving demand 7 years after the horizon (in the objective)</dt><dd>$2.50B</dd>"), std::string::npos);
+  EXPECT_EQ(page_data(html)["plan"]["after_horizon"]["label"], "7 years");
+}
+
 TEST(PlanReport, MalformedPlanNamesTheField) {
   TempDir dir("plan-bad");
   json p = small_plan();

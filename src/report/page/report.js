@@ -414,7 +414,11 @@
       { type: 'bar', data: { labels: rows.map((r) => r.label), datasets: kinds.map(([k, name, c]) => bars(name, rows.map((r) => r[k]), withAlpha(c, 0.8), 'cost')) },
         options: { plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } },
           scales: { x: Object.assign(categoryAxis(xTitle), { stacked: true }), y: axis('USD (undiscounted)', 'usd', { stacked: true, beginAtZero: true }) } } });
-    costChart('plan-cost-year', 'Cost per year by kind', 'Undiscounted spend in each plan year', d.cost_by_year, 'plan year');
+    const after = d.after_horizon;
+    const yearRows = after ? d.cost_by_year.concat([Object.assign({}, after, { label: 'after: ' + after.label })]) : d.cost_by_year;
+    costChart('plan-cost-year', 'Cost per year by kind', 'Undiscounted spend in each plan year' +
+      (after ? '; the last bar: serving the demand ' + (after.demand_after === 'grow' ? 'growing on' : 'held') + ' for ' + after.label +
+        ' after the horizon (in the objective, apart from the horizon\'s spend)' : ''), yearRows, 'plan year');
     costChart('plan-cost-provider', 'Cost by provider and kind', 'Undiscounted spend over the horizon; contract tails after the horizon: ' + fmtUsd(d.commitments_beyond_horizon_usd),
       d.cost_by_provider, 'provider');
     addTable(el, 'plan-cost-table', 'Cost per year', [
@@ -480,8 +484,9 @@
     addTable(el, 'plan-marginals', 'Marginal values, ranked', [
       { key: 'rank', label: '#', numeric: true }, { key: 'kind', label: 'Limit' }, { key: 'what', label: 'Where' },
       { key: 'unit', label: 'One more unit is' }, { key: 'usd', label: 'Worth (present value)', format: 'usd', numeric: true },
+      { key: 'usd_less', label: 'One unit less', format: (v) => (v === null ? 'no plan' : v === undefined ? '' : fmtUsd(v)), numeric: true },
       { key: 'basis', label: 'From' },
-    ], marginals, 'What relaxing each limit by one unit would save over the horizon (LP duals). Click a column to sort.');
+    ], marginals, 'One unit more (and one unit less) of each limit in every period: for a limit, what it saves (costs); for demand, what it costs (saves). Re-solved values are measured, dual values estimated. Click a column to sort.');
     addTable(el, 'plan-commitments', 'New commitments', [
       { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'site', label: 'Site' },
       { key: 'accelerator', label: 'Accelerator' }, { key: 'term_years', label: 'Term (years)', numeric: true },
