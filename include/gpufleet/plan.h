@@ -230,6 +230,7 @@ struct PlanResult {
   std::vector<CostBreakdown> cost_by_year;
   std::vector<CostBreakdown> cost_by_provider;
   double commitments_beyond_horizon_usd = 0;  // contract tails after the horizon (undiscounted)
+  double energy_beyond_horizon_usd = 0;       // the electricity of those tails (in the objective too)
   // What the plan spends after the horizon on the demand the horizon's end treatment adds
   // (PlanInputs::end; undiscounted): contracts in force then, on-demand, spot, energy.
   CostBreakdown after_horizon;

@@ -210,6 +210,23 @@ TEST(PlanHorizonEnd, DemandHeldAfterTheHorizonValuesALateLongTerm) {
   EXPECT_NEAR(r->after_horizon.commitments_usd, 1000 * 1.5 * 2 * kYearHours, 1e-3);
 }
 
+TEST(PlanHorizonEnd, ContractTailsAndTheirEnergyAreReported) {
+  // One quarter of demand, only a one-year term: three quarters of it run past the horizon.
+  PlanInputs in = base_inputs(1);
+  const int a = add_provider(in, "a");
+  const int s = add_site(in, "a-us", a, "US");
+  in.scenario.sites[0].electricity_usd_per_mwh = 100;
+  in.bill_energy = true;
+  add_offer(in, "a-h100", s, {{1, 2.0}}, 100);
+  set_training(in, {1000});
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  const double tail_hours = kYearHours - kQ1Hours;
+  EXPECT_NEAR(r->commitments_beyond_horizon_usd, 1000 * 2.0 * tail_hours, 1e-3);
+  // 700 W at PUE 1 and $100/MWh: $0.07 per GPU-hour.
+  EXPECT_NEAR(r->energy_beyond_horizon_usd, 1000 * 0.07 * tail_hours, 1e-3);
+}
+
 TEST(PlanHorizonEnd, SalvageRecoversTheCostAfterTheHorizon) {
   PlanInputs in = two_terms();
   in.end = {HorizonEnd::Demand::none, 0, 1.0};

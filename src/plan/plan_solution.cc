@@ -59,6 +59,7 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
   // Commitments.
   r.commitments.clear();
   r.commitments_beyond_horizon_usd = 0;
+  r.energy_beyond_horizon_usd = 0;
   std::vector<CostBreakdown> by_year(u(years));
   std::vector<CostBreakdown> by_provider(sc.providers.size());
   for (int y = 0; y < years; ++y)
@@ -86,6 +87,7 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       c.total_usd += usd;
       if (t >= T) {
         r.commitments_beyond_horizon_usd += usd;
+        r.energy_beyond_horizon_usd += gpus * m.pools[u(pool_of_offer(m, offer))].energy_usd_per_gpu_hour * m.hours[u(t)];
       } else {
         by_year[u(t / per_year)].commitments_usd += usd;
         by_provider[u(site.provider)].commitments_usd += usd;

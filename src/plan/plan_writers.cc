@@ -83,8 +83,8 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   };
   cost_table("Cost per year (undiscounted):", r.cost_by_year);
   cost_table("Cost per provider over the horizon:", r.cost_by_provider);
-  line(fmt::format("  contract tails after the horizon: {} (the plan's and the existing contracts' terms running past it)",
-                   human_usd(r.commitments_beyond_horizon_usd)));
+  line(fmt::format("  contract tails after the horizon: {}, their energy {} (the new contracts' terms running past it)",
+                   human_usd(r.commitments_beyond_horizon_usd), human_usd(r.energy_beyond_horizon_usd)));
   if (!r.after_horizon.label.empty())
     line(fmt::format("  after the horizon, demand {} for {} (in the objective, so that late commitments are valued): "
                      "commitments {}, on-demand {}, spot {}, energy {}, total {}",
@@ -195,6 +195,7 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
   j["cost_by_year"] = costs(r.cost_by_year);
   j["cost_by_provider"] = costs(r.cost_by_provider);
   j["commitments_beyond_horizon_usd"] = r.commitments_beyond_horizon_usd;
+  j["energy_beyond_horizon_usd"] = r.energy_beyond_horizon_usd;
   const Scenario& sc = in.scenario;
   // Values indexed like the scenario's providers or sites, as an object keyed by name.
   auto by_name = [](const std::vector<double>& values, const auto& named) {
