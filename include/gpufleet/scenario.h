@@ -16,6 +16,15 @@ namespace gpufleet {
 inline constexpr double kSecondsPerHour = 3600.0;
 inline constexpr double kSecondsPerDay = 86400.0;
 
+// The longest simulated span (a scenario's horizon, or the span of a replayed trace) and the
+// longest job: 100 years of 365 days. Hourly results are kept for the whole span (876,000
+// hours), so this bounds the memory they take.
+inline constexpr double kMaxHorizonS = 100 * 365 * kSecondsPerDay;
+
+// The most nodes a fleet may offer (contracts at their peak plus every market's on-demand and
+// spot GPUs, over GPUs per node): the simulator keeps state per node.
+inline constexpr int64_t kMaxFleetNodes = int64_t{1} << 24;
+
 struct Accelerator {
   std::string name;           // "H100-SXM", "B200", ...
   double bf16_tflops = 0;     // dense BF16, no sparsity

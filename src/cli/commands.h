@@ -27,6 +27,13 @@ void record_run(const std::string& dir);
 void report_results(const std::string& out_dir, const std::string& html_path,
                     const std::function<Result<void>(const std::string&)>& write_results);
 
+// For --out, --report, -o and --emit-scenario: an empty path is a usage error (exit 2), not
+// "write nothing".
+inline CLI::Validator non_empty_path() {
+  return CLI::Validator([](std::string& s) { return s.empty() ? std::string("an empty path; expected a file or folder name") : std::string(); },
+                        "PATH");
+}
+
 // Prints the error to stderr and ends the command with exit status 2 (bad input).
 [[noreturn]] inline void exit_bad_input(const Error& error) {
   std::fprintf(stderr, "error: %s\n", error.to_string().c_str());

@@ -76,7 +76,7 @@ void add_report_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("report", "Render the results of `simulate --out` or `plan --out` as one self-contained HTML page");
   // Not checked by CLI11: a missing folder is bad input (exit 2) reported by write_report.
   cmd->add_option("dir", *dir, "Results folder written by `simulate --out DIR` or `plan --out DIR`")->required();
-  cmd->add_option("-o,--out", *out, "The HTML file to write")->capture_default_str();
+  cmd->add_option("-o,--out", *out, "The HTML file to write")->capture_default_str()->check(non_empty_path());
   cmd->callback([dir, out] {
     render_or_exit(*dir, *out);
     std::printf("report written to %s\n", out->c_str());

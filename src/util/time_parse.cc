@@ -84,17 +84,22 @@ std::optional<double> parse_duration(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
   double unit = 1;
-  switch (s.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    case 'y': unit = 365 * 86400.0; break;
-    default: unit = 0;
+  size_t unit_chars = 1;
+  if (s.ends_with("mo")) {  // months: a twelfth of the 365-day year; 'm' alone is minutes
+    unit = 365 * 86400.0 / 12;
+    unit_chars = 2;
+  } else {
+    switch (s.back()) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      case 'y': unit = 365 * 86400.0; break;
+      default: unit = 1, unit_chars = 0;  // a bare number of seconds
+    }
   }
-  if (unit != 0) s.remove_suffix(1);
-  else unit = 1;
+  s.remove_suffix(unit_chars);
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v < 0)
@@ -104,6 +109,10 @@ std::optional<double> parse_duration(std::string_view s) {
 
 std::string nearest_word(std::string_view word,
                          const std::initializer_list<std::string_view>& candidates) {
+  return nearest_word(word, std::span<const std::string_view>(candidates.begin(), candidates.size()));
+}
+
+std::string nearest_word(std::string_view word, std::span<const std::string_view> candidates) {
   std::string best;
   size_t best_d = std::max<size_t>(3, word.size() / 2) + 1;
   std::vector<size_t> prev, cur;

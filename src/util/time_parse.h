@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,11 +19,13 @@ std::optional<int64_t> parse_iso_datetime(std::string_view text);
 // "YYYY-MM-DD" of Unix seconds (UTC).
 std::string format_iso_date(int64_t unix_s);
 
-// A duration with a unit: "90d", "6h", "30m", "45s", "2w", "1.5y" (365 days), or a bare
+// A duration with a unit: "90d", "6h", "30m" (minutes), "45s", "2w", "1.5y" (365 days),
+// "36mo" (months of 365/12 days), or a bare
 // number of seconds. Returns seconds, or nullopt if malformed or negative.
 std::optional<double> parse_duration(std::string_view text);
 
 // Closest of `candidates` to `word` by edit distance, or "" when nothing is near.
 std::string nearest_word(std::string_view word, const std::initializer_list<std::string_view>& candidates);
+std::string nearest_word(std::string_view word, std::span<const std::string_view> candidates);
 
 }  // namespace gpufleet
