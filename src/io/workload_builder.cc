@@ -184,6 +184,11 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     Job job = trace.jobs[i];
     job.submit_s = src.offset_s + (job.submit_s - first) * src.time_scale;
     if (job.submit_s >= b.horizon_s) break;  // sorted: every later job is beyond it too
+    if (!(job.submit_s <= kMaxHorizonS))  // only without a horizon (trace replay): it is at most this
+      return fail(Error{src.path, 0, 0, "submit",
+                        fmt::format("the trace spans {:.0f} years (its job {} in submit order); a replay spans at "
+                                    "most 100 years",
+                                    (job.submit_s - src.offset_s) / (365 * kSecondsPerDay), i + 1)});
     const double gpus = std::max(1.0, std::round(job.gpus * src.size_scale));
     if (gpus > std::numeric_limits<uint32_t>::max())
       return fail(b.error(field + ".size_scale",
@@ -193,6 +198,11 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     job.duration_s *= src.duration_scale;
     if (!finite_positive(job.duration_s))
       return fail(b.error(field + ".duration_scale", "makes a run time 0 or infinite"));
+    if (job.duration_s > kMaxHorizonS)
+      return fail(Error{src.path, 0, 0, "duration",
+                        fmt::format("a run time of {:.3g} years (its job {} in submit order); expected at most "
+                                    "100 years",
+                                    job.duration_s / (365 * kSecondsPerDay), i + 1)});
     job.tenant = tenant_of[job.tenant];
     job.jurisdiction = 0;
     if (job.accelerator_mask != kAnyAccelerator) {
