@@ -47,6 +47,7 @@ struct Provider {
 struct HourlySeries {
   std::vector<double> values;
   std::string source;  // path of the CSV it came from, for messages and reports
+  std::string column;  // the CSV column the values came from
   bool empty() const { return values.empty(); }
   double at_hour(int64_t hour) const {
     const auto n = static_cast<int64_t>(values.size());
@@ -309,6 +310,7 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string source_file;  // where it was loaded from ("<built-in>" for the default)
+  bool has_plan_section = false;  // the file has a `plan:` section (read by the planner's loader)
   int64_t start_unix_s = 0; // simulated time 0
   double horizon_s = 0;     // the simulation stops accepting and accounting at this time;
                             // +infinity: when the last job has ended (trace replay)

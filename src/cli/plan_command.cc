@@ -54,6 +54,11 @@ void add_plan_command(CLI::App& app) {
                       ? load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>", ".")
                       : load_plan_file(args->scenario);
     if (!inputs) exit_bad_input(inputs.error());
+    std::vector<std::string> files{args->scenario};
+    for (const Site& s : inputs->scenario.sites) files.push_back(s.carbon_hourly.source);
+    if (!args->out_dir.empty()) refuse_overwriting_input("--out", args->out_dir, files, true);
+    if (!args->report.empty()) refuse_overwriting_input("--report", args->report, files, false);
+    if (!args->emit_scenario.empty()) refuse_overwriting_input("--emit-scenario", args->emit_scenario, files, false);
     auto result = run_plan(*inputs, args->options);
     if (!result) exit_bad_input(result.error());
     // run_plan prepared its own copy; the writers need the calendar too.
@@ -66,8 +71,7 @@ void add_plan_command(CLI::App& app) {
       std::fputs(format_plan_report(*result, *inputs).c_str(), stdout);
     }
     if (!args->out_dir.empty())
-      if (auto w = write_plan_results(*result, *inputs, args->out_dir); !w) exit_bad_input(w.error());
-    if (!args->out_dir.empty()) record_run(args->out_dir);
+      write_results_folder(args->out_dir, [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); });
     if (!args->report.empty())
       report_results(args->out_dir, args->report, [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); });
     if (!args->emit_scenario.empty()) {

@@ -65,7 +65,21 @@ Result<TraceSource> parse_trace_argument(const std::string& arg) {
   return t;
 }
 
-Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
+// Every file the run reads: none may be an output.
+std::vector<std::string> input_files(const SimulateArgs& args, const Scenario& scenario) {
+  std::vector<std::string> inputs{args.scenario_path, scenario.faults.trace_path};
+  for (const TraceSource& t : scenario.workload.traces) inputs.push_back(t.path);
+  for (const Site& s : scenario.sites) inputs.push_back(s.carbon_hourly.source);
+  return inputs;
+}
+
+struct Prepared {
+  Scenario scenario;
+  Workload workload;
+  std::vector<std::string> inputs;  // the files read
+};
+
+Result<Prepared> prepare(const SimulateArgs& args) {
   Result<Scenario> loaded = args.scenario_path.empty() ? default_scenario() : load_scenario_file(args.scenario_path);
   if (!loaded) return fail(loaded.error());
   Scenario scenario = std::move(*loaded);
@@ -107,7 +121,8 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   if (args.gpus <= 0) {
     auto workload = build_workload(scenario, read_options);
     if (!workload) return fail(workload.error());
-    return std::pair{std::move(scenario), std::move(*workload)};
+    auto inputs = input_files(args, scenario);
+    return Prepared{std::move(scenario), std::move(*workload), std::move(inputs)};
   }
   // --gpus N: the workload is built as the scenario asks, then run on one cluster of N
   // reference GPUs; accelerator and jurisdiction constraints no longer apply.
@@ -128,7 +143,7 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   cluster.faults = scenario.faults;
   cluster.faults.outages.clear();
   cluster.name = fmt::format("cluster of {} GPUs", args.gpus);
-  return std::pair{std::move(cluster), std::move(*workload)};
+  return Prepared{std::move(cluster), std::move(*workload), input_files(args, scenario)};
 }
 
 void print_summary(const Scenario& scenario, const Workload& workload, const SimResults& r) {
@@ -194,7 +209,9 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
 void run(const SimulateArgs& args) {
   auto prepared = prepare(args);
   if (!prepared) exit_bad_input(prepared.error());
-  auto& [scenario, workload] = *prepared;
+  auto& [scenario, workload, inputs] = *prepared;
+  if (!args.out_dir.empty()) refuse_overwriting_input("--out", args.out_dir, inputs, true);
+  if (!args.report.empty()) refuse_overwriting_input("--report", args.report, inputs, false);
   ProgressBar bar("simulating", !args.quiet);
   SimOptions options;
   options.progress = [&bar](double f) { bar.update(f); };
@@ -203,8 +220,7 @@ void run(const SimulateArgs& args) {
   if (!results) exit_bad_input(results.error());
   if (!args.quiet) print_summary(scenario, workload, *results);
   if (!args.out_dir.empty()) {
-    if (auto w = write_sim_results(*results, scenario, workload, args.out_dir); !w) exit_bad_input(w.error());
-    record_run(args.out_dir);
+    write_results_folder(args.out_dir, [&](const std::string& dir) { return write_sim_results(*results, scenario, workload, dir); });
     if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
   }
   if (!args.report.empty()) {

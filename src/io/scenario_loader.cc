@@ -203,6 +203,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   if (auto f = root->optional("workload"))
     if (auto r = parse_workload(*f, ctx, s); !r) return fail(r.error());
   // `plan` belongs to the planner, which parses it itself.
+  s.has_plan_section = root->optional("plan").has_value();
   return s;
 }
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "gpufleet/workload.h"
+#include "util/digest.h"
 #include "util/rng.h"
 
 namespace gpufleet {
@@ -32,16 +33,6 @@ struct Builder {
     return Error{scenario.source_file, 0, 0, std::move(field), std::move(message)};
   }
 };
-
-// 64-bit FNV-1a: a stable label for a class's random stream.
-uint64_t fnv1a(std::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 bool finite_at_least(double v, double low) { return std::isfinite(v) && v >= low; }
 bool finite_positive(double v) { return std::isfinite(v) && v > 0; }
@@ -368,7 +359,7 @@ Result<Workload> build_workload(const Scenario& scenario, const TraceReadOptions
 
   // Stream label: the class name, plus how many earlier classes share it.
   for (size_t i = 0; i < spec.classes.size(); ++i) {
-    uint64_t label = fnv1a(spec.classes[i].name);
+    uint64_t label = fnv1a64(spec.classes[i].name);  // a stable label for the class's random stream
     for (size_t j = 0; j < i; ++j)
       if (spec.classes[j].name == spec.classes[i].name) label += 0x9E3779B97F4A7C15ULL;
     if (auto r = add_class(b, i, spec.classes[i], label); !r) return fail(r.error());

@@ -42,6 +42,8 @@ Result<void> write_report_unguarded(const std::string& dir, const std::string& h
     return fail(dir, 0, 0, "",
                 "no results found: expected summary.json, timeseries.csv and jobs.csv (from `simulate --out`) "
                 "or plan.json (from `plan --out`)");
+  if (auto ok = report::verify_run_files(dir, {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv"}); !ok)
+    return fail(ok.error());
   std::vector<report::ReportSection> sections;
   if (is_sim) {
     auto s = report::read_sim_section(dir);
