@@ -23,8 +23,10 @@ Result<std::vector<double>> read_hourly_csv_column(const std::string& file_path,
   if (!text) return fail(text.error());
 
   CsvScanner csv(*text, file_path);
-  if (!csv.read_header())
+  if (auto header = csv.read_header(); !header) {
+    if (header.error().line > 0) return fail(header.error());  // a malformed header, located
     return fail(path_field.error(fmt::format("CSV file '{}' is empty; expected a header row", file_path)));
+  }
   const auto index = csv.column(column);
   if (!index) {
     std::string names;

@@ -59,10 +59,44 @@ std::optional<int64_t> parse_iso_datetime(std::string_view s) {
     }
     if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
     secs += hh * 3600 + mm * 60 + ss;
+    // Fractions of a second (Python writes microseconds): read, then dropped.
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      size_t end = pos + 1;
+      while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+      if (end == pos + 1 || end - pos > 10) return std::nullopt;
+      pos = end;
+    }
+    // A UTC offset: Z, +HH:MM, -HH:MM, +HHMM or +HH (what YAML, Python and ISO 8601 write).
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+      const int sign = s[pos] == '+' ? 1 : -1;
+      unsigned oh = 0, om = 0;
+      if (!digits(s, pos + 1, 2, oh)) return std::nullopt;
+      pos += 3;
+      if (pos < s.size() && s[pos] == ':') ++pos;
+      if (pos < s.size()) {
+        if (!digits(s, pos, 2, om)) return std::nullopt;
+        pos += 2;
+      }
+      if (oh > 23 || om > 59) return std::nullopt;
+      secs -= sign * static_cast<int64_t>(oh * 3600 + om * 60);  // local time minus offset = UTC
+    }
   }
   if (pos < s.size() && s[pos] == 'Z') ++pos;
   if (pos != s.size()) return std::nullopt;
   return secs;
+}
+
+std::optional<std::string> epoch_out_of_range(double unix_s) {
+  if (unix_s >= kMinEpochS && unix_s <= kMaxEpochS) return std::nullopt;
+  const double a = std::fabs(unix_s);
+  const auto as = [&](double per_second, const char* unit) {
+    return fmt::format("outside the years 1900 to 2200 as seconds; it looks like {} ({} as such)", unit,
+                       format_iso_date(static_cast<int64_t>(unix_s / per_second)));
+  };
+  if (a >= 1e11 && a < 1e14) return as(1e3, "milliseconds");
+  if (a >= 1e14 && a < 1e17) return as(1e6, "microseconds");
+  if (a >= 1e17 && a < 1e20) return as(1e9, "nanoseconds");
+  return std::string("outside the years 1900 to 2200; expected Unix seconds");
 }
 
 std::string format_iso_date(int64_t unix_s) {
