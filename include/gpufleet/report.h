@@ -15,7 +15,8 @@ namespace gpufleet {
 // an Error naming the file, line and field.
 Result<void> write_report(const std::string& dir, const std::string& html_path);
 
-// run.json in dir: the command line that produced the results there (for the report header).
+// run.json in dir: the command line that produced the results there (for the report header)
+// and the digest of every other file in dir, which write_report checks.
 Result<void> write_run_record(const std::string& dir, const std::string& command_line);
 
 }  // namespace gpufleet

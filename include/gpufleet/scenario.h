@@ -17,6 +17,15 @@ namespace gpufleet {
 inline constexpr double kSecondsPerHour = 3600.0;
 inline constexpr double kSecondsPerDay = 86400.0;
 
+// The longest simulated span (a scenario's horizon, or the span of a replayed trace) and the
+// longest job: 100 years of 365 days. Hourly results are kept for the whole span (876,000
+// hours), so this bounds the memory they take.
+inline constexpr double kMaxHorizonS = 100 * 365 * kSecondsPerDay;
+
+// The most nodes a fleet may offer (contracts at their peak plus every market's on-demand and
+// spot GPUs, over GPUs per node): the simulator keeps state per node.
+inline constexpr int64_t kMaxFleetNodes = int64_t{1} << 24;
+
 struct Accelerator {
   std::string name;           // "H100-SXM", "B200", ...
   double bf16_tflops = 0;     // dense BF16, no sparsity
@@ -39,6 +48,7 @@ struct Provider {
 struct HourlySeries {
   std::vector<double> values;
   std::string source;  // path of the CSV it came from, for messages and reports
+  std::string column;  // the CSV column the values came from
   bool empty() const { return values.empty(); }
   double at_hour(int64_t hour) const {
     const auto n = static_cast<int64_t>(values.size());
@@ -329,6 +339,7 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string source_file;  // where it was loaded from ("<built-in>" for the default)
+  bool has_plan_section = false;  // the file has a `plan:` section (read by the planner's loader)
   int64_t start_unix_s = 0; // simulated time 0
   double horizon_s = 0;     // the simulation stops accepting and accounting at this time;
                             // +infinity: when the last job has ended (trace replay)

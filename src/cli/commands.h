@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,21 @@ void record_command_line(int argc, char** argv);
 void record_run(const std::string& dir);
 void report_results(const std::string& out_dir, const std::string& html_path,
                     const std::function<Result<void>(const std::string&)>& write_results);
+// --out DIR: write_results fills a fresh folder beside DIR, run.json records it, and the
+// folder is swapped in whole (util/atomic_folder.h). Errors end the command with exit 2.
+void write_results_folder(const std::string& out_dir, const std::function<Result<void>(const std::string&)>& write_results);
+
+// Ends the command with exit 2 when `output` (given by `option`) is one of `inputs`, or, for
+// a folder, holds one (output_paths.cc).
+void refuse_overwriting_input(const std::string& option, const std::string& output, const std::vector<std::string>& inputs,
+                              bool output_is_folder);
+
+// For --out, --report, -o and --emit-scenario: an empty path is a usage error (exit 2), not
+// "write nothing".
+inline CLI::Validator non_empty_path() {
+  return CLI::Validator([](std::string& s) { return s.empty() ? std::string("an empty path; expected a file or folder name") : std::string(); },
+                        "PATH");
+}
 
 // Prints the error to stderr and ends the command with exit status 2 (bad input).
 [[noreturn]] inline void exit_bad_input(const Error& error) {

@@ -1,9 +1,20 @@
 // gpufleet: plan, simulate and schedule AI compute across cloud providers.
+// Exit status: 0 ok, 2 bad input or usage (every CLI11 parse error included), 3 an infeasible
+// plan or none found in time, 70 an internal error (an exception nothing else caught: a bug).
+#include <cstdio>
+#include <exception>
+#include <new>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/usage_hint.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+constexpr int kExitInternalError = 70;  // EX_SOFTWARE
+
+int run(int argc, char** argv) {
   CLI::App app{"gpufleet: plan, simulate and schedule AI compute across cloud providers"};
   app.require_subcommand(1);
   gpufleet::cli::add_simulate_command(app);
@@ -12,6 +23,37 @@ int main(int argc, char** argv) {
   gpufleet::cli::add_example_command(app);
   gpufleet::cli::add_report_command(app);
   gpufleet::cli::record_command_line(argc, argv);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own status; it printed its message
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "error: <command line>: %s\n", e.what());
+    if (const std::string hint = gpufleet::cli::usage_hint(app, argc, argv); !hint.empty())
+      std::fprintf(stderr, "  %s\n", hint.c_str());
+    std::fprintf(stderr, "  run 'gpufleet --help' or 'gpufleet COMMAND --help' for the usage\n");
+    return gpufleet::kExitBadInput;
+  }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The last resort: every expected failure is a value that a command turns into exit 2 or
+  // 3; an exception that reaches here is a bug, reported as such rather than as an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "internal error: out of memory (a size that should have been checked at load was not)\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "internal error: an unknown exception\n");
+  }
+  return kExitInternalError;
 }

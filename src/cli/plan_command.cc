@@ -28,9 +28,10 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
   a.options.time_limit_s = 60;
   // Not checked by CLI11: a missing file is bad input (exit 2) reported by the loader.
   cmd.add_option("scenario", a.scenario, "scenario YAML with a `plan:` section (default: the built-in frontier-lab plan)");
-  cmd.add_option("--out", a.out_dir, "write plan.json and plan.csv into this directory");
-  cmd.add_option("--report", a.report, "write the HTML report of the plan into this file");
-  cmd.add_option("--emit-scenario", a.emit_scenario, "write a scenario whose contracts are the plan (for `gpufleet simulate`)");
+  cmd.add_option("--out", a.out_dir, "write plan.json and plan.csv into this directory")->check(non_empty_path());
+  cmd.add_option("--report", a.report, "write the HTML report of the plan into this file")->check(non_empty_path());
+  cmd.add_option("--emit-scenario", a.emit_scenario, "write a scenario whose contracts are the plan (for `gpufleet simulate`)")
+      ->check(non_empty_path());
   cmd.add_option("--time-limit", a.options.time_limit_s, "seconds for the MILP search; the best plan found is returned")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -53,6 +54,11 @@ void add_plan_command(CLI::App& app) {
                       ? load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>", ".")
                       : load_plan_file(args->scenario);
     if (!inputs) exit_bad_input(inputs.error());
+    std::vector<std::string> files{args->scenario};
+    for (const Site& s : inputs->scenario.sites) files.push_back(s.carbon_hourly.source);
+    if (!args->out_dir.empty()) refuse_overwriting_input("--out", args->out_dir, files, true);
+    if (!args->report.empty()) refuse_overwriting_input("--report", args->report, files, false);
+    if (!args->emit_scenario.empty()) refuse_overwriting_input("--emit-scenario", args->emit_scenario, files, false);
     auto result = run_plan(*inputs, args->options);
     if (!result) exit_bad_input(result.error());
     // run_plan prepared its own copy; the writers need the calendar too.
@@ -65,8 +71,7 @@ void add_plan_command(CLI::App& app) {
       std::fputs(format_plan_report(*result, *inputs).c_str(), stdout);
     }
     if (!args->out_dir.empty())
-      if (auto w = write_plan_results(*result, *inputs, args->out_dir); !w) exit_bad_input(w.error());
-    if (!args->out_dir.empty()) record_run(args->out_dir);
+      write_results_folder(args->out_dir, [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); });
     if (!args->report.empty())
       report_results(args->out_dir, args->report, [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); });
     if (!args->emit_scenario.empty()) {

@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "gpufleet/report.h"
+#include "util/atomic_folder.h"
 
 namespace gpufleet::cli {
 
@@ -47,6 +48,18 @@ void record_run(const std::string& dir) {
   if (auto ok = write_run_record(dir, recorded_command_line()); !ok) exit_bad_input(ok.error());
 }
 
+void write_results_folder(const std::string& out_dir, const std::function<Result<void>(const std::string&)>& write_results) {
+  FolderSwap swap;
+  if (auto ok = swap.begin(out_dir); !ok) exit_bad_input(ok.error());
+  if (auto ok = write_results(swap.staging()); !ok) {
+    Error e = ok.error();
+    e.message += fmt::format(" (the results in {} are unchanged)", out_dir);
+    exit_bad_input(e);
+  }
+  record_run(swap.staging());
+  if (auto ok = swap.commit(); !ok) exit_bad_input(ok.error());
+}
+
 void report_results(const std::string& out_dir, const std::string& html_path,
                     const std::function<Result<void>(const std::string&)>& write_results) {
   if (!out_dir.empty()) {
@@ -76,8 +89,12 @@ void add_report_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("report", "Render the results of `simulate --out` or `plan --out` as one self-contained HTML page");
   // Not checked by CLI11: a missing folder is bad input (exit 2) reported by write_report.
   cmd->add_option("dir", *dir, "Results folder written by `simulate --out DIR` or `plan --out DIR`")->required();
-  cmd->add_option("-o,--out", *out, "The HTML file to write")->capture_default_str();
+  cmd->add_option("-o,--out", *out, "The HTML file to write")->capture_default_str()->check(non_empty_path());
   cmd->callback([dir, out] {
+    std::vector<std::string> inputs;
+    for (const char* name : {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv", "run.json"})
+      inputs.push_back((std::filesystem::path(*dir) / name).string());
+    refuse_overwriting_input("--out", *out, inputs, false);
     render_or_exit(*dir, *out);
     std::printf("report written to %s\n", out->c_str());
   });

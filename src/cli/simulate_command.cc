@@ -1,6 +1,7 @@
 // gpufleet simulate [SCENARIO.yaml] [--trace FORMAT:PATH [--map ...] [--time-format F]] [--gpus N]
 //                   [--policy NAME] [--seed N] [--out DIR] [--report FILE] [--quiet] [--skip-bad-rows] [--no-faults]
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <cstdio>
@@ -26,7 +27,7 @@ struct SimulateArgs {
   int64_t gpus = 0;           // > 0: replace the fleet by one cluster of this many GPUs
   std::string policy;         // QUEUE or QUEUE/PLACEMENT
   std::string placement;
-  std::optional<uint64_t> seed;
+  std::string seed;           // empty = the scenario's; else a decimal in [0, 2^64-1]
   std::string out_dir;
   std::string report;         // HTML report path
   bool quiet = false;
@@ -38,6 +39,17 @@ struct SimulateArgs {
 
 Error command_line_error(std::string field, std::string message) {
   return Error{"<command line>", 0, 0, std::move(field), std::move(message)};
+}
+
+// --seed: decimal digits only, so that "-1" or "18446744073709551616" is an error rather
+// than a wrapped 2^64-1 (what strtoull makes of both).
+Result<uint64_t> parse_seed(const std::string& text) {
+  uint64_t seed = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || ec != std::errc() ||
+      ptr != text.data() + text.size())
+    return fail(command_line_error("--seed", fmt::format("expected an integer from 0 to 18446744073709551615, found '{}'", text)));
+  return seed;
 }
 
 // "philly:/path/file.csv" -> the scenario's whole workload becomes that one trace.
@@ -53,11 +65,29 @@ Result<TraceSource> parse_trace_argument(const std::string& arg) {
   return t;
 }
 
-Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
+// Every file the run reads: none may be an output.
+std::vector<std::string> input_files(const SimulateArgs& args, const Scenario& scenario) {
+  std::vector<std::string> inputs{args.scenario_path, scenario.faults.trace_path};
+  for (const TraceSource& t : scenario.workload.traces) inputs.push_back(t.path);
+  for (const Site& s : scenario.sites) inputs.push_back(s.carbon_hourly.source);
+  return inputs;
+}
+
+struct Prepared {
+  Scenario scenario;
+  Workload workload;
+  std::vector<std::string> inputs;  // the files read
+};
+
+Result<Prepared> prepare(const SimulateArgs& args) {
   Result<Scenario> loaded = args.scenario_path.empty() ? default_scenario() : load_scenario_file(args.scenario_path);
   if (!loaded) return fail(loaded.error());
   Scenario scenario = std::move(*loaded);
-  if (args.seed) scenario.seed = *args.seed;
+  if (!args.seed.empty()) {
+    auto seed = parse_seed(args.seed);
+    if (!seed) return fail(seed.error());
+    scenario.seed = *seed;
+  }
   if (!args.trace.empty()) {
     auto trace = parse_trace_argument(args.trace);
     if (!trace) return fail(trace.error());
@@ -91,7 +121,8 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   if (args.gpus <= 0) {
     auto workload = build_workload(scenario, read_options);
     if (!workload) return fail(workload.error());
-    return std::pair{std::move(scenario), std::move(*workload)};
+    auto inputs = input_files(args, scenario);
+    return Prepared{std::move(scenario), std::move(*workload), std::move(inputs)};
   }
   // --gpus N: the workload is built as the scenario asks, then run on one cluster of N
   // reference GPUs; accelerator and jurisdiction constraints no longer apply.
@@ -112,7 +143,7 @@ Result<std::pair<Scenario, Workload>> prepare(const SimulateArgs& args) {
   cluster.faults = scenario.faults;
   cluster.faults.outages.clear();
   cluster.name = fmt::format("cluster of {} GPUs", args.gpus);
-  return std::pair{std::move(cluster), std::move(*workload)};
+  return Prepared{std::move(cluster), std::move(*workload), input_files(args, scenario)};
 }
 
 void print_summary(const Scenario& scenario, const Workload& workload, const SimResults& r) {
@@ -178,7 +209,9 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
 void run(const SimulateArgs& args) {
   auto prepared = prepare(args);
   if (!prepared) exit_bad_input(prepared.error());
-  auto& [scenario, workload] = *prepared;
+  auto& [scenario, workload, inputs] = *prepared;
+  if (!args.out_dir.empty()) refuse_overwriting_input("--out", args.out_dir, inputs, true);
+  if (!args.report.empty()) refuse_overwriting_input("--report", args.report, inputs, false);
   ProgressBar bar("simulating", !args.quiet);
   SimOptions options;
   options.progress = [&bar](double f) { bar.update(f); };
@@ -187,11 +220,7 @@ void run(const SimulateArgs& args) {
   if (!results) exit_bad_input(results.error());
   if (!args.quiet) print_summary(scenario, workload, *results);
   if (!args.out_dir.empty()) {
-    if (auto w = write_sim_results(*results, scenario, workload, args.out_dir); !w) {
-      std::fprintf(stderr, "error: %s\n", w.error().to_string().c_str());
-      throw CLI::RuntimeError(1);
-    }
-    record_run(args.out_dir);
+    write_results_folder(args.out_dir, [&](const std::string& dir) { return write_sim_results(*results, scenario, workload, dir); });
     if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
   }
   if (!args.report.empty()) {
@@ -212,12 +241,12 @@ void add_simulate_command(CLI::App& app) {
                   "csv trace columns: submit=COL,duration=COL,gpus=COL[,end=COL][,start=COL][,tenant=COL][,kind=COL][,accelerator=COL]");
   cmd->add_option("--time-format", args->time_format, "csv trace times: epoch, iso8601 or seconds (default)");
   cmd->add_option("--gpus", args->gpus, "Replace the fleet by one site of N reference GPUs on 8-GPU nodes, at no price")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t{1}, kMaxFleetNodes * 8));
   cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
   cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon)");
   cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
-  cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv and timeseries.csv into DIR");
-  cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE");
+  cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv and timeseries.csv into DIR")->check(non_empty_path());
+  cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE")->check(non_empty_path());
   cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");
   cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
   cmd->add_flag("--no-faults", args->no_faults,

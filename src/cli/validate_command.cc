@@ -2,12 +2,15 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "gpufleet/plan.h"
 #include "gpufleet/scenario.h"
+#include "util/atomic_file.h"
 #include "util/time_parse.h"
 
 namespace gpufleet::cli {
@@ -69,11 +72,18 @@ void add_validate_command(CLI::App& app) {
   cmd->add_option("scenario", *path, "Scenario YAML file")->required();
   cmd->callback([path] {
     const auto scenario = load_scenario_file(*path);
-    if (!scenario) {
-      std::cerr << scenario.error().to_string() << "\n";
-      throw CLI::RuntimeError(kExitBadInput);
+    if (!scenario) exit_bad_input(scenario.error());
+    // A `plan:` section is checked too, as `gpufleet plan` would read it.
+    std::optional<PlanInputs> plan;
+    if (scenario->has_plan_section) {
+      auto inputs = parse_plan_section(*scenario, *read_file(*path), *path);
+      if (!inputs) exit_bad_input(inputs.error());
+      plan = std::move(*inputs);
     }
     print_summary(*scenario);
+    if (plan)
+      std::cout << fmt::format("  plan: {} periods of {} months, {} offers, {} inference demands\n", plan->periods,
+                               plan->period_months, plan->offers.size(), plan->inference.size());
   });
 }
 

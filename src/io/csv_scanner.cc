@@ -34,6 +34,11 @@ Result<void> CsvScanner::read_header() {
   header_.clear();
   header_.reserve(fields_.size());
   for (const auto& f : fields_) header_.emplace_back(trim(f.text));
+  for (size_t i = 0; i < header_.size(); ++i)
+    for (size_t k = 0; k < i; ++k)
+      if (header_[k] == header_[i] && !header_[i].empty())
+        return fail(error_at(i, header_[i], fmt::format("column '{}' given twice (also column {}); expected unique "
+                                                        "column names", header_[i], k + 1)));
   return {};
 }
 

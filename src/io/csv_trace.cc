@@ -79,6 +79,9 @@ struct Reader {
                                        format_name(format),
                                        format == TimeFormat::iso8601 ? " ('2024-03-30T08:00:00Z')"
                                                                       : " (a number of seconds)")));
+    if (format == TimeFormat::epoch)
+      if (const auto why = epoch_out_of_range(*t))
+        return fail(error(i, fmt::format("found {}: {}", quote_for_error(csv.field(i)), *why)));
     return *t;
   }
 

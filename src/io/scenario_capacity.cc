@@ -1,5 +1,8 @@
 // The capacity side of a scenario: contracts (ramps, terms, take-or-pay, the power check)
 // and markets (on-demand and spot per site and accelerator).
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "io/scenario_loader.h"
@@ -178,6 +181,60 @@ Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scena
   return {};
 }
 
+// Power: everything under contract at a site at one instant must fit the site's cap. The
+// draw only changes at a contract's start or a ramp step, so those instants are enough. The
+// error is placed at the contract (in file order, the last in force) that takes it over.
+Result<void> check_site_power(const std::vector<YamlField>& items, const LoadContext& ctx, const Scenario& s) {
+  for (size_t si = 0; si < s.sites.size(); ++si) {
+    const Site& st = s.sites[si];
+    if (st.power_cap_mw <= 0) continue;
+    std::vector<double> instants;
+    for (const Contract& c : s.contracts) {
+      if (c.site != static_cast<int>(si)) continue;
+      instants.push_back(c.start_s);
+      for (const RampStep& step : c.ramp) instants.push_back(std::max(step.at_s, c.start_s));
+    }
+    for (double t : instants) {
+      double mw = 0;
+      size_t last = 0;
+      int in_force = 0;
+      for (size_t ci = 0; ci < s.contracts.size(); ++ci) {
+        const Contract& c = s.contracts[ci];
+        if (c.site != static_cast<int>(si)) continue;
+        const int64_t gpus = c.gpus_at(t);
+        if (gpus == 0) continue;
+        mw += static_cast<double>(gpus) * s.accelerators[static_cast<size_t>(c.accelerator)].board_power_w * st.pue / 1e6;
+        last = ci;
+        ++in_force;
+      }
+      if (in_force > 1 && mw > st.power_cap_mw)
+        return fail(items[last].error(fmt::format(
+            "on {} the {} contracts at site '{}' draw {:.2f} MW together (GPUs x board power x PUE {}), more "
+            "than its power cap of {} MW",
+            describe_time(t, ctx.start_unix_s), in_force, st.name, mw, st.pue, st.power_cap_mw)));
+    }
+  }
+  return {};
+}
+
+// Nodes are what the simulator allocates per GPU offered: the fleet's largest possible size
+// is checked before anything is built.
+Result<void> check_fleet_size(const YamlField& at, const Scenario& s) {
+  double nodes = 0;
+  for (const Contract& c : s.contracts) {
+    int64_t peak = 0;
+    for (const RampStep& step : c.ramp) peak = std::max(peak, step.gpus);
+    nodes += std::ceil(static_cast<double>(peak) / s.sites[static_cast<size_t>(c.site)].gpus_per_node);
+  }
+  for (const Market& m : s.markets)
+    nodes += std::ceil(static_cast<double>(m.on_demand_gpus + m.spot_gpus) / s.sites[static_cast<size_t>(m.site)].gpus_per_node);
+  if (nodes > kMaxFleetNodes)
+    return fail(at.error(fmt::format("the contracts and markets offer up to {:.0f} nodes; the simulator holds at most "
+                                     "{} nodes (about {} GB of fleet state)",
+                                     nodes, kMaxFleetNodes, kMaxFleetNodes * 64 / 1000000000.0)));
+  return {};
+}
+
 }  // namespace
 
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s) {
@@ -185,7 +242,8 @@ Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scen
   if (!items) return fail(items.error());
   for (const auto& item : *items)
     if (auto r = parse_contract(item, ctx, s); !r) return r;
-  return {};
+  if (auto r = check_site_power(*items, ctx, s); !r) return r;
+  return check_fleet_size(list, s);
 }
 
 Result<void> parse_markets(const YamlField& list, Scenario& s) {
@@ -233,12 +291,12 @@ Result<void> parse_markets(const YamlField& list, Scenario& s) {
       return r;
     if (auto r = offer("spot_gpus", "spot_usd_per_gpu_hour", m.spot_gpus, m.spot_usd_per_gpu_hour); !r)
       return r;
-    auto rate = item.get_double("spot_preemptions_per_node_hour", 0.0, 0.0);
+    auto rate = item.get_double("spot_preemptions_per_node_hour", 0.0, 0.0, 3600.0);
     if (!rate) return fail(rate.error());
     m.spot_preemptions_per_node_hour = *rate;
     s.markets.push_back(m);
   }
-  return {};
+  return check_fleet_size(list, s);
 }
 
 }  // namespace gpufleet

@@ -2,6 +2,9 @@
 // (node failures, a replayed fault trace, spot preemptions, site and provider outages).
 #include <filesystem>
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "io/scenario_loader.h"
@@ -138,13 +141,47 @@ Result<void> parse_faults(const YamlField& f, const LoadContext& ctx, Scenario& 
   faults.spot_preemptions = *spot;
   auto spot_return = f.get_duration_s("spot_return", faults.spot_return_s);
   if (!spot_return) return fail(spot_return.error());
-  if (*spot_return <= 0) return fail(f.optional("spot_return")->error("expected a duration longer than 0"));
+  if (*spot_return < 1)
+    return fail(f.optional("spot_return")->error("expected a duration of at least 1s (the simulator's time step for a "
+                                                  "reclaimed node to come back)"));
   faults.spot_return_s = *spot_return;
   if (auto list = f.optional("outages")) {
     auto items = list->items();
     if (!items) return fail(items.error());
     for (const auto& item : *items)
       if (auto r = parse_outage(item, ctx, s); !r) return r;
+  }
+  return {};
+}
+
+namespace {
+// A run of more fault events than this would take hours: refused at load, with the estimate.
+constexpr double kMaxFaultEvents = 1e9;
+}  // namespace
+
+Result<void> check_fault_events(const YamlField& root, const Scenario& s) {
+  double gpus = 0, spot_reclaims_per_hour = 0;
+  for (const Market& m : s.markets) {
+    gpus += static_cast<double>(m.on_demand_gpus + m.spot_gpus);
+    const double nodes = std::ceil(static_cast<double>(m.spot_gpus) / s.sites[static_cast<size_t>(m.site)].gpus_per_node);
+    if (s.faults.spot_preemptions) spot_reclaims_per_hour += nodes * m.spot_preemptions_per_node_hour;
+  }
+  for (const Contract& c : s.contracts) {
+    int64_t peak = 0;
+    for (const RampStep& step : c.ramp) peak = std::max(peak, step.gpus);
+    gpus += static_cast<double>(peak);
+  }
+  // Each failure and each reclaim is two events (out, back); random outages two per start.
+  double outages_per_hour = 0;
+  for (const OutageSpec& o : s.faults.outages) outages_per_hour += o.per_year / (365 * 24);
+  const double events =
+      2 * (s.faults.node_failures_per_gpu_hour * gpus + spot_reclaims_per_hour + outages_per_hour) * s.horizon_s / kSecondsPerHour;
+  if (events > kMaxFaultEvents) {
+    const auto f = root.optional("faults");
+    return fail((f ? *f : root).error(fmt::format(
+        "about {:.3g} fault events over the horizon (node failures on up to {:.0f} GPUs, {:.3g} spot reclaims an "
+        "hour, outages); the simulator runs at most {:.0g}: lower the rates or the horizon",
+        events, gpus, spot_reclaims_per_hour, kMaxFaultEvents)));
   }
   return {};
 }

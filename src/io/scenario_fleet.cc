@@ -79,6 +79,7 @@ Result<void> parse_carbon_hourly(const YamlField& f, const LoadContext& ctx, Sit
   if (!column) return fail(column.error());
   const std::string resolved = resolve_path(ctx.base_dir, *path);
   site.carbon_hourly.source = resolved;
+  site.carbon_hourly.column = *column;
   if (!ctx.options.read_files) return {};
   auto values = read_hourly_csv_column(resolved, *column, *f.required("path"), *f.required("column"));
   if (!values) return fail(values.error());

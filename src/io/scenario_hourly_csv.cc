@@ -20,11 +20,13 @@ Result<std::vector<double>> read_hourly_csv_column(const std::string& file_path,
   if (!std::filesystem::is_regular_file(file_path, ec))
     return fail(path_field.error(fmt::format("CSV file '{}' does not exist or is not a file", file_path)));
   auto text = read_file(file_path);
-  if (!text) return fail(path_field.error(fmt::format("cannot read CSV file '{}'", file_path)));
+  if (!text) return fail(text.error());
 
   CsvScanner csv(*text, file_path);
-  if (!csv.read_header())
+  if (auto header = csv.read_header(); !header) {
+    if (header.error().line > 0) return fail(header.error());  // a malformed header, located
     return fail(path_field.error(fmt::format("CSV file '{}' is empty; expected a header row", file_path)));
+  }
   const auto index = csv.column(column);
   if (!index) {
     std::string names;
@@ -47,8 +49,10 @@ Result<std::vector<double>> read_hourly_csv_column(const std::string& file_path,
     while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
     double x = 0;
     const auto [ptr, err] = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (v.empty() || err != std::errc() || ptr != v.data() + v.size() || !std::isfinite(x) || x < 0)
-      return fail(csv.error_at(*index, column, fmt::format("expected a number >= 0, found '{}'", csv.field(*index))));
+    if (v.empty() || err != std::errc() || ptr != v.data() + v.size() || !std::isfinite(x) || x < 0 ||
+        x > YamlField::kMaxMagnitude)
+      return fail(csv.error_at(*index, column, fmt::format("expected a number from 0 to {:g}, found '{}'",
+                                                           YamlField::kMaxMagnitude, csv.field(*index))));
     values.push_back(x);
   }
   if (values.empty())

@@ -121,6 +121,13 @@ Result<void> parse_top(const YamlField& root, Scenario& s) {
     return fail(e);
   }
 
+  if (s.horizon_s > kMaxHorizonS) {
+    const YamlField& f = horizon ? *horizon : *end;
+    return fail(f.error(fmt::format("a horizon of {:.0f} days; expected at most 100y (36500 days: hourly results "
+                                    "are kept for the whole horizon)",
+                                    s.horizon_s / kSecondsPerDay)));
+  }
+
   auto seed = root.get_int("seed", 1, 0);
   if (!seed) return fail(seed.error());
   s.seed = static_cast<uint64_t>(*seed);
@@ -192,9 +199,11 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
     if (auto r = parse_checkpoint(*f, s.checkpoint); !r) return fail(r.error());
   if (auto f = root->optional("faults"))
     if (auto r = parse_faults(*f, ctx, s); !r) return fail(r.error());
+  if (auto r = check_fault_events(*root, s); !r) return fail(r.error());
   if (auto f = root->optional("workload"))
     if (auto r = parse_workload(*f, ctx, s); !r) return fail(r.error());
   // `plan` belongs to the planner, which parses it itself.
+  s.has_plan_section = root->optional("plan").has_value();
   return s;
 }
 

@@ -41,6 +41,9 @@ Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Sc
 Result<void> parse_checkpoint(const YamlField& section, CheckpointSpec& c);
 // REQUIRES: sites and providers parsed (outages name them).
 Result<void> parse_faults(const YamlField& section, const LoadContext& ctx, Scenario& s);
+// The expected number of fault events (node failures, spot reclaims, random outages) over
+// the horizon, refused when too many to run; the error is placed at `faults:` (or the root).
+Result<void> check_fault_events(const YamlField& root, const Scenario& s);
 
 // "a, b, c" (or "none") for messages that name what exists.
 template <class T>

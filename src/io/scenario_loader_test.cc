@@ -689,7 +689,7 @@ TEST(ScenarioCarbon, BadValueGivesCsvLineAndColumn) {
   EXPECT_EQ(r.error().line, 4);
   EXPECT_EQ(r.error().column, 3);
   EXPECT_EQ(r.error().field, "direct");
-  EXPECT_THAT(r.error().message, HasSubstr("expected a number >= 0, found 'n/a'"));
+  EXPECT_THAT(r.error().message, HasSubstr("expected a number from 0 to 1e+15, found 'n/a'"));
 }
 
 TEST(ScenarioCarbon, ShortRowAndHeaderOnly) {

@@ -342,7 +342,8 @@ Result<void> each(const YamlField& section, std::string_view key, Parse parse) {
 
 Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Scenario& s) {
   if (auto r = section.check_keys({"max_jobs", "traces", "classes", "fixed"}); !r) return r;
-  auto max_jobs = section.get_int("max_jobs", 0, 0);
+  // A cap, not a way around the guard below: it is bounded by the same limit.
+  auto max_jobs = section.get_int("max_jobs", 0, 0, static_cast<int64_t>(kMaxExpectedJobs));
   if (!max_jobs) return fail(max_jobs.error());
   s.workload.max_jobs = static_cast<double>(*max_jobs);
   if (auto r = each(section, "traces", [&](const YamlField& f) { return parse_trace(f, ctx, s); }); !r) return r;

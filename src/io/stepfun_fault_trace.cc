@@ -10,13 +10,14 @@
 #include "gpufleet/faults.h"
 #include "gpufleet/scenario.h"
 #include "util/atomic_file.h"
+#include "util/json_text.h"
 
 namespace gpufleet {
 
 Result<FaultTrace> read_stepfun_fault_trace_text(const std::string& text, const std::string& file_name) {
-  nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded())
-    return fail(file_name, 0, 0, "", "is not valid JSON; expected an array of fault events");
+  auto parsed = parse_json_text(text, file_name);
+  if (!parsed) return fail(parsed.error());
+  const nlohmann::ordered_json& doc = *parsed;
   if (!doc.is_array()) return fail(file_name, 0, 0, "", "expected a JSON array of fault events");
   FaultTrace trace;
   std::unordered_map<std::string, uint32_t> ordinal;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "gpufleet/workload.h"
+#include "util/digest.h"
 #include "util/rng.h"
 
 namespace gpufleet {
@@ -32,16 +33,6 @@ struct Builder {
     return Error{scenario.source_file, 0, 0, std::move(field), std::move(message)};
   }
 };
-
-// 64-bit FNV-1a: a stable label for a class's random stream.
-uint64_t fnv1a(std::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 bool finite_at_least(double v, double low) { return std::isfinite(v) && v >= low; }
 bool finite_positive(double v) { return std::isfinite(v) && v > 0; }
@@ -184,6 +175,11 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     Job job = trace.jobs[i];
     job.submit_s = src.offset_s + (job.submit_s - first) * src.time_scale;
     if (job.submit_s >= b.horizon_s) break;  // sorted: every later job is beyond it too
+    if (!(job.submit_s <= kMaxHorizonS))  // only without a horizon (trace replay): it is at most this
+      return fail(Error{src.path, 0, 0, "submit",
+                        fmt::format("the trace spans {:.0f} years (its job {} in submit order); a replay spans at "
+                                    "most 100 years",
+                                    (job.submit_s - src.offset_s) / (365 * kSecondsPerDay), i + 1)});
     const double gpus = std::max(1.0, std::round(job.gpus * src.size_scale));
     if (gpus > std::numeric_limits<uint32_t>::max())
       return fail(b.error(field + ".size_scale",
@@ -193,6 +189,11 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     job.duration_s *= src.duration_scale;
     if (!finite_positive(job.duration_s))
       return fail(b.error(field + ".duration_scale", "makes a run time 0 or infinite"));
+    if (job.duration_s > kMaxHorizonS)
+      return fail(Error{src.path, 0, 0, "duration",
+                        fmt::format("a run time of {:.3g} years (its job {} in submit order); expected at most "
+                                    "100 years",
+                                    job.duration_s / (365 * kSecondsPerDay), i + 1)});
     job.tenant = tenant_of[job.tenant];
     job.jurisdiction = 0;
     if (job.accelerator_mask != kAnyAccelerator) {
@@ -358,7 +359,7 @@ Result<Workload> build_workload(const Scenario& scenario, const TraceReadOptions
 
   // Stream label: the class name, plus how many earlier classes share it.
   for (size_t i = 0; i < spec.classes.size(); ++i) {
-    uint64_t label = fnv1a(spec.classes[i].name);
+    uint64_t label = fnv1a64(spec.classes[i].name);  // a stable label for the class's random stream
     for (size_t j = 0; j < i; ++j)
       if (spec.classes[j].name == spec.classes[i].name) label += 0x9E3779B97F4A7C15ULL;
     if (auto r = add_class(b, i, spec.classes[i], label); !r) return fail(r.error());

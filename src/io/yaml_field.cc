@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "util/time_parse.h"
+#include "util/utf8.h"
 
 namespace gpufleet {
 
@@ -71,8 +72,16 @@ Result<YamlField> YamlField::parse(const std::string& text, const std::string& f
     return fail(file_name, line, column, "",
                 fmt::format("not a scenario: [ ] or {{ }} nested deeper than {} levels",
                             kMaxFlowDepth));
+  if (const auto bad = first_invalid_utf8(text))
+    return fail(file_name, bad->first, bad->second, "", "a byte that is not UTF-8; expected UTF-8 text");
   try {
-    YAML::Node root = YAML::Load(text);
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      const YAML::Mark m = documents[1].Mark();
+      return fail(file_name, m.line >= 0 ? m.line + 1 : 0, m.line >= 0 ? m.column + 1 : 0, "",
+                  "a second YAML document (after ---); expected one document per file");
+    }
+    YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
     return YamlField(root, "", file);
   } catch (const YAML::Exception& e) {
     return fail(file_name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg);
@@ -193,6 +202,9 @@ Result<double> YamlField::as_double(std::optional<double> min, std::optional<dou
     return fail(error(fmt::format("expected a number, found '{}'", s)));
   if (min && v < *min) return fail(error(fmt::format("expected a number >= {}, found {}", *min, s)));
   if (max && v > *max) return fail(error(fmt::format("expected a number <= {}, found {}", *max, s)));
+  if (std::fabs(v) > kMaxMagnitude)
+    return fail(error(fmt::format("expected a number of magnitude at most {:g} (prices, rates, powers and "
+                                  "budgets all fit), found {}", kMaxMagnitude, s)));
   return v;
 }
 

@@ -53,7 +53,12 @@ class YamlField {
   // Map entries in file order, as (key, value).
   Result<std::vector<std::pair<std::string, YamlField>>> entries() const;
 
-  // Scalars. Numbers accept YAML numbers only; the range is checked where given.
+  // No number in a scenario is larger than this in magnitude: a price or an intensity of
+  // 1e308 overflows every sum it enters (and JSON has no infinity to write it as).
+  static constexpr double kMaxMagnitude = 1e15;
+
+  // Scalars. Numbers accept YAML numbers only, finite and within kMaxMagnitude; the range is
+  // checked where given. Text is UTF-8 (checked for the whole file at parse).
   Result<std::string> as_string() const;
   Result<double> as_double(std::optional<double> min = std::nullopt,
                            std::optional<double> max = std::nullopt) const;

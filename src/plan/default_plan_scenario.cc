@@ -227,7 +227,7 @@ plan:
   bill_energy: true                # electricity passed through at the site's price
   demand:
     training:
-      gpu_hours: 64.8e6            # 30,000 reference GPUs x 2,160 h in 2026Q1 (assumption)
+      gpu_hours_per_period: 64.8e6  # 30,000 reference GPUs x 2,160 h in 2026Q1 (assumption)
       growth_per_year: 1.8         # "roughly doubling each year"
       critical_share: 0.5          # the frontier run; the rest (research) may use spot
     inference:                     # reference GPUs that must run in the jurisdiction

@@ -28,7 +28,7 @@ plan:
   period: quarter
   discount_rate: 0.05
   demand:
-    training: {gpu_hours: 2.0e6, growth_per_year: 1.5, critical_share: 0.5}
+    training: {gpu_hours_per_period: 2.0e6, growth_per_year: 1.5, critical_share: 0.5}
     inference:
       - {jurisdiction: EU, gpus: 400, growth_per_year: 1.2, critical_share: 1.0}
   offers:

@@ -1,6 +1,7 @@
 // Plan -> simulate: a scenario (docs/scenario-format.md) whose contracts are the existing ones
 // plus one contract per commitment of the plan, with a small default workload.
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -62,6 +63,10 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
     w(fmt::format("    pue: {}", s.pue));
     w(fmt::format("    gpus_per_node: {}", s.gpus_per_node));
     w(fmt::format("    carbon_g_per_kwh: {}", s.carbon_g_per_kwh));
+    if (!s.carbon_hourly.source.empty())  // absolute: the emitted file may be written elsewhere
+      w(fmt::format("    carbon_hourly: {{path: {}, column: {}}}",
+                    quoted(std::filesystem::absolute(s.carbon_hourly.source).lexically_normal().string()),
+                    quoted(s.carbon_hourly.column)));
     w(fmt::format("    electricity_usd_per_mwh: {}", s.electricity_usd_per_mwh));
   }
   w("");

@@ -1,20 +1,34 @@
 // The `plan:` section of a scenario file (docs/plan-format.md). The model sections are the
 // scenario loader's; this file reads only `plan:` and resolves its names against the scenario.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "gpufleet/plan.h"
 #include "io/yaml_field.h"
 #include "util/atomic_file.h"
+#include "util/time_parse.h"
 
 namespace gpufleet {
 
 namespace {
 
+// Bounds of what the plan model carries (the solver is given no number it cannot scale):
+// demand per period, GPUs of an offer, growth per year, and a term's price.
+constexpr double kMaxTrainingGpuHoursPerPeriod = 1e12;  // ~450 million reference GPUs for a quarter
+constexpr double kMaxInferenceGpus = 1e9;
+constexpr double kMaxGrowthPerYear = 100;
+constexpr int64_t kMaxOfferGpus = int64_t{1} << 32;
+constexpr double kMaxUsdPerGpuHour = 1e6;
+constexpr int kMaxPeriods = 1200;
+
 // A demand series: `per_period: [...]` or a first-period value and a yearly growth factor.
-Result<std::vector<double>> read_series(const YamlField& f, std::string_view value_key, int periods, int period_months) {
+// Every value, given or grown, is at most `max`.
+Result<std::vector<double>> read_series(const YamlField& f, std::string_view value_key, int periods, int period_months,
+                                        double max) {
   std::vector<double> out;
   if (auto list = f.optional("per_period")) {
     auto items = list->items();
@@ -22,7 +36,7 @@ Result<std::vector<double>> read_series(const YamlField& f, std::string_view val
     if (static_cast<int>(items->size()) != periods)
       return fail(list->error(fmt::format("expected {} values (one per period), got {}", periods, items->size())));
     for (const auto& item : *items) {
-      auto v = item.as_double(0.0);
+      auto v = item.as_double(0.0, max);
       if (!v) return fail(v.error());
       out.push_back(*v);
     }
@@ -31,27 +45,58 @@ Result<std::vector<double>> read_series(const YamlField& f, std::string_view val
   }
   auto first = f.required(value_key);
   if (!first) return fail(first.error());
-  auto base = first->as_double(0.0);
+  auto base = first->as_double(0.0, max);
   if (!base) return fail(base.error());
-  auto growth = f.get_double("growth_per_year", 1.0, 0.0);
+  auto growth = f.get_double("growth_per_year", 1.0, 0.0, kMaxGrowthPerYear);
   if (!growth) return fail(growth.error());
-  for (int t = 0; t < periods; ++t)
-    out.push_back(*base * std::pow(*growth, static_cast<double>(t) * period_months / 12.0));
+  for (int t = 0; t < periods; ++t) {
+    const double v = *base * std::pow(*growth, static_cast<double>(t) * period_months / 12.0);
+    if (!(v <= max))
+      return fail(f.required("growth_per_year")->error(fmt::format(
+          "grows {} to {:.3g} by period {} of {}; expected at most {:g}", value_key, v, t + 1, periods, max)));
+    out.push_back(v);
+  }
   return out;
 }
 
-Result<TermPrice> read_term(const std::string& key, const YamlField& value) {
-  // "1y", "3y", ...: whole years.
-  if (key.size() < 2 || key.back() != 'y') return fail(value.error(fmt::format("term '{}': expected whole years like 1y, 3y", key)));
-  int years = 0;
-  for (size_t i = 0; i + 1 < key.size(); ++i) {
-    if (key[i] < '0' || key[i] > '9') return fail(value.error(fmt::format("term '{}': expected whole years like 1y, 3y", key)));
-    years = years * 10 + (key[i] - '0');
+// A term key: whole years "3y", or months "36mo" that make whole years (the model counts
+// terms in years). "36m" is minutes everywhere else, so it is refused here, not misread.
+Result<TermPrice> read_term(const std::string& key, const YamlField& value, int period_months) {
+  const bool months = key.ends_with("mo");
+  const size_t unit = months ? 2 : 1;
+  const auto bad = [&](std::string why) {
+    return fail(value.error(fmt::format("term '{}': {}", key, why)));
+  };
+  if (key.size() <= unit || (!months && key.back() != 'y')) {
+    if (key.size() > 1 && key.back() == 'm')
+      return bad("'m' is minutes; write months as 'mo' (36mo) or years as 'y' (3y)");
+    return bad("expected whole years like 1y, 3y (or months like 36mo)");
   }
-  if (years <= 0 || years > 30) return fail(value.error(fmt::format("term '{}': expected 1y to 30y", key)));
-  auto price = value.as_double(0.0);
+  int64_t count = 0;
+  for (size_t i = 0; i + unit < key.size(); ++i) {
+    if (key[i] < '0' || key[i] > '9') return bad("expected whole years like 1y, 3y (or months like 36mo)");
+    count = count * 10 + (key[i] - '0');
+    if (count > 360) return bad("expected 1y to 30y");  // before it can overflow
+  }
+  const int64_t term_months = months ? count : 12 * count;
+  if (term_months < period_months)
+    return bad(fmt::format("a term shorter than one period ({} months)", period_months));
+  if (term_months % 12 != 0) return bad("expected whole years (12mo, 24mo, 36mo, ...)");
+  const int years = static_cast<int>(term_months / 12);
+  if (years < 1 || years > 30) return bad("expected 1y to 30y");
+  auto price = value.as_double(0.0, kMaxUsdPerGpuHour);
   if (!price) return fail(price.error());
   return TermPrice{years, *price};
+}
+
+// The jurisdictions the scenario's sites declare (a job's must be one of them: the scenario
+// loader checks), each once, in file order.
+std::vector<std::string> declared_jurisdictions(const Scenario& sc) {
+  std::vector<std::string> out;
+  for (const auto& s : sc.sites)
+    if (!s.jurisdiction.empty() && std::find(out.begin(), out.end(), s.jurisdiction) == out.end())
+      out.push_back(s.jurisdiction);
+  return out;
 }
 
 }  // namespace
@@ -77,7 +122,7 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
   else return fail(plan->required("period")->error(fmt::format("'{}': expected quarter, month or year", *period)));
 
   if (auto p = plan->optional("periods")) {
-    auto n = p->as_int(1, 1200);
+    auto n = p->as_int(1, kMaxPeriods);
     if (!n) return fail(n.error());
     in.periods = static_cast<int>(*n);
     if (plan->optional("horizon")) return fail(plan->error("give either horizon or periods, not both"));
@@ -89,7 +134,10 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
     const double months = *seconds / (365.0 * 86400.0) * 12.0;
     const double n = months / in.period_months;
     if (std::abs(n - std::round(n)) > 1e-6 || std::round(n) < 1)
-      return fail(h->error(fmt::format("expected a whole number of {}s (e.g. 7y), got {:.3f}", *period, n)));
+      return fail(h->error(fmt::format("expected a whole number of {}s (e.g. 7y or 84mo), got {:.3f}", *period, n)));
+    if (n > kMaxPeriods)
+      return fail(h->error(fmt::format("{:.0f} {}s; a plan has at most {} periods (100 years of quarters)", n,
+                                       *period, kMaxPeriods)));
     in.periods = static_cast<int>(std::round(n));
   }
   auto rate = plan->get_double("discount_rate", 0.0, 0.0, 1.0);
@@ -105,8 +153,11 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
   if (auto ok = demand->check_keys({"training", "inference"}); !ok) return fail(ok.error());
   in.training_ref_gpu_hours.assign(static_cast<size_t>(in.periods), 0.0);
   if (auto tr = demand->optional("training")) {
-    if (auto ok = tr->check_keys({"gpu_hours", "per_period", "growth_per_year", "critical_share"}); !ok) return fail(ok.error());
-    auto series = read_series(*tr, "gpu_hours", in.periods, in.period_months);
+    if (auto old = tr->optional("gpu_hours"))
+      return fail(old->error("renamed gpu_hours_per_period: the training demand is reference GPU-hours in each period"));
+    if (auto ok = tr->check_keys({"gpu_hours_per_period", "per_period", "growth_per_year", "critical_share"}); !ok)
+      return fail(ok.error());
+    auto series = read_series(*tr, "gpu_hours_per_period", in.periods, in.period_months, kMaxTrainingGpuHoursPerPeriod);
     if (!series) return fail(series.error());
     in.training_ref_gpu_hours = std::move(*series);
     auto crit = tr->get_double("critical_share", 0.0, 0.0, 1.0);
@@ -125,12 +176,17 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
       auto js = j->as_string();
       if (!js) return fail(js.error());
       d.jurisdiction = *js;
-      bool known = false;
-      for (const auto& s : sc.sites) known = known || s.jurisdiction == d.jurisdiction;
-      if (!known) return fail(j->error(fmt::format("no site is in jurisdiction '{}'", d.jurisdiction)));
+      const auto declared = declared_jurisdictions(sc);
+      if (std::find(declared.begin(), declared.end(), d.jurisdiction) == declared.end()) {
+        const std::vector<std::string_view> names(declared.begin(), declared.end());
+        const std::string near = nearest_word(d.jurisdiction, names);
+        return fail(j->error(fmt::format("no site is in jurisdiction '{}'; {}", d.jurisdiction,
+                                         near.empty() ? fmt::format("the sites' jurisdictions are: {}", fmt::join(declared, ", "))
+                                                      : fmt::format("did you mean '{}'?", near))));
+      }
       for (const auto& other : in.inference)
         if (other.jurisdiction == d.jurisdiction) return fail(j->error(fmt::format("jurisdiction '{}' listed twice", d.jurisdiction)));
-      auto series = read_series(item, "gpus", in.periods, in.period_months);
+      auto series = read_series(item, "gpus", in.periods, in.period_months, kMaxInferenceGpus);
       if (!series) return fail(series.error());
       d.ref_gpus = std::move(*series);
       auto crit = item.get_double("critical_share", 0.0, 0.0, 1.0);
@@ -173,17 +229,17 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
     if (!entries) return fail(entries.error());
     if (entries->empty()) return fail(terms->error("expected at least one term, e.g. {1y: 7.0, 3y: 5.4}"));
     for (const auto& [key, value] : *entries) {
-      auto t = read_term(key, value);
+      auto t = read_term(key, value, in.period_months);
       if (!t) return fail(t.error());
       o.terms.push_back(*t);
     }
-    auto block = item.get_int("block_gpus", 1024, 1);
+    auto block = item.get_int("block_gpus", 1024, 1, kMaxOfferGpus);
     if (!block) return fail(block.error());
     o.block_gpus = *block;
-    auto ramp = item.get_int("ramp_gpus_per_period", 0, 0);
+    auto ramp = item.get_int("ramp_gpus_per_period", 0, 0, kMaxOfferGpus);
     if (!ramp) return fail(ramp.error());
     o.ramp_gpus_per_period = *ramp;
-    auto min = item.get_int("min_gpus", 0, 0);
+    auto min = item.get_int("min_gpus", 0, 0, kMaxOfferGpus);
     if (!min) return fail(min.error());
     o.min_gpus = *min;
     auto earliest = item.get_time_s("earliest", 0, sc.start_unix_s);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "util/atomic_file.h"
+#include "util/json_text.h"
 
 namespace gpufleet::report {
 
@@ -17,23 +18,10 @@ const char* type_name(const nlohmann::ordered_json& j) { return j.is_null() ? "n
 Result<nlohmann::ordered_json> read_json_object(const std::string& path) {
   auto text = read_file(path);
   if (!text) return fail(text.error());
-  try {
-    auto j = nlohmann::ordered_json::parse(*text);
-    if (!j.is_object()) return fail(path, 1, 1, "", fmt::format("expected a JSON object, found {}", type_name(j)));
-    return j;
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is 1-based: the byte where parsing stopped.
-    int line = 1, column = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < text->size(); ++i) {
-      if ((*text)[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    return fail(path, line, column, "", fmt::format("malformed JSON: {}", e.what()));
-  }
+  auto j = parse_json_text(*text, path);
+  if (!j) return j;
+  if (!j->is_object()) return fail(path, 1, 1, "", fmt::format("expected a JSON object, found {}", type_name(*j)));
+  return j;
 }
 
 Error JsonObject::error(const std::string& key, std::string message) const {

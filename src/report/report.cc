@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "gpufleet/report.h"
 #include "report/html_page.h"
@@ -12,7 +13,25 @@
 
 namespace gpufleet {
 
+namespace {
+
+Result<void> write_report_unguarded(const std::string& dir, const std::string& html_path);
+
+}  // namespace
+
+// The readers check the fields they know by name; a value of another JSON type deeper in a
+// file than they check makes nlohmann throw. That is bad input too: an Error, not a crash.
 Result<void> write_report(const std::string& dir, const std::string& html_path) {
+  try {
+    return write_report_unguarded(dir, html_path);
+  } catch (const nlohmann::json::exception& e) {
+    return fail(dir, 0, 0, "", fmt::format("a results file holds a value of an unexpected type: {}", e.what()));
+  }
+}
+
+namespace {
+
+Result<void> write_report_unguarded(const std::string& dir, const std::string& html_path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
@@ -23,6 +42,8 @@ Result<void> write_report(const std::string& dir, const std::string& html_path) 
     return fail(dir, 0, 0, "",
                 "no results found: expected summary.json, timeseries.csv and jobs.csv (from `simulate --out`) "
                 "or plan.json (from `plan --out`)");
+  if (auto ok = report::verify_run_files(dir, {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv"}); !ok)
+    return fail(ok.error());
   std::vector<report::ReportSection> sections;
   if (is_sim) {
     auto s = report::read_sim_section(dir);
@@ -38,5 +59,7 @@ Result<void> write_report(const std::string& dir, const std::string& html_path) 
   if (!command) return fail(command.error());
   return write_file_atomically(html_path, report::render_html(sections, *command));
 }
+
+}  // namespace
 
 }  // namespace gpufleet

@@ -337,7 +337,16 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
     if (auto c = cp->optional_number("carbon_t")) out.totals.emplace_back("Carbon with cost placement", fmt::format("{} t CO2e", with_commas(*c)));
     if (auto c = cp->optional_number("cost_usd")) out.totals.emplace_back("Cost with cost placement", human_usd(*c));
   }
-  d["policy"] = fmt::format("{} / {}", summary_json->value("queue_policy", ""), summary_json->value("placement_policy", ""));
+  // Optional, but text when present.
+  const auto policy_name = [&](const char* key) -> Result<std::string> {
+    if (!summary_json->contains(key)) return std::string();
+    return s.string(key);
+  };
+  auto queue_policy = policy_name("queue_policy");
+  if (!queue_policy) return fail(queue_policy.error());
+  auto placement = policy_name("placement_policy");
+  if (!placement) return fail(placement.error());
+  d["policy"] = fmt::format("{} / {}", *queue_policy, *placement);
   return out;
 }
 

@@ -73,6 +73,10 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
   if (!placement) return fail(placement.error());
   if (!(scenario.horizon_s > 0) || std::isnan(scenario.horizon_s))
     return fail(scenario.source_file, 0, 0, "horizon", "the horizon must be longer than 0 seconds");
+  if (std::isfinite(scenario.horizon_s) && scenario.horizon_s > kMaxHorizonS)
+    return fail(scenario.source_file, 0, 0, "horizon",
+                fmt::format("{:.0f} hours of hourly results; at most {:.0f} (100 years)",
+                            std::ceil(scenario.horizon_s / kSecondsPerHour), kMaxHorizonS / kSecondsPerHour));
   for (size_t i = 0; i < workload.jobs.size(); ++i) {
     const Job& j = workload.jobs[i];
     if (j.id != i || (i > 0 && j.submit_s < workload.jobs[i - 1].submit_s) || j.gpus == 0 || !(j.duration_s >= 0))
@@ -105,7 +109,8 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
     // happens before the end depends on the horizon.
     auto probe_queue = sched::make_queue_policy(queue_name, scenario.policy);
     auto probe_placement = sched::make_placement_policy(placement_name, scenario);
-    const double bound = open_horizon_bound_s(scenario, workload);
+    // Bounded like a scenario's horizon: jobs still running then are reported unfinished.
+    const double bound = std::min(open_horizon_bound_s(scenario, workload), kMaxHorizonS);
     sim::Simulator probe(scenario, workload, bound, pools, std::move(*probe_queue), std::move(*probe_placement),
                          sim::make_fault_plan(scenario, pools, bound, trace_ptr));
     probe.run({});

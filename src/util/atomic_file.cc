@@ -2,11 +2,13 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/utf8.h"
 
 namespace gpufleet {
 
@@ -53,11 +55,34 @@ Result<void> write_file_atomically(const std::string& path, std::string_view con
 }
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path, 0, 0, "", fmt::format("cannot read: {}", std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // Non-blocking open: a FIFO given as an input must be an error, not a wait for a writer.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return fail(path, 0, 0, "", fmt::format("cannot read: {}", std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail(path, 0, 0, "", fmt::format("cannot read: {}", std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) return fail(path, 0, 0, "", "is a folder; expected a file");
+  if (!S_ISREG(st.st_mode))
+    return fail(path, 0, 0, "", "is not a regular file (a pipe, device or socket); expected a file");
+  if (static_cast<uint64_t>(st.st_size) > kMaxInputFileBytes)
+    return fail(path, 0, 0, "", fmt::format("is {} bytes; inputs of at most {} bytes (4 GiB) are read",
+                                            st.st_size, kMaxInputFileBytes));
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(path, 0, 0, "", fmt::format("cannot read: {}", std::strerror(errno)));
+    if (n == 0) break;  // shrank while read
+    got += static_cast<size_t>(n);
+  }
+  text.resize(got);
+  if (const auto bad = first_invalid_utf8(text))
+    return fail(path, bad->first, bad->second, "", "a byte that is not UTF-8; expected UTF-8 text");
+  return text;
 }
 
 }  // namespace gpufleet

@@ -2,6 +2,7 @@
 // temporary file beside the target, which is renamed over the target only on commit().
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -33,7 +34,12 @@ class AtomicFile {
 // Whole-content convenience.
 Result<void> write_file_atomically(const std::string& path, std::string_view content);
 
-// Reads a whole file; the error names the path.
+// Inputs larger than this (4 GiB) are refused before anything is read.
+inline constexpr uint64_t kMaxInputFileBytes = uint64_t{4} << 30;
+
+// Reads a whole regular file of UTF-8 text, at most kMaxInputFileBytes; the error names the
+// path (and the line and column of a byte that is not UTF-8). A folder, FIFO or device is an
+// error, never a wait or an endless read.
 Result<std::string> read_file(const std::string& path);
 
 }  // namespace gpufleet

@@ -59,10 +59,44 @@ std::optional<int64_t> parse_iso_datetime(std::string_view s) {
     }
     if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
     secs += hh * 3600 + mm * 60 + ss;
+    // Fractions of a second (Python writes microseconds): read, then dropped.
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      size_t end = pos + 1;
+      while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+      if (end == pos + 1 || end - pos > 10) return std::nullopt;
+      pos = end;
+    }
+    // A UTC offset: Z, +HH:MM, -HH:MM, +HHMM or +HH (what YAML, Python and ISO 8601 write).
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+      const int sign = s[pos] == '+' ? 1 : -1;
+      unsigned oh = 0, om = 0;
+      if (!digits(s, pos + 1, 2, oh)) return std::nullopt;
+      pos += 3;
+      if (pos < s.size() && s[pos] == ':') ++pos;
+      if (pos < s.size()) {
+        if (!digits(s, pos, 2, om)) return std::nullopt;
+        pos += 2;
+      }
+      if (oh > 23 || om > 59) return std::nullopt;
+      secs -= sign * static_cast<int64_t>(oh * 3600 + om * 60);  // local time minus offset = UTC
+    }
   }
   if (pos < s.size() && s[pos] == 'Z') ++pos;
   if (pos != s.size()) return std::nullopt;
   return secs;
+}
+
+std::optional<std::string> epoch_out_of_range(double unix_s) {
+  if (unix_s >= kMinEpochS && unix_s <= kMaxEpochS) return std::nullopt;
+  const double a = std::fabs(unix_s);
+  const auto as = [&](double per_second, const char* unit) {
+    return fmt::format("outside the years 1900 to 2200 as seconds; it looks like {} ({} as such)", unit,
+                       format_iso_date(static_cast<int64_t>(unix_s / per_second)));
+  };
+  if (a >= 1e11 && a < 1e14) return as(1e3, "milliseconds");
+  if (a >= 1e14 && a < 1e17) return as(1e6, "microseconds");
+  if (a >= 1e17 && a < 1e20) return as(1e9, "nanoseconds");
+  return std::string("outside the years 1900 to 2200; expected Unix seconds");
 }
 
 std::string format_iso_date(int64_t unix_s) {
@@ -84,17 +118,22 @@ std::optional<double> parse_duration(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
   double unit = 1;
-  switch (s.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    case 'y': unit = 365 * 86400.0; break;
-    default: unit = 0;
+  size_t unit_chars = 1;
+  if (s.ends_with("mo")) {  // months: a twelfth of the 365-day year; 'm' alone is minutes
+    unit = 365 * 86400.0 / 12;
+    unit_chars = 2;
+  } else {
+    switch (s.back()) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      case 'y': unit = 365 * 86400.0; break;
+      default: unit = 1, unit_chars = 0;  // a bare number of seconds
+    }
   }
-  if (unit != 0) s.remove_suffix(1);
-  else unit = 1;
+  s.remove_suffix(unit_chars);
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v < 0)
@@ -104,6 +143,10 @@ std::optional<double> parse_duration(std::string_view s) {
 
 std::string nearest_word(std::string_view word,
                          const std::initializer_list<std::string_view>& candidates) {
+  return nearest_word(word, std::span<const std::string_view>(candidates.begin(), candidates.size()));
+}
+
+std::string nearest_word(std::string_view word, std::span<const std::string_view> candidates) {
   std::string best;
   size_t best_d = std::max<size_t>(3, word.size() / 2) + 1;
   std::vector<size_t> prev, cur;

@@ -1,5 +1,6 @@
 #include "util/time_parse.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace gpufleet {
@@ -46,6 +47,33 @@ TEST(TimeParse, DurationsWithUnits) {
   for (const char* bad : {"", "d", "-3d", "3x", "3 dd", "nan", "inf"}) {
     EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
   }
+}
+
+TEST(TimeParse, MonthsAreMoAndMinutesAreM) {
+  EXPECT_DOUBLE_EQ(*parse_duration("36mo"), 3 * 365 * 86400.0);
+  EXPECT_DOUBLE_EQ(*parse_duration("36m"), 36 * 60.0);
+  EXPECT_FALSE(parse_duration("mo").has_value());
+}
+
+TEST(TimeParse, IsoTimesWithOffsetsAndFractions) {
+  const int64_t utc = *parse_iso_datetime("2026-10-19T06:48:00Z");
+  EXPECT_EQ(*parse_iso_datetime("2026-10-19 06:48:00+00:00"), utc);  // Python's isoformat(' ')
+  EXPECT_EQ(*parse_iso_datetime("2026-10-19T08:48:00+02:00"), utc);
+  EXPECT_EQ(*parse_iso_datetime("2026-10-19T01:48:00-0500"), utc);
+  EXPECT_EQ(*parse_iso_datetime("2026-10-19T07:48:00+01"), utc);
+  EXPECT_EQ(*parse_iso_datetime("2026-10-19 06:48:00.123456+00:00"), utc);
+  for (const char* bad : {"2026-10-19T06:48:00+", "2026-10-19T06:48:00+2", "2026-10-19T06:48:00+25:00",
+                          "2026-10-19T06:48:00+02:60", "2026-10-19T06:48:00.", "2026-10-19T06:48:00+02:00junk"})
+    EXPECT_FALSE(parse_iso_datetime(bad).has_value()) << bad;
+}
+
+TEST(TimeParse, EpochsInOtherUnitsAreNamed) {
+  EXPECT_FALSE(epoch_out_of_range(1760000000).has_value());
+  EXPECT_FALSE(epoch_out_of_range(-1).has_value());  // 1969 is a plausible date
+  EXPECT_THAT(*epoch_out_of_range(1760000000000.0), ::testing::HasSubstr("milliseconds (2025-10-09 as such)"));
+  EXPECT_THAT(*epoch_out_of_range(1760000000000000.0), ::testing::HasSubstr("microseconds"));
+  EXPECT_THAT(*epoch_out_of_range(1760000000000000000.0), ::testing::HasSubstr("nanoseconds"));
+  EXPECT_THAT(*epoch_out_of_range(1e20), ::testing::HasSubstr("expected Unix seconds"));
 }
 
 TEST(TimeParse, NearestWord) {
