@@ -32,7 +32,7 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
   cmd.add_option("--report", a.report, "write the HTML report of the plan into this file")->check(non_empty_path());
   cmd.add_option("--emit-scenario", a.emit_scenario, "write a scenario whose contracts are the plan (for `gpufleet simulate`)")
       ->check(non_empty_path());
-  cmd.add_option("--time-limit", a.options.time_limit_s, "seconds for the MILP search; the best plan found is returned")
+  cmd.add_option("--time-limit", a.options.time_limit_s, "wall seconds for the whole command (LP, search, marginal values); the best plan found by then is returned")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd.add_option("--gap", a.options.relative_gap, "relative optimality gap at which the search stops")
