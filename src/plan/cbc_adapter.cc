@@ -329,8 +329,8 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
   SolveRequest lp_request = request;
   lp_request.relax = true;
   lp_request.want_duals = true;
+  auto session = std::make_shared<LpSession>(model);  // loading a large model takes seconds too
   lp_request.time_limit_s = std::max(0.01, left());
-  auto session = std::make_shared<LpSession>(model);
   SolveOutcome lp_outcome;
   auto* lp = &lp_outcome;
   if (session->solve(lp_request.time_limit_s)) {
