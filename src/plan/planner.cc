@@ -108,8 +108,10 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
 
   if (options.marginals && left() > 0) {
     PassTimer timer(result, "marginals");
+    // At most as long as the search took (at least 2 s): the estimates come first, the exact
+    // re-solves as far as that allows.
     plan::SolveRequest r = request;
-    r.time_limit_s = left();
+    r.time_limit_s = std::min(left(), std::max(2.0, outcome.seconds));
     auto values = plan::compute_marginals(inputs, model, outcome, r);
     if (!values) return fail(values.error());
     result.marginals = std::move(*values);
