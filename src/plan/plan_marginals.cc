@@ -79,7 +79,8 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
   base_objective[0] = sessions[0]->solve(std::max(0.01, left()));
   if (!base_objective[0]) return std::vector<MarginalValue>{};
   sessions[1] = sessions[0]->clone();
-  for (size_t c = 0; c < m.lp.columns().size(); ++c)
+  // (With --relax there are no whole blocks to fix: both are the relaxation.)
+  for (size_t c = 0; c < m.lp.columns().size() && !request.relax; ++c)
     if (m.lp.columns()[c].integer) sessions[1]->set_column_bounds(static_cast<int>(c), std::round(solved.x[c]), std::round(solved.x[c]));
   base_objective[1] = request.relax ? base_objective[0] : sessions[1]->solve(std::max(0.01, left()));
   if (!base_objective[1]) return std::vector<MarginalValue>{};
