@@ -168,3 +168,30 @@ TEST(PlanDiagnose, OneSitesPowerIsNotAJurisdictionsShortage) {
 
 }  // namespace
 }  // namespace gpufleet
+
+namespace gpufleet {
+namespace {
+
+using namespace plan_test;
+
+TEST(PlanDiagnose, AShortfallAfterTheHorizonSaysSo) {
+  // Demand doubles in the plan's second year and keeps growing after it (plan.end: grow): the
+  // site's 2.1 MW (3,000 GPUs) holds the horizon's demand (2,000) but not the next year's (4,000).
+  PlanInputs in = base_inputs(8);
+  const int a = add_provider(in, "a");
+  const int s = add_site(in, "a-us", a, "US", 2.1, 1.0);
+  add_offer(in, "a-h100", s, {{1, 1.0}}, 100);
+  set_training(in, {1000, 1000, 1000, 1000, 2000, 2000, 2000, 2000});
+  in.end = {HorizonEnd::Demand::grow, 1, 0};
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, PlanStatus::infeasible);
+  EXPECT_TRUE(mentions(*r, "power", "site a-us in 2028 (after the horizon) needs 2.8 MW; its cap is 2.1 MW (+0.7 MW)")) << all(*r);
+  in.end = {HorizonEnd::Demand::hold, 1, 0};
+  auto held = run_plan(in, exact_options());
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->status, PlanStatus::optimal);
+}
+
+}  // namespace
+}  // namespace gpufleet

@@ -52,8 +52,15 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
 
   if (r.status == PlanStatus::infeasible) {
     line("");
-    line("Infeasible. An elastic relaxation (penalised slack on every limit) points at:");
-    for (const auto& c : r.diagnosis) line(fmt::format("  [{}] {}", c.family, c.message));
+    line("Infeasible. Each kind of limit relaxed alone, every other kept, shows what stands in the way:");
+    bool all_after = !r.diagnosis.empty();
+    for (const auto& c : r.diagnosis) {
+      line(fmt::format("  [{}] {}", c.family, c.message));
+      if (!c.period.empty() && c.period.find("after the horizon") == std::string::npos) all_after = false;
+    }
+    if (all_after)
+      line("  Every shortfall is after the horizon, in the demand that plan.end adds there: hold it (demand_after: hold), "
+           "serve fewer years (years: N) or value nothing after the horizon (demand_after: none).");
     if (r.diagnosis.empty()) line("  (diagnosis switched off)");
     return out;
   }
