@@ -64,6 +64,38 @@ std::pair<int, int> find_deep_flow_nesting(const std::string& text, int max_dept
   return {0, 0};
 }
 
+// The 1-based line where a second document starts ("---" or content after "..."), or 0. A
+// text scan: yaml-cpp's LoadAll does not end on some malformed input (a lone ","), and a file
+// holds one document. A "---" line inside a block scalar would be misread: no scenario has one.
+int second_document_line(const std::string& text) {
+  bool content = false, ended = false;
+  int line = 0;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view l(text.data() + at, end - at);
+    at = end + 1;
+    ++line;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    const auto marker = [&l](std::string_view m) {
+      return l.starts_with(m) && (l.size() == m.size() || l[m.size()] == ' ' || l[m.size()] == '\t');
+    };
+    if (marker("---")) {
+      if (content || ended) return line;
+      content = l.find_first_not_of(" \t", 3) != std::string_view::npos && l[l.find_first_not_of(" \t", 3)] != '#';
+      continue;
+    }
+    if (marker("...")) {
+      ended = content || ended;
+      continue;
+    }
+    const size_t first = l.find_first_not_of(" \t");
+    if (first == std::string_view::npos || l[first] == '#' || (l[0] == '%' && !content)) continue;
+    if (ended) return line;
+    content = true;
+  }
+  return 0;
+}
+
 }  // namespace
 
 Result<YamlField> YamlField::parse(const std::string& text, const std::string& file_name) {
@@ -74,14 +106,10 @@ Result<YamlField> YamlField::parse(const std::string& text, const std::string& f
                             kMaxFlowDepth));
   if (const auto bad = first_invalid_utf8(text))
     return fail(file_name, bad->first, bad->second, "", "a byte that is not UTF-8; expected UTF-8 text");
+  if (const int line = second_document_line(text); line > 0)
+    return fail(file_name, line, 1, "", "a second YAML document (after --- or ...); expected one document per file");
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      const YAML::Mark m = documents[1].Mark();
-      return fail(file_name, m.line >= 0 ? m.line + 1 : 0, m.line >= 0 ? m.column + 1 : 0, "",
-                  "a second YAML document (after ---); expected one document per file");
-    }
-    YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
+    YAML::Node root = YAML::Load(text);
     return YamlField(root, "", file);
   } catch (const YAML::Exception& e) {
     return fail(file_name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg);
