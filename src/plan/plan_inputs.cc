@@ -94,6 +94,33 @@ Result<void> prepare_plan_inputs(PlanInputs& in) {
     return fail(input_error("plan.end.salvage", "expected a share in [0, 1]"));
   if (in.end.demand_after != HorizonEnd::Demand::none) max_term_years = std::max(max_term_years, in.end.years);
 
+  // The model's size, estimated before anything is built: too large is said here, with the
+  // estimate and the limit, instead of running out of memory in the solver.
+  {
+    const double modelled = in.periods + (in.end.demand_after == HorizonEnd::Demand::none ? 0 : in.end.years);
+    std::set<std::pair<int, int>> pools;
+    for (const auto& k : sc.contracts) pools.insert({k.site, k.accelerator});
+    for (const auto& o : in.offers) pools.insert({o.site, o.accelerator});
+    for (const auto& mk : sc.markets) pools.insert({mk.site, mk.accelerator});
+    const double P = static_cast<double>(pools.size());
+    double columns = P * modelled * 5 + static_cast<double>(sc.contracts.size()) * modelled;
+    double nonzeros = columns * 6;
+    for (const auto& o : in.offers)
+      for (const auto& t : o.terms) {
+        columns += modelled;
+        nonzeros += modelled * std::min(modelled, static_cast<double>(t.years) * 12.0 / in.period_months);
+      }
+    const double domains = (in.n1_providers ? static_cast<double>(sc.providers.size()) : 0) + (in.n1_sites ? static_cast<double>(sc.sites.size()) : 0);
+    nonzeros += domains * modelled * P * 2 * (1 + static_cast<double>(in.inference.size()));
+    if (in.max_provider_share < 1) nonzeros += static_cast<double>(sc.providers.size()) * modelled * P * 2;
+    constexpr double kMaxColumns = 20e6, kMaxNonzeros = 100e6;  // ~100 bytes per non-zero in CLP and CBC: ~10 GiB
+    if (columns > kMaxColumns || nonzeros > kMaxNonzeros)
+      return fail(input_error("plan", fmt::format("the model would have about {:.3g} columns and {:.3g} non-zeros; the limits are {:.3g} and "
+                                                  "{:.3g} (about 10 GiB in the solver): plan fewer periods (quarters, a shorter horizon "
+                                                  "or plan.end.years) or fewer offers",
+                                                  columns, nonzeros, kMaxColumns, kMaxNonzeros)));
+  }
+
   const Civil c = civil_of(sc.start_unix_s);
   if (c.day > 28) return fail(input_error("start", "the planning calendar needs a start on day 1-28 of a month"));
   const int tail = max_term_years * 12 / in.period_months;

@@ -30,3 +30,29 @@ TEST(PlanTimeLimit, BoundsTheWholeRunOnTheBuiltInPlan) {
 
 }  // namespace
 }  // namespace gpufleet
+
+#include "plan/plan_test_util.h"
+
+namespace gpufleet {
+namespace {
+
+TEST(PlanSize, ATooLargeModelIsSaidBeforeItIsBuilt) {
+  // 1,000 sites with N-1 on each over 120 months: about 1e9 non-zeros in the N-1 rows.
+  PlanInputs in = plan_test::base_inputs(120);
+  in.period_months = 1;
+  const int a = plan_test::add_provider(in, "a");
+  for (int s = 0; s < 1000; ++s) {
+    const int site = plan_test::add_site(in, "s" + std::to_string(s), a, "US");
+    plan_test::add_offer(in, "o" + std::to_string(s), site, {{1, 1.0}}, 100);
+  }
+  in.n1_sites = true;
+  in.end = {};
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run_plan(in, plan_test::exact_options());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().to_string().find("the model would have about"), std::string::npos) << r.error().to_string();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
+}
+
+}  // namespace
+}  // namespace gpufleet
