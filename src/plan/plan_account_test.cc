@@ -150,13 +150,6 @@ TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
         << in.scenario.providers[p].name;
 }
 
-}  // namespace
-}  // namespace gpufleet
-
-namespace gpufleet {
-namespace {
-
-using namespace plan_test;
 
 // Flat demand for three years (2026-2028); a year at $2 or two years at $1.50 per GPU-hour.
 PlanInputs two_terms() {

@@ -117,13 +117,6 @@ TEST(PlanDiagnose, WholeBlocksDoNotFitThePowerCap) {
   EXPECT_NE(r->diagnosis[0].message.find("with whole blocks"), std::string::npos) << all(*r);
 }
 
-}  // namespace
-}  // namespace gpufleet
-
-namespace gpufleet {
-namespace {
-
-using namespace plan_test;
 
 TEST(PlanDiagnose, ABudgetJustTooLowIsBlamedOnTheBudget) {
   // $5K below what the plan needs: with fixed penalty weights the elastic model blamed the
@@ -166,13 +159,6 @@ TEST(PlanDiagnose, OneSitesPowerIsNotAJurisdictionsShortage) {
   EXPECT_FALSE(mentions(*r, "power", "EU sites")) << all(*r);
 }
 
-}  // namespace
-}  // namespace gpufleet
-
-namespace gpufleet {
-namespace {
-
-using namespace plan_test;
 
 TEST(PlanDiagnose, AShortfallAfterTheHorizonSaysSo) {
   // Demand doubles in the plan's second year and keeps growing after it (plan.end: grow): the

@@ -1,9 +1,11 @@
-// --time-limit bounds the whole run_plan call (within 10% or 1 s), whatever pass it falls in.
+// --time-limit bounds the whole run_plan call (within 10% or 1 s), whatever pass it falls in;
+// a model too large is said before it is built.
 #include <chrono>
 
 #include <gtest/gtest.h>
 
 #include "gpufleet/plan.h"
+#include "plan/plan_test_util.h"
 
 namespace gpufleet {
 namespace {
@@ -28,13 +30,6 @@ TEST(PlanTimeLimit, BoundsTheWholeRunOnTheBuiltInPlan) {
   }
 }
 
-}  // namespace
-}  // namespace gpufleet
-
-#include "plan/plan_test_util.h"
-
-namespace gpufleet {
-namespace {
 
 TEST(PlanSize, ATooLargeModelIsSaidBeforeItIsBuilt) {
   // 1,000 sites with N-1 on each over 120 months: about 1e9 non-zeros in the N-1 rows.
