@@ -1,6 +1,7 @@
 // Jobs: one compact record for every source (Philly trace, Sia workload, generator).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -59,6 +60,9 @@ struct Workload {
 
 struct TraceReadOptions {
   bool skip_bad_rows = false;  // count and skip malformed rows instead of failing
+  // At most this many job rows (the generator's guard too): a trace with more is an error at
+  // the row that passes it, before its jobs fill memory.
+  size_t max_jobs = 50'000'000;
 };
 
 // Philly job trace, as in philly.csv: timestamp,duration,num_gpus,gpu_time,cluster.

@@ -157,5 +157,21 @@ TEST(PhillyTrace, MissingFileNamesThePath) {
   EXPECT_NE(w.error().to_string().find(path), std::string::npos);
 }
 
+
+TEST(TraceRows, MoreRowsThanTheLimitIsAnErrorAtTheRowThatPassesIt) {
+  const std::string text = kHeader +
+      "2017-10-03 00:00:00,60,1,60,0\n"
+      "2017-10-03 00:01:00,60,1,60,0\n"
+      "2017-10-03 00:02:00,60,1,60,0\n";
+  TraceReadOptions options;
+  options.max_jobs = 2;
+  auto w = read_philly_trace_text(text, "p.csv", options);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().line, 4);
+  EXPECT_NE(w.error().message.find("more than 2 job rows"), std::string::npos) << w.error().to_string();
+  options.max_jobs = 3;
+  EXPECT_TRUE(read_philly_trace_text(text, "p.csv", options));
+}
+
 }  // namespace
 }  // namespace gpufleet

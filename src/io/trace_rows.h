@@ -58,6 +58,10 @@ Result<void> read_trace_rows(CsvScanner& csv, const std::string& file_name, std:
       if (!reject(row.error())) return fail(row.error());
       continue;
     }
+    if (w.jobs.size() >= options.max_jobs)
+      return fail(file_name, csv.line(), 1, "",
+                  fmt::format("more than {} job rows: a trace holds at most that many (50 M jobs take 2 GB; replay it in parts)",
+                              options.max_jobs));
     w.jobs.push_back(job);
     on_kept();
   }
