@@ -18,7 +18,13 @@ Result<FaultTrace> read_stepfun_fault_trace_text(const std::string& text, const 
   auto parsed = parse_json_text(text, file_name);
   if (!parsed) return fail(parsed.error());
   const nlohmann::ordered_json& doc = *parsed;
-  if (!doc.is_array()) return fail(file_name, 0, 0, "", "expected a JSON array of fault events");
+  if (!doc.is_array()) return fail(file_name, 1, 1, "", "expected a JSON array of fault events");
+  // Errors about an event name the line and column where its object starts.
+  const std::vector<TextPosition> at = top_level_array_element_positions(text);
+  auto event_error = [&](size_t i, const std::string& field, std::string message) {
+    const TextPosition p = i < at.size() ? at[i] : TextPosition{};
+    return fail(file_name, p.line, p.column, field, std::move(message));
+  };
   FaultTrace trace;
   std::unordered_map<std::string, uint32_t> ordinal;
   std::vector<int64_t> open;  // per node: index into trace.faults of its open fault, or -1
@@ -26,21 +32,21 @@ Result<FaultTrace> read_stepfun_fault_trace_text(const std::string& text, const 
   for (size_t i = 0; i < doc.size(); ++i) {
     const auto& e = doc[i];
     const std::string field = fmt::format("[{}]", i);
-    if (!e.is_object()) return fail(file_name, 0, 0, field, "expected an object");
+    if (!e.is_object()) return event_error(i, field, "expected an object");
     const auto node = e.find("node_id");
     const auto time = e.find("event_time");
     const auto type = e.find("event_type");
     if (node == e.end() || !node->is_string())
-      return fail(file_name, 0, 0, field + ".node_id", "expected a text node id");
+      return event_error(i, field + ".node_id", "expected a text node id");
     if (time == e.end() || !time->is_number())
-      return fail(file_name, 0, 0, field + ".event_time", "expected a number of days");
+      return event_error(i, field + ".event_time", "expected a number of days");
     if (type == e.end() || !type->is_string())
-      return fail(file_name, 0, 0, field + ".event_type", "expected fault_start or fault_end");
+      return event_error(i, field + ".event_type", "expected fault_start or fault_end");
     const double days = time->get<double>();
     if (!std::isfinite(days) || days < 0 || days > 1e6)
-      return fail(file_name, 0, 0, field + ".event_time", fmt::format("expected days in [0, 1e6], found {}", days));
+      return event_error(i, field + ".event_time", fmt::format("expected days in [0, 1e6], found {}", days));
     if (days < last)
-      return fail(file_name, 0, 0, field + ".event_time",
+      return event_error(i, field + ".event_time",
                   fmt::format("events must be sorted by time; {} comes after {}", days, last));
     last = days;
     const auto [it, added] = ordinal.try_emplace(node->get<std::string>(), static_cast<uint32_t>(ordinal.size()));
@@ -57,7 +63,7 @@ Result<FaultTrace> read_stepfun_fault_trace_text(const std::string& text, const 
       trace.faults[static_cast<size_t>(open[n])].end_s = t;
       open[n] = -1;
     } else {
-      return fail(file_name, 0, 0, field + ".event_type",
+      return event_error(i, field + ".event_type",
                   fmt::format("unknown event type '{}'; expected fault_start or fault_end", kind));
     }
   }

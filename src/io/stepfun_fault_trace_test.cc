@@ -42,6 +42,11 @@ TEST(StepfunFaultTrace, ErrorsNameTheEvent) {
       "t.json");
   ASSERT_FALSE(unsorted);
   EXPECT_EQ(unsorted.error().field, "[1].event_time");
+  // Where the event's object starts: line 2, after the ten spaces of indentation.
+  EXPECT_EQ(unsorted.error().line, 2);
+  EXPECT_EQ(unsorted.error().column, 11);
+  EXPECT_EQ(bad_type.error().line, 1);
+  EXPECT_EQ(bad_type.error().column, 2);
   EXPECT_FALSE(read_stepfun_fault_trace_text("{}", "t.json"));
   EXPECT_FALSE(read_stepfun_fault_trace_text("[1, 2", "t.json"));
   EXPECT_FALSE(read_stepfun_fault_trace_text(R"([{"node_id": 3, "event_time": 1, "event_type": "fault_end"}])", "t.json"));

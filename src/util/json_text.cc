@@ -74,4 +74,38 @@ Result<nlohmann::ordered_json> parse_json_text(const std::string& text, const st
   }
 }
 
+std::vector<TextPosition> top_level_array_element_positions(const std::string& text) {
+  std::vector<TextPosition> out;
+  int line = 1, column = 1, depth = 0;
+  bool in_string = false, escaped = false, want_element = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      if (depth == 1 && want_element && c != ']') {
+        out.push_back({line, column});
+        want_element = false;
+      }
+      if (c == '"') in_string = true;
+      else if (c == '[' || c == '{') {
+        if (depth == 0 && c == '[') want_element = true;
+        ++depth;
+      } else if (c == ']' || c == '}') {
+        --depth;
+      } else if (c == ',' && depth == 1) {
+        want_element = true;
+      }
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {  // count characters, not UTF-8 bytes
+      ++column;
+    }
+  }
+  return out;
+}
+
 }  // namespace gpufleet

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -12,5 +13,12 @@
 namespace gpufleet {
 
 Result<nlohmann::ordered_json> parse_json_text(const std::string& text, const std::string& file_name);
+
+// Where each element of a top-level JSON array starts (1-based line and column), in order, for
+// errors about an element's fields. REQUIRES: text parsed as JSON (strings are well formed).
+struct TextPosition {
+  int line = 0, column = 0;
+};
+std::vector<TextPosition> top_level_array_element_positions(const std::string& text);
 
 }  // namespace gpufleet
