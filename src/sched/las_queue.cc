@@ -57,7 +57,14 @@ void LasQueue::started(uint32_t id, SchedulingContext& ctx) {
 void LasQueue::on_timer(uint32_t id, SchedulingContext& ctx) {
   const uint32_t list = lists_.list_of(id);
   if (list == MultiList::kEnd || list < queues_) return;  // not running any more
-  const uint32_t l = level_of(ctx.attained_gpu_s(id));
+  uint32_t l = level_of(ctx.attained_gpu_s(id));
+  // Within a microsecond of service of the threshold counts as reached: the clock cannot always
+  // hit it exactly (t = 4.4e6 s has steps of 1e-9 s), and a timer re-armed for the rest would
+  // fire at this same instant again, forever.
+  if (l == level_[id] && l < thresholds_.size()) {
+    const double rest_s = (thresholds_[l] - ctx.attained_gpu_s(id)) / jobs_[id]->gpus;
+    if (rest_s <= 1e-6 || !(ctx.now() + rest_s > ctx.now())) ++l;
+  }
   if (l > level_[id]) {
     level_[id] = static_cast<uint8_t>(l);
     lists_.remove(id);

@@ -78,6 +78,19 @@ TEST(Las, DemotesByAttainedServiceAndPreemptsTheLowerQueue) {
   EXPECT_EQ(r.jobs[0].restarts, 1u);
 }
 
+// A threshold that the clock cannot hit exactly: a 12-GPU job from t = 4,401,534 s reaches
+// 3,250 GPU-s after 270.83... s; its computed attained service fell a few 1e-9 GPU-s short,
+// the timer was re-armed 3e-10 s later, which is the same instant, and it fired forever.
+TEST(Las, ADemotionThresholdTheClockCannotHitExactlyEnds) {
+  Scenario s = one_site_scenario(16, 1e7, 16);
+  s.policy.las_thresholds_gpu_s = {3250};
+  const auto r = run(s, make_workload({{4401534, 12, 1000}}), "las");
+  ASSERT_EQ(r.jobs.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.jobs[0].start_s, 4401534);
+  EXPECT_DOUBLE_EQ(r.jobs[0].end_s, 4401534 + 1000);
+  EXPECT_LT(r.summary.events, 100);
+}
+
 // Attained service is two-dimensional: a 1-GPU job reaches 800 GPU-s only after 800 s. On one
 // node of 8 GPUs: A (0 s, 8 GPUs, 1,000 s) is demoted at 100 s; D (0 s, ... ) — here a 4-GPU
 // job D arriving at 150 s (queue 0) needs A's GPUs: A (queue 1) is preempted; D runs 150-350.
