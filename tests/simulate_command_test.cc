@@ -62,6 +62,27 @@ TEST(SimulateCommand, PhillyTraceReplayWithDefaultFaults) {
   EXPECT_LT(s["availability_by_provider"]["cluster"].get<double>(), 1.0);
 }
 
+// A trace replay runs each job for its recorded duration: the scenario's checkpoint writes
+// (the built-in's every 30 min at 1 min each) are not added unless asked.
+TEST(SimulateCommand, TraceReplayRunsJobsAsRecorded) {
+  const auto dir = fresh_dir("as-recorded");
+  write_text(dir / "t.csv", "submit,duration,gpus\n0,3600,8\n100,7200,16\n200,1800,4\n");
+  const std::string replay = "simulate --trace csv:" + (dir / "t.csv").string() +
+                             " --map submit=submit,duration=duration,gpus=gpus --gpus 32 --no-faults --quiet --out ";
+  auto r = run_gpufleet(replay + (dir / "a").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_DOUBLE_EQ(read_json(dir / "a" / "summary.json")["gpu_seconds_busy"].get<double>(), 3600.0 * 8 + 7200 * 16 + 1800 * 4);
+  // Asked for: one write of 1 min per 30 min of work (the last interval needs none).
+  r = run_gpufleet(replay + (dir / "b").string() + " --checkpoint-cost 1m");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_DOUBLE_EQ(read_json(dir / "b" / "summary.json")["gpu_seconds_busy"].get<double>(),
+                   (3600.0 + 60) * 8 + (7200 + 3 * 60) * 16 + 1800 * 4);
+  r = run_gpufleet(replay + (dir / "c").string() + " --checkpoint-cost soon");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--checkpoint-cost"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
 TEST(SimulateCommand, DefaultScenarioWritesEveryPromisedField) {
   const fs::path dir = fresh_dir("default");
   const auto r = run_gpufleet("simulate --out " + dir.string());
@@ -188,9 +209,9 @@ TEST(SimulateCommand, CsvTraceWithAColumnMap) {
   EXPECT_EQ(s["jobs"].get<int64_t>(), 2);
   EXPECT_EQ(s["completed"].get<int64_t>(), 2);
   EXPECT_EQ(s["fractional_gpus_rounded"].get<int64_t>(), 1);
-  // The 1-hour job writes one checkpoint (the default scenario's: every 30 min, 1 min).
-  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(), 8 * (3600 + 60) + 1 * 600, 1e-6);
-  EXPECT_NEAR(s["gpu_seconds_overhead"].get<double>(), 8 * 60, 1e-6);
+  // As recorded: the jobs run for their trace durations, no checkpoint writes added.
+  EXPECT_NEAR(s["gpu_seconds_busy"].get<double>(), 8 * 3600 + 1 * 600, 1e-6);
+  EXPECT_NEAR(s["gpu_seconds_overhead"].get<double>(), 0, 1e-6);
 
   const auto misnamed = run_gpufleet(trace + "--map submit=queued,end=finish,gpus=gpu_request --time-format iso8601 --quiet");
   EXPECT_EQ(misnamed.status, 2);

@@ -17,6 +17,7 @@
 #include "gpufleet/simulate.h"
 #include "gpufleet/workload.h"
 #include "util/human_format.h"
+#include "util/time_parse.h"
 
 namespace gpufleet::cli {
 namespace {
@@ -35,6 +36,7 @@ struct SimulateArgs {
   bool no_faults = false;     // turn every fault source off
   std::string map;            // csv traces: submit=COL,duration=COL,gpus=COL,...
   std::string time_format;    // csv traces: epoch | iso8601 | seconds
+  std::string checkpoint_cost;  // --trace: a checkpoint write's cost (default: none, as recorded)
 };
 
 Error command_line_error(std::string field, std::string message) {
@@ -107,6 +109,19 @@ Result<Prepared> prepare(const SimulateArgs& args) {
     }
     scenario.workload = WorkloadSpec{};
     scenario.workload.traces.push_back(*trace);
+    // As recorded: a trace's durations already hold whatever checkpointing its jobs did, so
+    // writing one costs nothing unless asked; the interval stays (a failure loses the work
+    // since the last one).
+    scenario.checkpoint.cost_s = 0;
+    if (!args.checkpoint_cost.empty()) {
+      const auto cost = parse_duration(args.checkpoint_cost);
+      if (!cost || !(*cost >= 0) || *cost > 86400)
+        return fail(command_line_error("--checkpoint-cost", fmt::format("expected a duration from 0s to 1d (e.g. 1m), found '{}'",
+                                                                        args.checkpoint_cost)));
+      scenario.checkpoint.cost_s = *cost;
+    }
+  } else if (!args.checkpoint_cost.empty()) {
+    return fail(command_line_error("--checkpoint-cost", "--checkpoint-cost applies to --trace replays only"));
   }
   if (!args.policy.empty()) {
     const auto slash = args.policy.find('/');
@@ -249,6 +264,8 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE")->check(non_empty_path());
   cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");
   cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
+  cmd->add_option("--checkpoint-cost", args->checkpoint_cost,
+                  "With --trace: what one checkpoint write costs (e.g. 1m; default none: jobs run for their recorded durations)");
   cmd->add_flag("--no-faults", args->no_faults,
                 "Turn every fault source off: node failures, fault traces, spot preemptions, outages");
   cmd->callback([args] { run(*args); });
