@@ -199,7 +199,7 @@ Result<std::vector<InfeasibilityCause>> diagnose_infeasibility(const PlanInputs&
   const auto t0 = std::chrono::steady_clock::now();
   auto left = [&] { return request.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   // Every limit elastic at once (demand last): which limits, and whether integrality is the cause.
-  PlanModel m = build_plan_model(in, BuildOptions{.elastic = true});
+  PlanModel m = build_plan_model(in, BuildOptions{.elastic = true, .elastic_only = {}});
   SolveRequest r = request;
   r.relax = true;
   r.time_limit_s = std::max(0.1, left());
