@@ -210,20 +210,21 @@ Result<SolveOutcome> run_cbc(const LpModel& model, const SolveRequest& request, 
   return out;
 }
 
-// The LP with every integer column fixed at `fixed` (one value per column; NaN = not fixed):
-// a plan when it is feasible.
-Result<SolveOutcome> solve_fixed(const LpModel& model, const std::vector<double>& fixed, const SolveRequest& request) {
-  LpModel lp = model;
-  for (size_t c = 0; c < lp.columns().size(); ++c) {
-    auto& col = lp.columns()[c];
-    if (!col.integer) continue;
-    col.lower = col.upper = std::clamp(fixed[c], col.lower, col.upper);
-    col.integer = false;
+// The LP with every integer column fixed at `fixed` (one value per column), solved warm from
+// `relaxation`'s basis: a plan (its x and objective) when it is feasible, else nothing.
+std::optional<std::pair<std::vector<double>, double>> solve_fixed(const LpModel& model, const LpSession& relaxation,
+                                                                   const std::vector<double>& fixed, double time_limit_s) {
+  auto lp = relaxation.clone();
+  for (size_t c = 0; c < model.columns().size(); ++c) {
+    const auto& col = model.columns()[c];
+    if (col.integer) {
+      const double v = std::clamp(fixed[c], col.lower, col.upper);
+      lp->set_column_bounds(static_cast<int>(c), v, v);
+    }
   }
-  SolveRequest r = request;
-  r.relax = true;
-  r.want_duals = false;
-  return solve_lp(lp, r);
+  auto objective = lp->solve(time_limit_s);
+  if (!objective) return std::nullopt;
+  return std::make_pair(lp->x(), *objective);
 }
 
 // A dive from the LP relaxation's basis: fix every integer column the LP already sets whole,
@@ -291,9 +292,8 @@ std::vector<double> dive(const LpModel& model, LpSession& lp, double time_limit_
 
 // The MILP strategy, every pass within the request's wall time:
 // (1) the LP relaxation gives the bound (and its duals, for the marginal values);
-// (2) rounding: every block count rounded up to a whole block (and to an offer's minimum), the
-//     rest solved as an LP: a plan within seconds whenever the rounding stays within the
-//     limits; else rounded down, with on-demand and spot to make up;
+// (2) a dive from the LP's basis, then the model's roundings of the LP (up within the ramp and
+//     power limits, down), each completed by an LP (warm): a plan within seconds;
 // (3) a restricted MILP in which each block count may only take the floor or ceiling of its
 //     LP value (RINS-like) improves that plan fast;
 // (4) CBC searches the whole model from the best plan for the time left.
@@ -326,42 +326,22 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
 
   // (1) LP relaxation.
   auto since = std::chrono::steady_clock::now();
-  SolveRequest lp_request = request;
-  lp_request.relax = true;
-  lp_request.want_duals = true;
   auto session = std::make_shared<LpSession>(model);  // loading a large model takes seconds too
-  lp_request.time_limit_s = std::max(0.01, left());
-  SolveOutcome lp_outcome;
-  auto* lp = &lp_outcome;
-  if (session->solve(lp_request.time_limit_s)) {
-    lp->status = SolveStatus::optimal;
-    lp->x = session->x();
-    lp->row_duals = session->row_duals();
-    lp->objective = session->objective();
-  } else {
-    lp->status = session->last_status();
-    lp->words = lp->status == SolveStatus::infeasible ? "primal infeasible"
-                : lp->status == SolveStatus::unbounded ? "dual infeasible (unbounded)"
-                                                        : "stopped";
+  if (!session->solve(std::max(0.01, left()))) {
+    SolveOutcome out;
+    out.status = session->last_status();
+    out.solver = fmt::format("CBC {} (LP relaxation by CLP)", CBC_VERSION);
+    out.words = out.status == SolveStatus::infeasible ? "LP relaxation primal infeasible"
+                : out.status == SolveStatus::unbounded
+                    ? "LP relaxation dual infeasible (unbounded)"
+                    : fmt::format("the LP relaxation did not finish within the time limit of {:.1f} s", request.time_limit_s);
+    out.seconds = seconds_since(t0);
+    return out;
   }
-  if (lp->status != SolveStatus::optimal) {
-    lp->solver = fmt::format("CBC {} (LP relaxation by CLP)", CBC_VERSION);
-    if (lp->status == SolveStatus::time_limit_no_solution)
-      lp->words = fmt::format("the LP relaxation did not finish within the time limit of {:.1f} s", request.time_limit_s);
-    else
-      lp->words = "LP relaxation " + lp->words;
-    lp->seconds = seconds_since(t0);
-    return std::move(*lp);
-  }
-  bound = lp->objective;
+  bound = session->objective();
   pass_done("lp", since);
-  const std::vector<double> lp_x = lp->x;
-  std::vector<double> relaxation_duals = std::move(lp->row_duals);
-  auto with_relaxation = [&](SolveOutcome& out) {
-    out.relaxation_row_duals = relaxation_duals;
-    out.relaxation_x = lp_x;
-    out.relaxation = session;
-  };
+  const std::vector<double> lp_x = session->x();
+  auto with_relaxation = [&](SolveOutcome& out) { out.relaxation = session; };
 
   auto done = [&](std::string words) {
     SolveOutcome out;
@@ -374,8 +354,7 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     return finish(std::move(out));
   };
 
-  // (2) A dive from the LP's basis; then rounding: the model's own (within its limits), then
-  //     every block count up, then down, each completed by an LP.
+  // (2) A dive from the LP's basis; then the model's roundings, each completed by an LP.
   if (left() > 0) {
     since = std::chrono::steady_clock::now();
     auto diver = session->clone();
@@ -387,49 +366,12 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
     }
     pass_done("dive", since);
   }
-  struct Minimum {
-    size_t x, y;
-    double blocks;
-  };
-  std::vector<Minimum> minimums;
-  {
-    std::vector<std::vector<std::pair<int, double>>> entries(model.rows().size());
-    for (size_t k = 0; k < model.entry_values().size(); ++k) {
-      const auto r = static_cast<size_t>(model.entry_rows()[k]);
-      const Row& row = model.rows()[r];
-      if (row.family == RowFamily::min_commit && std::isfinite(row.lower))
-        entries[r].push_back({model.entry_columns()[k], model.entry_values()[k]});
-    }
-    for (const auto& e : entries) {
-      if (e.size() != 2) continue;
-      const auto& [a, va] = e[0];
-      const auto& [b, vb] = e[1];
-      if (va > 0 && vb < 0) minimums.push_back({static_cast<size_t>(a), static_cast<size_t>(b), -vb / va});
-      else if (vb > 0 && va < 0) minimums.push_back({static_cast<size_t>(b), static_cast<size_t>(a), -va / vb});
-    }
-  }
-  for (const int way : {0, 1, 2}) {
+  for (const auto& rounding : request.roundings) {
     if (left() <= 0 || (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap)) break;
-    if (way == 0 && !request.round) continue;
-    if (way == 1 && !incumbent.empty()) continue;  // plain rounding up only when the model's failed
     since = std::chrono::steady_clock::now();
-    std::vector<double> fixed(lp_x.size(), 0.0);
-    if (way == 0) fixed = request.round(lp_x);
-    else
-      for (size_t c = 0; c < lp_x.size(); ++c) fixed[c] = way == 1 ? std::ceil(lp_x[c] - 1e-6) : std::floor(lp_x[c] + 1e-6);
-    // A contract taken (y = 1) is at least its minimum and one not taken is empty: each
-    // min_commit row x - m y >= 0 lifts x to m or clears it, once y is rounded.
-    for (const auto& [x_col, y_col, m] : minimums) {
-      if (way == 0) break;  // the model's rounding keeps its minimums
-      if (fixed[y_col] >= 1) fixed[x_col] = std::max(fixed[x_col], std::ceil(m - 1e-9));
-      else fixed[x_col] = 0;
-    }
-    SolveRequest fr = request;
-    fr.time_limit_s = std::max(0.01, left());
-    auto rounded = solve_fixed(model, fixed, fr);
-    if (!rounded) return rounded;
-    if (rounded->status == SolveStatus::optimal) offer(rounded->x, rounded->objective, "the LP rounded to whole blocks");
-    pass_done(way == 0 ? "round-within-limits" : way == 1 ? "round-up" : "round-down", since);
+    if (auto plan = solve_fixed(model, *session, rounding.round(lp_x), std::max(0.01, left())))
+      offer(plan->first, plan->second, "the LP rounded to whole blocks");
+    pass_done(rounding.name, since);
   }
   if (!incumbent.empty() && gap_of(incumbent_obj, bound) <= request.relative_gap)
     return done(fmt::format("optimal within the relative gap (plan from {}; bound from the LP)", found_by));

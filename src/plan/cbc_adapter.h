@@ -31,9 +31,13 @@ struct SolveRequest {
   int threads = 1;
   bool relax = false;          // drop integrality: one LP solve with CLP
   bool want_duals = false;     // LP only: fill row_duals and reduced_costs
-  // MILP: a model-aware rounding of the LP relaxation's solution (one value per column,
-  // integers whole), tried first as a plan; may be empty.
-  std::function<std::vector<double>(const std::vector<double>& lp_x)> round;
+  // MILP: model-aware roundings of the LP relaxation's solution (one value per column,
+  // integers whole), each completed by an LP and tried as a plan after the dive.
+  struct Rounding {
+    std::string name;  // the search pass's name
+    std::function<std::vector<double>(const std::vector<double>& lp_x)> round;
+  };
+  std::vector<Rounding> roundings;
 };
 
 struct SolveOutcome {
@@ -49,10 +53,8 @@ struct SolveOutcome {
   std::string words;           // the solver's status in its own terms
   double seconds = 0;
   int nodes = 0;
-  // MILP: the LP relaxation's row duals (same convention), for the marginal values.
-  std::vector<double> relaxation_row_duals;
-  std::vector<double> relaxation_x;
-  // MILP: the LP relaxation kept loaded at its optimal basis (for re-solves); may be null.
+  // MILP: the LP relaxation kept loaded at its optimal basis (its duals and solution, and
+  // warm re-solves for the marginal values); may be null.
   std::shared_ptr<LpSession> relaxation;
   // MILP: each pass of the search (lp, round-up, round-down, restricted, search) with the best
   // plan and bound after it (objective incl. offset; +inf: no plan yet).

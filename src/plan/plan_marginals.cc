@@ -69,11 +69,8 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
   // builder's tighter one sits one block above the very power and ramp limits valued here) and
   // the one with block counts fixed at the plan. Both start from the search's LP basis when
   // there is one (warm re-solves), else from scratch.
-  LpModel relaxed = m.lp;
-  for (auto& col : relaxed.columns()) col.integer = false;
-  for (const auto& cv : m.contracts) relaxed.columns()[u(cv.column)].upper = cv.safe_upper;
   std::unique_ptr<LpSession> sessions[2];
-  sessions[0] = solved.relaxation ? solved.relaxation->clone() : std::make_unique<LpSession>(relaxed);
+  sessions[0] = solved.relaxation ? solved.relaxation->clone() : std::make_unique<LpSession>(m.lp);
   for (const auto& cv : m.contracts) sessions[0]->set_column_bounds(cv.column, 0, cv.safe_upper);
   std::optional<double> base_objective[2];
   base_objective[0] = sessions[0]->solve(std::max(0.01, left()));

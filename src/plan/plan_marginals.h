@@ -24,8 +24,8 @@ namespace gpufleet::plan {
 // two more.
 inline constexpr int kExactMarginalsPerKind = 6;
 
-// REQUIRES: solved has a solution of model.lp (with request.relax: duals too; else its
-// relaxation_row_duals and relaxation_x). Stops measuring when request.time_limit_s is spent.
+// REQUIRES: solved has a solution of model.lp (its relaxation session is used when it has
+// one). Stops measuring when request.time_limit_s is spent.
 Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& inputs, const PlanModel& model,
                                                      const SolveOutcome& solved, const SolveRequest& request);
 

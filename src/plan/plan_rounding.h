@@ -1,6 +1,5 @@
-// A first plan in milliseconds: the LP relaxation's block counts rounded to whole blocks
-// within each offer's ramp limit and each site's power, for the solver to complete with
-// on-demand and spot and to improve on.
+// First plans in milliseconds: the LP relaxation's block counts rounded to whole blocks, for
+// the solver to complete with on-demand and spot (an LP) and to improve on.
 #pragma once
 
 #include <vector>
@@ -17,5 +16,9 @@ namespace gpufleet::plan {
 // fits, else dropped. REQUIRES: lp_x has one value per column of model.lp.
 std::vector<double> round_up_within_limits(const PlanInputs& inputs, const PlanModel& model,
                                            const std::vector<double>& lp_x);
+
+// The same rounded down (never over a limit the LP kept; on-demand and spot make up the
+// rest); a contract below its offer's minimum is dropped.
+std::vector<double> round_down(const PlanInputs& inputs, const PlanModel& model, const std::vector<double>& lp_x);
 
 }  // namespace gpufleet::plan

@@ -61,7 +61,10 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   request.threads = options.threads;
   request.relax = options.relax;
   request.want_duals = options.relax;
-  request.round = [&](const std::vector<double>& lp_x) { return plan::round_up_within_limits(inputs, model, lp_x); };
+  request.roundings = {
+      {"round-up-within-limits", [&](const std::vector<double>& x) { return plan::round_up_within_limits(inputs, model, x); }},
+      {"round-down", [&](const std::vector<double>& x) { return plan::round_down(inputs, model, x); }},
+  };
   plan::SolveOutcome outcome;
   {
     PassTimer timer(result, "solve");
