@@ -525,9 +525,9 @@ std::vector<double> LpSession::x() const {
   return std::vector<double>(s.getColSolution(), s.getColSolution() + s.getNumCols());
 }
 
-std::optional<double> LpSession::probe(const Change& change, double time_limit_s) {
+LpSession::Probed LpSession::probe(const Change& change, double time_limit_s) {
   OsiClpSolverInterface& s = impl_->solver;
-  if (!impl_->solved) return std::nullopt;
+  if (!impl_->solved) return {};
   const double inf = s.getInfinity();
   struct Saved {
     int index;
@@ -548,8 +548,9 @@ std::optional<double> LpSession::probe(const Change& change, double time_limit_s
   s.getModelPtr()->setMaximumSeconds(std::max(0.01, time_limit_s));
   if (impl_->basis) s.setWarmStart(impl_->basis.get());
   s.resolve();
-  std::optional<double> out;
-  if (s.isProvenOptimal()) out = s.getObjValue() + impl_->offset;
+  Probed out;
+  out.status = last_status();
+  if (out.status == SolveStatus::optimal) out.objective = s.getObjValue() + impl_->offset;
   // Restore in reverse order (a row or column may appear twice).
   for (auto it = rows.rbegin(); it != rows.rend(); ++it) s.setRowBounds(it->index, it->lower, it->upper);
   for (auto it = columns.rbegin(); it != columns.rend(); ++it) s.setColBounds(it->index, it->lower, it->upper);

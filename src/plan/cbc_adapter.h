@@ -106,8 +106,13 @@ class LpSession {
   std::vector<double> row_duals() const;
   std::vector<double> reduced_costs() const;
   std::vector<double> x() const;
-  // The objective with `change` applied; nullopt when that LP is infeasible or not solved.
-  std::optional<double> probe(const Change& change, double time_limit_s);
+  // The LP with `change` applied: optimal (with its objective), infeasible, or not solved in
+  // time. The change is undone afterwards and the next probe starts from the last solve's basis.
+  struct Probed {
+    SolveStatus status = SolveStatus::time_limit_no_solution;
+    double objective = 0;  // incl. the model's offset, when optimal
+  };
+  Probed probe(const Change& change, double time_limit_s);
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -204,20 +204,17 @@ Result<std::vector<MarginalValue>> compute_marginals(const PlanInputs& in, const
                       all.basis};
     if (measured[s.kind] < kExactMarginalsPerKind && left() > 0) {
       ++measured[s.kind];
-      auto& session = sessions[s.basis];
-      {
-        const double f0 = *base_objective[s.basis];
-        auto measure = [&](MarginalValue& mv, const Change& c) {
-          const auto more = session->probe(c, left());
-          const auto less = session->probe(negated(c), left());
-          if (!more) return;  // not solved in time: keep the estimate
-          mv.usd = s.sign * (f0 - *more) * s.usd_per_objective;
-          mv.less_feasible = less.has_value();
-          mv.usd_less = less ? -s.sign * (f0 - *less) * s.usd_per_objective : 0.0;
-          mv.exact = true;
-          mv.basis = bases[s.basis].name + " (re-solved)";
-        };
-        measure(all, v.all);
+      const double f0 = *base_objective[s.basis];
+      const auto more = sessions[s.basis]->probe(v.all, left());
+      const auto less = sessions[s.basis]->probe(negated(v.all), left());
+      // Either not solved in time: the dual estimate stays.
+      if (more.status == SolveStatus::optimal &&
+          (less.status == SolveStatus::optimal || less.status == SolveStatus::infeasible)) {
+        all.usd = s.sign * (f0 - more.objective) * s.usd_per_objective;
+        all.less_feasible = less.status == SolveStatus::optimal;
+        all.usd_less = all.less_feasible ? -s.sign * (f0 - less.objective) * s.usd_per_objective : 0.0;
+        all.exact = true;
+        all.basis = bases[s.basis].name + " (re-solved)";
       }
     }
     if (std::abs(all.usd) <= kTiny && std::abs(all.usd_less) <= kTiny && all.less_feasible) continue;
