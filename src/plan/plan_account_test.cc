@@ -15,29 +15,13 @@ namespace {
 
 using namespace plan_test;
 
-// An existing contract at `site` of `gpus` GPUs over the whole of 2026 (the tests' horizon).
-Contract existing_contract(const PlanInputs& in, int site, int64_t gpus, double usd, double share,
-                           double start_s = 0, double end_s = 365 * 86400.0) {
-  Contract c;
-  c.name = "old-" + std::to_string(in.scenario.contracts.size());
-  c.site = site;
-  c.provider = in.scenario.sites[static_cast<size_t>(site)].provider;
-  c.accelerator = 0;
-  c.ramp.push_back({start_s, gpus});
-  c.usd_per_gpu_hour = usd;
-  c.start_s = start_s;
-  c.end_s = end_s;
-  c.take_or_pay_share = share;
-  return c;
-}
-
 TEST(PlanAccount, ShareCapForcingMoreThanDemandIsFeasible) {
   // Provider a holds 1,000 GPUs under contract; with a 50% cap provider b must hold 1,000 of
   // firm capacity although demand is 100. Bounds from demand alone made this "infeasible".
   PlanInputs in = base_inputs(4);
   const int a = add_provider(in, "a"), b = add_provider(in, "b");
   const int sa = add_site(in, "a-us", a, "US"), sb = add_site(in, "b-us", b, "US");
-  in.scenario.contracts.push_back(existing_contract(in, sa, 1000, 2.0, 1.0));
+  add_contract(in, sa, 1000, 2.0, 1.0);
   add_offer(in, "b-h100", sb, {{1, 1.5}}, 100);
   in.max_provider_share = 0.5;
   set_training(in, {100, 100, 100, 100});
@@ -56,7 +40,7 @@ TEST(PlanAccount, TakeOrPayUseAboveTheShareIsPaidAsUsed) {
     PlanInputs in = base_inputs(4);
     const int a = add_provider(in, "a");
     const int s = add_site(in, "a-us", a, "US");
-    in.scenario.contracts.push_back(existing_contract(in, s, 1000, 2.0, 0.5));
+    add_contract(in, s, 1000, 2.0, 0.5);
     add_market(in, s, od_usd, 10000);
     set_training(in, {800, 800, 800, 800});
     auto r = run_plan(in, exact_options());
@@ -83,7 +67,7 @@ TEST(PlanAccount, ContractsEndingInsideAPeriodCountProRata) {
   PlanInputs in = base_inputs(2);
   const int a = add_provider(in, "a");
   const int s = add_site(in, "a-us", a, "US");
-  in.scenario.contracts.push_back(existing_contract(in, s, 1000, 2.0, 1.0, 0, 45 * 86400.0));
+  add_contract(in, s, 1000, 2.0, 1.0, 0, 45 * 86400.0);
   add_market(in, s, 3.0, 10000);
   set_training(in, {1000, 0});
   auto r = run_plan(in, exact_options());
@@ -99,9 +83,8 @@ TEST(PlanAccount, ARampStepInsideAPeriodCountsProRata) {
   PlanInputs in = base_inputs(1);
   const int a = add_provider(in, "a");
   const int s = add_site(in, "a-us", a, "US");
-  Contract c = existing_contract(in, s, 300, 1.0, 1.0);
-  c.ramp.push_back({30 * 86400.0, 1200});  // 300 for 30 days, then 1,200 for 60
-  in.scenario.contracts.push_back(c);
+  add_contract(in, s, 300, 1.0);
+  in.scenario.contracts.back().ramp.push_back({30 * 86400.0, 1200});  // 300 for 30 days, then 1,200 for 60
   auto r = run_plan(in, exact_options());
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_NEAR(r->periods[0].committed_ref_gpus, (300 * 30 + 1200 * 60) / 90.0, 1e-6);
@@ -117,7 +100,7 @@ TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
   PlanInputs in = base_inputs(4);
   const int a = add_provider(in, "a"), b = add_provider(in, "b");
   const int sa = add_site(in, "a-eu", a, "EU"), sb = add_site(in, "b-us", b, "US");
-  in.scenario.contracts.push_back(existing_contract(in, sa, 1000, 2.0, 0.5));
+  add_contract(in, sa, 1000, 2.0, 0.5);
   add_offer(in, "b-h100", sb, {{1, 1.0}}, 8);
   in.inference.push_back({"EU", {800, 800, 800, 800}, 0});
   set_training(in, {400, 400, 400, 400});

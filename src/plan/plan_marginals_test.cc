@@ -37,19 +37,6 @@ PlanResult solved(const PlanInputs& in, bool relax = false) {
   return r ? *r : PlanResult{};
 }
 
-Contract flat_contract(int site, int provider, int64_t gpus, double usd) {
-  Contract c;
-  c.name = "old";
-  c.site = site;
-  c.provider = provider;
-  c.accelerator = 0;
-  c.ramp.push_back({0, gpus});
-  c.usd_per_gpu_hour = usd;
-  c.start_s = 0;
-  c.end_s = 365 * 86400.0;
-  return c;
-}
-
 // Inference of 1,000 reference GPUs in the US, all critical, on on-demand at a ($1) or b ($2);
 // N-1 on providers at 50%: losing a must leave 500 at b.
 PlanInputs n1_instance(double gpus) {
@@ -84,7 +71,7 @@ TEST(PlanMarginals, BothSidesAtADegeneratePlan) {
     PlanInputs in = base_inputs(4);
     const int a = add_provider(in, "a");
     const int s = add_site(in, "a-us", a, "US");
-    in.scenario.contracts.push_back(flat_contract(s, a, 1000, 1.0));
+    add_contract(in, s, 1000, 1.0);
     add_market(in, s, 3.0, 10000);
     set_training(in, std::vector<double>(4, gpus));
     return in;

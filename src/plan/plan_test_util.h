@@ -57,6 +57,23 @@ inline int add_offer(PlanInputs& in, const std::string& name, int site, std::vec
   return static_cast<int>(in.offers.size()) - 1;
 }
 
+// An existing contract at `site` of `gpus` GPUs, over the whole of 2026 by default (the tests'
+// horizons start on 2026-01-01; times in seconds from then).
+inline void add_contract(PlanInputs& in, int site, int64_t gpus, double usd, double take_or_pay_share = 1.0,
+                         double start_s = 0, double end_s = 365 * 86400.0) {
+  Contract c;
+  c.name = "old-" + std::to_string(in.scenario.contracts.size());
+  c.site = site;
+  c.provider = in.scenario.sites[static_cast<size_t>(site)].provider;
+  c.accelerator = 0;
+  c.ramp.push_back({start_s, gpus});
+  c.usd_per_gpu_hour = usd;
+  c.start_s = start_s;
+  c.end_s = end_s;
+  c.take_or_pay_share = take_or_pay_share;
+  in.scenario.contracts.push_back(c);
+}
+
 inline void add_market(PlanInputs& in, int site, double od_usd, int64_t od_gpus, double spot_usd = 0, int64_t spot_gpus = 0) {
   Market m;
   m.site = site;
