@@ -2,15 +2,15 @@
 
 namespace gpufleet::sched {
 
-uint32_t BestFitPlacement::choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const {
-  uint32_t best = sim::kNone;
+uint32_t BestFitPlacement::choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const {
+  uint32_t best = fleet::kNone;
   int64_t best_left = 0;
   for (uint32_t p : order_) {
     if (p == exclude) continue;
-    const sim::Pool& pool = fleet.pool(p);
+    const fleet::Pool& pool = fleet.pool(p);
     if (!pool_allows(pool.spec, job) || !fleet.fits(p, job.gpus)) continue;
     const int64_t left = pool.free_gpus - fleet.gpus_taken(p, job.gpus);
-    if (best == sim::kNone || left < best_left) {
+    if (best == fleet::kNone || left < best_left) {
       best = p;
       best_left = left;
     }

@@ -6,14 +6,14 @@
 
 namespace gpufleet::sched {
 
-void CarbonPlacement::prepare(const sim::FleetState& fleet) {
+void CarbonPlacement::prepare(const fleet::FleetState& fleet) {
   cost_order_ = cost_order(fleet);
   rank_in_cost_order_.assign(fleet.pool_count(), 0);
   for (uint32_t i = 0; i < cost_order_.size(); ++i) rank_in_cost_order_[cost_order_[i]] = i;
   watts_per_work_.assign(fleet.pool_count(), 0);
   site_.assign(fleet.pool_count(), -1);
   for (uint32_t p = 0; p < fleet.pool_count(); ++p) {
-    const sim::PoolSpec& s = fleet.pool(p).spec;
+    const fleet::PoolSpec& s = fleet.pool(p).spec;
     const Site& site = scenario_.sites[static_cast<size_t>(s.site)];
     const double board = scenario_.accelerators[static_cast<size_t>(s.accelerator)].board_power_w;
     watts_per_work_[p] = board * site.pue / s.speed_factor;
@@ -39,15 +39,15 @@ void CarbonPlacement::advance_to(double now_s) {
   });
 }
 
-uint32_t CarbonPlacement::choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const {
+uint32_t CarbonPlacement::choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const {
   for (uint32_t p : order_) {
     if (p == exclude) continue;
     if (pool_allows(fleet.pool(p).spec, job) && fleet.fits(p, job.gpus)) return p;
   }
-  return sim::kNone;
+  return fleet::kNone;
 }
 
-double CarbonPlacement::flexible_delay(const Job& job, const sim::FleetState& fleet, double now_s,
+double CarbonPlacement::flexible_delay(const Job& job, const fleet::FleetState& fleet, double now_s,
                                        double slack_s) const {
   const auto now_hour = static_cast<int64_t>(std::floor(now_s / kSecondsPerHour));
   const auto last_hour = static_cast<int64_t>(std::floor((now_s + slack_s) / kSecondsPerHour));

@@ -16,12 +16,12 @@ namespace gpufleet::sched {
 class CarbonPlacement final : public PlacementPolicy {
  public:
   explicit CarbonPlacement(const Scenario& scenario) : scenario_(scenario) {}
-  void prepare(const sim::FleetState& fleet) override;
+  void prepare(const fleet::FleetState& fleet) override;
   void advance_to(double now_s) override;
   bool follows_clock() const override { return true; }
-  uint32_t choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const override;
+  uint32_t choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const override;
   const std::vector<uint32_t>& preference() const override { return order_; }
-  double flexible_delay(const Job& job, const sim::FleetState& fleet, double now_s, double slack_s) const override;
+  double flexible_delay(const Job& job, const fleet::FleetState& fleet, double now_s, double slack_s) const override;
 
  private:
   // Grams of CO2 per GPU-hour of reference work in pool p during hour h.

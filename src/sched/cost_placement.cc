@@ -5,11 +5,11 @@
 
 namespace gpufleet::sched {
 
-std::vector<uint32_t> cost_order(const sim::FleetState& fleet) {
+std::vector<uint32_t> cost_order(const fleet::FleetState& fleet) {
   std::vector<uint32_t> order(fleet.pool_count());
   for (uint32_t p = 0; p < order.size(); ++p) order[p] = p;
   auto key = [&](uint32_t p) {
-    const sim::PoolSpec& s = fleet.pool(p).spec;
+    const fleet::PoolSpec& s = fleet.pool(p).spec;
     const double price = s.source == CapacitySource::contract ? 0.0 : s.usd_per_gpu_hour;
     return std::make_tuple(static_cast<int>(s.source), price, s.site, p);
   };
@@ -17,13 +17,13 @@ std::vector<uint32_t> cost_order(const sim::FleetState& fleet) {
   return order;
 }
 
-uint32_t CostPlacement::choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const {
+uint32_t CostPlacement::choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const {
   for (uint32_t p : order_) {
     if (p == exclude) continue;
-    const sim::PoolSpec& spec = fleet.pool(p).spec;
+    const fleet::PoolSpec& spec = fleet.pool(p).spec;
     if (pool_allows(spec, job) && fleet.fits(p, job.gpus)) return p;
   }
-  return sim::kNone;
+  return fleet::kNone;
 }
 
 }  // namespace gpufleet::sched

@@ -8,8 +8,8 @@ namespace gpufleet::sched {
 
 class CostPlacement final : public PlacementPolicy {
  public:
-  void prepare(const sim::FleetState& fleet) override { order_ = cost_order(fleet); }
-  uint32_t choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const override;
+  void prepare(const fleet::FleetState& fleet) override { order_ = cost_order(fleet); }
+  uint32_t choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const override;
   const std::vector<uint32_t>& preference() const override { return order_; }
 
  private:

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "sched/blocked_head.h"
-#include "sched/job_list.h"
+#include "util/job_list.h"
 #include "sched/queue_policy.h"
 
 namespace gpufleet::sched {

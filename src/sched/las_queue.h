@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "sched/blocked_head.h"
-#include "sched/multi_list.h"
+#include "util/multi_list.h"
 #include "sched/queue_policy.h"
 
 namespace gpufleet::sched {

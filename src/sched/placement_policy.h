@@ -5,13 +5,13 @@
 #include <cstdint>
 
 #include "gpufleet/workload.h"
-#include "sim/fleet_state.h"
+#include "fleet/fleet_state.h"
 
 namespace gpufleet::sched {
 
 // Whether a job may run in a pool at all: its accelerator is in the job's mask and, when the
 // job names a jurisdiction, the pool's site is in it.
-inline bool pool_allows(const sim::PoolSpec& pool, const Job& job) {
+inline bool pool_allows(const fleet::PoolSpec& pool, const Job& job) {
   const bool accel_ok = pool.accelerator < 64
                             ? ((job.accelerator_mask >> pool.accelerator) & 1u) != 0
                             : job.accelerator_mask == kAnyAccelerator;
@@ -22,10 +22,10 @@ class PlacementPolicy {
  public:
   virtual ~PlacementPolicy() = default;
   // Called once the fleet's pools exist (they are not added to afterwards).
-  virtual void prepare(const sim::FleetState& fleet) = 0;
-  // An allowed pool where the job fits now, other than `exclude` (sim::kNone: none
-  // excluded), or sim::kNone.
-  virtual uint32_t choose(const Job& job, const sim::FleetState& fleet, uint32_t exclude) const = 0;
+  virtual void prepare(const fleet::FleetState& fleet) = 0;
+  // An allowed pool where the job fits now, other than `exclude` (fleet::kNone: none
+  // excluded), or fleet::kNone.
+  virtual uint32_t choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const = 0;
   // Allowed pools in this policy's order of preference when all fit equally (used to break
   // ties, e.g. between reservations).
   virtual const std::vector<uint32_t>& preference() const = 0;
@@ -36,13 +36,13 @@ class PlacementPolicy {
   virtual bool follows_clock() const { return false; }
   // A flexible job arriving at now_s may wait up to slack_s: how long this policy would
   // have it wait (0 = start queueing now). Only carbon-aware placement delays.
-  virtual double flexible_delay(const Job& job, const sim::FleetState& fleet, double now_s, double slack_s) const {
+  virtual double flexible_delay(const Job& job, const fleet::FleetState& fleet, double now_s, double slack_s) const {
     return 0;
   }
 };
 
 // Pool order of the cost policy: contracts (committed capacity) by site, then on-demand by
 // price, then spot by price; ties by site index, then pool index.
-std::vector<uint32_t> cost_order(const sim::FleetState& fleet);
+std::vector<uint32_t> cost_order(const fleet::FleetState& fleet);
 
 }  // namespace gpufleet::sched

@@ -4,14 +4,14 @@
 
 namespace gpufleet::sched {
 
-Reservation ReservationFinder::find(const sim::FleetState& fleet, uint32_t p, uint32_t gpus,
+Reservation ReservationFinder::find(const fleet::FleetState& fleet, uint32_t p, uint32_t gpus,
                                     double now_s) {
-  const sim::Pool& pool = fleet.pool(p);
+  const fleet::Pool& pool = fleet.pool(p);
   const auto per_node = static_cast<uint32_t>(pool.spec.gpus_per_node);
   const bool whole = gpus >= per_node;
   const int64_t need = whole ? (gpus + per_node - 1) / per_node : 1;
-  auto qualifies = [&](const sim::Node& node, uint32_t free) {
-    if (node.state != sim::NodeState::active) return false;
+  auto qualifies = [&](const fleet::Node& node, uint32_t free) {
+    if (node.state != fleet::NodeState::active) return false;
     return whole ? node.capacity == per_node && free == per_node : free >= gpus;
   };
   int64_t count = 0;
@@ -39,27 +39,27 @@ Reservation ReservationFinder::find(const sim::FleetState& fleet, uint32_t p, ui
     return x.end_s < y.end_s || (x.end_s == y.end_s && a < b);
   });
   for (size_t i = 0; i < order_.size(); ++i) {
-    const sim::Allocation& a = fleet.allocation(order_[i]);
+    const fleet::Allocation& a = fleet.allocation(order_[i]);
     uint32_t n_nodes = 0;
     const uint32_t* nodes = fleet.alloc_nodes(a, &n_nodes);
     // A gang holds its nodes alone and whole; with no full node draining they are all active
     // full nodes, each fully free when it ends: no need to visit them one by one (a
     // pre-training run holds thousands).
-    const bool gang = a.list != sim::kNone || a.gpus >= per_node;
+    const bool gang = a.list != fleet::kNone || a.gpus >= per_node;
     if (whole && gang && pool.draining_full.empty()) {
       count += n_nodes;
       n_nodes = 0;
     }
     for (uint32_t k = 0; k < n_nodes; ++k) {
       const uint32_t n = nodes[k];
-      const sim::Node& node = fleet.node(n);
+      const fleet::Node& node = fleet.node(n);
       if (!touched_[n]) {
         touched_[n] = 1;
         touched_list_.push_back(n);
         free_[n] = fleet.free_on(n);
       }
       const uint32_t before = free_[n];
-      const uint32_t given = a.list == sim::kNone && a.gpus < per_node ? a.gpus : node.capacity;
+      const uint32_t given = a.list == fleet::kNone && a.gpus < per_node ? a.gpus : node.capacity;
       free_[n] = static_cast<uint16_t>(before + given);
       if (!qualifies(node, before) && qualifies(node, free_[n])) ++count;
     }

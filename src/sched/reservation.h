@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sched/scheduling_context.h"
-#include "sim/fleet_state.h"
+#include "fleet/fleet_state.h"
 
 namespace gpufleet::sched {
 
@@ -15,7 +15,7 @@ class ReservationFinder {
  public:
   // The earliest time a job of `gpus` fits pool p, from `now_s`, if nothing else starts there;
   // invalid when it would not fit even with every running job gone.
-  Reservation find(const sim::FleetState& fleet, uint32_t p, uint32_t gpus, double now_s);
+  Reservation find(const fleet::FleetState& fleet, uint32_t p, uint32_t gpus, double now_s);
 
  private:
   std::vector<uint16_t> free_;      // scratch copy of node free GPUs, by node id

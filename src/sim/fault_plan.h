@@ -8,7 +8,7 @@
 
 #include "gpufleet/faults.h"
 #include "gpufleet/scenario.h"
-#include "sim/fleet_state.h"
+#include "sim/fleet_types.h"
 
 namespace gpufleet::sim {
 

@@ -9,7 +9,7 @@
 #include "gpufleet/scenario.h"
 #include "gpufleet/simulate.h"
 #include "gpufleet/workload.h"
-#include "sim/fleet_state.h"
+#include "sim/fleet_types.h"
 
 namespace gpufleet::sim {
 

@@ -5,7 +5,7 @@
 #include "sched/policy_registry.h"
 #include "sim/cost_observer.h"
 #include "sim/job_observer.h"
-#include "sim/pool_builder.h"
+#include "fleet/pool_builder.h"
 #include "sim/sim_test_fixtures.h"
 #include "sim/simulator.h"
 #include "sim/timeseries_observer.h"

@@ -14,7 +14,7 @@
 #include "sim/fault_observer.h"
 #include "sim/fault_plan.h"
 #include "sim/job_observer.h"
-#include "sim/pool_builder.h"
+#include "fleet/pool_builder.h"
 #include "sim/simulator.h"
 #include "sim/timeseries_observer.h"
 #include "sim/utilisation_observer.h"
@@ -85,7 +85,7 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
                   "(Workload::finalize())");
   }
 
-  std::vector<sim::PoolSpec> pools = sim::build_pools(scenario, workload);
+  std::vector<fleet::PoolSpec> pools = fleet::build_pools(scenario, workload);
   bool any_capacity = false;
   for (const auto& p : pools)
     for (const auto& point : p.schedule) any_capacity |= point.gpus > 0;

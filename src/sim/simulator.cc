@@ -83,7 +83,7 @@ bool Simulator::park_if_held(uint32_t id) {
 
 void Simulator::unpark(uint16_t tenant) {
   uint32_t id = parked_.front(tenant);
-  while (id != sched::MultiList::kEnd) {
+  while (id != MultiList::kEnd) {
     const uint32_t next = parked_.next(id);
     const Job& j = workload_.jobs[id];
     if (!quotas_.within_guarantee(j)) break;
@@ -267,7 +267,7 @@ bool Simulator::reclaim_for(uint32_t id) {
   // Not worth preempting anyone unless the borrowed GPUs and the free ones could make room.
   if (quotas_.borrowed_gpus() + free_gpus_for(id) < static_cast<int64_t>(j.gpus)) return false;
   uint32_t victim = quotas_.newest();
-  while (victim != sched::JobList::kEnd) {
+  while (victim != JobList::kEnd) {
     const uint32_t older = quotas_.older(victim);
     if (could_use_gpus_of(id, victim)) {
       preempt(victim);

@@ -29,16 +29,16 @@
 
 #include "gpufleet/scenario.h"
 #include "gpufleet/workload.h"
-#include "sched/multi_list.h"
+#include "util/multi_list.h"
 #include "sched/placement_policy.h"
 #include "sched/queue_policy.h"
 #include "sched/reservation.h"
 #include "sched/scheduling_context.h"
 #include "sim/event_queue.h"
 #include "sim/fault_plan.h"
-#include "sim/fleet_state.h"
+#include "sim/fleet_types.h"
 #include "sim/observer.h"
-#include "sim/quota_ledger.h"
+#include "fleet/quota_ledger.h"
 #include "util/rng.h"
 
 namespace gpufleet::sim {
@@ -171,11 +171,11 @@ class Simulator final : public sched::SchedulingContext {
   std::vector<int> down_count_;              // per pool: outages lasting now
   std::vector<uint32_t> scratch_;
   uint32_t trace_cycle_ = 0;
-  QuotaLedger quotas_;
+  fleet::QuotaLedger quotas_;
   // Jobs over their tenant's guarantee that may not borrow wait here, per tenant, outside the
   // queue policy (so that they block no other tenant); they join the queue when their
   // tenant's usage drops.
-  sched::MultiList parked_;
+  MultiList parked_;
   double now_ = 0;
   double last_job_event_s_ = 0;
   int64_t events_handled_ = 0;

@@ -9,7 +9,7 @@
 
 #include "util/huge_pages.h"
 
-namespace gpufleet::sched {
+namespace gpufleet {
 
 class JobList {
  public:
@@ -76,4 +76,4 @@ class JobList {
   size_t size_ = 0;
 };
 
-}  // namespace gpufleet::sched
+}  // namespace gpufleet

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace gpufleet::sched {
+namespace gpufleet {
 
 class MultiList {
  public:
@@ -80,4 +80,4 @@ class MultiList {
   std::vector<uint64_t> nonempty_;
 };
 
-}  // namespace gpufleet::sched
+}  // namespace gpufleet

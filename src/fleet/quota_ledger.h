@@ -11,9 +11,9 @@
 
 #include "gpufleet/scenario.h"
 #include "gpufleet/workload.h"
-#include "sched/job_list.h"
+#include "util/job_list.h"
 
-namespace gpufleet::sim {
+namespace gpufleet::fleet {
 
 class QuotaLedger {
  public:
@@ -41,8 +41,8 @@ class QuotaLedger {
   std::vector<uint8_t> can_borrow_;  // per tenant
   std::vector<int64_t> used_;        // per tenant: GPUs of its running jobs
   std::vector<uint8_t> borrowed_flag_;  // per job
-  sched::JobList borrowed_;          // borrowed running jobs in start order
+  JobList borrowed_;          // borrowed running jobs in start order
   int64_t borrowed_gpus_ = 0;
 };
 
-}  // namespace gpufleet::sim
+}  // namespace gpufleet::fleet

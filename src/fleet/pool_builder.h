@@ -5,9 +5,9 @@
 
 #include "gpufleet/scenario.h"
 #include "gpufleet/workload.h"
-#include "sim/fleet_state.h"
+#include "fleet/fleet_state.h"
 
-namespace gpufleet::sim {
+namespace gpufleet::fleet {
 
 // One pool per contract (its ramp, zero outside [start, end)), one on-demand pool per market
 // with on_demand_gpus > 0 and one spot pool per market with spot_gpus > 0 (constant from 0).
@@ -15,4 +15,4 @@ namespace gpufleet::sim {
 // Schedules hold only times >= 0; capacity at time 0 is the first point's.
 std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& workload);
 
-}  // namespace gpufleet::sim
+}  // namespace gpufleet::fleet

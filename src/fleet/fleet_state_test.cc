@@ -1,4 +1,4 @@
-#include "sim/fleet_state.h"
+#include "fleet/fleet_state.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace gpufleet::sim {
+namespace gpufleet::fleet {
 namespace {
 
 PoolSpec spec(int gpus_per_node = 8) {
@@ -282,4 +282,4 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
 }
 
 }  // namespace
-}  // namespace gpufleet::sim
+}  // namespace gpufleet::fleet

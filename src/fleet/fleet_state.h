@@ -27,7 +27,7 @@
 
 #include "gpufleet/simulate.h"
 
-namespace gpufleet::sim {
+namespace gpufleet::fleet {
 
 inline constexpr uint32_t kNone = ~uint32_t{0};
 
@@ -204,4 +204,4 @@ class FleetState {
   bool track_node_slots_ = true;
 };
 
-}  // namespace gpufleet::sim
+}  // namespace gpufleet::fleet

@@ -1,8 +1,8 @@
-#include "sim/quota_ledger.h"
+#include "fleet/quota_ledger.h"
 
 #include <algorithm>
 
-namespace gpufleet::sim {
+namespace gpufleet::fleet {
 
 void QuotaLedger::configure(const std::vector<TenantQuota>& quotas, const Workload& workload) {
   enabled_ = !quotas.empty();
@@ -38,4 +38,4 @@ void QuotaLedger::on_stop(const Job& job) {
   borrowed_gpus_ -= job.gpus;
 }
 
-}  // namespace gpufleet::sim
+}  // namespace gpufleet::fleet

@@ -1,8 +1,8 @@
-#include "sim/pool_builder.h"
+#include "fleet/pool_builder.h"
 
 #include <algorithm>
 
-namespace gpufleet::sim {
+namespace gpufleet::fleet {
 
 namespace {
 
@@ -65,4 +65,4 @@ std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& work
   return pools;
 }
 
-}  // namespace gpufleet::sim
+}  // namespace gpufleet::fleet

@@ -1,9 +1,9 @@
-#include "sim/fleet_state.h"
+#include "fleet/fleet_state.h"
 
 #include <algorithm>
 #include <cassert>
 
-namespace gpufleet::sim {
+namespace gpufleet::fleet {
 
 namespace {
 // An index for a new element of items: the last one freed (popped from freed) if any, else a
@@ -455,4 +455,4 @@ void FleetState::set_down(uint32_t p, bool down) {
   pool.down = true;
 }
 
-}  // namespace gpufleet::sim
+}  // namespace gpufleet::fleet
