@@ -4,22 +4,23 @@
 
 namespace gpufleet::fleet {
 
-void QuotaLedger::configure(const std::vector<TenantQuota>& quotas, const Workload& workload) {
+void QuotaLedger::configure(const std::vector<TenantQuota>& quotas, const std::vector<std::string>& tenant_names,
+                            size_t job_capacity) {
   enabled_ = !quotas.empty();
   if (!enabled_) return;
-  const size_t tenants = std::max<size_t>(workload.tenants.size(), 1);
+  const size_t tenants = std::max<size_t>(tenant_names.size(), 1);
   guaranteed_.assign(tenants, -1);
   can_borrow_.assign(tenants, 1);
   used_.assign(tenants, 0);
   for (const TenantQuota& q : quotas) {
-    for (size_t t = 0; t < workload.tenants.size(); ++t) {
-      if (workload.tenants[t] != q.tenant) continue;
+    for (size_t t = 0; t < tenant_names.size(); ++t) {
+      if (tenant_names[t] != q.tenant) continue;
       guaranteed_[t] = q.guaranteed_gpus;
       can_borrow_[t] = q.can_borrow ? 1 : 0;
     }
   }
-  borrowed_flag_.assign(workload.jobs.size(), 0);
-  borrowed_.reserve(workload.jobs.size());
+  borrowed_flag_.assign(job_capacity, 0);
+  borrowed_.reserve(job_capacity);
 }
 
 void QuotaLedger::on_start(const Job& job, bool borrowed) {

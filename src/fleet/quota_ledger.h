@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "gpufleet/scenario.h"
@@ -17,8 +18,10 @@ namespace gpufleet::fleet {
 
 class QuotaLedger {
  public:
-  // Enabled when quotas is non-empty. Tenant names resolve against workload.tenants.
-  void configure(const std::vector<TenantQuota>& quotas, const Workload& workload);
+  // Enabled when quotas is non-empty. Quota tenant names resolve against tenant_names (a
+  // job's tenant indexes it); job ids are below job_capacity.
+  void configure(const std::vector<TenantQuota>& quotas, const std::vector<std::string>& tenant_names,
+                 size_t job_capacity);
   bool enabled() const { return enabled_; }
 
   bool within_guarantee(const Job& job) const {

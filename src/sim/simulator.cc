@@ -22,20 +22,15 @@ inline double checkpoints_in(double work_s, double interval_s) {
 Simulator::Simulator(const Scenario& scenario, const Workload& workload, double horizon_s,
                      std::vector<PoolSpec> pools, std::unique_ptr<sched::QueuePolicy> queue,
                      std::unique_ptr<sched::PlacementPolicy> placement, FaultPlan faults)
-    : scenario_(scenario),
+    : sched::Dispatcher(std::move(pools), std::move(queue), std::move(placement)),
+      scenario_(scenario),
       workload_(workload),
       horizon_s_(horizon_s),
       context_{scenario, workload, fleet_, horizon_s,
                static_cast<int64_t>(std::ceil(horizon_s / kSecondsPerHour))},
-      queue_(std::move(queue)),
-      placement_(std::move(placement)),
       faults_(std::move(faults)) {
   assert(horizon_s > 0);
-  for (auto& spec : pools) fleet_.add_pool(std::move(spec));
-  placement_->prepare(fleet_);
-  queue_->reserve(workload.jobs.size());
   last_change_s_.assign(fleet_.pool_count(), 0.0);
-  shrink_generation_.assign(fleet_.pool_count(), 0);
   next_point_.assign(fleet_.pool_count(), 0);
   const size_t n = workload.jobs.size();
   interrupted_.assign((n + 63) / 64, 0);
@@ -51,46 +46,12 @@ Simulator::Simulator(const Scenario& scenario, const Workload& workload, double 
     spot_rng_.push_back(Rng::derived(scenario.seed, kStreamSpot + p));
   }
   if (faults_.spot_per_node_hour.size() != fleet_.pool_count()) faults_.spot_per_node_hour.assign(fleet_.pool_count(), 0);
-  quotas_.configure(scenario.policy.quotas, workload);
-  track_slots_ = queue_->preemptive() || quotas_.enabled();
+  prepare_jobs(&workload.jobs, n, workload.tenants, scenario.policy.quotas, false);
   bool spot = false;
   for (double rate : faults_.spot_per_node_hour) spot |= rate > 0;
   fleet_.track_node_slots(spot || faults_.failures_per_gpu_hour > 0 || (faults_.trace && !faults_.trace->faults.empty()));
   placement_follows_clock_ = placement_->follows_clock();
   for (const JobProfile& prof : profiles_) any_flexible_ |= prof.flexible_slack_s > 0;
-  if (track_slots_) slot_of_.assign(n, kNone);
-  if (quotas_.enabled()) parked_.reserve(workload.jobs.size(), std::max<size_t>(workload.tenants.size(), 1));
-}
-
-void Simulator::enqueue(const Job& j, bool requeue) {
-  if (quotas_.enabled() && !quotas_.within_guarantee(j) && !quotas_.may_borrow(j)) {
-    parked_.push_back(j.tenant, j.id);
-    return;
-  }
-  if (requeue) {
-    queue_->requeue(j);
-  } else {
-    queue_->push(j);
-  }
-}
-
-bool Simulator::park_if_held(uint32_t id) {
-  const Job& j = workload_.jobs[id];
-  if (!quotas_.enabled() || quotas_.within_guarantee(j) || quotas_.may_borrow(j)) return false;
-  parked_.push_back(j.tenant, j.id);
-  return true;
-}
-
-void Simulator::unpark(uint16_t tenant) {
-  uint32_t id = parked_.front(tenant);
-  while (id != MultiList::kEnd) {
-    const uint32_t next = parked_.next(id);
-    const Job& j = workload_.jobs[id];
-    if (!quotas_.within_guarantee(j)) break;
-    parked_.remove(id);
-    queue_->requeue(j);
-    id = next;
-  }
 }
 
 void Simulator::touch(uint32_t p) {
@@ -106,7 +67,7 @@ bool Simulator::may_interrupt_or_checkpoint() const {
   for (const JobProfile& prof : profiles_) checkpoints |= prof.checkpoint_interval_s > 0 && prof.checkpoint_cost_s > 0;
   bool spot = false;
   for (double rate : faults_.spot_per_node_hour) spot |= rate > 0;
-  return checkpoints || spot || track_slots_ || faults_.failures_per_gpu_hour > 0 || !faults_.outages.empty() ||
+  return checkpoints || spot || tracks_slots() || faults_.failures_per_gpu_hour > 0 || !faults_.outages.empty() ||
          (faults_.trace && !faults_.trace->faults.empty());
 }
 
@@ -124,7 +85,7 @@ void Simulator::start(uint32_t id, uint32_t p) {
   if (again) run_s += faults_.restart_overhead_s;
   touch(p);
   const uint32_t slot = fleet_.allocate(p, id, j.gpus, now_, now_ + run_s, work_s);
-  if (track_slots_) slot_of_[id] = slot;
+  set_slot(id, slot);
   events_.push(now_ + run_s, EventKind::job_end, slot);
   const Allocation& a = fleet_.allocation(slot);
   for (Observer* o : on_start_) o->on_job_start(now_, j, a);
@@ -151,7 +112,7 @@ Simulator::Progress Simulator::progress_of(const Allocation& a) const {
 void Simulator::release_and_redraw(uint32_t slot, uint32_t p) {
   const int64_t before = fleet_.pool(p).in_service_gpus;
   fleet_.release(slot);
-  ++release_generation_;
+  bump_release();
   // A draining node that emptied left service: the pool's fault rates changed.
   if (fleet_.pool(p).in_service_gpus != before) redraw_faults(p);
 }
@@ -166,8 +127,8 @@ void Simulator::end(uint32_t slot) {
   info.cause = StopCause::completed;
   info.overhead_gpu_s = std::max(0.0, now_ - a.start_s - a.work_s) * a.used;
   for (Observer* o : on_stop_) o->on_job_stop(now_, j, a, info);
-  if (track_slots_) {
-    slot_of_[a.job] = kNone;
+  if (tracks_slots()) {
+    set_slot(a.job, kNone);
     queue_->on_stop(a.job);
   }
   release_and_redraw(slot, pool);  // a is released: not used below
@@ -199,8 +160,8 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
   run.remaining_s = std::max(run.remaining_s - kept * speed, 0.0);
   ++run.restarts;
   events_.cancel(EventKind::job_end, slot);
-  if (track_slots_) {
-    slot_of_[a.job] = kNone;
+  if (tracks_slots()) {
+    set_slot(a.job, kNone);
     queue_->on_stop(a.job);
   }
   release_and_redraw(slot, a.pool);
@@ -219,11 +180,10 @@ void Simulator::capacity_step(uint32_t p) {
   size_t& next = next_point_[p];
   assert(next < schedule.size());
   touch(p);
-  if (schedule[next].gpus < fleet_.pool(p).nominal_gpus) ++shrink_generation_[p];
+  const bool shrinks = schedule[next].gpus < fleet_.pool(p).nominal_gpus;
   fleet_.set_capacity(p, schedule[next].gpus);
   ++next;
-  ++capacity_generation_;
-  ++release_generation_;
+  bump_capacity(p, shrinks);
   redraw_faults(p);
 }
 
@@ -245,100 +205,13 @@ void Simulator::arrive(const Job& j) {
   enqueue(j, false);
 }
 
-bool Simulator::try_start(uint32_t id) {
-  const Job& j = workload_.jobs[id];
-  if (quotas_.enabled()) {
-    const bool guaranteed = quotas_.within_guarantee(j);
-    if (!guaranteed && !quotas_.may_borrow(j)) return false;
-    uint32_t p = placement_->choose(j, fleet_, kNone);
-    if (p == kNone) return guaranteed && reclaim_for(id);
-    start(id, p);
-    quotas_.on_start(j, !guaranteed);
-    return true;
-  }
-  const uint32_t p = placement_->choose(j, fleet_, kNone);
-  if (p == kNone) return false;
-  start(id, p);
-  return true;
-}
-
-bool Simulator::reclaim_for(uint32_t id) {
-  const Job& j = workload_.jobs[id];
-  // Not worth preempting anyone unless the borrowed GPUs and the free ones could make room.
-  if (quotas_.borrowed_gpus() + free_gpus_for(id) < static_cast<int64_t>(j.gpus)) return false;
-  uint32_t victim = quotas_.newest();
-  while (victim != JobList::kEnd) {
-    const uint32_t older = quotas_.older(victim);
-    if (could_use_gpus_of(id, victim)) {
-      preempt(victim);
-      const uint32_t p = placement_->choose(j, fleet_, kNone);
-      if (p != kNone) {
-        start(id, p);
-        quotas_.on_start(j, false);
-        return true;
-      }
-    }
-    victim = older;
-  }
-  return false;
-}
-
-bool Simulator::try_backfill(uint32_t id, sched::Reservation& r) {
-  const Job& j = workload_.jobs[id];
-  if (quotas_.enabled() && !quotas_.within_guarantee(j) && !quotas_.may_borrow(j)) return false;
-  const uint32_t p = placement_->choose(j, fleet_, kNone);
-  if (p == kNone) return false;
-  auto go = [&](uint32_t pool) {
-    const bool borrowed = quotas_.enabled() && !quotas_.within_guarantee(j);
-    start(id, pool);
-    if (quotas_.enabled()) quotas_.on_start(j, borrowed);
-    return true;
-  };
-  if (!r.valid || p != r.pool || now_ + remaining_of(id) / fleet_.pool(p).spec.speed_factor <= r.start_s)
-    return go(p);
-  const auto per_node = static_cast<uint32_t>(fleet_.pool(p).spec.gpus_per_node);
-  const int64_t nodes = j.gpus >= per_node ? (j.gpus + per_node - 1) / per_node : 1;
-  if (nodes <= r.spare_nodes) {
-    r.spare_nodes -= nodes;
-    return go(p);
-  }
-  const uint32_t other = placement_->choose(j, fleet_, r.pool);
-  if (other == kNone) return false;
-  return go(other);
-}
-
-sched::Reservation Simulator::reserve(uint32_t id) {
-  const Job& j = workload_.jobs[id];
-  sched::Reservation best;
-  for (uint32_t p : placement_->preference()) {
-    if (!sched::pool_allows(fleet_.pool(p).spec, j)) continue;
-    const sched::Reservation r = finder_.find(fleet_, p, j.gpus, now_);
-    if (r.valid && (!best.valid || r.start_s < best.start_s)) best = r;
-  }
-  return best;
-}
-
-bool Simulator::can_ever_fit(uint32_t id) const {
-  const Job& j = workload_.jobs[id];
-  for (uint32_t p = 0; p < fleet_.pool_count(); ++p) {
-    const Pool& pool = fleet_.pool(p);
-    if (!sched::pool_allows(pool.spec, j)) continue;
-    // The peak ahead is at least today's capacity, and fitting is monotone in capacity:
-    // today's answers most jobs without searching the schedule.
-    if (FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, pool.nominal_gpus) ||
-        FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, fleet_.peak_from(p, now_)))
-      return true;
-  }
-  return false;
-}
-
 void Simulator::reject(uint32_t id) {
   const Job& j = workload_.jobs[id];
   for (Observer* o : on_unplaceable_) o->on_job_unplaceable(now_, j);
 }
 
 double Simulator::remaining_s(uint32_t id) const {
-  const uint32_t slot = track_slots_ ? slot_of_[id] : kNone;
+  const uint32_t slot = tracks_slots() ? slot_of(id) : kNone;
   if (slot == kNone) return remaining_of(id);
   const Allocation& a = fleet_.allocation(slot);
   const Progress pr = progress_of(a);
@@ -350,22 +223,8 @@ double Simulator::attained_gpu_s(uint32_t id) const {
   return (j.duration_s - remaining_s(id)) * j.gpus;
 }
 
-bool Simulator::could_use_gpus_of(uint32_t waiting, uint32_t victim) const {
-  const uint32_t slot = track_slots_ ? slot_of_[victim] : kNone;
-  if (slot == kNone) return false;
-  return sched::pool_allows(fleet_.pool(fleet_.allocation(slot).pool).spec, workload_.jobs[waiting]);
-}
-
-int64_t Simulator::free_gpus_for(uint32_t id) const {
-  const Job& j = workload_.jobs[id];
-  int64_t free = 0;
-  for (uint32_t p = 0; p < fleet_.pool_count(); ++p)
-    if (sched::pool_allows(fleet_.pool(p).spec, j)) free += fleet_.pool(p).free_gpus;
-  return free;
-}
-
 void Simulator::preempt(uint32_t id) {
-  const uint32_t slot = track_slots_ ? slot_of_[id] : kNone;
+  const uint32_t slot = tracks_slots() ? slot_of(id) : kNone;
   if (slot == kNone) return;
   interrupt(slot, StopCause::preempted, -1);
 }
@@ -398,14 +257,13 @@ void Simulator::take_node_down(uint32_t n, StopCause cause, double back_after_s)
   const uint32_t p = fleet_.node(n).pool;
   touch(p);
   ++node_faults_;
-  ++shrink_generation_[p];
+  bump_shrink(p);
   scratch_.clear();
   fleet_.slots_on_node(n, scratch_);
   for (size_t i = 0; i < scratch_.size(); ++i) interrupt(scratch_[i], cause, -1);
   if (fleet_.node(n).state != NodeState::retired && fleet_.fail_node(n))
     events_.push_permanent(now_ + back_after_s, EventKind::node_repair, n);
-  ++capacity_generation_;
-  ++release_generation_;
+  bump_capacity();
   redraw_faults(p);
 }
 
@@ -437,8 +295,7 @@ void Simulator::repair(uint32_t n) {
   fleet_.repair_node(n);
   // A repaired node beyond the pool's nominal capacity (it shrank meanwhile) leaves again.
   if (!fleet_.pool(p).down) fleet_.set_capacity(p, fleet_.pool(p).nominal_gpus);
-  ++capacity_generation_;
-  ++release_generation_;
+  bump_capacity();
   redraw_faults(p);
 }
 
@@ -449,7 +306,7 @@ void Simulator::outage(uint32_t i, bool begins) {
     if (begins) {
       if (++down_count_[p] > 1) continue;
       touch(p);
-      ++shrink_generation_[p];
+      bump_shrink(p);
       std::vector<uint32_t> running = fleet_.pool(p).running;
       std::sort(running.begin(), running.end());
       for (uint32_t slot : running) interrupt(slot, StopCause::outage, static_cast<int>(i));
@@ -461,8 +318,7 @@ void Simulator::outage(uint32_t i, bool begins) {
     }
     redraw_faults(p);
   }
-  ++capacity_generation_;
-  ++release_generation_;
+  bump_capacity();
 }
 
 void Simulator::schedule_trace_fault(uint32_t k) {

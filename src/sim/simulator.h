@@ -29,21 +29,16 @@
 
 #include "gpufleet/scenario.h"
 #include "gpufleet/workload.h"
-#include "util/multi_list.h"
-#include "sched/placement_policy.h"
-#include "sched/queue_policy.h"
-#include "sched/reservation.h"
-#include "sched/scheduling_context.h"
+#include "sched/dispatcher.h"
 #include "sim/event_queue.h"
 #include "sim/fault_plan.h"
 #include "sim/fleet_types.h"
 #include "sim/observer.h"
-#include "fleet/quota_ledger.h"
 #include "util/rng.h"
 
 namespace gpufleet::sim {
 
-class Simulator final : public sched::SchedulingContext {
+class Simulator final : public sched::Dispatcher {
  public:
   // REQUIRES: horizon_s > 0; workload.jobs sorted by submit with id == index; pools built for
   // this scenario (build_pools()); faults made for these pools (make_fault_plan()).
@@ -64,7 +59,6 @@ class Simulator final : public sched::SchedulingContext {
     if (H::job_stop) on_stop_.push_back(o);
     if (H::outage) on_outage_.push_back(o);
   }
-  const FleetState& fleet() const { return fleet_; }
   const SimContext& context() const { return context_; }
   const FaultPlan& faults() const { return faults_; }
 
@@ -81,22 +75,10 @@ class Simulator final : public sched::SchedulingContext {
   // Time of the last job arrival or end handled, simulated seconds.
   double last_job_event_s() const { return last_job_event_s_; }
 
-  // sched::SchedulingContext
-  const Job& job(uint32_t id) const override { return workload_.jobs[id]; }
-  bool try_start(uint32_t id) override;
-  bool try_backfill(uint32_t id, sched::Reservation& r) override;
-  sched::Reservation reserve(uint32_t id) override;
-  bool can_ever_fit(uint32_t id) const override;
+  // sched::SchedulingContext, the parts the kernel times (the rest is sched::Dispatcher's)
   void reject(uint32_t id) override;
-  bool park_if_held(uint32_t id) override;
-  uint64_t release_generation() const override { return release_generation_; }
-  uint64_t capacity_generation() const override { return capacity_generation_; }
-  uint64_t shrink_generation(uint32_t p) const override { return shrink_generation_[p]; }
-  double now() const override { return now_; }
   double remaining_s(uint32_t id) const override;
   double attained_gpu_s(uint32_t id) const override;
-  bool could_use_gpus_of(uint32_t waiting, uint32_t victim) const override;
-  int64_t free_gpus_for(uint32_t id) const override;
   void preempt(uint32_t id) override;
   void set_timer(uint32_t id, double t_s) override;
   void cancel_timer(uint32_t id) override;
@@ -109,7 +91,7 @@ class Simulator final : public sched::SchedulingContext {
     uint32_t restarts;
   };
   bool was_interrupted(uint32_t id) const { return (interrupted_[id >> 6] >> (id & 63)) & 1u; }
-  double remaining_of(uint32_t id) const {
+  double remaining_of(uint32_t id) const override {
     return was_interrupted(id) ? runs_.at(id).remaining_s : workload_.jobs[id].duration_s;
   }
   // Work done in the running segment of allocation a by now, in pool seconds: kept (up to the
@@ -122,15 +104,12 @@ class Simulator final : public sched::SchedulingContext {
 
   // Tells the observers pool p's levels since its last change, up to now.
   void touch(uint32_t p);
-  void start(uint32_t id, uint32_t p);
+  void start(uint32_t id, uint32_t p) override;
   void end(uint32_t slot);
   // Stops a running job; lossless = at a checkpoint. Requeues it.
   void interrupt(uint32_t slot, StopCause cause, int outage);
   void capacity_step(uint32_t p);
   void arrive(const Job& job);
-  // Hands a waiting job to the queue policy (arrival or requeue), or parks it (quotas).
-  void enqueue(const Job& job, bool requeue);
-  void unpark(uint16_t tenant);
   void finish();
   // Fault handling.
   void redraw_faults(uint32_t p);
@@ -143,17 +122,11 @@ class Simulator final : public sched::SchedulingContext {
   void trace_fault(uint32_t k);
   void schedule_trace_fault(uint32_t k);
   void release_and_redraw(uint32_t slot, uint32_t p);
-  // Quotas: frees borrowed GPUs for a job within its guarantee; true if it then started.
-  bool reclaim_for(uint32_t id);
 
   const Scenario& scenario_;
   const Workload& workload_;
   double horizon_s_;
-  FleetState fleet_;
   SimContext context_;
-  std::unique_ptr<sched::QueuePolicy> queue_;
-  std::unique_ptr<sched::PlacementPolicy> placement_;
-  sched::ReservationFinder finder_;
   EventQueue events_;
   // Observers, per hook they take (add_observer()).
   std::vector<Observer*> on_interval_, on_submit_, on_unplaceable_, on_start_, on_stop_, on_outage_;
@@ -161,28 +134,17 @@ class Simulator final : public sched::SchedulingContext {
   std::vector<size_t> next_point_;      // per pool: next schedule point to apply
   std::unordered_map<uint32_t, JobRun> runs_;  // by job id: the jobs where was_interrupted
   std::vector<uint64_t> interrupted_;       // per job, one bit
-  bool track_slots_ = false;                // a preemptive policy or quotas need slot_of_
   bool placement_follows_clock_ = false;
   bool any_flexible_ = false;               // some profile has a flexible slack
-  std::vector<uint32_t> slot_of_;           // per job: its allocation while running (kNone)
   std::vector<JobProfile> profiles_;
   FaultPlan faults_;
   std::vector<Rng> failure_rng_, spot_rng_;  // per pool
   std::vector<int> down_count_;              // per pool: outages lasting now
   std::vector<uint32_t> scratch_;
   uint32_t trace_cycle_ = 0;
-  fleet::QuotaLedger quotas_;
-  // Jobs over their tenant's guarantee that may not borrow wait here, per tenant, outside the
-  // queue policy (so that they block no other tenant); they join the queue when their
-  // tenant's usage drops.
-  MultiList parked_;
-  double now_ = 0;
   double last_job_event_s_ = 0;
   int64_t events_handled_ = 0;
   int64_t node_faults_ = 0;
-  uint64_t release_generation_ = 0;
-  uint64_t capacity_generation_ = 0;
-  std::vector<uint64_t> shrink_generation_;  // per pool
 };
 
 }  // namespace gpufleet::sim
