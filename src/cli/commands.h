@@ -18,6 +18,9 @@ void add_validate_command(CLI::App& app);
 void add_example_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
+// submit, status, cancel, queue: clients of a running server (client_commands.cc).
+void add_client_commands(CLI::App& app);
 
 // The report's helpers (report_command.cc). record_command_line keeps argv for run.json;
 // record_run writes run.json into a results folder; report_results renders the results in

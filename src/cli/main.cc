@@ -1,6 +1,6 @@
 // gpufleet: plan, simulate and schedule AI compute across cloud providers.
 // Exit status: 0 ok, 2 bad input or usage (every CLI11 parse error included), 3 an infeasible
-// plan or none found in time, 70 an internal error (an exception nothing else caught: a bug).
+// plan or none found in time, 4 a server that cannot be reached (client commands), 70 an internal error (an exception nothing else caught: a bug).
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -22,6 +22,8 @@ int run(int argc, char** argv) {
   gpufleet::cli::add_validate_command(app);
   gpufleet::cli::add_example_command(app);
   gpufleet::cli::add_report_command(app);
+  gpufleet::cli::add_serve_command(app);
+  gpufleet::cli::add_client_commands(app);
   gpufleet::cli::record_command_line(argc, argv);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,63 @@
+// Durable state of the service behind one small interface, so that a second storage engine
+// (PostgreSQL) is one more file. The service keeps its state in memory and writes every
+// change through a Store before it acknowledges it; on start it reads everything back.
+//
+// Contract: commit() applies a batch atomically (all of it or none survives a crash) and
+// durably (per the engine's synchronous setting) before it returns; batches are applied in
+// the order given. Jobs are written whole (an upsert by id).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gpufleet/error.h"
+#include "serve/job_record.h"
+
+namespace gpufleet::serve {
+
+enum class Role : uint8_t { tenant = 0, admin = 1 };
+
+struct TokenRecord {
+  std::string sha256_hex;  // of the token; the token itself is never stored
+  std::string tenant;      // "" for the admin role
+  Role role = Role::tenant;
+};
+
+// One atomic unit of change.
+struct Batch {
+  std::vector<JobRecord> jobs;             // upserted by id
+  std::optional<double> clock_s;           // the virtual clock's new reading
+  std::vector<TokenRecord> tokens;         // added
+
+  bool empty() const { return jobs.empty() && !clock_s && tokens.empty(); }
+};
+
+// Everything a restarting service reads back.
+struct StoredState {
+  std::vector<JobRecord> jobs;  // by id
+  std::vector<TokenRecord> tokens;
+  std::optional<double> clock_s;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<StoredState> load() = 0;
+  virtual Result<void> commit(const Batch& batch) = 0;
+  // "sqlite 3.40.1 (WAL, synchronous=FULL)": for /healthz and the logs.
+  virtual std::string describe() const = 0;
+};
+
+enum class Durability : uint8_t {
+  full,    // every commit is on disk when commit() returns (fsync of the WAL per commit)
+  normal,  // WAL synced at checkpoints only: a power loss may lose the last commits, a crash
+           // of the process loses nothing
+};
+
+// Opens (creating and migrating as needed) the SQLite database at path, in WAL mode.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, Durability durability);
+
+}  // namespace gpufleet::serve
