@@ -205,8 +205,7 @@ void LiveScheduler::dispatch_now() {
   queue_->dispatch(*this);
 }
 
-void LiveScheduler::advance(double now_s, bool dispatch_first) {
-  if (dispatch_first) dispatch_now();
+void LiveScheduler::advance(double now_s) {
   for (;;) {
     const double t = next_internal(now_s);
     if (t == kNever) break;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <vector>
@@ -48,12 +49,13 @@ class LiveScheduler final : public sched::Dispatcher {
   // Restores a job that was running in pool p since start_s (a restart); false if it no longer
   // fits there (it is then queued again).
   bool restore_running(uint32_t slot, uint32_t pool, double start_s);
-  // Dispatches at the current time (when dispatch_first), then moves the clock to now_s (>=
-  // the current time), applying capacity steps and timers due on the way (a dispatch after
-  // each one before now_s). Capacity steps due at now_s itself are applied; the next
-  // dispatch sees them. A virtual clock dispatches first: what clients reported at an
-  // instant is placed at that instant, as the simulator does.
-  void advance(double now_s, bool dispatch_first);
+  // Moves the clock to now_s (>= the current time), applying the capacity steps and timers
+  // due on the way in time order, with a dispatch after those before now_s. Those due at
+  // now_s itself are applied without a dispatch: the caller reports what else happens at
+  // now_s (ends, arrivals) and then dispatches, as the simulator's kernel does at an instant.
+  void advance(double now_s);
+  // The time of the next capacity step or timer after now (+inf if none).
+  double next_event_s() const { return next_internal(std::numeric_limits<double>::infinity()); }
   // A dispatch at the current time.
   void dispatch_now();
 

@@ -27,7 +27,7 @@ const std::vector<RouteDoc>& api_routes() {
        kMutating},
       {"get", "/v1/tenants/{name}", "A tenant's usage against its quota, borrowed GPUs and spend by provider.", Access::any_token, "",
        {200, 401, 403, 429}},
-      {"post", "/v1/admin/clock", "Advance the virtual clock (servers started with --clock virtual) and dispatch.", Access::admin,
+      {"post", "/v1/admin/clock", "Move the virtual clock (servers started with --clock virtual), then dispatch unless dispatch is false; lists the jobs started and the next capacity step or policy timer.", Access::admin,
        "ClockAdvance", kMutating},
   };
   return routes;
@@ -70,7 +70,7 @@ nlohmann::ordered_json openapi_document() {
       {"type", "object"},
       {"additionalProperties", false},
       {"required", J::array({"advance_to_s"})},
-      {"properties", {{"advance_to_s", {{"type", "number"}}}}}};
+      {"properties", {{"advance_to_s", {{"type", "number"}}}, {"dispatch", {{"type", "boolean"}, {"default", true}}}}}};
   doc["components"]["schemas"]["Error"] = {
       {"type", "object"}, {"properties", {{"error", {{"type", "string"}}}, {"field", {{"type", "string"}}}}}};
   J paths = J::object();

@@ -95,7 +95,7 @@ Result<void> Service::restore(StoredState state) {
   for (TokenRecord& t : state.tokens) tokens_[t.sha256_hex] = t;
   virtual_now_s_ = state.clock_s.value_or(0);
   const double now = clock_now();
-  scheduler_->advance(now, false);
+  scheduler_->advance(now);
   // Running jobs first, in the order they started (their GPUs are theirs), then the waiting
   // ones in submission order.
   std::vector<int64_t> running, waiting;
@@ -252,7 +252,7 @@ void Service::scheduler_loop() {
   while (!stopping_) {
     std::this_thread::sleep_for(tick);
     std::lock_guard lock(mu_);
-    scheduler_->advance(clock_now(), false);
+    scheduler_->advance(clock_now());
     scheduler_->dispatch_now();
   }
 }
@@ -388,6 +388,13 @@ nlohmann::ordered_json Service::job_json(const JobRecord& r) const {
   j["start_s"] = r.start_s >= 0 ? nlohmann::ordered_json(r.start_s) : nlohmann::ordered_json();
   j["end_s"] = r.end_s >= 0 ? nlohmann::ordered_json(r.end_s) : nlohmann::ordered_json();
   j["restarts"] = r.restarts;
+  if (r.pool >= 0) {
+    const auto& spec = scheduler_->fleet().pool(static_cast<uint32_t>(r.pool)).spec;
+    j["last_run"] = {{"pool", r.pool},
+                     {"provider", scenario_.providers[static_cast<size_t>(spec.provider)].name},
+                     {"site", scenario_.sites[static_cast<size_t>(spec.site)].name},
+                     {"source", std::string(to_string(spec.source))}};
+  }
   double gpu_s = r.gpu_seconds, usd = r.spend_usd;
   const int32_t slot = slot_of_id_[static_cast<size_t>(r.id - 1)];
   const fleet::FleetState& fleet = scheduler_->fleet();
@@ -676,11 +683,14 @@ Reply Service::tenant(const Caller& caller, const std::string& name) {
 Reply Service::advance_clock(const Caller& caller, const std::string& body) {
   if (caller.role != Role::admin) return error_reply(403, "", "only the admin moves the clock");
   if (!options_.virtual_clock) return error_reply(409, "", "the clock is real (start the server with --clock virtual to move it)");
-  auto doc = object_body(body, {"advance_to_s"});
+  auto doc = object_body(body, {"advance_to_s", "dispatch"});
   if (!doc) return error_reply(400, doc.error().field, doc.error().to_string());
   if (!doc->contains("advance_to_s") || !(*doc)["advance_to_s"].is_number())
     return error_reply(400, "advance_to_s", "missing or not a number; expected the clock's new reading, seconds");
   const double t = (*doc)["advance_to_s"].get<double>();
+  if (doc->contains("dispatch") && !(*doc)["dispatch"].is_boolean())
+    return error_reply(400, "dispatch", "not a boolean; expected true (dispatch at the new time, the default) or false");
+  const bool dispatch = doc->value("dispatch", true);
   uint64_t seq = 0;
   Reply reply;
   {
@@ -689,14 +699,24 @@ Reply Service::advance_clock(const Caller& caller, const std::string& body) {
       return error_reply(400, "advance_to_s", fmt::format("{}; expected a time from the clock's reading {} up to 100 years", t, virtual_now_s_));
     std::vector<int64_t> started;
     started_log_ = &started;
-    scheduler_->advance(t, true);
+    scheduler_->advance(t);
+    if (dispatch) scheduler_->dispatch_now();
     started_log_ = nullptr;
     virtual_now_s_ = t;
     pending_clock_ = true;
     writer_cv_.notify_one();
     seq = ++next_seq_;
     reply.body["now_s"] = t;
-    reply.body["started"] = started;
+    reply.body["started"] = nlohmann::ordered_json::array();
+    for (int64_t id : started) {
+      const JobRecord& r = jobs_[static_cast<size_t>(id - 1)];
+      const int32_t slot = slot_of_id_[static_cast<size_t>(id - 1)];
+      nlohmann::ordered_json s = {{"id", id}, {"pool", r.pool}, {"start_s", r.start_s}};
+      if (r.state == JobState::running && slot >= 0) s["expected_end_s"] = scheduler_->allocation(static_cast<uint32_t>(slot)).end_s;
+      reply.body["started"].push_back(s);
+    }
+    const double next = scheduler_->next_event_s();
+    reply.body["next_event_s"] = std::isfinite(next) ? nlohmann::ordered_json(next) : nlohmann::ordered_json();
   }
   if (!wait_durable(seq)) return unavailable();
   return reply;
