@@ -16,6 +16,13 @@ namespace gpufleet {
 enum class CapacitySource : uint8_t { contract = 0, on_demand = 1, spot = 2 };
 std::string_view to_string(CapacitySource source);
 
+// How far a simulation is, for a progress display.
+struct SimProgress {
+  double fraction = 0;     // of the horizon simulated, in [0, 1]
+  double simulated_s = 0;  // simulated seconds from the scenario start
+  int64_t events = 0;      // events handled so far
+};
+
 struct SimOptions {
   std::string queue_policy;      // empty = scenario.policy.queue
   std::string placement_policy;  // empty = scenario.policy.placement
@@ -23,8 +30,9 @@ struct SimOptions {
   // Fill SimResults::jobs (a row per job, 56 bytes each: 560 MB for 10 M jobs). Without
   // them the summary is the same; `gpufleet simulate` asks for them only to write results.
   bool job_rows = true;
-  // Called now and then with the fraction of the horizon simulated (0..1); may be empty.
-  std::function<void(double)> progress;
+  // Called now and then (at most ~200 times, and once at the end) with how far the run is;
+  // may be empty. Called on the simulating thread.
+  std::function<void(const SimProgress&)> progress;
 };
 
 // One row per job of the workload, in id order.
@@ -119,6 +127,21 @@ struct SimResults {
   std::vector<HourRow> hours;
   std::vector<OutageResult> outages;  // in start order
 };
+
+// The work a workload offers against the work the fleet can do over the same span: [0, the
+// horizon), or for an open horizon (a trace replay) up to the last submission. Both in
+// reference GPU-hours (H100-SXM = 1.0): jobs' GPUs x run time, for jobs submitted in the span
+// (every job, for an open horizon);
+// every contract's ramp and every market's on-demand and spot GPUs x their accelerator's speed
+// factor, at full availability (no failures, outages or preemptions).
+struct OfferedLoad {
+  double span_s = 0;
+  double demand_ref_gpu_hours = 0;
+  double capacity_ref_gpu_hours = 0;
+  // demand / capacity; > 1: queues grow without bound (infinite when there is no capacity).
+  double ratio() const;
+};
+OfferedLoad offered_load(const Scenario& scenario, const Workload& workload);
 
 // REQUIRES: workload built for this scenario (accelerator masks index its accelerators).
 // Deterministic: the same inputs give the same results (sim_wall_s aside).
