@@ -104,7 +104,8 @@ TEST(ResultsWriter, WritesTheDocumentedColumns) {
   auto jobs = read_file(dir + "/jobs.csv");
   ASSERT_TRUE(jobs);
   EXPECT_EQ(jobs->substr(0, jobs->find('\n')),
-            "id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd,restarts");
+            "id,name,tenant,kind,priority,submit_s,start_s,end_s,gpus,accelerator,site,provider,source,queue_s,jct_s,"
+            "gpu_hours_allocated,cost_usd,contract_usd,on_demand_usd,spot_usd,restarts");
   EXPECT_NE(jobs->find("\"job,0\""), std::string::npos);  // quoted name
   size_t rows = 0;
   for (char c : *jobs) rows += c == '\n';
