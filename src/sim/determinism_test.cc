@@ -113,7 +113,12 @@ TEST(ResultsWriter, WritesTheDocumentedColumns) {
   auto ts = read_file(dir + "/timeseries.csv");
   ASSERT_TRUE(ts);
   EXPECT_EQ(ts->substr(0, ts->find('\n')),
-            "hour,time,busy_gpus,capacity_gpus,queued_jobs,spend_usd_p0,spend_usd_p1,committed_gpus_p0,committed_gpus_p1");
+            "hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs,spend_usd_per_hour_p0,spend_usd_per_hour_p1,"
+            "committed_physical_gpus_p0,committed_physical_gpus_p1,"
+            "busy_physical_gpus_p0_contract,busy_physical_gpus_p0_on_demand,busy_physical_gpus_p0_spot,"
+            "busy_physical_gpus_p1_contract,busy_physical_gpus_p1_on_demand,busy_physical_gpus_p1_spot,"
+            "spend_usd_per_hour_p0_contract,spend_usd_per_hour_p0_on_demand,spend_usd_per_hour_p0_spot,"
+            "spend_usd_per_hour_p1_contract,spend_usd_per_hour_p1_on_demand,spend_usd_per_hour_p1_spot");
   auto summary = read_file(dir + "/summary.json");
   ASSERT_TRUE(summary);
   for (const char* key : {"\"jobs\"", "\"completed\"", "\"mean_jct_s\"", "\"p50_jct_s\"", "\"p99_jct_s\"",
