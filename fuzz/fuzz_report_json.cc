@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::ofstream(dir / "jobs.csv") << "id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd,restarts\n"
                                        "0,,507.479,507.479,2982.475,1,aws-east,aws,contract,0.000,2474.996,1.7187,0\n";
     std::ofstream(dir / "timeseries.csv")
-        << "hour,time,busy_gpus,capacity_gpus,queued_jobs,spend_usd_aws,spend_usd_gcp,committed_gpus_aws,committed_gpus_gcp\n"
+        << "hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs,spend_usd_per_hour_aws,spend_usd_per_hour_gcp,committed_physical_gpus_aws,committed_physical_gpus_gcp\n"
            "0,2026-01-01T00:00:00Z,1.684,448.000,0,640.0000,0.0000,256,0\n";
   }
   auto r = gpufleet::write_report(dir.string(), (dir / "report.html").string());

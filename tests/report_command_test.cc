@@ -29,7 +29,7 @@ TEST(ReportCommand, SimulateReportInOneStepEqualsReportFromTheFolder) {
   EXPECT_NE(html.find("Chart.js v"), std::string::npos);
   EXPECT_LT(fs::file_size(dir / "one-step.html"), 5u << 20);  // two years, daily points, the library
   const auto header = slurp(dir / "results" / "timeseries.csv").substr(0, 200);
-  EXPECT_NE(header.find(",committed_gpus_aws"), std::string::npos);
+  EXPECT_NE(header.find(",committed_physical_gpus_aws"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,6 +94,16 @@ Result<void> prepare_plan_inputs(PlanInputs& inputs);
 // "2026Q1" for quarters, "2026-01" for months, "2026" for years, else the ISO date.
 std::string period_label(const PlanInputs& inputs, int period);
 
+// Where run_plan is, for a progress display: a pass that starts (build, solve, marginals,
+// verify, diagnose), or, during "solve", a search pass just done and the best plan and bound
+// after it (present value, USD; incumbent -1 while there is no plan yet).
+struct PlanProgress {
+  std::string pass;
+  std::string search_pass;  // empty unless a search pass just finished
+  double incumbent_usd = -1;
+  double bound_usd = 0;
+};
+
 struct PlanOptions {
   double time_limit_s = 60;      // wall time of the whole run_plan call (every pass)
   double relative_gap = 0.005;   // stop when within this fraction of the best bound
@@ -101,6 +112,9 @@ struct PlanOptions {
   bool marginals = true;         // the marginal-values pass
   bool verify = true;            // the plan-check pass
   bool diagnose = true;          // explain infeasibility with an elastic relaxation
+  // Called as each pass starts and after each pass of the MILP search; may be empty. Called
+  // on the thread that called run_plan.
+  std::function<void(const PlanProgress&)> progress;
 };
 
 // What the model turned out to be (the call itself may still fail: see Result).

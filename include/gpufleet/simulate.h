@@ -16,15 +16,23 @@ namespace gpufleet {
 enum class CapacitySource : uint8_t { contract = 0, on_demand = 1, spot = 2 };
 std::string_view to_string(CapacitySource source);
 
+// How far a simulation is, for a progress display.
+struct SimProgress {
+  double fraction = 0;     // of the horizon simulated, in [0, 1]
+  double simulated_s = 0;  // simulated seconds from the scenario start
+  int64_t events = 0;      // events handled so far
+};
+
 struct SimOptions {
   std::string queue_policy;      // empty = scenario.policy.queue
   std::string placement_policy;  // empty = scenario.policy.placement
   bool compare_with_cost_placement = true;  // carbon placement: also run cost placement
-  // Fill SimResults::jobs (a row per job, 56 bytes each: 560 MB for 10 M jobs). Without
+  // Fill SimResults::jobs (a row per job, 96 bytes each: 960 MB for 10 M jobs). Without
   // them the summary is the same; `gpufleet simulate` asks for them only to write results.
   bool job_rows = true;
-  // Called now and then with the fraction of the horizon simulated (0..1); may be empty.
-  std::function<void(double)> progress;
+  // Called now and then (at most ~200 times, and once at the end) with how far the run is;
+  // may be empty. Called on the simulating thread.
+  std::function<void(const SimProgress&)> progress;
 };
 
 // One row per job of the workload, in id order.
@@ -37,7 +45,14 @@ struct JobResult {
   int site = -1;          // index into Scenario::sites of the (last) placement
   CapacitySource source = CapacitySource::contract;
   uint32_t restarts = 0;  // interruptions (failures, preemptions, outages) it went through
-  double cost_usd = 0;    // GPU-hours at the price of the pool it ran in (contracts: their rate)
+  int accelerator = -1;   // index into Scenario::accelerators of the (last) placement
+  // Allocated GPUs (whole nodes for gang jobs) x seconds run, every run, before the horizon.
+  double gpu_seconds_allocated = 0;
+  // Those GPU-hours at the price of the pool each run was in (contracts: their rate), in all
+  // and by source. A contract's take-or-pay bill for GPUs no job used is the contract's
+  // (ContractTotals::idle_usd), not a job's: jobs' contract_usd + idle = the contracts' bill.
+  double cost_usd = 0;
+  double contract_usd = 0, on_demand_usd = 0, spot_usd = 0;
 };
 
 struct ProviderTotals {
@@ -49,6 +64,13 @@ struct ProviderTotals {
   // Share of the provider's nominal GPU-seconds that were in service (not failed, not reclaimed,
   // not down in an outage); 1 when it has no capacity.
   double availability = 1.0;
+};
+
+// One contract's bill over the horizon: cost_usd = usd_per_gpu_hour x max(take-or-pay share x
+// capacity, GPUs used); idle_usd the part paid for committed GPUs no job used.
+struct ContractTotals {
+  double cost_usd = 0;
+  double idle_usd = 0;
 };
 
 // One outage as it happened, with what it cost.
@@ -73,6 +95,10 @@ struct HourRow {
   double capacity_gpus = 0;          // contract + on-demand + spot GPUs in service
   int64_t queued_jobs = 0;
   std::vector<double> spend_usd_by_provider;  // spent during this hour, per provider
+  // The same split by provider and source, [provider * 3 + CapacitySource]: busy physical
+  // GPUs (hour average) and USD spent during the hour. Each sums to the column above.
+  std::vector<double> busy_gpus_by_provider_source;
+  std::vector<double> spend_usd_by_provider_source;
 };
 
 struct SimSummary {
@@ -115,10 +141,26 @@ struct SimResults {
   SimSummary summary;
   std::vector<ProviderTotals> by_provider;  // indexed like Scenario::providers
   std::vector<SiteTotals> by_site;          // indexed like Scenario::sites
+  std::vector<ContractTotals> by_contract;  // indexed like Scenario::contracts
   std::vector<JobResult> jobs;
   std::vector<HourRow> hours;
   std::vector<OutageResult> outages;  // in start order
 };
+
+// The work a workload offers against the work the fleet can do over the same span: [0, the
+// horizon), or for an open horizon (a trace replay) up to the last submission. Both in
+// reference GPU-hours (H100-SXM = 1.0): jobs' GPUs x run time, for jobs submitted in the span
+// (every job, for an open horizon);
+// every contract's ramp and every market's on-demand and spot GPUs x their accelerator's speed
+// factor, at full availability (no failures, outages or preemptions).
+struct OfferedLoad {
+  double span_s = 0;
+  double demand_ref_gpu_hours = 0;
+  double capacity_ref_gpu_hours = 0;
+  // demand / capacity; > 1: queues grow without bound (infinite when there is no capacity).
+  double ratio() const;
+};
+OfferedLoad offered_load(const Scenario& scenario, const Workload& workload);
 
 // REQUIRES: workload built for this scenario (accelerator masks index its accelerators).
 // Deterministic: the same inputs give the same results (sim_wall_s aside).

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/progress_line.h"
 #include "gpufleet/error.h"
 
 namespace gpufleet::cli {
@@ -48,6 +49,7 @@ inline CLI::Validator non_empty_path() {
 
 // Prints the error to stderr and ends the command with exit status 2 (bad input).
 [[noreturn]] inline void exit_bad_input(const Error& error) {
+  end_open_progress_line();
   std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
   throw CLI::RuntimeError(kExitBadInput);
 }

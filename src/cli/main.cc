@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/usage_hint.h"
 
@@ -17,6 +18,7 @@ constexpr int kExitInternalError = 70;  // EX_SOFTWARE
 int run(int argc, char** argv) {
   CLI::App app{"gpufleet: plan, simulate and schedule AI compute across cloud providers"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", gpufleet::cli::version_text(), "Print the version, git revision and build type, and exit");
   gpufleet::cli::add_simulate_command(app);
   gpufleet::cli::add_plan_command(app);
   gpufleet::cli::add_validate_command(app);
@@ -31,6 +33,9 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    std::fputs(e.what(), stdout);
+    return 0;
   } catch (const CLI::RuntimeError& e) {
     return e.get_exit_code();  // a command's own status; it printed its message
   } catch (const CLI::ParseError& e) {

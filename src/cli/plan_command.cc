@@ -2,16 +2,24 @@
 //               [--gap REL] [--threads N] [--relax] [--quiet]
 // Thin: parse, load, run_plan, print, write. Exit 2 on bad input; an infeasible plan is a
 // result, printed with its diagnosis, with exit status 3 so that scripts can tell.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "gpufleet/plan.h"
+#include "util/human_format.h"
 
 namespace gpufleet::cli {
 
 namespace {
+
+// --time-limit: at most 30 days of wall time.
+constexpr double kMaxTimeLimitS = 30 * 86400.0;
 
 struct PlanArgs {
   std::string scenario;
@@ -33,15 +41,35 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
   cmd.add_option("--emit-scenario", a.emit_scenario, "write a scenario whose contracts are the plan (for `gpufleet simulate`)")
       ->check(non_empty_path());
   cmd.add_option("--time-limit", a.options.time_limit_s, "wall seconds for the whole command (LP, search, marginal values); the best plan found by then is returned")
-      ->check(CLI::PositiveNumber)
+      ->check(number_in(0, kMaxTimeLimitS, "a number of seconds", true))
       ->capture_default_str();
   cmd.add_option("--gap", a.options.relative_gap, "relative optimality gap at which the search stops")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(number_in(0, 1, "a fraction"))
       ->capture_default_str();
-  cmd.add_option("--threads", a.options.threads, "solver threads")->check(CLI::Range(1, 256))->capture_default_str();
+  cmd.add_option("--threads", a.options.threads, "solver threads")->check(whole_number_in(1, 256, "threads"))->capture_default_str();
   cmd.add_flag("--relax", a.options.relax, "solve the LP relaxation only (fractional blocks; a lower bound)");
   cmd.add_flag("--quiet", a.quiet, "print only the status line");
 }
+
+// The planning line's detail: the pass, and the best plan, the bound and the gap between them
+// after the last search pass ("marginals; after round-down: plan $97.6B, bound $97.4B, gap 0.21%").
+class PlanProgressText {
+ public:
+  std::string operator()(const PlanProgress& p) {
+    if (!p.search_pass.empty()) {
+      const double gap =
+          p.incumbent_usd > 0 ? std::max(0.0, (p.incumbent_usd - p.bound_usd) / p.incumbent_usd) : 0.0;
+      search_ = p.incumbent_usd < 0
+                    ? fmt::format("after {}: no plan yet, bound {}", p.search_pass, human_usd(p.bound_usd))
+                    : fmt::format("after {}: plan {}, bound {}, gap {:.2f}%", p.search_pass, human_usd(p.incumbent_usd),
+                                  human_usd(p.bound_usd), 100 * gap);
+    }
+    return search_.empty() ? p.pass : fmt::format("{}; {}", p.pass, search_);
+  }
+
+ private:
+  std::string search_;
+};
 
 }  // namespace
 
@@ -50,16 +78,23 @@ void add_plan_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("plan", "Plan capacity commitments across providers (MILP, COIN-OR CBC)");
   add_options(*cmd, *args);
   cmd->callback([args] {
+    ProgressLine progress(!args->quiet);
+    progress.begin("reading the scenario");
     auto inputs = args->scenario.empty()
                       ? load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>", ".")
                       : load_plan_file(args->scenario);
+    progress.end();
     if (!inputs) exit_bad_input(inputs.error());
     std::vector<std::string> files{args->scenario};
     for (const Site& s : inputs->scenario.sites) files.push_back(s.carbon_hourly.source);
     if (!args->out_dir.empty()) refuse_overwriting_input("--out", args->out_dir, files, true);
     if (!args->report.empty()) refuse_overwriting_input("--report", args->report, files, false);
     if (!args->emit_scenario.empty()) refuse_overwriting_input("--emit-scenario", args->emit_scenario, files, false);
-    auto result = run_plan(*inputs, args->options);
+    PlanOptions options = args->options;
+    options.progress = [&progress, text = PlanProgressText()](const PlanProgress& p) mutable { progress.detail(text(p)); };
+    progress.begin("planning");
+    auto result = run_plan(*inputs, options);
+    progress.end();
     if (!result) exit_bad_input(result.error());
     // run_plan prepared its own copy; the writers need the calendar too.
     if (auto ok = prepare_plan_inputs(*inputs); !ok) exit_bad_input(ok.error());
@@ -70,10 +105,18 @@ void add_plan_command(CLI::App& app) {
     } else {
       std::fputs(format_plan_report(*result, *inputs).c_str(), stdout);
     }
-    if (!args->out_dir.empty())
-      write_results_folder(args->out_dir, [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); });
-    if (!args->report.empty())
-      report_results(args->out_dir, args->report, [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); });
+    std::fflush(stdout);
+    const auto write = [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); };
+    if (!args->out_dir.empty()) {
+      progress.begin("writing the results");
+      write_results_folder(args->out_dir, write);
+      progress.end();
+    }
+    if (!args->report.empty()) {
+      progress.begin("writing the report");
+      report_results(args->out_dir, args->report, write);
+      progress.end();
+    }
     if (!args->emit_scenario.empty()) {
       if (result->status != PlanStatus::optimal && result->status != PlanStatus::time_limit) {
         std::fprintf(stderr, "error: no plan to emit (status %s)\n", std::string(to_string(result->status)).c_str());

@@ -1,6 +1,7 @@
 // gpufleet simulate [SCENARIO.yaml] [--trace FORMAT:PATH [--map ...] [--time-format F]] [--gpus N]
 //                   [--policy NAME] [--seed N] [--out DIR] [--report FILE] [--quiet] [--skip-bad-rows] [--no-faults]
 #include <algorithm>
+#include <chrono>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -12,7 +13,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/progress_bar.h"
+#include "cli/option_checks.h"
+#include "cli/progress_line.h"
 #include "gpufleet/scenario.h"
 #include "gpufleet/simulate.h"
 #include "gpufleet/workload.h"
@@ -81,8 +83,10 @@ struct Prepared {
   std::vector<std::string> inputs;  // the files read
 };
 
-Result<Prepared> prepare(const SimulateArgs& args) {
+Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
+  progress.begin("reading the scenario");
   Result<Scenario> loaded = args.scenario_path.empty() ? default_scenario() : load_scenario_file(args.scenario_path);
+  progress.end();
   if (!loaded) return fail(loaded.error());
   Scenario scenario = std::move(*loaded);
   if (!args.seed.empty()) {
@@ -133,8 +137,10 @@ Result<Prepared> prepare(const SimulateArgs& args) {
 
   TraceReadOptions read_options;
   read_options.skip_bad_rows = args.skip_bad_rows;
+  progress.begin(scenario.workload.traces.empty() ? "building the workload" : "reading the trace");
   if (args.gpus <= 0) {
     auto workload = build_workload(scenario, read_options);
+    progress.end();
     if (!workload) return fail(workload.error());
     auto inputs = input_files(args, scenario);
     return Prepared{std::move(scenario), std::move(*workload), std::move(inputs)};
@@ -143,6 +149,7 @@ Result<Prepared> prepare(const SimulateArgs& args) {
   // reference GPUs; accelerator and jurisdiction constraints no longer apply.
   if (!args.trace.empty()) scenario.horizon_s = std::numeric_limits<double>::infinity();  // the whole trace
   auto workload = build_workload(scenario, read_options);
+  progress.end();
   if (!workload) return fail(workload.error());
   for (Job& j : workload->jobs) {
     j.accelerator_mask = kAnyAccelerator;
@@ -221,26 +228,54 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
   }
 }
 
+// On stderr, before the run: a workload that offers more work than the fleet can do queues
+// without bound and runs slowly; say so with the numbers.
+void warn_if_overloaded(const Scenario& scenario, const Workload& workload) {
+  const OfferedLoad load = offered_load(scenario, workload);
+  if (!(load.ratio() > 1)) return;
+  std::fprintf(stderr,
+               "warning: the workload offers %s the fleet's capacity: %s reference GPU-hours over %s against %s "
+               "(contracts, on-demand and spot, all in service); queues will grow through the run and it may be slow\n",
+               std::isfinite(load.ratio()) ? fmt::format("{:.2f}x", load.ratio()).c_str() : "work beyond",
+               with_commas(load.demand_ref_gpu_hours).c_str(), human_duration(load.span_s).c_str(),
+               with_commas(load.capacity_ref_gpu_hours).c_str());
+}
+
 void run(const SimulateArgs& args) {
-  auto prepared = prepare(args);
+  ProgressLine progress(!args.quiet);
+  auto prepared = prepare(args, progress);
   if (!prepared) exit_bad_input(prepared.error());
   auto& [scenario, workload, inputs] = *prepared;
   if (!args.out_dir.empty()) refuse_overwriting_input("--out", args.out_dir, inputs, true);
   if (!args.report.empty()) refuse_overwriting_input("--report", args.report, inputs, false);
-  ProgressBar bar("simulating", !args.quiet);
+  if (!args.quiet) warn_if_overloaded(scenario, workload);
   SimOptions options;
-  options.progress = [&bar](double f) { bar.update(f); };
+  const auto wall_start = std::chrono::steady_clock::now();
+  const double start_unix_s = scenario.start_unix_s;
+  options.progress = [&](const SimProgress& p) {
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    progress.detail(fmt::format("{} ({:.0f}%), {}", format_iso_date(static_cast<int64_t>(start_unix_s + p.simulated_s)),
+                                100 * p.fraction, rate_and_eta(p.fraction, static_cast<double>(p.events), wall_s)));
+  };
   options.job_rows = !args.out_dir.empty() || !args.report.empty();  // only jobs.csv needs them
+  progress.begin("simulating");
   auto results = simulate(scenario, workload, options);
+  progress.end();
   if (!results) exit_bad_input(results.error());
   if (!args.quiet) print_summary(scenario, workload, *results);
+  const auto write = [&](const std::string& dir) { return write_sim_results(*results, scenario, workload, dir); };
   if (!args.out_dir.empty()) {
-    write_results_folder(args.out_dir, [&](const std::string& dir) { return write_sim_results(*results, scenario, workload, dir); });
+    std::fflush(stdout);
+    progress.begin("writing the results");
+    write_results_folder(args.out_dir, write);
+    progress.end();
     if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
   }
   if (!args.report.empty()) {
-    report_results(args.out_dir, args.report,
-                   [&](const std::string& dir) { return write_sim_results(*results, scenario, workload, dir); });
+    std::fflush(stdout);
+    progress.begin("writing the report");
+    report_results(args.out_dir, args.report, write);
+    progress.end();
     if (!args.quiet) fmt::print("  report written to {}\n", args.report);
   }
 }
@@ -256,7 +291,7 @@ void add_simulate_command(CLI::App& app) {
                   "csv trace columns: submit=COL,duration=COL,gpus=COL[,end=COL][,start=COL][,tenant=COL][,kind=COL][,accelerator=COL]");
   cmd->add_option("--time-format", args->time_format, "csv trace times: epoch, iso8601 or seconds (default)");
   cmd->add_option("--gpus", args->gpus, "Replace the fleet by one site of N reference GPUs on 8-GPU nodes, at no price")
-      ->check(CLI::Range(int64_t{1}, kMaxFleetNodes * 8));
+      ->check(whole_number_in(1, kMaxFleetNodes * 8, "GPUs"));
   cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
   cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon)");
   cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");

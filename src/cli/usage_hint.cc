@@ -37,7 +37,14 @@ std::string usage_hint(const CLI::App& app, int argc, char** argv) {
   for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; }))
     if (s->get_name() == first) sub = s;
   if (!sub) {
-    if (first.starts_with("-")) return "";
+    if (first.starts_with("-")) {
+      const std::string word = first.substr(0, first.find('='));
+      const auto names = long_option_names(app);
+      if (std::find(names.begin(), names.end(), word) != names.end()) return "";
+      const std::string n = nearest(word, names);
+      return n.empty() ? fmt::format("'{}' is not an option of gpufleet; commands: {}", word, fmt::join(commands, ", "))
+                       : fmt::format("did you mean {}?", n);
+    }
     const std::string n = nearest(first, commands);
     return n.empty() ? fmt::format("commands: {}", fmt::join(commands, ", ")) : fmt::format("did you mean '{}'?", n);
   }

@@ -717,7 +717,7 @@ TEST(ScenarioCarbon, ElectricityMapsPjm2024) {
   EXPECT_DOUBLE_EQ(v[1], 316.23);
   double sum = 0;
   for (double x : v) sum += x;
-  EXPECT_NEAR(sum / static_cast<double>(v.size()), 321.0, 1.0);  // FACTS: PJM 2024 direct mean
+  EXPECT_NEAR(sum / static_cast<double>(v.size()), 321.0, 1.0);  // docs/sources.md#grid-carbon: PJM 2024 direct mean
 }
 
 TEST(ScenarioFiles, TracePathResolvedAndChecked) {

@@ -4,6 +4,7 @@
 // Numbers in the CSVs have a fixed number of decimals; JSON numbers are the shortest text that
 // reads back to the same double.
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <system_error>
@@ -41,7 +42,68 @@ void append_cell(fmt::memory_buffer& out, std::string_view text) {
   out.push_back('"');
 }
 
-Result<void> write_summary(const SimResults& r, const Scenario& scenario, const std::string& path) {
+// GPU-hours and spend of a group of jobs (a tenant, a kind), from the job rows.
+struct GroupTotals {
+  int64_t jobs = 0;
+  double gpu_seconds_allocated = 0;
+  double cost_usd = 0, contract_usd = 0, on_demand_usd = 0, spot_usd = 0;
+  void add(const JobResult& j) {
+    ++jobs;
+    gpu_seconds_allocated += j.gpu_seconds_allocated;
+    cost_usd += j.cost_usd;
+    contract_usd += j.contract_usd;
+    on_demand_usd += j.on_demand_usd;
+    spot_usd += j.spot_usd;
+  }
+  nlohmann::ordered_json json() const {
+    return {{"jobs", jobs},
+            {"gpu_hours_allocated", gpu_seconds_allocated / 3600},
+            {"cost_usd", cost_usd},
+            {"contract_usd", contract_usd},
+            {"on_demand_usd", on_demand_usd},
+            {"spot_usd", spot_usd}};
+  }
+};
+
+// "tenants" and "kinds": jobs, allocated GPU-hours and spend (the jobs' own, at their pools'
+// prices; a contract's idle take-or-pay is the contract's, under "contracts") per tenant and
+// per kind; a tenant with a quota also gets its guarantee and quota_use, the GPUs it held on
+// average over the horizon / its guaranteed GPUs. Empty without job rows.
+void add_attribution(nlohmann::ordered_json& j, const SimResults& r, const Scenario& scenario, const Workload& workload) {
+  nlohmann::ordered_json tenants = nlohmann::ordered_json::object(), kinds = nlohmann::ordered_json::object();
+  if (workload.jobs.size() == r.jobs.size() && !r.jobs.empty()) {
+    std::vector<GroupTotals> by_tenant(workload.tenants.size()), by_kind(3);
+    for (const JobResult& job : r.jobs) {
+      const Job& in = workload.jobs[job.id];
+      if (in.tenant < by_tenant.size()) by_tenant[in.tenant].add(job);
+      if (static_cast<size_t>(in.kind) < by_kind.size()) by_kind[static_cast<size_t>(in.kind)].add(job);
+    }
+    for (size_t t = 0; t < by_tenant.size(); ++t) {
+      if (by_tenant[t].jobs == 0) continue;
+      nlohmann::ordered_json o = by_tenant[t].json();
+      for (const TenantQuota& q : scenario.policy.quotas) {
+        if (q.tenant != workload.tenants[t] || q.guaranteed_gpus <= 0) continue;
+        o["guaranteed_gpus"] = q.guaranteed_gpus;
+        if (std::isfinite(scenario.horizon_s) && scenario.horizon_s > 0)
+          o["quota_use"] = by_tenant[t].gpu_seconds_allocated / scenario.horizon_s / static_cast<double>(q.guaranteed_gpus);
+      }
+      tenants[workload.tenants[t].empty() ? "(none)" : workload.tenants[t]] = o;
+    }
+    for (size_t k = 0; k < by_kind.size(); ++k)
+      if (by_kind[k].jobs > 0) kinds[std::string(to_string(static_cast<JobKind>(k)))] = by_kind[k].json();
+  }
+  j["tenants"] = tenants;
+  j["kinds"] = kinds;
+  // Per contract: its bill and the part of it paid for committed GPUs no job used.
+  nlohmann::ordered_json contracts = nlohmann::ordered_json::object();
+  for (size_t i = 0; i < r.by_contract.size() && i < scenario.contracts.size(); ++i)
+    contracts[scenario.contracts[i].name] = {{"cost_usd", r.by_contract[i].cost_usd},
+                                             {"idle_take_or_pay_usd", r.by_contract[i].idle_usd}};
+  j["contracts"] = contracts;
+}
+
+Result<void> write_summary(const SimResults& r, const Scenario& scenario, const Workload& workload,
+                           const std::string& path) {
   const SimSummary& s = r.summary;
   nlohmann::ordered_json j;
   j["scenario"] = r.scenario_name;
@@ -68,11 +130,17 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   for (size_t i = 0; i < r.by_provider.size() && i < scenario.providers.size(); ++i) {
     const ProviderTotals& p = r.by_provider[i];
     by_provider[scenario.providers[i].name] = p.cost_usd;
+    double idle = 0;
+    for (size_t c = 0; c < r.by_contract.size() && c < scenario.contracts.size(); ++c)
+      if (scenario.contracts[c].provider == static_cast<int>(i)) idle += r.by_contract[c].idle_usd;
     providers[scenario.providers[i].name] = {{"cost_usd", p.cost_usd},
                                              {"contract_usd", p.contract_usd},
                                              {"on_demand_usd", p.on_demand_usd},
                                              {"spot_usd", p.spot_usd},
+                                             {"idle_take_or_pay_usd", idle},
                                              {"gpu_seconds_busy", p.gpu_seconds_busy},
+                                             // the provider's whole bill over the GPU-hours jobs ran there (0 when none ran)
+                                             {"usd_per_busy_gpu_hour", p.gpu_seconds_busy > 0 ? p.cost_usd / (p.gpu_seconds_busy / 3600) : 0.0},
                                              {"availability", p.availability}};
   }
   j["cost_usd_by_provider"] = by_provider;
@@ -116,6 +184,7 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
                                      {"electricity_usd", t.electricity_usd}};
   }
   j["sites"] = sites;
+  add_attribution(j, r, scenario, workload);
   j["sim_wall_s"] = s.sim_wall_s;  // the only value that differs between identical runs
   return write_file_atomically(path, j.dump(2) + "\n");
 }
@@ -125,11 +194,23 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
   AtomicFile file;
   if (auto ok = file.open(path); !ok) return ok;
   fmt::memory_buffer out;
-  out.append(std::string_view("id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd,restarts\n"));
+  out.append(std::string_view(
+      "id,name,tenant,kind,priority,submit_s,start_s,end_s,gpus,accelerator,site,provider,source,queue_s,jct_s,"
+      "gpu_hours_allocated,cost_usd,contract_usd,on_demand_usd,spot_usd,restarts\n"));
   const bool names = workload.names.size() == r.jobs.size();
+  const bool jobs_match = workload.jobs.size() == r.jobs.size();
   for (const JobResult& job : r.jobs) {
     fmt::format_to(std::back_inserter(out), "{},", job.id);
     if (names) append_cell(out, workload.names[job.id]);
+    out.push_back(',');
+    if (jobs_match) {
+      const Job& in = workload.jobs[job.id];
+      if (in.tenant < workload.tenants.size()) append_cell(out, workload.tenants[in.tenant]);
+      fmt::format_to(std::back_inserter(out), ",{},{}", to_string(in.kind), in.priority);
+    } else {
+      out.push_back(',');
+      out.push_back(',');
+    }
     fmt::format_to(std::back_inserter(out), ",{:.3f},", job.submit_s);
     const bool started = job.start_s >= 0;
     const bool ended = job.end_s >= 0;
@@ -137,6 +218,9 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
     out.push_back(',');
     if (ended) fmt::format_to(std::back_inserter(out), "{:.3f}", job.end_s);
     fmt::format_to(std::back_inserter(out), ",{},", job.gpus);
+    if (started && job.accelerator >= 0 && static_cast<size_t>(job.accelerator) < scenario.accelerators.size())
+      append_cell(out, scenario.accelerators[static_cast<size_t>(job.accelerator)].name);
+    out.push_back(',');
     if (started && job.site >= 0 && static_cast<size_t>(job.site) < scenario.sites.size()) {
       const Site& site = scenario.sites[static_cast<size_t>(job.site)];
       append_cell(out, site.name);
@@ -152,7 +236,8 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
     if (started) fmt::format_to(std::back_inserter(out), "{:.3f}", job.start_s - job.submit_s);
     out.push_back(',');
     if (ended) fmt::format_to(std::back_inserter(out), "{:.3f}", job.end_s - job.submit_s);
-    fmt::format_to(std::back_inserter(out), ",{:.4f},{}\n", job.cost_usd, job.restarts);
+    fmt::format_to(std::back_inserter(out), ",{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{}\n", job.gpu_seconds_allocated / 3600,
+                   job.cost_usd, job.contract_usd, job.on_demand_usd, job.spot_usd, job.restarts);
     if (out.size() > (1 << 20)) {
       file.write(std::string_view(out.data(), out.size()));
       out.clear();
@@ -166,11 +251,20 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
   AtomicFile file;
   if (auto ok = file.open(path); !ok) return ok;
   fmt::memory_buffer out;
-  out.append(std::string_view("hour,time,busy_gpus,capacity_gpus,queued_jobs"));
-  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_{}", p.name);
-  // Appended for the report: contract GPUs of each provider at the hour's start (the ramps).
-  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",committed_gpus_{}", p.name);
+  // Units in every name: physical GPUs (not reference GPUs), USD spent in the hour (= USD per
+  // hour over it). Then by provider: spend, contract GPUs at the hour's start (the ramps), and
+  // busy GPUs and spend by source.
+  out.append(std::string_view("hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs"));
+  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}", p.name);
+  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",committed_physical_gpus_{}", p.name);
+  // Sources in CapacitySource order, spelt as identifiers (jobs.csv's source cells say "on-demand").
+  constexpr const char* kSources[] = {"contract", "on_demand", "spot"};
+  for (const Provider& p : scenario.providers)
+    for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",busy_physical_gpus_{}_{}", p.name, c);
+  for (const Provider& p : scenario.providers)
+    for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}_{}", p.name, c);
   out.push_back('\n');
+  const size_t split = scenario.providers.size() * 3;
   std::vector<int64_t> committed(scenario.providers.size());
   for (size_t h = 0; h < r.hours.size(); ++h) {
     const HourRow& row = r.hours[h];
@@ -185,6 +279,10 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
       if (c.provider >= 0 && static_cast<size_t>(c.provider) < committed.size())
         committed[static_cast<size_t>(c.provider)] += c.gpus_at(static_cast<double>(h) * 3600);
     for (int64_t g : committed) fmt::format_to(std::back_inserter(out), ",{}", g);
+    for (size_t c = 0; c < split; ++c)
+      fmt::format_to(std::back_inserter(out), ",{:.3f}", c < row.busy_gpus_by_provider_source.size() ? row.busy_gpus_by_provider_source[c] : 0.0);
+    for (size_t c = 0; c < split; ++c)
+      fmt::format_to(std::back_inserter(out), ",{:.4f}", c < row.spend_usd_by_provider_source.size() ? row.spend_usd_by_provider_source[c] : 0.0);
     out.push_back('\n');
     if (out.size() > (1 << 20)) {
       file.write(std::string_view(out.data(), out.size()));
@@ -203,7 +301,7 @@ Result<void> write_sim_results(const SimResults& results, const Scenario& scenar
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(dir, 0, 0, "", fmt::format("cannot create the results folder: {}", ec.message()));
   const std::filesystem::path base(dir);
-  if (auto ok = write_summary(results, scenario, (base / "summary.json").string()); !ok) return ok;
+  if (auto ok = write_summary(results, scenario, workload, (base / "summary.json").string()); !ok) return ok;
   if (auto ok = write_jobs(results, scenario, workload, (base / "jobs.csv").string()); !ok) return ok;
   return write_timeseries(results, scenario, (base / "timeseries.csv").string());
 }

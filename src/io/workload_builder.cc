@@ -332,11 +332,17 @@ Result<void> add_fixed(Builder& b, size_t index, const FixedJob& f) {
   job.jurisdiction = *jurisdiction;
   job.kind = f.kind;
   job.priority = *priority;
+  // Named jobs keep their name in jobs.csv: "pretrain-us-8k", or "pretrain-us-8k #2" for the
+  // second of a series.
+  const size_t jobs_before = b.out.jobs.size();
+  std::vector<std::string> names;
   for (int k = 0; k < f.count && static_cast<uint64_t>(k) < b.cap; ++k) {
     job.submit_s = f.submit_s + k * f.every_s;
     if (job.submit_s >= b.horizon_s) break;
     b.out.jobs.push_back(job);
+    if (!f.name.empty()) names.push_back(f.count == 1 ? f.name : fmt::format("{} #{}", f.name, k + 1));
   }
+  append_names(b.out, jobs_before, std::move(names));
   return {};
 }
 

@@ -7,7 +7,7 @@ namespace gpufleet {
 FaultSpec default_fault_model() {
   FaultSpec f;
   f.node_failures_per_gpu_hour = kLlama3FailuresPerGpuHour;
-  f.repair_median_s = 0.85 * kSecondsPerDay;  // StepFun InfiniteHBD trace, FACTS 6
+  f.repair_median_s = 0.85 * kSecondsPerDay;  // StepFun InfiniteHBD trace, docs/sources.md#reliability
   f.repair_sigma = 1.92;                      // (d) mean 5.4 d = median x exp(sigma^2 / 2)
   f.spot_preemptions = true;
   return f;

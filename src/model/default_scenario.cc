@@ -1,5 +1,5 @@
 // The built-in default scenario: a frontier AI lab in 2026-2027. Every figure names its
-// source (FACTS = /work/shared/FACTS.md, the project's sheet of published figures); derived
+// source (a section of docs/sources.md, the project's page of published figures); derived
 // figures say how they were derived; assumptions say so.
 #include "gpufleet/scenario.h"
 
@@ -9,7 +9,8 @@ std::string_view default_scenario_yaml() {
   return R"yaml(# gpufleet built-in scenario: a frontier AI lab in 2026-2027.
 # A seven-year AWS commitment ramping in Oregon, Frankfurt and Singapore; an older Azure
 # commitment in two US regions; on-demand and spot on Google Cloud (and a little on AWS and
-# Azure). Sources: FACTS = the project's sheet of published figures (section and row named).
+# Azure). Sources: sources.md#SECTION = a section of docs/sources.md in the gpufleet repository
+# (value, source and date of each published figure; prices with the date of their price list).
 # (d) = derived from the cited figures, the derivation given; "assumption" = not published.
 name: frontier-lab-2026
 description: >-
@@ -28,24 +29,24 @@ policy:
 
 accelerators:
   - name: H100-SXM
-    bf16_tflops: 989.4             # FACTS 1: glennklockwood.com/garden/processors/h100 (NVIDIA whitepaper)
-    hbm_gib: 80                    # FACTS 1: 80 GB as NVIDIA states it
-    board_power_w: 700             # FACTS 1: H100 SXM TDP
+    bf16_tflops: 989.4             # sources.md#accelerators: glennklockwood.com/garden/processors/h100 (NVIDIA whitepaper)
+    hbm_gib: 80                    # sources.md#accelerators: 80 GB as NVIDIA states it
+    board_power_w: 700             # sources.md#accelerators: H100 SXM TDP
     speed_factor: 1.0              # the reference accelerator
   - name: H200
-    bf16_tflops: 989.4             # FACTS 1: MI300X-vs-H200 REPORT.md; same compute die as H100
-    hbm_gib: 141                   # FACTS 1: 141 GB = 144,384 MiB (MLCommons v4.1 H200-SXM-141GBx8)
-    board_power_w: 700             # FACTS 1: MLCommons inference v4.1 system file, "TGP 700W"
+    bf16_tflops: 989.4             # sources.md#accelerators: MI300X-vs-H200 REPORT.md; same compute die as H100
+    hbm_gib: 141                   # sources.md#accelerators: 141 GB = 144,384 MiB (MLCommons v4.1 H200-SXM-141GBx8)
+    board_power_w: 700             # sources.md#accelerators: MLCommons inference v4.1 system file, "TGP 700W"
     speed_factor: 1.0              # (d) dense BF16 989.4 / 989.4
   - name: B200
-    bf16_tflops: 2250              # FACTS 1: glennklockwood.com/garden/processors/B200 (NVIDIA)
-    hbm_gib: 180                   # FACTS 1: 180 GB (MLCommons v6.0 Nebius B200-SXM-180GB)
-    board_power_w: 1000            # FACTS 1: HGX B200, "TGP 1000W"
+    bf16_tflops: 2250              # sources.md#accelerators: glennklockwood.com/garden/processors/B200 (NVIDIA)
+    hbm_gib: 180                   # sources.md#accelerators: 180 GB (MLCommons v6.0 Nebius B200-SXM-180GB)
+    board_power_w: 1000            # sources.md#accelerators: HGX B200, "TGP 1000W"
     speed_factor: 2.274            # (d) dense BF16 2,250 / 989.4
   - name: GB200
-    bf16_tflops: 2500              # FACTS 1: glennklockwood B200 page, GB200 per GPU at 1,200 W
-    hbm_gib: 186                   # FACTS 1: MLCommons inference v6.1 Crusoe GB200-NVL72, "186 GB"
-    board_power_w: 1200            # FACTS 1: GB200 per-GPU 1,200 W setting
+    bf16_tflops: 2500              # sources.md#accelerators: glennklockwood B200 page, GB200 per GPU at 1,200 W
+    hbm_gib: 186                   # sources.md#accelerators: MLCommons inference v6.1 Crusoe GB200-NVL72, "186 GB"
+    board_power_w: 1200            # sources.md#accelerators: GB200 per-GPU 1,200 W setting
     speed_factor: 2.527            # (d) dense BF16 2,500 / 989.4
 
 providers:
@@ -55,78 +56,79 @@ providers:
 
 # power_cap_mw: the share of each site the lab may draw (IT x PUE). Not published: an
 # assumption sized to the contracts below with headroom (Oregon leaves room for the 2027
-# expansion). For scale, FACTS 3: Stargate Abilene is 1.2 GW for ~400,000 GB200.
+# expansion). For scale, sources.md#data-centres: Stargate Abilene is 1.2 GW for ~400,000 GB200.
 sites:
   - name: aws-us-west-2
     provider: aws
     region: us-west-2              # Oregon
     jurisdiction: US
     power_cap_mw: 120              # assumption (65,536 GB200 x 1,200 W x 1.15 = 90.4 MW at the 2027 peak)
-    pue: 1.15                      # FACTS 3: AWS global PUE 2024, sustainability.aboutamazon.com
+    pue: 1.15                      # sources.md#data-centres: AWS global PUE 2024, sustainability.aboutamazon.com
     gpus_per_node: 8
-    carbon_g_per_kwh: 297.6        # FACTS 4: eGRID us-west-2, mlco2/codecarbon impact.csv @8277eb6 (2023-05)
-    electricity_usd_per_mwh: 75.2  # FACTS 4: EIA Electric Power Annual, Oregon industrial, 2023 data
+    carbon_g_per_kwh: 297.6        # sources.md#grid-carbon: eGRID us-west-2, mlco2/codecarbon impact.csv @8277eb6 (2023-05)
+    electricity_usd_per_mwh: 75.2  # sources.md#electricity-prices: EIA Electric Power Annual, Oregon industrial, 2023 data
   - name: aws-eu-central-1
     provider: aws
     region: eu-central-1           # Frankfurt
     jurisdiction: EU
     power_cap_mw: 30               # assumption (16,384 GB200 x 1,200 W x 1.15 = 22.6 MW)
-    pue: 1.15                      # FACTS 3: AWS global PUE 2024
+    pue: 1.15                      # sources.md#data-centres: AWS global PUE 2024
     gpus_per_node: 8
-    carbon_g_per_kwh: 273.9        # FACTS 4: (d) Electricity Maps DE-LU 2024 annual mean, direct (green-dcc @3f6ea95)
-    electricity_usd_per_mwh: 84.6  # FACTS 4: (d) DE-LU wholesale average 2024 (green-dcc); the industrial price, 167.7 EUR/MWh (smard.de), is in euros
+    carbon_g_per_kwh: 273.9        # sources.md#grid-carbon: (d) Electricity Maps DE-LU 2024 annual mean, direct (green-dcc @3f6ea95)
+    electricity_usd_per_mwh: 84.6  # sources.md#electricity-prices: (d) DE-LU wholesale average 2024 (green-dcc); the industrial price, 167.7 EUR/MWh (smard.de), is in euros
   - name: aws-ap-southeast-1
     provider: aws
     region: ap-southeast-1         # Singapore
     jurisdiction: SG
     power_cap_mw: 20               # assumption (12,288 B200 x 1,000 W x 1.15 = 14.1 MW)
-    pue: 1.15                      # FACTS 3: AWS global PUE 2024
+    pue: 1.15                      # sources.md#data-centres: AWS global PUE 2024
     gpus_per_node: 8
-    carbon_g_per_kwh: 366.9        # FACTS 4: (d) Electricity Maps SG 2024 annual mean, direct (green-dcc)
-    electricity_usd_per_mwh: 121.4 # FACTS 4: (d) Singapore USEP wholesale average 2024 (green-dcc); industrial tariff not found
+    carbon_g_per_kwh: 366.9        # sources.md#grid-carbon: (d) Electricity Maps SG 2024 annual mean, direct (green-dcc)
+    electricity_usd_per_mwh: 121.4 # sources.md#electricity-prices: (d) Singapore USEP wholesale average 2024 (green-dcc); industrial tariff not found
   - name: azure-eastus
     provider: azure
     region: eastus                 # Virginia
     jurisdiction: US
     power_cap_mw: 20               # assumption (16,384 H100 x 700 W x 1.18 = 13.5 MW)
-    pue: 1.18                      # FACTS 3: Microsoft global average PUE (datacenterdynamics.com, 2024-12)
+    pue: 1.18                      # sources.md#data-centres: Microsoft global average PUE (datacenterdynamics.com, 2024-12)
     gpus_per_node: 8
-    carbon_g_per_kwh: 321.0        # FACTS 4: (d) Electricity Maps PJM 2024 annual mean, direct (green-dcc)
-    electricity_usd_per_mwh: 89.2  # FACTS 4: EIA, Virginia industrial, 2023 data
+    carbon_g_per_kwh: 321.0        # sources.md#grid-carbon: (d) Electricity Maps PJM 2024 annual mean, direct (green-dcc)
+    electricity_usd_per_mwh: 89.2  # sources.md#electricity-prices: EIA, Virginia industrial, 2023 data
   - name: azure-westus2
     provider: azure
     region: westus2                # Quincy, Washington
     jurisdiction: US
     power_cap_mw: 10               # assumption (8,192 H100 x 700 W x 1.18 = 6.8 MW)
-    pue: 1.18                      # FACTS 3: Microsoft global average PUE
+    pue: 1.18                      # sources.md#data-centres: Microsoft global average PUE
     gpus_per_node: 8
-    carbon_g_per_kwh: 297.6        # FACTS 4: eGRID westus2, codecarbon impact.csv @8277eb6
-    electricity_usd_per_mwh: 63.5  # FACTS 4: EIA, Washington industrial, 2023 data
+    carbon_g_per_kwh: 297.6        # sources.md#grid-carbon: eGRID westus2, codecarbon impact.csv @8277eb6
+    electricity_usd_per_mwh: 63.5  # sources.md#electricity-prices: EIA, Washington industrial, 2023 data
   - name: gcp-us-central1
     provider: gcp
     region: us-central1            # Iowa
     jurisdiction: US
-    pue: 1.09                      # FACTS 3: Google fleet-wide PUE 2025 (Environmental Report 2026, 2nd)
+    pue: 1.09                      # sources.md#data-centres: Google fleet-wide PUE 2025 (Environmental Report 2026, 2nd)
     gpus_per_node: 8
-    carbon_g_per_kwh: 412.72       # FACTS 4: GoogleCloudPlatform/region-carbon-info yearly/2024.csv
-    electricity_usd_per_mwh: 69.1  # FACTS 4: EIA, Iowa industrial, 2023 data
+    carbon_g_per_kwh: 412.72       # sources.md#grid-carbon: GoogleCloudPlatform/region-carbon-info yearly/2024.csv
+    electricity_usd_per_mwh: 69.1  # sources.md#electricity-prices: EIA, Iowa industrial, 2023 data
   - name: gcp-us-east4
     provider: gcp
     region: us-east4               # Virginia
     jurisdiction: US
-    pue: 1.09                      # FACTS 3: Google fleet-wide PUE 2025
+    pue: 1.09                      # sources.md#data-centres: Google fleet-wide PUE 2025
     gpus_per_node: 8
-    carbon_g_per_kwh: 323.05       # FACTS 4: region-carbon-info yearly/2024.csv
-    electricity_usd_per_mwh: 89.2  # FACTS 4: EIA, Virginia industrial, 2023 data
+    carbon_g_per_kwh: 323.05       # sources.md#grid-carbon: region-carbon-info yearly/2024.csv
+    electricity_usd_per_mwh: 89.2  # sources.md#electricity-prices: EIA, Virginia industrial, 2023 data
 
 # The AWS commitment: seven years, take-or-pay, GB200 in Oregon and Frankfurt, B200 in
-# Singapore. Shaped on the OpenAI-AWS deal (FACTS 5: $38B over 7 years, GB200/GB300, "all
+# Singapore. Shaped on the OpenAI-AWS deal (sources.md#deals: $38B over 7 years, GB200/GB300, "all
 # capacity by end-2026, option to expand from 2027"): each region ramps quarterly through
 # 2026, and Oregon expands once in mid-2027. The GPU counts are an assumption at this lab's scale.
-# Price (d): deal prices are not disclosed (FACTS 2). B200: AWS p6-b200 on-demand 14.242
-# (FACTS 2, SkyPilot catalog AWS v8) less 56%, the published 3-year P5 reserved discount
-# (FACTS 2, NextPlatform 2023-07-27) = 6.27. GB200: 6.27 x 16.00 / 14.00, Oracle's GB200 to
-# B200 list-price ratio (FACTS 2, SkyPilot catalog OCI v8) = 7.16. Cross-check: $38B / 7 y /
+# Price (d): deal prices are not disclosed (sources.md#term-discounts). B200: AWS p6-b200
+# on-demand 14.242 (sources.md#aws-prices, SkyPilot catalog AWS v8, read 2026-11-09) less 56%,
+# the published 3-year P5 reserved discount (sources.md#term-discounts, NextPlatform 2023-07-27)
+# = 6.27. GB200: 6.27 x 16.00 / 14.00, Oracle's GB200 to B200 list-price ratio
+# (sources.md#oracle-prices, SkyPilot catalog OCI v8, 2026) = 7.16. Cross-check: $38B / 7 y /
 # 8,760 h / $7.16 = 86,500 GPUs held for seven years, the size of this commitment.
 contracts:
   - name: aws-7yr-oregon
@@ -168,9 +170,10 @@ contracts:
       - {at: 2026-10-01, gpus: 8192}
       - {at: 2026-12-01, gpus: 12288}
   # The older Azure commitment: four years of H100 (ND H100 v5) from mid-2024 (assumption).
-  # Price (d): ND96isr H100 v5 list 12.29 per GPU-hour (FACTS 2, anycloud catalog azure/vms.csv,
-  # 2026-05-20) less 56%, the published 3-year reserved discount on the comparable AWS P5
-  # (FACTS 2; Azure's own H100 reservation discount was not found) = 5.41.
+  # Price (d): ND96isr H100 v5 list 12.29 per GPU-hour (sources.md#azure-prices, anycloud
+  # catalog azure/vms.csv, 2026-05-20) less 56%, the published 3-year reserved discount on the
+  # comparable AWS P5 (sources.md#term-discounts, 2023; Azure's own H100 reservation discount
+  # was not found) = 5.41.
   - name: azure-4yr-eastus
     provider: azure
     site: azure-eastus
@@ -192,46 +195,46 @@ contracts:
 
 # On-demand and spot. How many GPUs can be had at once is not published: the counts are
 # assumptions. Spot preemptions (d): AWS Spot Instance Advisor puts p5 at 10-20% interruptions
-# per month (FACTS 6, thundercompute.com, 2nd); 15% / 730 h = 0.0002 per node-hour. No GCP or
+# per month (sources.md#reliability, thundercompute.com, 2nd); 15% / 730 h = 0.0002 per node-hour. No GCP or
 # Azure figure was found: the same rate is used there.
 markets:
   - site: gcp-us-central1
     accelerator: H100-SXM
-    on_demand_usd_per_gpu_hour: 11.06   # FACTS 2: a3-highgpu-8g us-central1, Cyclenerd pricing.yml (2026-07-30)
+    on_demand_usd_per_gpu_hour: 11.06   # sources.md#google-cloud-prices: a3-highgpu-8g us-central1, Cyclenerd pricing.yml (2026-07-30)
     on_demand_gpus: 4096
-    spot_usd_per_gpu_hour: 6.33         # FACTS 2: a3-highgpu-8g spot us-central1, Cyclenerd (2026-07-30)
+    spot_usd_per_gpu_hour: 6.33         # sources.md#google-cloud-prices: a3-highgpu-8g spot us-central1, Cyclenerd (2026-07-30)
     spot_gpus: 2048
     spot_preemptions_per_node_hour: 0.0002
   - site: gcp-us-central1
     accelerator: H200
-    on_demand_usd_per_gpu_hour: 10.4365 # FACTS 2: a3-ultragpu-8g us-central1, HF tanod/cloud-gpu-list-prices (2026-10-13)
+    on_demand_usd_per_gpu_hour: 10.4365 # sources.md#google-cloud-prices: a3-ultragpu-8g us-central1, tanod/cloud-gpu-list-prices (2026-10-13)
     on_demand_gpus: 4096
-    spot_usd_per_gpu_hour: 6.26         # FACTS 2: GCP A3 Ultra spot, tanod (2026-10-13)
+    spot_usd_per_gpu_hour: 6.26         # sources.md#google-cloud-prices: A3 Ultra spot, tanod (2026-10-13)
     spot_gpus: 2048
     spot_preemptions_per_node_hour: 0.0002
   - site: gcp-us-east4
     accelerator: H100-SXM
-    on_demand_usd_per_gpu_hour: 11.06   # FACTS 2: the us-central1 list price; us-east4 on-demand is not in the sheet
+    on_demand_usd_per_gpu_hour: 11.06   # sources.md#google-cloud-prices: the us-central1 price (2026-07-30); us-east4 on-demand not found
     on_demand_gpus: 2048
-    spot_usd_per_gpu_hour: 4.54         # FACTS 2: a3-highgpu-8g spot us-east4, Cyclenerd (2026-07-30)
+    spot_usd_per_gpu_hour: 4.54         # sources.md#google-cloud-prices: a3-highgpu-8g spot us-east4, Cyclenerd (2026-07-30)
     spot_gpus: 2048
     spot_preemptions_per_node_hour: 0.0002
   - site: aws-us-west-2
     accelerator: H100-SXM
-    on_demand_usd_per_gpu_hour: 6.88    # FACTS 2: p5 on-demand us-east-1 (SkyPilot catalog AWS v8, read 2026-11-09); us-west-2 assumed equal
+    on_demand_usd_per_gpu_hour: 6.88    # sources.md#aws-prices: p5 on-demand us-east-1 (SkyPilot AWS v8, read 2026-11-09); us-west-2 assumed equal
     on_demand_gpus: 1024
-    spot_usd_per_gpu_hour: 2.77         # FACTS 2: (d) midpoint of p5 spot us-west-2, 2.70-2.84 (SkyPilot catalog AWS v8)
+    spot_usd_per_gpu_hour: 2.77         # sources.md#aws-prices: (d) midpoint of p5 spot us-west-2, 2.70-2.84 (SkyPilot AWS v8, read 2026-11-09)
     spot_gpus: 1024
     spot_preemptions_per_node_hour: 0.0002
   - site: aws-us-west-2
     accelerator: B200
-    on_demand_usd_per_gpu_hour: 14.242  # FACTS 2: p6-b200 on-demand us-east-1 (SkyPilot catalog AWS v8); us-west-2 assumed equal
+    on_demand_usd_per_gpu_hour: 14.242  # sources.md#aws-prices: p6-b200 on-demand us-east-1 (read 2026-11-09); us-west-2 assumed equal
     on_demand_gpus: 1024
   - site: azure-eastus
     accelerator: H100-SXM
-    on_demand_usd_per_gpu_hour: 12.29   # FACTS 2: ND96isr H100 v5 eastus, anycloud catalog (2026-05-20)
+    on_demand_usd_per_gpu_hour: 12.29   # sources.md#azure-prices: ND96isr H100 v5 eastus, anycloud catalog (2026-05-20)
     on_demand_gpus: 1024
-    spot_usd_per_gpu_hour: 2.27         # FACTS 2: ND H100 v5 spot eastus, anycloud catalog (2026-05-20)
+    spot_usd_per_gpu_hour: 2.27         # sources.md#azure-prices: ND H100 v5 spot eastus, anycloud catalog (2026-05-20)
     spot_gpus: 1024
     spot_preemptions_per_node_hour: 0.0002
 
@@ -239,7 +242,7 @@ markets:
 # minutes, one minute to write, ten minutes to restart (reload, re-form the gang). Pre-training
 # runs override it with 15 minutes: at one failure every ~3 h on 16k GPUs, 7.5 min of lost work
 # plus 10 min of restart per failure keeps ~90% of the time effective, as Llama 3 405B reported
-# (FACTS 6: ">90% effective training time"). Inference replicas hold no training state: a
+# (sources.md#reliability: ">90% effective training time"). Inference replicas hold no training state: a
 # failure costs only their restart.
 checkpoint:
   interval: 30m                    # assumption
@@ -247,17 +250,17 @@ checkpoint:
   restart_overhead: 10m            # assumption
 
 faults:
-  # FACTS 6: Llama 3 405B, 419 unexpected interruptions in 54 days on 16,384 H100 ("The Llama 3
+  # sources.md#reliability: Llama 3 405B, 419 unexpected interruptions in 54 days on 16,384 H100 ("The Llama 3
   # Herd of Models", arXiv 2407.21783, Table 5; causes in data/gpu_failures/meta_llama3_405b):
   # (d) 419 / (16,384 x 54 x 24 GPU-hours) = 1.973e-5 per GPU-hour, one every 3.1 h at 16k GPUs.
   node_failures_per_gpu_hour: 1.973e-5
-  # FACTS 6: StepFun InfiniteHBD trace (400 servers, 348 days): repair median 0.85 d, mean 5.4 d;
+  # sources.md#reliability: StepFun InfiniteHBD trace (400 servers, 348 days): repair median 0.85 d, mean 5.4 d;
   # (d) lognormal sigma = sqrt(2 ln(5.4 / 0.85)) = 1.92.
   repair_median: 0.85d
   repair_sigma: 1.92
   spot_preemptions: true           # at each market's spot_preemptions_per_node_hour (above)
   spot_return: 1h                  # assumption: how soon a reclaimed spot node can be had again
-  # Outages. FACTS 6 gives durations, not frequencies ("outage frequency per region per year:
+  # Outages. sources.md#reliability gives durations, not frequencies ("outage frequency per region per year:
   # not found"): the rates below are assumptions. Durations: AWS us-east-1 2025-10-19/20 lasted
   # 14 h 32 m (AWS post-event summary); the GCP global API outage of 2025-06-12 about 7.5 h
   # (Google incident report, 2nd); Azure Front Door 2025-10-29 2-8 h (2nd).
@@ -336,7 +339,7 @@ workload:
       start: 2027-01-01
   fixed:
     # Pre-training: series of runs of 4,096 to 24,576 GPUs, weeks long, one gang per site.
-    # Sizes and cadence are assumptions at this lab's scale (FACTS 6: Llama 3 405B ran on
+    # Sizes and cadence are assumptions at this lab's scale (sources.md#reliability: Llama 3 405B ran on
     # 16,384 H100 for 54 days); each series starts when its region's ramp makes room.
     - name: pretrain-us-8k
       kind: training

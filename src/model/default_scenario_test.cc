@@ -67,8 +67,8 @@ TEST(DefaultScenario, SevenYearAwsCommitmentOutlivesTheHorizon) {
   EXPECT_EQ(aws_contracts, 3);
 }
 
-// Every line that states a published figure carries a comment naming its source (FACTS) or
-// its derivation ((d)) or calling it an assumption.
+// Every line that states a published figure carries a comment naming its source (a section of
+// docs/sources.md) or its derivation ((d)) or calling it an assumption.
 TEST(DefaultScenario, EveryPublishedFigureNamesItsSource) {
   const std::vector<std::string> keys = {"bf16_tflops:", "hbm_gib:", "board_power_w:", "speed_factor:",
                                          "pue:", "carbon_g_per_kwh:", "electricity_usd_per_mwh:",
@@ -85,7 +85,7 @@ TEST(DefaultScenario, EveryPublishedFigureNamesItsSource) {
       const size_t hash = line.find('#');
       ASSERT_NE(hash, std::string::npos) << "no source: " << line;
       const std::string comment = line.substr(hash);
-      const bool sourced = comment.find("FACTS") != std::string::npos || comment.find("(d)") != std::string::npos ||
+      const bool sourced = comment.find("sources.md#") != std::string::npos || comment.find("(d)") != std::string::npos ||
                            comment.find("assumption") != std::string::npos ||
                            comment.find("reference accelerator") != std::string::npos;
       EXPECT_TRUE(sourced) << line;

@@ -307,6 +307,7 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
   double bound = -kInf;
   auto pass_done = [&](std::string name, std::chrono::steady_clock::time_point since) {
     passes.push_back({std::move(name), seconds_since(since), incumbent_obj, bound});
+    if (request.on_pass) request.on_pass(passes.back().name, incumbent_obj, bound);
   };
   auto gap_of = [](double obj, double b) { return std::abs(obj) > 0 ? (obj - b) / std::abs(obj) : 0.0; };
   std::string found_by;  // the pass that found the incumbent

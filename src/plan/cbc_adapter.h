@@ -38,6 +38,9 @@ struct SolveRequest {
     std::function<std::vector<double>(const std::vector<double>& lp_x)> round;
   };
   std::vector<Rounding> roundings;
+  // MILP: called after each search pass with its name and the best plan's objective and the
+  // best bound after it (incl. offset; objective +inf while there is no plan); may be empty.
+  std::function<void(const std::string& pass, double incumbent, double bound)> on_pass;
 };
 
 struct SolveOutcome {

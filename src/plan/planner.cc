@@ -18,10 +18,13 @@ namespace gpufleet {
 
 namespace {
 
+// Times a pass into PlanResult::timings and tells options.progress that it starts.
 class PassTimer {
  public:
-  PassTimer(PlanResult& result, std::string name)
-      : result_(result), name_(std::move(name)), t0_(std::chrono::steady_clock::now()) {}
+  PassTimer(PlanResult& result, std::string name, const PlanOptions& options)
+      : result_(result), name_(std::move(name)), t0_(std::chrono::steady_clock::now()) {
+    if (options.progress) options.progress(PlanProgress{name_, "", -1, 0});
+  }
   ~PassTimer() {
     result_.timings.push_back(
         {name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count()});
@@ -47,7 +50,7 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
 
   plan::PlanModel model;
   {
-    PassTimer timer(result, "build");
+    PassTimer timer(result, "build", options);
     model = plan::build_plan_model(inputs);
   }
   result.size = {static_cast<int>(model.lp.rows().size()), static_cast<int>(model.lp.columns().size()),
@@ -65,9 +68,14 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
       {"round-up-within-limits", [&](const std::vector<double>& x) { return plan::round_up_within_limits(inputs, model, x); }},
       {"round-down", [&](const std::vector<double>& x) { return plan::round_down(inputs, model, x); }},
   };
+  if (options.progress)
+    request.on_pass = [&options](const std::string& pass, double incumbent, double bound) {
+      options.progress(PlanProgress{"solve", pass, std::isfinite(incumbent) ? incumbent * plan::kUsdPerObjectiveUnit : -1,
+                                    std::isfinite(bound) ? bound * plan::kUsdPerObjectiveUnit : 0});
+    };
   plan::SolveOutcome outcome;
   {
-    PassTimer timer(result, "solve");
+    PassTimer timer(result, "solve", options);
     auto solved = plan::solve_model(model.lp, request);
     if (!solved) return fail(solved.error());
     outcome = std::move(*solved);
@@ -91,8 +99,9 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
 
   if (result.status == PlanStatus::infeasible) {
     if (options.diagnose) {
-      PassTimer timer(result, "diagnose");
+      PassTimer timer(result, "diagnose", options);
       plan::SolveRequest r = request;
+      r.on_pass = nullptr;  // the search passes of the solve alone are reported
       r.time_limit_s = std::max(1.0, left());
       auto causes = plan::diagnose_infeasibility(inputs, r);
       if (!causes) return fail(causes.error());
@@ -110,10 +119,11 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   plan::fill_plan_result(inputs, model, outcome.x, result);
 
   if (options.marginals && left() > 0) {
-    PassTimer timer(result, "marginals");
+    PassTimer timer(result, "marginals", options);
     // At most as long as the search took (at least 2 s): the estimates come first, the exact
     // re-solves as far as that allows.
     plan::SolveRequest r = request;
+    r.on_pass = nullptr;  // the search passes of the solve alone are reported
     r.time_limit_s = std::min(left(), std::max(2.0, outcome.seconds));
     auto values = plan::compute_marginals(inputs, model, outcome, r);
     if (!values) return fail(values.error());
@@ -122,7 +132,7 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
     result.notes.push_back("marginal values skipped: the time limit was reached");
   }
   if (options.verify) {
-    PassTimer timer(result, "verify");
+    PassTimer timer(result, "verify", options);
     result.check_failures = plan::check_plan(inputs, model, outcome.x, options.relax);
   }
   return result;

@@ -189,7 +189,7 @@ void write_small_sim(const fs::path& dir, bool with_faults) {
   }
   s["sim_wall_s"] = 0.01;
   write_text(dir / "summary.json", s.dump(2));
-  std::string ts = "hour,time,busy_gpus,capacity_gpus,queued_jobs,spend_usd_aws,spend_usd_azure,committed_gpus_aws,committed_gpus_azure\n";
+  std::string ts = "hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs,spend_usd_per_hour_aws,spend_usd_per_hour_azure,committed_physical_gpus_aws,committed_physical_gpus_azure\n";
   for (int h = 0; h < 48; ++h) {
     const int queued = h == 5 ? 3 : 0;
     ts += std::to_string(h) + ",2026-01-" + (h < 24 ? "01" : "02") + "T00:00:00Z,10.000,20.000," + std::to_string(queued) +
@@ -199,7 +199,7 @@ void write_small_sim(const fs::path& dir, bool with_faults) {
   write_text(dir / "jobs.csv",
              "id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd,restarts\n"
              "0,,0.000,0.000,86400.000,8,aws-east,aws,contract,0.000,86400.000,0.0000,0\n"
-             "1,,39600.000,43200.000,129600.000,4,aws-east,aws,on_demand,3600.000,90000.000,96.0000,0\n"
+             "1,,39600.000,43200.000,129600.000,4,aws-east,aws,on-demand,3600.000,90000.000,96.0000,0\n"
              "2,,0.000,86400.000,,2,azure-west,azure,spot,86400.000,,10.0000,1\n"
              "3,,100.000,,,64,,,,,,0.0000,0\n");
 }
@@ -276,10 +276,10 @@ TEST(SimReport, OlderResultsWithoutCommittedColumnsStillRender) {
   TempDir dir("sim-old");
   write_small_sim(dir.path(), false);
   std::string ts = slurp(dir.path() / "timeseries.csv");
-  // Drop the two committed_gpus_ columns from every line.
+  // Drop the two committed_physical_gpus_ columns from every line.
   ts = std::regex_replace(ts, std::regex(",[^,\n]*,[^,\n]*\n"), "\n");
   write_text(dir.path() / "timeseries.csv", ts);
-  ASSERT_EQ(ts.substr(0, ts.find('\n')), "hour,time,busy_gpus,capacity_gpus,queued_jobs,spend_usd_aws,spend_usd_azure");
+  ASSERT_EQ(ts.substr(0, ts.find('\n')), "hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs,spend_usd_per_hour_aws,spend_usd_per_hour_azure");
   const fs::path html_path = dir.path() / "report.html";
   ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
   const json d = page_data(slurp(html_path))["simulation"];
@@ -316,7 +316,7 @@ TEST(ReportErrors, MissingOrMalformedInputsNameTheFileAndField) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().file.find("timeseries.csv"), std::string::npos);
   EXPECT_EQ(r.error().line, 2);
-  EXPECT_EQ(r.error().field, "busy_gpus");
+  EXPECT_EQ(r.error().field, "busy_physical_gpus");
 
   write_small_sim(dir.path(), false);
   write_text(dir.path() / "summary.json", "{\n  \"scenario\": \"x\",\n  \"jobs\": oops\n}\n");

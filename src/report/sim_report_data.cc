@@ -74,12 +74,12 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
   // summary has none (an open-ended trace replay).
   auto header = csv_header(series_path);
   if (!header) return fail(header.error());
-  std::vector<CsvColumn> columns = {{"hour"}, {"time"}, {"busy_gpus"}, {"capacity_gpus"}, {"queued_jobs"}};
+  std::vector<CsvColumn> columns = {{"hour"}, {"time"}, {"busy_physical_gpus"}, {"capacity_physical_gpus"}, {"queued_jobs"}};
   std::vector<Provider> providers(basics->providers.size());
   for (size_t p = 0; p < providers.size(); ++p) {
     providers[p].name = basics->providers[p];
-    columns.push_back({"spend_usd_" + providers[p].name});
-    const std::string committed = "committed_gpus_" + providers[p].name;
+    columns.push_back({"spend_usd_per_hour_" + providers[p].name});
+    const std::string committed = "committed_physical_gpus_" + providers[p].name;
     providers[p].has_committed = std::find(header->begin(), header->end(), committed) != header->end();
     columns.push_back({committed, false});
   }
@@ -174,7 +174,7 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
     buckets.spread(p.busy, from, to, *gpus);
     const std::string_view source = row.text(4);
     if (source == "contract") buckets.spread(p.contract_busy, from, to, *gpus);
-    std::vector<double>* spend = source == "on_demand" ? &p.spend_on_demand : source == "spot" ? &p.spend_spot : nullptr;
+    std::vector<double>* spend = source == "on-demand" ? &p.spend_on_demand : source == "spot" ? &p.spend_spot : nullptr;
     if (spend && cost->value_or(0) > 0) {
       if (to > from) {
         months.spread(*spend, from, to, **cost / (to - from));

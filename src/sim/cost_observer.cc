@@ -7,8 +7,9 @@ namespace gpufleet::sim {
 CostObserver::CostObserver(const SimContext& ctx)
     : ctx_(ctx),
       providers_(ctx.scenario.providers.size()),
-      hourly_usd_(static_cast<size_t>(ctx.hours) * ctx.scenario.providers.size(), 0.0),
-      totals_(ctx.scenario.providers.size()) {}
+      hourly_usd_(static_cast<size_t>(ctx.hours) * ctx.scenario.providers.size() * 3, 0.0),
+      totals_(ctx.scenario.providers.size()),
+      contracts_(ctx.scenario.contracts.size()) {}
 
 void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
   const PoolSpec& s = pool.spec;
@@ -21,6 +22,12 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
   const double usd_per_s = usd_per_hour / kSecondsPerHour;
   const double usd = usd_per_s * (to_s - from_s);
   ProviderTotals& t = totals_[static_cast<size_t>(s.provider)];
+  if (s.source == CapacitySource::contract && s.contract >= 0) {
+    ContractTotals& c = contracts_[static_cast<size_t>(s.contract)];
+    c.cost_usd += usd;
+    const double idle_gpus = std::max(0.0, s.take_or_pay_share * static_cast<double>(pool.nominal_gpus) - busy);
+    c.idle_usd += idle_gpus * s.usd_per_gpu_hour / kSecondsPerHour * (to_s - from_s);
+  }
   switch (s.source) {
     case CapacitySource::contract: t.contract_usd += usd; break;
     case CapacitySource::on_demand: t.on_demand_usd += usd; break;
@@ -28,9 +35,9 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
   }
   double* hourly = hourly_usd_.data();
   const auto hours = ctx_.hours;
-  const size_t provider = static_cast<size_t>(s.provider);
+  const size_t column = static_cast<size_t>(s.provider) * 3 + static_cast<size_t>(s.source);
   split_by_hour(from_s, to_s, [&](int64_t h, double seconds) {
-    if (h < hours) hourly[static_cast<size_t>(h) * providers_ + provider] += usd_per_s * seconds;
+    if (h < hours) hourly[static_cast<size_t>(h) * providers_ * 3 + column] += usd_per_s * seconds;
   });
 }
 
@@ -45,10 +52,13 @@ void CostObserver::on_finish(SimResults& results) {
     total += out.cost_usd;
   }
   results.summary.cost_usd = total;
+  results.by_contract = contracts_;
   for (size_t h = 0; h < results.hours.size(); ++h) {
-    auto& row = results.hours[h].spend_usd_by_provider;
-    row.assign(hourly_usd_.begin() + static_cast<std::ptrdiff_t>(h * providers_),
-               hourly_usd_.begin() + static_cast<std::ptrdiff_t>((h + 1) * providers_));
+    HourRow& row = results.hours[h];
+    const auto first = hourly_usd_.begin() + static_cast<std::ptrdiff_t>(h * providers_ * 3);
+    row.spend_usd_by_provider_source.assign(first, first + static_cast<std::ptrdiff_t>(providers_ * 3));
+    row.spend_usd_by_provider.assign(providers_, 0.0);
+    for (size_t c = 0; c < providers_ * 3; ++c) row.spend_usd_by_provider[c / 3] += row.spend_usd_by_provider_source[c];
   }
 }
 

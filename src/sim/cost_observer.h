@@ -1,6 +1,7 @@
 // Spend: contracts pay take-or-pay, usd_per_gpu_hour x max(take_or_pay_share x capacity,
 // busy GPUs), where capacity is the contract's ramp at that instant; on-demand and spot pay
-// their price x allocated GPUs. Integrated up to the horizon, per provider and per hour.
+// their price x allocated GPUs. Integrated up to the horizon, per provider, per contract (with
+// the idle take-or-pay part: price x max(0, share x capacity - busy)) and per hour by source.
 #pragma once
 
 #include <vector>
@@ -18,8 +19,9 @@ class CostObserver final : public Observer {
  private:
   const SimContext& ctx_;
   size_t providers_;
-  std::vector<double> hourly_usd_;     // [hour * providers + provider]
+  std::vector<double> hourly_usd_;     // [(hour * providers + provider) * 3 + source]
   std::vector<ProviderTotals> totals_;
+  std::vector<ContractTotals> contracts_;
 };
 
 }  // namespace gpufleet::sim

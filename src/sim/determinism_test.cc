@@ -104,7 +104,8 @@ TEST(ResultsWriter, WritesTheDocumentedColumns) {
   auto jobs = read_file(dir + "/jobs.csv");
   ASSERT_TRUE(jobs);
   EXPECT_EQ(jobs->substr(0, jobs->find('\n')),
-            "id,name,submit_s,start_s,end_s,gpus,site,provider,source,queue_s,jct_s,cost_usd,restarts");
+            "id,name,tenant,kind,priority,submit_s,start_s,end_s,gpus,accelerator,site,provider,source,queue_s,jct_s,"
+            "gpu_hours_allocated,cost_usd,contract_usd,on_demand_usd,spot_usd,restarts");
   EXPECT_NE(jobs->find("\"job,0\""), std::string::npos);  // quoted name
   size_t rows = 0;
   for (char c : *jobs) rows += c == '\n';
@@ -112,7 +113,12 @@ TEST(ResultsWriter, WritesTheDocumentedColumns) {
   auto ts = read_file(dir + "/timeseries.csv");
   ASSERT_TRUE(ts);
   EXPECT_EQ(ts->substr(0, ts->find('\n')),
-            "hour,time,busy_gpus,capacity_gpus,queued_jobs,spend_usd_p0,spend_usd_p1,committed_gpus_p0,committed_gpus_p1");
+            "hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs,spend_usd_per_hour_p0,spend_usd_per_hour_p1,"
+            "committed_physical_gpus_p0,committed_physical_gpus_p1,"
+            "busy_physical_gpus_p0_contract,busy_physical_gpus_p0_on_demand,busy_physical_gpus_p0_spot,"
+            "busy_physical_gpus_p1_contract,busy_physical_gpus_p1_on_demand,busy_physical_gpus_p1_spot,"
+            "spend_usd_per_hour_p0_contract,spend_usd_per_hour_p0_on_demand,spend_usd_per_hour_p0_spot,"
+            "spend_usd_per_hour_p1_contract,spend_usd_per_hour_p1_on_demand,spend_usd_per_hour_p1_spot");
   auto summary = read_file(dir + "/summary.json");
   ASSERT_TRUE(summary);
   for (const char* key : {"\"jobs\"", "\"completed\"", "\"mean_jct_s\"", "\"p50_jct_s\"", "\"p99_jct_s\"",

@@ -3,6 +3,7 @@
 #include "util/huge_pages.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace gpufleet::sim {
@@ -52,8 +53,10 @@ void JobObserver::on_job_stop(double t_s, const Job& job, const Allocation& a, c
     s.run_start_s = a.start_s;
     stopped_bits_[job.id >> 6] |= uint64_t{1} << (job.id & 63);
   }
-  s.cost_usd += static_cast<double>(a.gpus) * (t_s - a.start_s) / kSecondsPerHour *
-                ctx_.fleet.pool(a.pool).spec.usd_per_gpu_hour;
+  const PoolSpec& spec = ctx_.fleet.pool(a.pool).spec;
+  const double gpu_s = static_cast<double>(a.gpus) * (t_s - a.start_s);
+  s.gpu_seconds += gpu_s;
+  s.cost_usd[static_cast<size_t>(spec.source)] += gpu_s / kSecondsPerHour * spec.usd_per_gpu_hour;
   if (info.interrupted()) ++s.restarts;
 }
 
@@ -92,18 +95,27 @@ void JobObserver::on_finish(SimResults& results) {
     const PoolSpec& spec = ctx_.fleet.pool(pool_[i]).spec;
     r.site = spec.site;
     r.source = spec.source;
+    r.accelerator = spec.accelerator;
     double run_start = r.start_s;
+    double by_source[3] = {0, 0, 0};
     if (stopped_before(job.id)) {
       const Stopped& s = stopped_.at(job.id);
-      r.cost_usd = s.cost_usd;
+      std::copy(std::begin(s.cost_usd), std::end(s.cost_usd), by_source);
+      r.gpu_seconds_allocated = s.gpu_seconds;
       r.restarts = s.restarts;
       run_start = s.run_start_s;
     }
     if (r.end_s >= 0) {
       // The last run, which completed: the same product the stop of an interrupted run adds.
       const uint32_t gpus = ctx_.fleet.gpus_taken(pool_[i], job.gpus);
-      r.cost_usd += static_cast<double>(gpus) * (r.end_s - run_start) / kSecondsPerHour * spec.usd_per_gpu_hour;
+      const double gpu_s = static_cast<double>(gpus) * (r.end_s - run_start);
+      r.gpu_seconds_allocated += gpu_s;
+      by_source[static_cast<size_t>(spec.source)] += gpu_s / kSecondsPerHour * spec.usd_per_gpu_hour;
     }
+    r.contract_usd = by_source[static_cast<size_t>(CapacitySource::contract)];
+    r.on_demand_usd = by_source[static_cast<size_t>(CapacitySource::on_demand)];
+    r.spot_usd = by_source[static_cast<size_t>(CapacitySource::spot)];
+    r.cost_usd = r.contract_usd + r.on_demand_usd + r.spot_usd;
     restarts += r.restarts;
     start_s_[queued++] = r.start_s - r.submit_s;
     if (r.end_s >= 0) {

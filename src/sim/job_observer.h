@@ -2,7 +2,7 @@
 // (end - submit, completed jobs), percentiles by nearest rank on the sorted values
 // (index floor(q x (n - 1))), makespan (last completion - first submit).
 // A job's cost_usd is its allocated GPUs (whole nodes for gang jobs) x hours run before the
-// horizon x the price of its pool (contracts: their usd_per_gpu_hour, not the take-or-pay
+// horizon x the price of its pool (split by the pools' sources) (contracts: their usd_per_gpu_hour, not the take-or-pay
 // bill, which the CostObserver accounts per contract).
 //
 // Kept lean while the run lasts, since a job's end is a write to a random place among the
@@ -36,7 +36,8 @@ class JobObserver final : public Observer {
  private:
   // A job that stopped without completing at least once.
   struct Stopped {
-    double cost_usd = 0;     // of its runs before the current (or last) one
+    double cost_usd[3] = {0, 0, 0};  // of its runs before the current (or last) one, by CapacitySource
+    double gpu_seconds = 0;          // allocated GPUs x seconds of those runs
     double run_start_s = 0;  // start of its current (or last) run
     uint32_t restarts = 0;
   };

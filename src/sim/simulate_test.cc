@@ -247,10 +247,13 @@ TEST(Simulate, NeverStartedAndProgressCalls) {
   double last = -1;
   bool monotone = true;
   SimOptions o;
-  o.progress = [&](double f) {
+  int64_t last_events = -1;
+  o.progress = [&](const SimProgress& p) {
     ++calls;
-    monotone &= f >= last;
-    last = f;
+    monotone &= p.fraction >= last && p.events >= last_events;
+    EXPECT_DOUBLE_EQ(p.simulated_s, p.fraction * 1000);  // the horizon is 1000 s
+    last = p.fraction;
+    last_events = p.events;
   };
   auto r = simulate(s, w, o);
   ASSERT_TRUE(r);

@@ -351,7 +351,7 @@ void Simulator::trace_fault(uint32_t k) {
 
 // ---- the loop ----
 
-void Simulator::run(const std::function<void(double)>& progress) {
+void Simulator::run(const std::function<void(const SimProgress&)>& progress) {
   // Capacity at time 0, then one event per later step.
   for (uint32_t p = 0; p < fleet_.pool_count(); ++p) {
     const auto& schedule = fleet_.pool(p).spec.schedule;
@@ -382,7 +382,7 @@ void Simulator::run(const std::function<void(double)>& progress) {
     if (t > horizon_s_ || t == kNever) break;
     now_ = t;
     if (progress && t >= next_progress) {
-      progress(t / horizon_s_);
+      progress(SimProgress{t / horizon_s_, t, events_handled_});
       next_progress = (std::floor(t / progress_step) + 1) * progress_step;
     }
     Event e;
@@ -411,7 +411,7 @@ void Simulator::run(const std::function<void(double)>& progress) {
     }
   }
   finish();
-  if (progress) progress(1.0);
+  if (progress) progress(SimProgress{1.0, horizon_s_, events_handled_});
 }
 
 void Simulator::finish() {

@@ -63,8 +63,8 @@ class Simulator final : public sched::Dispatcher {
   const FaultPlan& faults() const { return faults_; }
 
   // Simulates from 0 to the horizon. progress (may be empty) is called at most ~200 times
-  // with the fraction of the horizon done.
-  void run(const std::function<void(double)>& progress);
+  // with how far the run is, and once at the end.
+  void run(const std::function<void(const SimProgress&)>& progress);
   // Events handled: arrivals, job ends, capacity steps, faults, repairs, outages, timers.
   int64_t events() const { return events_handled_; }
   // Whether anything can interrupt a job or cost overhead (faults, checkpoints, restarts,
