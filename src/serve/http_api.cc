@@ -30,7 +30,8 @@ int64_t id_param(const httplib::Request& req) { return std::stoll(req.matches[1]
 
 void send(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
-  res.set_content(reply.body.dump(), "application/json");
+  // A message may quote what the client sent, invalid UTF-8 included: replaced, never thrown.
+  res.set_content(reply.body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), "application/json");
 }
 
 Reply error(int status, const std::string& field, const std::string& message) {

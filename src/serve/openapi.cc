@@ -5,9 +5,9 @@
 namespace gpufleet::serve {
 
 namespace {
-// 400 bad request, 401 no or unknown token, 403 wrong role or tenant, 404 no such job,
-// 409 conflicts with the job's state, 413 body too large, 429 rate limit, 503 not durable.
-const std::vector<int> kMutating = {400, 401, 403, 404, 409, 413, 429, 503};
+// 200 done, 400 bad request, 401 no or unknown token, 403 wrong role or tenant, 404 no such
+// job, 409 conflicts with the state, 413 body too large, 429 rate limit, 503 not durable.
+const std::vector<int> kMutating = {200, 400, 401, 403, 404, 409, 413, 429, 503};
 }  // namespace
 
 const std::vector<RouteDoc>& api_routes() {
