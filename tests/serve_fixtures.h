@@ -31,7 +31,7 @@ contracts:
     accelerator: H100-SXM
     usd_per_gpu_hour: 2.5
     start: 2026-01-01
-    end: 2027-01-01
+    end: 2040-01-01
     ramp:
       - {at: 2026-01-01, gpus: 128}
       - {at: 2026-01-03, gpus: 256}
@@ -40,7 +40,7 @@ contracts:
     accelerator: B200
     usd_per_gpu_hour: 5.0
     start: 2026-01-01
-    end: 2027-01-01
+    end: 2040-01-01
     ramp:
       - {at: 2026-01-01, gpus: 64}
 markets:
