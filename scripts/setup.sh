@@ -9,6 +9,9 @@ packages=(
   libfmt-dev             # fast, safe formatting of CSV rows and tables
   libcli11-dev           # command-line parsing
   coinor-libcbc-dev coinor-libclp-dev  # planner MILP / LP solver
+  libsqlite3-dev         # gpufleet serve: the embedded durable store (WAL)
+  libcpp-httplib-dev     # gpufleet serve: the HTTP/1.1 server and the client commands
+  libssl-dev             # SHA-256 of bearer tokens (libcrypto); cpp-httplib links it too
   libgtest-dev libgmock-dev   # unit tests
   libbenchmark-dev       # opt-in benchmarks
   clang libclang-rt-14-dev    # libFuzzer targets run briefly in the tests
