@@ -162,3 +162,28 @@ TEST_F(ServeApi, ARetriedSubmissionWithTheSameIdempotencyKeyGetsTheFirstAnswer) 
 
 }  // namespace
 }  // namespace gpufleet::testing
+
+namespace gpufleet::testing {
+namespace {
+
+TEST(ServeRate, MoreRequestsPerSecondThanAllowedGet429ForThatTokenOnly) {
+  const auto dir = fresh_dir("serve-rate");
+  ServerProcess server(dir, {write_scenario(dir, fleet_yaml("fifo", "cost")).string(), "--clock", "virtual", "--rate", "5"});
+  ASSERT_TRUE(server.start()) << server.log();
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 40; ++i) {
+    const int status = server.get("/v1/fleet", tenant_token("research")).status;
+    ok += status == 200;
+    limited += status == 429;
+  }
+  // A burst of twice the rate passes, then about five a second.
+  EXPECT_GE(ok, 10);
+  EXPECT_LT(ok, 30);
+  EXPECT_EQ(ok + limited, 40);
+  EXPECT_EQ(server.get("/v1/fleet", tenant_token("prod")).status, 200) << "another token has its own budget";
+  EXPECT_EQ(server.stop(), 0);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gpufleet::testing
