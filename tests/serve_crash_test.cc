@@ -78,6 +78,7 @@ TEST(ServeCrash, KilledAtRandomMomentsItLosesAndDuplicatesNoAcknowledgedJob) {
         httplib::Client c(u);
         c.set_connection_timeout(1, 0);
         c.set_read_timeout(10, 0);
+        c.set_tcp_nodelay(true);
         auto res = c.Post("/v1/jobs", {{"Authorization", "Bearer " + tenant_token("research")}}, body.dump(), "application/json");
         if (res && res->status == 201) {
           const auto answer = json::parse(res->body);

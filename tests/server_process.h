@@ -96,6 +96,7 @@ class ServerProcess {
     httplib::Client client(url_);
     client.set_connection_timeout(5, 0);
     client.set_read_timeout(30, 0);
+    client.set_tcp_nodelay(true);
     httplib::Headers headers;
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     httplib::Result res = method == "GET"    ? client.Get(path, headers)

@@ -51,6 +51,7 @@ nlohmann::json call(const ClientArgs& args, const std::string& method, const std
   httplib::Client client(args.server);
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(30, 0);
+  client.set_tcp_nodelay(true);
   const httplib::Headers headers = {{"Authorization", "Bearer " + token_of(args)}};
   httplib::Result res = method == "GET"    ? client.Get(path, headers)
                         : method == "POST" ? client.Post(path, headers, body, "application/json")

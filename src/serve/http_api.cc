@@ -197,6 +197,9 @@ struct HttpServer::Impl {
     server.set_read_timeout(10, 0);
     server.set_write_timeout(10, 0);
     server.set_keep_alive_max_count(100000);
+    // Headers and body leave in separate writes: with Nagle's algorithm each answer on a
+    // kept-alive connection would wait for the client's delayed ACK (~40 ms).
+    server.set_tcp_nodelay(true);
     const int threads = options.threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   }
