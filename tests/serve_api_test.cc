@@ -32,6 +32,7 @@ json sample_body(const std::string& path) {
   if (path == "/v1/jobs/{id}/events") return {{"event", "started"}};
   if (path == "/v1/fleet/outages") return {{"site", "gcp-eu"}, {"down", false}};
   if (path == "/v1/admin/clock") return {{"advance_to_s", 0}};
+  if (path == "/v1/fleet/nodes/{id}") return {{"down", false}};
   return json::object();
 }
 
@@ -67,7 +68,7 @@ TEST_F(ServeApi, EveryDocumentedRouteAnswersWithItsDocumentedStatusesAndAccessRu
       EXPECT_TRUE(documented.count(401)) << where;
       // The admin, the job's tenant and another tenant: each answer is a documented one, and a
       // route for the admin refuses tenants with 403.
-      const bool admin_only = (path == "/metrics" || path == "/v1/jobs/{id}/events" || path == "/v1/fleet/outages" ||
+      const bool admin_only = (path == "/metrics" || path == "/v1/fleet/nodes/{id}" || path == "/v1/jobs/{id}/events" || path == "/v1/fleet/outages" ||
                                path == "/v1/admin/clock");
       for (const std::string& token : {std::string(kAdminToken), tenant_token("research"), tenant_token("prod")}) {
         const auto a = server_->request(m, concrete, token, body);
@@ -77,7 +78,7 @@ TEST_F(ServeApi, EveryDocumentedRouteAnswersWithItsDocumentedStatusesAndAccessRu
       }
     }
   }
-  EXPECT_EQ(routes, 12);
+  EXPECT_EQ(routes, 13);
   // What the document does not list is not served.
   EXPECT_EQ(server_->get("/v1/secret").status, 404);
   EXPECT_EQ(server_->request("DELETE", "/v1/fleet", kAdminToken).status, 404);

@@ -60,6 +60,38 @@ TEST(ServeFleet, AnOutageOfAProviderMovesItsJobsToAnother) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ServeFleet, AFailedNodeRequeuesItsJobWhichRunsOnOtherNodes) {
+  const auto dir = fresh_dir("serve-node");
+  ServerProcess server(dir, {write_scenario(dir, fleet_yaml("fifo", "cost")).string(), "--clock", "virtual"});
+  ASSERT_TRUE(server.start()) << server.log();
+  const auto job = server.post("/v1/jobs", {{"gpus", 64}, {"estimated_duration", "10h"}}, tenant_token("research"));
+  ASSERT_EQ(job.status, 201);
+  const std::string path = "/v1/jobs/" + std::to_string(job.body["id"].get<int64_t>());
+  advance(server, 10);
+  auto j = server.get(path).body;
+  ASSERT_EQ(j["state"], "running");
+  const int64_t node = j["placement"]["nodes"][3].get<int64_t>();
+  const auto down = server.post("/v1/fleet/nodes/" + std::to_string(node), {{"down", true}});
+  ASSERT_EQ(down.status, 200) << down.text;
+  EXPECT_EQ(down.body["jobs_requeued"], 1);
+  EXPECT_EQ(server.get(path).body["state"], "queued");
+  EXPECT_EQ(server.post("/v1/fleet/nodes/" + std::to_string(node), {{"down", true}}).status, 409);
+  advance(server, 20);
+  j = server.get(path).body;
+  ASSERT_EQ(j["state"], "running");
+  EXPECT_EQ(j["placement"]["provider"], "aws") << "15 nodes are left there";
+  for (const auto& n : j["placement"]["nodes"]) EXPECT_NE(n.get<int64_t>(), node);
+  const json fleet = server.get("/v1/fleet").body;
+  EXPECT_EQ(fleet["pools"][0]["nodes_down"], 1);
+  EXPECT_EQ(fleet["pools"][0]["in_service_gpus"], 120);
+  EXPECT_EQ(server.post("/v1/fleet/nodes/" + std::to_string(node), {{"down", false}}).status, 200);
+  EXPECT_EQ(server.get("/v1/fleet").body["pools"][0]["in_service_gpus"], 128);
+  EXPECT_EQ(server.post("/v1/fleet/nodes/99999", {{"down", true}}).status, 404);
+  EXPECT_EQ(server.post("/v1/fleet/nodes/1", {{"down", "yes"}}).body["field"], "down");
+  EXPECT_EQ(server.stop(), 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ServeFleet, AGuaranteedTenantReclaimsWhatAnotherBorrowed) {
   const auto dir = fresh_dir("serve-quota");
   const std::string quotas = "[{tenant: prod, guaranteed_gpus: 128, can_borrow: true}, {tenant: research, guaranteed_gpus: 0}]";

@@ -126,6 +126,9 @@ struct HttpServer::Impl {
     };
     h[{"get", "/v1/fleet"}] = [this](const Caller& c, const httplib::Request&) { return service.fleet(c); };
     h[{"post", "/v1/fleet/outages"}] = [this](const Caller& c, const httplib::Request& r) { return service.outage(c, r.body); };
+    h[{"post", "/v1/fleet/nodes/{id}"}] = [this](const Caller& c, const httplib::Request& r) {
+      return service.node(c, id_param(r), r.body);
+    };
     h[{"get", "/v1/tenants/{name}"}] = [this](const Caller& c, const httplib::Request& r) {
       return service.tenant(c, r.matches[1].str());
     };

@@ -239,4 +239,25 @@ void LiveScheduler::set_down(const std::vector<uint32_t>& pools, bool down) {
   }
 }
 
+bool LiveScheduler::set_node_down(uint32_t n, bool down) {
+  if (n >= fleet_.node_count()) return false;
+  const uint32_t p = fleet_.node(n).pool;
+  const fleet::NodeState state = fleet_.node(n).state;
+  if (down) {
+    if (state != fleet::NodeState::active && state != fleet::NodeState::draining) return false;
+    std::vector<uint32_t> slots;
+    fleet_.slots_on_node(n, slots);
+    for (uint32_t a : slots) interrupt(fleet_.allocation(a).job, StopReason::failed);
+    fleet_.fail_node(n);
+    bump_capacity(p, true);
+  } else {
+    if (state != fleet::NodeState::failed) return false;
+    fleet_.repair_node(n);
+    // A repaired node beyond the pool's capacity (it shrank meanwhile) leaves again.
+    if (!fleet_.pool(p).down) fleet_.set_capacity(p, fleet_.pool(p).nominal_gpus);
+    bump_capacity(p, false);
+  }
+  return true;
+}
+
 }  // namespace gpufleet::serve

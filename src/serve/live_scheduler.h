@@ -70,6 +70,10 @@ class LiveScheduler final : public sched::Dispatcher {
   // start in any other pool they are allowed in (failover).
   void set_down(const std::vector<uint32_t>& pools, bool down);
 
+  // Node n fails (down: the jobs on it are requeued, the node leaves service until repaired)
+  // or is repaired. False when n is no node, or not in service (down) / not failed (up).
+  bool set_node_down(uint32_t n, bool down);
+
   bool running(uint32_t slot) const { return slot_of(slot) != fleet::kNone; }
   const fleet::Allocation& allocation(uint32_t slot) const { return fleet_.allocation(slot_of(slot)); }
   const Job& job_at(uint32_t slot) const { return jobs_[slot]; }

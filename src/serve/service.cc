@@ -595,6 +595,7 @@ Reply Service::fleet(const Caller& caller) {
     j["allocated_gpus"] = pool.busy_gpus;
     j["free_gpus"] = pool.free_gpus;
     j["jobs_running"] = pool.running.size();
+    j["nodes_down"] = pool.failed_full_nodes + pool.leave_on_repair;
     j["down"] = pool.down;
     reply.body["pools"].push_back(j);
   }
@@ -639,6 +640,34 @@ Reply Service::outage(const Caller& caller, const std::string& body) {
     reply.body["down"] = down;
     reply.body["pools"] = pools;
     reply.body["jobs_requeued"] = down ? jobs : 0;
+  }
+  if (!wait_durable(seq)) return unavailable();
+  return reply;
+}
+
+Reply Service::node(const Caller& caller, int64_t node, const std::string& body) {
+  if (caller.role != Role::admin) return error_reply(403, "", "only the admin reports nodes down or repaired");
+  auto doc = object_body(body, {"down"});
+  if (!doc) return error_reply(400, doc.error().field, doc.error().to_string());
+  if (!doc->contains("down") || !(*doc)["down"].is_boolean())
+    return error_reply(400, "down", "missing or not a boolean; expected true (the node failed) or false (repaired)");
+  const bool down = (*doc)["down"].get<bool>();
+  uint64_t seq = 0;
+  Reply reply;
+  {
+    std::lock_guard lock(mu_);
+    const fleet::FleetState& fleet = scheduler_->fleet();
+    if (node < 0 || static_cast<size_t>(node) >= fleet.node_count() || fleet.node(static_cast<uint32_t>(node)).state == fleet::NodeState::retired)
+      return error_reply(404, "", fmt::format("no node {} in service or in repair", node));
+    const auto n = static_cast<uint32_t>(node);
+    const size_t running = fleet.pool(fleet.node(n).pool).running.size();
+    if (!scheduler_->set_node_down(n, down))
+      return error_reply(409, "down", fmt::format("node {} is already {}", node, down ? "down" : "in service"));
+    if (!options_.virtual_clock) scheduler_->dispatch_now();
+    seq = next_seq_;
+    reply.body["node"] = node;
+    reply.body["down"] = down;
+    reply.body["jobs_requeued"] = down ? running - scheduler_->fleet().pool(scheduler_->fleet().node(n).pool).running.size() : 0;
   }
   if (!wait_durable(seq)) return unavailable();
   return reply;

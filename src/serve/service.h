@@ -91,6 +91,8 @@ class Service {
   Reply fleet(const Caller& caller);
   // {"site": NAME} or {"provider": NAME}, with "down": true (an outage begins) or false.
   Reply outage(const Caller& caller, const std::string& body);
+  // {"down": true} a node fails (its jobs are requeued) or {"down": false} it is repaired.
+  Reply node(const Caller& caller, int64_t node, const std::string& body);
   Reply tenant(const Caller& caller, const std::string& name);
   // {"advance_to_s": T}: virtual clock only.
   Reply advance_clock(const Caller& caller, const std::string& body);
