@@ -52,6 +52,11 @@ TEST(ServeFleet, AnOutageOfAProviderMovesItsJobsToAnother) {
   for (const auto& p : fleet["pools"]) aws_down |= p["provider"] == "aws" && p["down"].get<bool>();
   EXPECT_TRUE(aws_down) << server.get("/v1/fleet").text;
   EXPECT_EQ(server.post("/v1/fleet/outages", {{"provider", "aws"}, {"down", true}}).status, 409);
+  // A restart keeps the outage and the failed-over job where it is.
+  EXPECT_EQ(server.stop(), 0);
+  ASSERT_TRUE(server.start()) << server.log();
+  EXPECT_EQ(server.get(path).body["placement"]["provider"], "gcp");
+  EXPECT_EQ(server.post("/v1/fleet/outages", {{"provider", "aws"}, {"down", true}}).status, 409) << "still down";
   ASSERT_EQ(server.post("/v1/fleet/outages", {{"provider", "aws"}, {"down", false}}).status, 200);
   const json after = server.get("/v1/fleet").body;
   for (const auto& p : after["pools"])

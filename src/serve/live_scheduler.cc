@@ -239,6 +239,13 @@ void LiveScheduler::set_down(const std::vector<uint32_t>& pools, bool down) {
   }
 }
 
+std::vector<uint32_t> LiveScheduler::pools_down() const {
+  std::vector<uint32_t> out;
+  for (uint32_t p = 0; p < fleet_.pool_count(); ++p)
+    if (down_count_[p] > 0) out.push_back(p);
+  return out;
+}
+
 bool LiveScheduler::set_node_down(uint32_t n, bool down) {
   if (n >= fleet_.node_count()) return false;
   const uint32_t p = fleet_.node(n).pool;

@@ -74,6 +74,9 @@ class LiveScheduler final : public sched::Dispatcher {
   // or is repaired. False when n is no node, or not in service (down) / not failed (up).
   bool set_node_down(uint32_t n, bool down);
 
+  // Pools in an outage now.
+  std::vector<uint32_t> pools_down() const;
+
   bool running(uint32_t slot) const { return slot_of(slot) != fleet::kNone; }
   const fleet::Allocation& allocation(uint32_t slot) const { return fleet_.allocation(slot_of(slot)); }
   const Job& job_at(uint32_t slot) const { return jobs_[slot]; }

@@ -96,6 +96,11 @@ Result<void> Service::restore(StoredState state) {
   virtual_now_s_ = state.clock_s.value_or(0);
   const double now = clock_now();
   scheduler_->advance(now);
+  // Outages reported before the restart still hold (the jobs there are already requeued).
+  std::vector<uint32_t> down;
+  for (uint32_t p : state.pools_down)
+    if (p < scheduler_->fleet().pool_count()) down.push_back(p);
+  scheduler_->set_down(down, true);
   // Running jobs first, in the order they started (their GPUs are theirs), then the waiting
   // ones in submission order.
   std::vector<int64_t> running, waiting;
@@ -218,14 +223,17 @@ void Service::writer_loop() {
     uint64_t seq = 0;
     {
       std::unique_lock lock(mu_);
-      writer_cv_.wait(lock, [&] { return stopping_ || !pending_jobs_.empty() || pending_clock_ || !pending_tokens_.empty(); });
-      if (pending_jobs_.empty() && !pending_clock_ && pending_tokens_.empty()) {
+      const auto pending = [&] { return !pending_jobs_.empty() || pending_clock_ || pending_outages_ || !pending_tokens_.empty(); };
+      writer_cv_.wait(lock, [&] { return stopping_ || pending(); });
+      if (!pending()) {
         if (stopping_) return;
         continue;
       }
       batch.jobs.reserve(pending_jobs_.size());
       for (const auto& [id, _] : pending_jobs_) batch.jobs.push_back(jobs_[static_cast<size_t>(id - 1)]);
       if (pending_clock_) batch.clock_s = virtual_now_s_;
+      if (pending_outages_) batch.pools_down = scheduler_->pools_down();
+      pending_outages_ = false;
       batch.tokens = std::move(pending_tokens_);
       pending_jobs_.clear();
       pending_clock_ = false;
@@ -635,7 +643,9 @@ Reply Service::outage(const Caller& caller, const std::string& body) {
       return error_reply(409, "down", fmt::format("{} {} is already down", key, name));
     scheduler_->set_down(pools, down);
     if (!options_.virtual_clock) scheduler_->dispatch_now();
-    seq = next_seq_;
+    pending_outages_ = true;
+    writer_cv_.notify_one();
+    seq = ++next_seq_;
     reply.body[key] = name;
     reply.body["down"] = down;
     reply.body["pools"] = pools;

@@ -149,6 +149,7 @@ class Service {
   std::vector<int64_t>* started_log_ = nullptr;  // while advancing the virtual clock: ids started
   std::unordered_map<int64_t, bool> pending_jobs_;  // ids changed since the last swap
   bool pending_clock_ = false;
+  bool pending_outages_ = false;
   std::vector<TokenRecord> pending_tokens_;
   uint64_t next_seq_ = 0;
   int64_t submissions_ = 0;

@@ -129,6 +129,11 @@ class SqliteStore final : public Store {
       return error("reading the clock");
     if (sqlite3_step(s) == SQLITE_ROW) out.clock_s = std::stod(column_text(s, 0));
     sqlite3_finalize(s);
+    if (sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key = 'pools_down'", -1, &s, nullptr) != SQLITE_OK)
+      return error("reading the outages");
+    if (sqlite3_step(s) == SQLITE_ROW)
+      for (const std::string& p : split_names(column_text(s, 0))) out.pools_down.push_back(static_cast<uint32_t>(std::stoul(p)));
+    sqlite3_finalize(s);
     return out;
   }
 
@@ -176,6 +181,13 @@ class SqliteStore final : public Store {
       sqlite3_bind_text(set_meta_, 1, "clock_s", -1, SQLITE_STATIC);
       sqlite3_bind_text(set_meta_, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
       if (!step(set_meta_)) return undo("writing the clock");
+    }
+    if (batch.pools_down) {
+      std::string value;
+      for (uint32_t p : *batch.pools_down) value += (value.empty() ? "" : "\n") + std::to_string(p);
+      sqlite3_bind_text(set_meta_, 1, "pools_down", -1, SQLITE_STATIC);
+      sqlite3_bind_text(set_meta_, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+      if (!step(set_meta_)) return undo("writing the outages");
     }
     if (!step(commit_)) return undo("COMMIT");
     return {};

@@ -31,8 +31,9 @@ struct Batch {
   std::vector<JobRecord> jobs;             // upserted by id
   std::optional<double> clock_s;           // the virtual clock's new reading
   std::vector<TokenRecord> tokens;         // added
+  std::optional<std::vector<uint32_t>> pools_down;  // pools in an outage now (replaces the last)
 
-  bool empty() const { return jobs.empty() && !clock_s && tokens.empty(); }
+  bool empty() const { return jobs.empty() && !clock_s && tokens.empty() && !pools_down; }
 };
 
 // Everything a restarting service reads back.
@@ -40,6 +41,7 @@ struct StoredState {
   std::vector<JobRecord> jobs;  // by id
   std::vector<TokenRecord> tokens;
   std::optional<double> clock_s;
+  std::vector<uint32_t> pools_down;
 };
 
 class Store {
