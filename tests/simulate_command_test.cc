@@ -250,3 +250,25 @@ TEST(SimulateCommand, QuietPrintsNothing) {
 
 }  // namespace
 }  // namespace gpufleet::testing
+
+namespace gpufleet::testing {
+namespace {
+
+TEST(SimulateCommand, ReplaysASlurmAccountingExport) {
+  const auto dir = fresh_dir("slurm-trace");
+  std::ofstream(dir / "sacct.txt") << "JobID|Account|Submit|Start|End|Elapsed|AllocTRES|ReqTRES|State\n"
+                                      "10|research|2024-03-01T12:00:00|2024-03-01T12:00:00|2024-03-01T13:00:00|01:00:00|cpu=8,gres/gpu=8|gres/gpu=8|COMPLETED\n"
+                                      "10.batch|research|2024-03-01T12:00:00|2024-03-01T12:00:00|2024-03-01T13:00:00|01:00:00|cpu=8,gres/gpu=8||COMPLETED\n"
+                                      "11|prod|2024-03-01T12:30:00|2024-03-01T12:30:00|2024-03-01T12:40:00|10:00|cpu=4,gres/gpu=4|gres/gpu=4|FAILED\n";
+  const auto r = run_gpufleet("simulate --trace slurm:" + (dir / "sacct.txt").string() + " --gpus 16 --out " + (dir / "out").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("left out 1 trace rows"), std::string::npos) << r.out;
+  const std::string jobs = slurp(dir / "out" / "jobs.csv");
+  EXPECT_EQ(std::count(jobs.begin(), jobs.end(), '\n'), 3) << jobs;  // header and two jobs
+  const auto bad = run_gpufleet("simulate --trace slurm:" + (dir / "nope.txt").string() + " --gpus 16");
+  EXPECT_EQ(bad.status, 2);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gpufleet::testing

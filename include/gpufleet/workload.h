@@ -50,6 +50,9 @@ struct Workload {
   std::vector<std::string> trace_accelerators;
   int64_t origin_unix_s = 0;              // Unix time of a trace's first submit (simulated 0), 0 if unknown
   int64_t rows_skipped = 0;               // malformed rows skipped (with skip_bad_rows)
+  // Well-formed rows that are no job to replay: a Slurm export's job steps, jobs that never
+  // started or are still running, jobs that used no GPU.
+  int64_t rows_not_replayed = 0;
   std::string first_skipped;              // the error of the first skipped row, for the summary
 
   uint16_t intern_tenant(const std::string& name);
@@ -75,6 +78,17 @@ Result<Workload> read_philly_trace_text(const std::string& text, const std::stri
                                         const TraceReadOptions& options = {});
 Result<Workload> read_sia_workload_text(const std::string& text, const std::string& file_name,
                                         const TraceReadOptions& options = {});
+
+// A Slurm accounting export, as `sacct --allusers --parsable2 --format=...` writes it: '|'
+// between fields, a header naming them. Needs JobID, Submit, Start, Elapsed (or End), State
+// and AllocTRES or ReqTRES; reads Account (the tenant) when present. Times are the
+// controller's local time read as UTC; Elapsed is [D-]HH:MM:SS. GPUs come from the TRES
+// "gres/gpu=N" (or the sum of typed "gres/gpu:TYPE=N"), AllocTRES first. Job steps
+// ("123.batch"), jobs that never started or still run, and jobs without GPUs are not
+// replayed (Workload::rows_not_replayed). The first submit becomes time 0.
+Result<Workload> read_slurm_sacct_trace(const std::string& path, const TraceReadOptions& options = {});
+Result<Workload> read_slurm_sacct_trace_text(const std::string& text, const std::string& file_name,
+                                             const TraceReadOptions& options = {});
 
 // A generic CSV trace: columns named by `map`, times in `time_format`. Fractional GPU counts
 // are rounded up (and counted in fractional_gpus_rounded); the first submit becomes time 0.

@@ -64,8 +64,8 @@ Result<TraceSource> parse_trace_argument(const std::string& arg) {
   TraceSource t;
   t.format = arg.substr(0, colon);
   t.path = arg.substr(colon + 1);
-  if (t.format != "philly" && t.format != "sia" && t.format != "csv")
-    return fail(command_line_error("--trace", fmt::format("unknown trace format '{}'; expected philly, sia or csv", t.format)));
+  if (t.format != "philly" && t.format != "sia" && t.format != "csv" && t.format != "slurm")
+    return fail(command_line_error("--trace", fmt::format("unknown trace format '{}'; expected philly, sia, csv or slurm", t.format)));
   return t;
 }
 
@@ -179,6 +179,9 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
              r.seed, scenario.sites.size(), scenario.providers.size());
   if (workload.rows_skipped > 0)
     fmt::print("  skipped {} malformed trace rows (first: {})\n", workload.rows_skipped, workload.first_skipped);
+  if (workload.rows_not_replayed > 0)
+    fmt::print("  left out {} trace rows that are no GPU job that ran (job steps, never started, still running, CPU only)\n",
+               workload.rows_not_replayed);
   std::fputc('\n', stdout);
   row("jobs", with_commas(static_cast<double>(s.jobs)));
   row("completed", with_commas(static_cast<double>(s.completed)));
@@ -286,7 +289,7 @@ void add_simulate_command(CLI::App& app) {
   auto args = std::make_shared<SimulateArgs>();
   auto* cmd = app.add_subcommand("simulate", "Run a workload on a fleet and account for cost, energy and carbon");
   cmd->add_option("scenario", args->scenario_path, "Scenario YAML (default: the built-in scenario)");
-  cmd->add_option("--trace", args->trace, "Replace the workload by a trace: philly:PATH, sia:PATH or csv:PATH");
+  cmd->add_option("--trace", args->trace, "Replace the workload by a trace: philly:PATH, sia:PATH, csv:PATH or slurm:PATH (sacct --parsable2)");
   cmd->add_option("--map", args->map,
                   "csv trace columns: submit=COL,duration=COL,gpus=COL[,end=COL][,start=COL][,tenant=COL][,kind=COL][,accelerator=COL]");
   cmd->add_option("--time-format", args->time_format, "csv trace times: epoch, iso8601 or seconds (default)");

@@ -267,8 +267,8 @@ Result<void> parse_trace(const YamlField& item, const LoadContext& ctx, Scenario
   if (!format_f) return fail(format_f.error());
   auto format = format_f->as_string();
   if (!format) return fail(format.error());
-  if (*format != "philly" && *format != "sia" && *format != "csv")
-    return fail(format_f->error(fmt::format("unknown trace format '{}'; expected one of: philly, sia, csv", *format)));
+  if (*format != "philly" && *format != "sia" && *format != "csv" && *format != "slurm")
+    return fail(format_f->error(fmt::format("unknown trace format '{}'; expected one of: philly, sia, csv, slurm", *format)));
   t.format = *format;
   if (t.format == "csv") {
     auto map_f = item.required("map");

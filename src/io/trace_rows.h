@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <type_traits>
 #include <string_view>
 #include <utility>
 
@@ -33,7 +34,9 @@ inline Result<void> read_trace_header(
 }
 
 // Calls parse_row(job) -> Result<void> for each data row; a parsed job is appended to w.jobs
-// and then on_kept() runs (e.g. to record the row's name). A row that fails is an error, or
+// and then on_kept() runs (e.g. to record the row's name). A parse_row that returns
+// Result<bool> may say false: a well-formed row that is not a job to replay (counted in
+// w.rows_not_replayed). A row that fails is an error, or
 // with options.skip_bad_rows is counted in w.rows_skipped (the first error kept). No rows at
 // all is an error naming `file_name` and `expected_header`.
 template <class ParseRow, class OnKept>
@@ -54,9 +57,16 @@ Result<void> read_trace_rows(CsvScanner& csv, const std::string& file_name, std:
     }
     if (!*more) break;
     Job job;
-    if (auto row = parse_row(job); !row) {
+    auto row = parse_row(job);
+    if (!row) {
       if (!reject(row.error())) return fail(row.error());
       continue;
+    }
+    if constexpr (std::is_same_v<std::decay_t<decltype(row)>, Result<bool>>) {
+      if (!*row) {
+        ++w.rows_not_replayed;
+        continue;
+      }
     }
     if (w.jobs.size() >= options.max_jobs)
       return fail(file_name, csv.line(), 1, "",

@@ -128,9 +128,11 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     read = read_sia_workload(src.path, options);
   } else if (src.format == "csv") {
     read = read_csv_trace(src.path, src.map, src.time_format, options);
+  } else if (src.format == "slurm") {
+    read = read_slurm_sacct_trace(src.path, options);
   } else {
     return fail(b.error(field + ".format",
-                        fmt::format("unknown trace format '{}'; expected philly, sia or csv", src.format)));
+                        fmt::format("unknown trace format '{}'; expected philly, sia, csv or slurm", src.format)));
   }
   if (!read) return fail(read.error());
   Workload& trace = *read;
@@ -148,6 +150,7 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
   if (trace.rows_skipped > 0 && b.out.first_skipped.empty())
     b.out.first_skipped = trace.first_skipped;
   b.out.rows_skipped += trace.rows_skipped;
+  b.out.rows_not_replayed += trace.rows_not_replayed;
   if (b.out.origin_unix_s == 0) b.out.origin_unix_s = trace.origin_unix_s;
   b.out.fractional_gpus_rounded += trace.fractional_gpus_rounded;
 
