@@ -54,7 +54,9 @@ TEST(SqliteStore, WhatIsCommittedIsReadBackWholeAfterReopening) {
     ASSERT_TRUE((*store)->commit(b));
     j.state = JobState::finished;  // an upsert replaces the row whole
     j.end_s = 9;
-    ASSERT_TRUE((*store)->commit(Batch{{j}, std::nullopt, {}}));
+    Batch update;
+    update.jobs.push_back(j);
+    ASSERT_TRUE((*store)->commit(update));
   }
   auto store = open_sqlite_store(path, Durability::normal);
   ASSERT_TRUE(store);

@@ -51,6 +51,12 @@ class Store {
   virtual Result<void> commit(const Batch& batch) = 0;
   // "sqlite 3.40.1 (WAL, synchronous=FULL)": for /healthz and the logs.
   virtual std::string describe() const = 0;
+  // Leadership among processes sharing the store: true once this process leads (it keeps
+  // leading until it exits); my_url is recorded for the standbys to name. An embedded store
+  // has one process: it always leads.
+  virtual Result<bool> try_lead(const std::string& my_url) { return true; }
+  // The URL the current leader recorded ("" if none).
+  virtual Result<std::string> leader_url() { return std::string(); }
 };
 
 enum class Durability : uint8_t {
@@ -61,5 +67,8 @@ enum class Durability : uint8_t {
 
 // Opens (creating and migrating as needed) the SQLite database at path, in WAL mode.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, Durability durability);
+// Connects to PostgreSQL ("postgresql://user:password@host:port/db"), creating and migrating
+// the schema as needed. Every commit is durable per the server's synchronous_commit.
+Result<std::unique_ptr<Store>> open_postgresql_store(const std::string& url);
 
 }  // namespace gpufleet::serve

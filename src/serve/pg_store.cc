@@ -1,0 +1,217 @@
+// The shared storage engine: PostgreSQL through libpqxx, for several `gpufleet serve`
+// processes on one database. The schema is versioned in gpufleet_schema and migrated forward
+// on open under a table lock (two processes starting at once migrate once). Leadership is a
+// session-level advisory lock held on the store's own connection: it is released the moment
+// that connection dies, so a standby takes over as soon as the leader's process is gone.
+#include <pqxx/pqxx>
+
+#include <fmt/format.h>
+
+#include "serve/store.h"
+
+namespace gpufleet::serve {
+
+namespace {
+
+// Schema steps: kMigrations[i] takes a database from version i to i + 1.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE gpufleet_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE gpufleet_tokens (sha256 TEXT PRIMARY KEY, tenant TEXT NOT NULL, role INTEGER NOT NULL);
+CREATE TABLE gpufleet_jobs (
+  id BIGINT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  name TEXT NOT NULL,
+  gpus BIGINT NOT NULL,
+  accelerators TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  estimated_duration_s DOUBLE PRECISION NOT NULL,
+  checkpoint_interval_s DOUBLE PRECISION NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  submit_s DOUBLE PRECISION NOT NULL,
+  start_s DOUBLE PRECISION NOT NULL,
+  end_s DOUBLE PRECISION NOT NULL,
+  pool INTEGER NOT NULL,
+  remaining_s DOUBLE PRECISION NOT NULL,
+  restarts INTEGER NOT NULL,
+  gpu_seconds DOUBLE PRECISION NOT NULL,
+  spend_usd DOUBLE PRECISION NOT NULL
+);
+)sql",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+// The advisory lock key of leadership: "gpufleet" in ASCII.
+constexpr int64_t kLeaderLock = 0x67707566'6c656574;
+
+std::string join_lines(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : "\n") + n;
+  return out;
+}
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t nl = text.find('\n', at);
+    out.push_back(text.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
+    if (nl == std::string::npos) break;
+    at = nl + 1;
+  }
+  return out;
+}
+
+// The URL without its password, for messages.
+std::string redact(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon) + ":***" + url.substr(at);
+}
+
+class PgStore final : public Store {
+ public:
+  explicit PgStore(std::string url) : url_(std::move(url)) {}
+
+  Result<void> open() {
+    try {
+      conn_ = std::make_unique<pqxx::connection>(url_);
+      {
+        pqxx::work w(*conn_);
+        w.exec0("CREATE TABLE IF NOT EXISTS gpufleet_schema (version INTEGER NOT NULL)");
+        w.exec0("LOCK TABLE gpufleet_schema IN EXCLUSIVE MODE");
+        const pqxx::result r = w.exec("SELECT version FROM gpufleet_schema");
+        int version = r.empty() ? 0 : r[0][0].as<int>();
+        if (version > kSchemaVersion)
+          return fail(redact(url_), 0, 0, "", fmt::format("the database has schema version {}, newer than this gpufleet's {}; "
+                                                          "expected a database written by this or an older version", version, kSchemaVersion));
+        for (; version < kSchemaVersion; ++version) w.exec(kMigrations[version]);
+        w.exec0("DELETE FROM gpufleet_schema");
+        w.exec0(fmt::format("INSERT INTO gpufleet_schema VALUES ({})", kSchemaVersion));
+        w.commit();
+      }
+      conn_->prepare("upsert_job",
+                     "INSERT INTO gpufleet_jobs VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20) "
+                     "ON CONFLICT (id) DO UPDATE SET tenant=$2, name=$3, gpus=$4, accelerators=$5, jurisdiction=$6, kind=$7, "
+                     "priority=$8, estimated_duration_s=$9, checkpoint_interval_s=$10, idempotency_key=$11, state=$12, "
+                     "submit_s=$13, start_s=$14, end_s=$15, pool=$16, remaining_s=$17, restarts=$18, gpu_seconds=$19, spend_usd=$20");
+      conn_->prepare("set_meta", "INSERT INTO gpufleet_meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2");
+      conn_->prepare("add_token", "INSERT INTO gpufleet_tokens VALUES ($1, $2, $3) ON CONFLICT (sha256) DO UPDATE SET tenant = $2, role = $3");
+    } catch (const std::exception& e) {
+      return fail(redact(url_), 0, 0, "", fmt::format("cannot open the PostgreSQL database: {}", first_line(e.what())));
+    }
+    return {};
+  }
+
+  Result<StoredState> load() override {
+    StoredState out;
+    try {
+      pqxx::work w(*conn_);
+      for (const auto& row : w.exec("SELECT * FROM gpufleet_jobs ORDER BY id")) {
+        JobRecord j;
+        j.id = row[0].as<int64_t>();
+        j.tenant = row[1].as<std::string>();
+        j.request.name = row[2].as<std::string>();
+        j.request.gpus = row[3].as<uint32_t>();
+        j.request.accelerators = split_lines(row[4].as<std::string>());
+        j.request.jurisdiction = row[5].as<std::string>();
+        j.request.kind = static_cast<JobKind>(row[6].as<int>());
+        j.request.priority = static_cast<uint8_t>(row[7].as<int>());
+        j.request.estimated_duration_s = row[8].as<double>();
+        j.request.checkpoint_interval_s = row[9].as<double>();
+        j.request.idempotency_key = row[10].as<std::string>();
+        j.state = static_cast<JobState>(row[11].as<int>());
+        j.submit_s = row[12].as<double>();
+        j.start_s = row[13].as<double>();
+        j.end_s = row[14].as<double>();
+        j.pool = row[15].as<int>();
+        j.remaining_s = row[16].as<double>();
+        j.restarts = row[17].as<int>();
+        j.gpu_seconds = row[18].as<double>();
+        j.spend_usd = row[19].as<double>();
+        out.jobs.push_back(std::move(j));
+      }
+      for (const auto& row : w.exec("SELECT sha256, tenant, role FROM gpufleet_tokens"))
+        out.tokens.push_back(TokenRecord{row[0].as<std::string>(), row[1].as<std::string>(), static_cast<Role>(row[2].as<int>())});
+      for (const auto& row : w.exec("SELECT key, value FROM gpufleet_meta")) {
+        const std::string key = row[0].as<std::string>(), value = row[1].as<std::string>();
+        if (key == "clock_s") out.clock_s = std::stod(value);
+        if (key == "pools_down")
+          for (const std::string& p : split_lines(value)) out.pools_down.push_back(static_cast<uint32_t>(std::stoul(p)));
+      }
+      w.commit();
+    } catch (const std::exception& e) {
+      return fail(redact(url_), 0, 0, "", fmt::format("reading the state: {}", first_line(e.what())));
+    }
+    return out;
+  }
+
+  Result<void> commit(const Batch& batch) override {
+    if (batch.empty()) return {};
+    try {
+      pqxx::work w(*conn_);
+      for (const JobRecord& j : batch.jobs)
+        w.exec_prepared0("upsert_job", j.id, j.tenant, j.request.name, static_cast<int64_t>(j.request.gpus),
+                         join_lines(j.request.accelerators), j.request.jurisdiction, static_cast<int>(j.request.kind),
+                         static_cast<int>(j.request.priority), j.request.estimated_duration_s, j.request.checkpoint_interval_s,
+                         j.request.idempotency_key, static_cast<int>(j.state), j.submit_s, j.start_s, j.end_s, j.pool,
+                         j.remaining_s, j.restarts, j.gpu_seconds, j.spend_usd);
+      for (const TokenRecord& t : batch.tokens) w.exec_prepared0("add_token", t.sha256_hex, t.tenant, static_cast<int>(t.role));
+      if (batch.clock_s) w.exec_prepared0("set_meta", "clock_s", fmt::format("{:.17g}", *batch.clock_s));
+      if (batch.pools_down) {
+        std::vector<std::string> pools;
+        for (uint32_t p : *batch.pools_down) pools.push_back(std::to_string(p));
+        w.exec_prepared0("set_meta", "pools_down", join_lines(pools));
+      }
+      w.commit();
+    } catch (const std::exception& e) {
+      return fail(redact(url_), 0, 0, "", fmt::format("committing: {}", first_line(e.what())));
+    }
+    return {};
+  }
+
+  Result<bool> try_lead(const std::string& my_url) override {
+    try {
+      pqxx::nontransaction n(*conn_);
+      const bool got = n.exec1(fmt::format("SELECT pg_try_advisory_lock({})", kLeaderLock))[0].as<bool>();
+      if (got) n.exec_prepared0("set_meta", "leader_url", my_url);
+      return got;
+    } catch (const std::exception& e) {
+      return fail(redact(url_), 0, 0, "", fmt::format("asking for leadership: {}", first_line(e.what())));
+    }
+  }
+
+  Result<std::string> leader_url() override {
+    try {
+      pqxx::nontransaction n(*conn_);
+      const pqxx::result r = n.exec("SELECT value FROM gpufleet_meta WHERE key = 'leader_url'");
+      return r.empty() ? std::string() : r[0][0].as<std::string>();
+    } catch (const std::exception& e) {
+      return fail(redact(url_), 0, 0, "", fmt::format("reading the leader: {}", first_line(e.what())));
+    }
+  }
+
+  std::string describe() const override {
+    return fmt::format("postgresql {} (server {}.{})", redact(url_), conn_->server_version() / 10000, conn_->server_version() % 10000);
+  }
+
+ private:
+  static std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+  std::string url_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_postgresql_store(const std::string& url) {
+  auto store = std::make_unique<PgStore>(url);
+  if (auto r = store->open(); !r) return tl::unexpected(r.error());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace gpufleet::serve
