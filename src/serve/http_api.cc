@@ -45,7 +45,10 @@ Reply error(int status, const std::string& field, const std::string& message) {
 // Query parameters of GET /v1/jobs; unknown ones are an error, not ignored.
 Result<JobFilter> job_filter(const httplib::Request& req) {
   JobFilter f;
-  for (const auto& [key, value] : req.params) {
+  for (const auto& param : req.params) {
+    // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
+    const std::string& key = param.first;
+    const std::string& value = param.second;
     auto number = [&](int64_t& out) -> Result<void> {
       try {
         size_t used = 0;
