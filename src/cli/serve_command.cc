@@ -1,11 +1,19 @@
 // gpufleet serve [SCENARIO.yaml] --db PATH --listen HOST:PORT [--tokens FILE] [--clock virtual]:
 // the online placement service (src/serve/). --add-token TENANT / --add-admin-token print a
 // new token once and exit.
+#include <chrono>
 #include <csignal>
+#include <functional>
+#include <mutex>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <string>
 #include <thread>
 
@@ -15,6 +23,7 @@
 #include "gpufleet/scenario.h"
 #include "serve/http_api.h"
 #include "serve/service.h"
+#include "serve/standby.h"
 #include "serve/token.h"
 #include "util/atomic_file.h"
 
@@ -78,9 +87,36 @@ Result<serve::Batch> read_tokens_file(const std::string& path) {
   return batch;
 }
 
+// A free TCP port on host, from the kernel (bound and released at once).
+Result<int> free_port(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), "0", &hints, &found) != 0 || !found)
+    return fail("<command line>", 0, 0, "--listen", fmt::format("'{}' is not a numeric address of this machine", host));
+  int port = -1;
+  const int fd = ::socket(found->ai_family, SOCK_STREAM, 0);
+  if (fd >= 0 && ::bind(fd, found->ai_addr, found->ai_addrlen) == 0) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      port = ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
+                                              : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  ::freeaddrinfo(found);
+  if (port <= 0) return fail("<command line>", 0, 0, "--listen", fmt::format("cannot listen on {}", host));
+  return port;
+}
+
+bool is_postgresql_url(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
+}
+
 void run_serve(const ServeArgs& args) {
   const auto durability = args.synchronous == "normal" ? serve::Durability::normal : serve::Durability::full;
-  auto store = serve::open_sqlite_store(args.db, durability);
+  auto store = is_postgresql_url(args.db) ? serve::open_postgresql_store(args.db) : serve::open_sqlite_store(args.db, durability);
   if (!store) exit_bad_input(store.error());
   if (!args.add_token.empty() || args.add_admin_token) {
     auto token = serve::Service::add_token(**store, args.add_token, args.add_admin_token);
@@ -103,8 +139,6 @@ void run_serve(const ServeArgs& args) {
   options.queue_policy = args.queue;
   options.placement_policy = args.placement;
   const std::string described = (*store)->describe();
-  auto service = serve::Service::open(*scenario, std::move(*store), options);
-  if (!service) exit_bad_input(service.error());
 
   // SIGINT and SIGTERM are taken by one thread (blocked in every other), which stops serving.
   sigset_t signals;
@@ -112,32 +146,135 @@ void run_serve(const ServeArgs& args) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  serve::HttpOptions http;
-  http.host = listen->first;
-  http.port = listen->second;
-  http.requests_per_s = args.rate;
-  http.burst = 2 * args.rate;
-  serve::HttpServer server(**service, http);
-  auto port = server.bind();
-  if (!port) exit_bad_input(port.error());
-  (*service)->start();
-  const std::string url = fmt::format("http://{}:{}", http.host.find(':') != std::string::npos ? "[" + http.host + "]" : http.host, *port);
-  std::cout << fmt::format("gpufleet serve: {} on {} ({} clock), {}\n", scenario->name, url, args.clock, described) << std::flush;
-  if (!args.ready_file.empty()) {
-    if (auto r = write_file_atomically(args.ready_file, url + "\n"); !r) exit_bad_input(r.error());
-  }
+  std::mutex mu;
+  bool stopping = false;
+  std::function<void()> stop_current;  // stops whichever server runs now
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
-    server.stop();
+    std::lock_guard lock(mu);
+    stopping = true;
+    if (stop_current) stop_current();
   });
+  const auto finish = [&](int status) {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter if it still waits
+    waiter.join();
+    if (status != 0) throw CLI::RuntimeError(status);
+  };
+  const auto url_of = [&](int port) {
+    const std::string& h = listen->first;
+    return fmt::format("http://{}:{}", h.find(':') != std::string::npos ? "[" + h + "]" : h, port);
+  };
+  const auto ready = [&](const std::string& url) {
+    if (args.ready_file.empty()) return;
+    if (auto r = write_file_atomically(args.ready_file, url + "\n"); !r) std::fprintf(stderr, "error: %s\n", r.error().to_string().c_str());
+  };
+
+  // Leadership: a process that does not lead serves as a standby on its port until it does.
+  // Port 0 is resolved first, so that the URL recorded as leader's is the one served.
+  int port = listen->second;
+  if (port == 0) {
+    auto chosen = free_port(listen->first);
+    if (!chosen) {
+      std::fprintf(stderr, "error: %s\n", chosen.error().to_string().c_str());
+      finish(kExitBadInput);
+    }
+    port = *chosen;
+  }
+  {
+    std::unique_ptr<serve::StandbyServer> standby;
+    std::thread standby_thread;
+    for (;;) {
+      auto lead = (*store)->try_lead(url_of(port));
+      if (!lead) {
+        std::fprintf(stderr, "error: %s\n", lead.error().to_string().c_str());
+        if (standby) standby->stop();
+        if (standby_thread.joinable()) standby_thread.join();
+        finish(kExitBadInput);
+      }
+      if (*lead) break;
+      if (!standby) {
+        standby = std::make_unique<serve::StandbyServer>(listen->first, port, [&] { return (*store)->leader_url().value_or(""); });
+        if (auto bound = standby->bind(); !bound) {
+          std::fprintf(stderr, "error: %s\n", bound.error().to_string().c_str());
+          finish(kExitBadInput);
+        }
+        std::cout << fmt::format("gpufleet serve: standby on {}; the leader is at {}\n", url_of(port),
+                                 (*store)->leader_url().value_or("(unknown)")) << std::flush;
+        standby_thread = std::thread([&] { standby->serve(); });
+        std::lock_guard lock(mu);
+        stop_current = [&] { standby->stop(); };
+        ready(url_of(port));
+      }
+      {
+        std::lock_guard lock(mu);
+        if (stopping) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    {
+      std::lock_guard lock(mu);
+      stop_current = nullptr;
+    }
+    if (standby) {
+      // Closes the standby's socket once it serves (stop() before listening would not).
+      while (!standby->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      standby->stop();
+    }
+    if (standby_thread.joinable()) standby_thread.join();
+  }
+  bool stopped_as_standby = false;
+  {
+    std::lock_guard lock(mu);
+    stopped_as_standby = stopping;
+  }
+  if (stopped_as_standby) {
+    std::cout << "gpufleet serve: stopped\n";
+    return finish(0);
+  }
+
+  auto service = serve::Service::open(*scenario, std::move(*store), options);
+  if (!service) {
+    std::fprintf(stderr, "error: %s\n", service.error().to_string().c_str());
+    finish(kExitBadInput);
+  }
+  serve::HttpOptions http;
+  http.host = listen->first;
+  http.port = port;
+  http.requests_per_s = args.rate;
+  http.burst = 2 * args.rate;
+  serve::HttpServer server(**service, http);
+  // The standby's socket was just closed: binding its port again may take a moment.
+  Result<int> bound = server.bind();
+  for (int i = 0; i < 50 && !bound; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    bound = server.bind();
+  }
+  if (!bound) {
+    std::fprintf(stderr, "error: %s\n", bound.error().to_string().c_str());
+    finish(kExitBadInput);
+  }
+  (*service)->start();
+  std::cout << fmt::format("gpufleet serve: {} on {} ({} clock), {}\n", scenario->name, url_of(*bound), args.clock, described)
+            << std::flush;
+  ready(url_of(*bound));
+  {
+    std::lock_guard lock(mu);
+    stop_current = [&] { server.stop(); };
+    if (stopping) server.stop();
+  }
   server.serve();
-  // Stopped by a signal (or the server failed): wake the waiter if it still waits.
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  {
+    std::lock_guard lock(mu);
+    stop_current = nullptr;
+  }
   (*service)->stop();
   std::cout << "gpufleet serve: stopped\n";
+  finish(0);
 }
 
 }  // namespace
@@ -147,7 +284,7 @@ void add_serve_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve placements online: an HTTP API over a durable queue (SQLite)");
   cmd->add_option("scenario", args->scenario_path, "Scenario YAML: the fleet, its contracts, markets, quotas and policies (default: built-in)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--db", args->db, "SQLite database file (created and migrated as needed)")->capture_default_str();
+  cmd->add_option("--db", args->db, "SQLite database file, or postgresql://USER:PASSWORD@HOST:PORT/DB (created and migrated as needed)")->capture_default_str();
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free one)")->capture_default_str();
   cmd->add_option("--tokens", args->tokens_file, "File of 'TENANT TOKEN' / 'admin TOKEN' lines to accept")->check(CLI::ExistingFile);
   cmd->add_option("--clock", args->clock, "real, or virtual (moved only by POST /v1/admin/clock)")

@@ -1,6 +1,11 @@
 // The embedded storage engine: one SQLite file in WAL mode. The schema is versioned by
 // PRAGMA user_version and migrated forward on open, each step in its own transaction.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -71,6 +76,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override {
     for (sqlite3_stmt* s : {upsert_job_, add_token_, set_meta_, begin_, commit_, rollback_}) sqlite3_finalize(s);
     if (db_) sqlite3_close(db_);
+    if (lock_fd_ >= 0) ::close(lock_fd_);
   }
 
   Result<void> open() {
@@ -193,6 +199,30 @@ class SqliteStore final : public Store {
     return {};
   }
 
+  // One process serves a database file: the first to take an exclusive flock() on it (which
+  // SQLite's own fcntl locks do not touch) leads; the lock goes with the process.
+  Result<bool> try_lead(const std::string& my_url) override {
+    if (lock_fd_ < 0) lock_fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (lock_fd_ < 0) return error("cannot open the database to lock it");
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) return false;
+    const std::string lead_file = path_ + ".leader";
+    if (std::FILE* f = std::fopen(lead_file.c_str(), "w")) {
+      std::fputs(my_url.c_str(), f);
+      std::fclose(f);
+    }
+    return true;
+  }
+  Result<std::string> leader_url() override {
+    std::string url;
+    if (std::FILE* f = std::fopen((path_ + ".leader").c_str(), "r")) {
+      char buf[512];
+      const size_t n = std::fread(buf, 1, sizeof buf, f);
+      url.assign(buf, n);
+      std::fclose(f);
+    }
+    return url;
+  }
+
   std::string describe() const override {
     return fmt::format("sqlite {} at {} (WAL, synchronous={})", sqlite3_libversion(), path_,
                        durability_ == Durability::full ? "FULL" : "NORMAL");
@@ -240,6 +270,7 @@ class SqliteStore final : public Store {
   std::string path_;
   Durability durability_;
   sqlite3* db_ = nullptr;
+  int lock_fd_ = -1;  // the database file, flock()ed by the leader
   sqlite3_stmt *upsert_job_ = nullptr, *add_token_ = nullptr, *set_meta_ = nullptr;
   sqlite3_stmt *begin_ = nullptr, *commit_ = nullptr, *rollback_ = nullptr;
 };
