@@ -109,7 +109,8 @@ struct RiskOptions {
   std::function<void(int64_t done, int64_t total)> progress;
 };
 
-// The most futures one run evaluates (a future's outcomes are kept until the end).
+// The most futures one run evaluates (a future's outcomes are kept until the end, and a run
+// whose outcomes would take more than 4 GiB is refused before it starts).
 inline constexpr int64_t kMaxRiskFutures = 10'000'000;
 
 // Summary of one distribution over futures.

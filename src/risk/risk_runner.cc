@@ -14,6 +14,10 @@
 
 namespace gpufleet {
 
+namespace {
+constexpr double kMaxRiskOutcomeBytes = 4.0 * (1 << 30);  // what the outcomes of one run may take
+}  // namespace
+
 Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, const std::vector<Contract>& commitments,
                             const RiskOptions& options) {
   if (options.futures < 1 || options.futures > kMaxRiskFutures)
@@ -22,6 +26,19 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
   auto book = risk::make_book(in, commitments);
   if (!book) return fail(book.error());
   const Scenario& sc = in.scenario;
+
+  // Each future's outcome is kept until the end (futures.csv has a row per future): refuse a
+  // run whose outcomes would not fit before allocating them.
+  const size_t doubles_per_future = static_cast<size_t>(in.periods + book->calendar.years) + 4 * sc.providers.size() +
+                                    3 * book->streams.size() + 2 * sc.sites.size();
+  constexpr size_t kVectors = 11, kAllocationOverhead = 16;
+  const double bytes_per_future =
+      static_cast<double>(sizeof(FutureOutcome) + 8 * doubles_per_future + kVectors * kAllocationOverhead);
+  if (bytes_per_future * static_cast<double>(options.futures) > kMaxRiskOutcomeBytes)
+    return fail("<command line>", 0, 0, "--futures",
+                fmt::format("{} futures of this plan keep about {:.1f} GiB of outcomes; at most {:.0f} GiB ({} futures)", options.futures,
+                            bytes_per_future * static_cast<double>(options.futures) / (1 << 30), kMaxRiskOutcomeBytes / (1 << 30),
+                            static_cast<int64_t>(kMaxRiskOutcomeBytes / bytes_per_future)));
 
   RiskResult r;
   r.scenario = sc.name;

@@ -88,28 +88,55 @@ Result<void> write_risk_results(const RiskResult& r, const std::string& dir) {
   if (auto w = write_file_atomically(base + ".json", j.dump(2) + "\n"); !w) return w;
 
   // futures.csv: numbers printed with 17 significant digits, so that equal runs are equal bytes.
+  // Cells are appended one by one (not "," + text: g++ 12 warns falsely on that, bug 105329).
   std::string csv = "future";
-  for (const auto& s : r.streams) csv += "," + cell("demand_multiplier_final " + s) + "," + cell("demand_scenario " + s);
-  for (const auto& p : r.providers) csv += "," + cell("delivery_delay_days " + p) + "," + cell("on_demand_price_final " + p);
-  for (const auto& s : r.sites) csv += "," + cell("power_shortfall_share " + s) + "," + cell("disrupted_days " + s);
-  csv += ",cost_usd,commitments_usd,on_demand_usd,spot_usd,energy_usd,idle_take_or_pay_usd,shortfall_gpu_hours";
-  for (const auto& s : r.streams) csv += "," + cell("shortfall_gpu_hours " + s);
-  for (const auto& p : r.providers) csv += "," + cell("cost_usd " + p);
-  csv += "\n";
-  auto num = [](double x) { return fmt::format("{:.17g}", x); };
+  auto column = [&csv](const std::string& name) {
+    csv += ',';
+    csv += cell(name);
+  };
+  auto value = [&csv](double x) {
+    csv += ',';
+    csv += fmt::format("{:.17g}", x);
+  };
+  for (const auto& s : r.streams) {
+    column("demand_multiplier_final " + s);
+    column("demand_scenario " + s);
+  }
+  for (const auto& p : r.providers) {
+    column("delivery_delay_days " + p);
+    column("on_demand_price_final " + p);
+  }
+  for (const auto& s : r.sites) {
+    column("power_shortfall_share " + s);
+    column("disrupted_days " + s);
+  }
+  for (const char* name : {"cost_usd", "commitments_usd", "on_demand_usd", "spot_usd", "energy_usd", "idle_take_or_pay_usd", "shortfall_gpu_hours"})
+    column(name);
+  for (const auto& s : r.streams) column("shortfall_gpu_hours " + s);
+  for (const auto& p : r.providers) column("cost_usd " + p);
+  csv += '\n';
   for (size_t k = 0; k < r.outcomes.size(); ++k) {
     const FutureOutcome& o = r.outcomes[k];
     csv += std::to_string(k);
-    for (size_t s = 0; s < r.streams.size(); ++s) csv += "," + num(o.demand_multiplier_final[s]) + "," + std::to_string(o.demand_scenario[s]);
-    for (size_t p = 0; p < r.providers.size(); ++p) csv += "," + num(o.delivery_delay_days[p]) + "," + num(o.on_demand_price_final[p]);
-    for (size_t s = 0; s < r.sites.size(); ++s) csv += "," + num(o.power_shortfall_share[s]) + "," + num(o.disrupted_days[s]);
+    for (size_t s = 0; s < r.streams.size(); ++s) {
+      value(o.demand_multiplier_final[s]);
+      value(o.demand_scenario[s]);
+    }
+    for (size_t p = 0; p < r.providers.size(); ++p) {
+      value(o.delivery_delay_days[p]);
+      value(o.on_demand_price_final[p]);
+    }
+    for (size_t s = 0; s < r.sites.size(); ++s) {
+      value(o.power_shortfall_share[s]);
+      value(o.disrupted_days[s]);
+    }
     double short_total = 0;
     for (double x : o.shortfall_gpu_hours) short_total += x;
     for (double x : {o.cost_usd, o.commitments_usd, o.on_demand_usd, o.spot_usd, o.energy_usd, o.idle_take_or_pay_usd, short_total})
-      csv += "," + num(x);
-    for (double x : o.shortfall_by_stream_gpu_hours) csv += "," + num(x);
-    for (double x : o.cost_by_provider_usd) csv += "," + num(x);
-    csv += "\n";
+      value(x);
+    for (double x : o.shortfall_by_stream_gpu_hours) value(x);
+    for (double x : o.cost_by_provider_usd) value(x);
+    csv += '\n';
   }
   return write_file_atomically((std::filesystem::path(dir) / "futures.csv").string(), csv);
 }

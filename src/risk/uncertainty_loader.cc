@@ -20,27 +20,30 @@ constexpr double kMaxMultiplier = 1000.0;
 constexpr double kProbabilityTolerance = 1e-6;
 constexpr int kMaxNamedScenarios = 1000;
 
-// Resolves a provider name, or fails naming the nearest one.
-Result<int> provider_of(const YamlField& f, const Scenario& sc) {
+// Resolves the name at f among `named` (providers or sites, by their .name), or fails naming
+// the nearest one.
+template <class Named>
+Result<int> index_of(const YamlField& f, const std::vector<Named>& named, std::string_view kind) {
   auto name = f.as_string();
   if (!name) return fail(name.error());
-  const int p = sc.find_provider(*name);
-  if (p >= 0) return p;
   std::vector<std::string_view> names;
-  for (const auto& x : sc.providers) names.push_back(x.name);
+  for (size_t i = 0; i < named.size(); ++i) {
+    if (named[i].name == *name) return static_cast<int>(i);
+    names.push_back(named[i].name);
+  }
   const std::string near = nearest_word(*name, names);
-  return fail(f.error(fmt::format("unknown provider '{}'{}", *name, near.empty() ? "" : fmt::format("; did you mean '{}'?", near))));
+  return fail(f.error(fmt::format("unknown {} '{}'{}", kind, *name, near.empty() ? "" : fmt::format("; did you mean '{}'?", near))));
 }
+Result<int> provider_of(const YamlField& f, const Scenario& sc) { return index_of(f, sc.providers, "provider"); }
+Result<int> site_of(const YamlField& f, const Scenario& sc) { return index_of(f, sc.sites, "site"); }
 
-Result<int> site_of(const YamlField& f, const Scenario& sc) {
-  auto name = f.as_string();
-  if (!name) return fail(name.error());
-  const int s = sc.find_site(*name);
-  if (s >= 0) return s;
-  std::vector<std::string_view> names;
-  for (const auto& x : sc.sites) names.push_back(x.name);
-  const std::string near = nearest_word(*name, names);
-  return fail(f.error(fmt::format("unknown site '{}'{}", *name, near.empty() ? "" : fmt::format("; did you mean '{}'?", near))));
+// A yearly volatility at `key` (default 0), from 0 to kMaxVolatility.
+Result<double> read_volatility(const YamlField& f, std::string_view key) {
+  auto v = f.get_double(key, 0.0);
+  if (!v) return fail(v.error());
+  if (*v < 0 || *v > kMaxVolatility)
+    return fail(f.required(key)->error(fmt::format("volatility {:g}: expected from 0 to {:g} per year", *v, kMaxVolatility)));
+  return *v;
 }
 
 // A lognormal duration: {median: 90d, sigma: 0.5}.
@@ -124,10 +127,8 @@ Result<DemandUncertainty> read_demand(const YamlField& f, int years, bool with_j
   if (*model == "lognormal") d.model = DemandModel::lognormal;
   else if (*model == "normal") d.model = DemandModel::normal;
   else return fail(f.required("model")->error(fmt::format("'{}': expected lognormal or normal (or give scenarios)", *model)));
-  auto vol = f.get_double("volatility", 0.0);
+  auto vol = read_volatility(f, "volatility");
   if (!vol) return fail(vol.error());
-  if (*vol < 0 || *vol > kMaxVolatility)
-    return fail(f.required("volatility")->error(fmt::format("volatility {:g}: expected from 0 to {:g} per year", *vol, kMaxVolatility)));
   d.volatility = *vol;
   auto corr = f.get_double("correlation", 0.0);
   if (!corr) return fail(corr.error());
@@ -272,10 +273,8 @@ Result<UncertaintySpec> parse_uncertainty_section(const PlanInputs& in, const st
       for (const auto& other : spec.prices)
         if (other.provider == s.provider) return fail(pf->error("provider listed twice"));
       for (auto [key, target] : {std::pair{"on_demand_volatility", &s.on_demand_volatility}, std::pair{"spot_volatility", &s.spot_volatility}}) {
-        auto v = item.get_double(key, 0.0);
+        auto v = read_volatility(item, key);
         if (!v) return fail(v.error());
-        if (*v < 0 || *v > kMaxVolatility)
-          return fail(item.required(key)->error(fmt::format("volatility {:g}: expected from 0 to {:g} per year", *v, kMaxVolatility)));
         *target = *v;
       }
       spec.prices.push_back(s);
