@@ -18,6 +18,7 @@ void add_simulate_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_example_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
+void add_risk_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 // submit, status, cancel, queue: clients of a running server (client_commands.cc).

@@ -21,6 +21,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", gpufleet::cli::version_text(), "Print the version, git revision and build type, and exit");
   gpufleet::cli::add_simulate_command(app);
   gpufleet::cli::add_plan_command(app);
+  gpufleet::cli::add_risk_command(app);
   gpufleet::cli::add_validate_command(app);
   gpufleet::cli::add_example_command(app);
   gpufleet::cli::add_report_command(app);

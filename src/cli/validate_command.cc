@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "gpufleet/plan.h"
+#include "gpufleet/risk.h"
 #include "gpufleet/scenario.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
@@ -78,6 +79,9 @@ void add_validate_command(CLI::App& app) {
     if (scenario->has_plan_section) {
       auto inputs = parse_plan_section(*scenario, *read_file(*path), *path);
       if (!inputs) exit_bad_input(inputs.error());
+      // So is `uncertainty:`, as `gpufleet risk` would read it.
+      auto spec = parse_uncertainty_section(*inputs, *read_file(*path), *path);
+      if (!spec) exit_bad_input(spec.error());
       plan = std::move(*inputs);
     }
     print_summary(*scenario);

@@ -172,7 +172,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   if (root->is_null()) return fail(name, 1, 1, "", "the scenario is empty; expected a map with at least name, start, horizon, accelerators, providers and sites");
   if (auto r = root->check_keys({"name", "description", "start", "horizon", "end", "seed", "policy",
                                  "accelerators", "providers", "sites", "contracts", "markets",
-                                 "workload", "checkpoint", "faults", "plan"});
+                                 "workload", "checkpoint", "faults", "plan", "uncertainty"});
       !r)
     return fail(r.error());
 
@@ -202,7 +202,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   if (auto r = check_fault_events(*root, s); !r) return fail(r.error());
   if (auto f = root->optional("workload"))
     if (auto r = parse_workload(*f, ctx, s); !r) return fail(r.error());
-  // `plan` belongs to the planner, which parses it itself.
+  // `plan` belongs to the planner and `uncertainty` to risk, which parse them themselves.
   s.has_plan_section = root->optional("plan").has_value();
   return s;
 }

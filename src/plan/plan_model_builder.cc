@@ -36,6 +36,11 @@ double period_hours(const PlanInputs& in, int t) {
   return static_cast<double>(in.period_start_unix_s[i + 1] - in.period_start_unix_s[i]) / 3600.0;
 }
 
+double period_discount(const PlanInputs& in, int t) {
+  const double years = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] - in.period_start_unix_s[0]) / kSecondsPerYear;
+  return std::pow(1.0 + in.discount_rate, -years);
+}
+
 std::string modelled_period_label(const PlanInputs& in, const PlanModel& m, int t) {
   if (t < m.horizon_periods || t >= static_cast<int>(m.calendar_first.size())) return period_label(in, t);
   const int first = m.calendar_first[static_cast<size_t>(t)];
@@ -62,9 +67,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
 
   for (int t = 0; t < calendar; ++t) {
     m.hours.push_back(period_hours(in, t));
-    const double years = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] -
-                                             in.period_start_unix_s[0]) / kSecondsPerYear;
-    m.discount.push_back(std::pow(1.0 + in.discount_rate, -years));
+    m.discount.push_back(period_discount(in, t));
   }
   m.horizon_periods = horizon;
   m.tail_periods = tail;

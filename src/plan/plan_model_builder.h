@@ -94,7 +94,10 @@ PlanModel build_plan_model(const PlanInputs& inputs, const BuildOptions& options
 // "2026Q3" in the horizon; "2034 (after the horizon)" for a tail year.
 std::string modelled_period_label(const PlanInputs& inputs, const PlanModel& model, int t);
 
-// Hours of calendar period t (horizon and tail) and its discount factor.
+// Hours of calendar period t (horizon and tail).
 double period_hours(const PlanInputs& inputs, int t);
+// The discount factor of calendar period t: (1 + discount_rate)^-(years from the first period's
+// start to its start, in years of 365.25 days). The one discounting the planner and risk share.
+double period_discount(const PlanInputs& inputs, int t);
 
 }  // namespace gpufleet::plan

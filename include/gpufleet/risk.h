@@ -1,0 +1,177 @@
+// Risk: fixed commitments evaluated over sampled futures (docs/risk-format.md).
+// The uncertainty model is the scenario's `uncertainty:` section; futures are drawn from the
+// scenario's seed, future k from a generator derived from (seed, k), so that any subset of
+// futures on any number of threads gives the same numbers. Money is US dollars; capacity is in
+// physical GPUs unless named ref (reference GPUs: physical x speed_factor).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gpufleet/error.h"
+#include "gpufleet/plan.h"
+#include "gpufleet/scenario.h"
+
+namespace gpufleet {
+
+// How one demand stream (training, or the inference of one jurisdiction) may differ from the
+// plan's forecast: a multiplier per plan year (year 0 included) applied to the forecast.
+enum class DemandModel : uint8_t {
+  none = 0,       // the forecast
+  lognormal = 1,  // yearly growth factors exp(volatility x e_y - volatility^2 / 2), mean 1, compounded
+  normal = 2,     // yearly growth factors max(0, 1 + volatility x e_y), compounded
+  scenarios = 3,  // one of the named scenarios, drawn by probability
+};
+std::string_view to_string(DemandModel model);
+
+struct NamedDemand {
+  std::string name;
+  double probability = 0;              // the scenarios' probabilities sum to 1
+  std::vector<double> multiplier;      // per plan year (level against the forecast), >= 0
+};
+
+struct DemandUncertainty {
+  std::string jurisdiction;  // empty: training
+  DemandModel model = DemandModel::none;
+  double volatility = 0;     // per year; >= 0
+  double correlation = 0;    // of e_y with e_{y-1} (AR(1) shocks, unit variance), in [-1, 1]
+  std::vector<NamedDemand> scenarios;
+};
+
+// A provider's deliveries slip together: with `probability` per future, every ramp step (and
+// start) of its contracts after the scenario start arrives late by a lognormal delay. A
+// contract still ends when it was signed to end; capacity not yet delivered is not billed.
+struct DeliverySlip {
+  int provider = -1;
+  double probability = 0;        // in [0, 1]
+  double median_delay_s = 0;     // > 0
+  double delay_sigma = 0;        // of ln(delay); >= 0
+};
+
+// With `probability` per future, the site gets a share of its power cap less for the whole
+// horizon, uniform in [min_share, max_share]. GPUs that cannot be powered are not delivered
+// (contracts pro rata, not billed) and cannot be bought.
+struct PowerShortfall {
+  int site = -1;
+  double probability = 0;
+  double min_share = 0, max_share = 0;  // 0 <= min <= max <= 1
+};
+
+// A provider's on-demand and spot prices follow multiplicative random walks from the
+// scenario's prices: per period ln m_t = ln m_{t-1} + s e_t - s^2 / 2 with s = volatility x
+// sqrt(period years) (mean 1); m = 1 in the first period.
+struct PricePath {
+  int provider = -1;
+  double on_demand_volatility = 0;  // per year; >= 0
+  double spot_volatility = 0;
+};
+
+// A provider, or every site of a jurisdiction, unavailable for months: in each plan year one
+// disruption starts with `probability_per_year`, at a uniform time in the year, lasting a
+// lognormal time. While it lasts no GPU of the domain (contract, on-demand or spot) is
+// usable; take-or-pay is still billed (the lab bears the risk).
+struct Disruption {
+  int provider = -1;          // either a provider ...
+  std::string jurisdiction;   // ... or a jurisdiction
+  double probability_per_year = 0;  // in [0, 1]
+  double median_duration_s = 0;     // > 0
+  double duration_sigma = 0;        // >= 0
+};
+
+struct UncertaintySpec {
+  DemandUncertainty training;
+  std::vector<DemandUncertainty> inference;  // jurisdictions without an entry follow the forecast
+  std::vector<DeliverySlip> delivery;
+  std::vector<PowerShortfall> power;
+  std::vector<PricePath> prices;
+  std::vector<Disruption> disruptions;
+  bool any() const;
+};
+
+// The `uncertainty:` section of a scenario file (the YAML text of the whole file; only its
+// `uncertainty:` key is read), resolved against the plan's scenario and demand. No section:
+// an empty spec (the forecast, exactly). Errors name file:line:column and the field.
+Result<UncertaintySpec> parse_uncertainty_section(const PlanInputs& inputs, const std::string& text,
+                                                  const std::string& name);
+
+// The commitments of a plan written by `gpufleet plan --out DIR` (DIR/plan.json), as contracts
+// (take-or-pay share 1, one ramp step at the start, ending after the term). Errors name the
+// file and the field when the plan does not fit the scenario (sites, accelerators, periods).
+// REQUIRES: prepare_plan_inputs(inputs) succeeded.
+Result<std::vector<Contract>> read_plan_commitments(const PlanInputs& inputs, const std::string& plan_dir);
+
+struct RiskOptions {
+  int64_t futures = 1000;  // >= 1
+  int threads = 1;         // >= 1; the results do not depend on it
+  // Called from worker threads with futures done so far; may be empty.
+  std::function<void(int64_t done, int64_t total)> progress;
+};
+
+// The most futures one run evaluates (a future's outcomes are kept until the end, and a run
+// whose outcomes would take more than 4 GiB is refused before it starts).
+inline constexpr int64_t kMaxRiskFutures = 10'000'000;
+
+// Summary of one distribution over futures.
+struct Distribution {
+  double mean = 0, p5 = 0, p50 = 0, p95 = 0, cvar95 = 0;
+};
+
+// One future: what was drawn and what came of it.
+struct FutureOutcome {
+  // Draws.
+  std::vector<double> demand_multiplier_final;  // per stream (training, then inference), in the last period
+  std::vector<int> demand_scenario;             // per stream: index of the named scenario, or -1
+  std::vector<double> delivery_delay_days;      // per provider (0: on time)
+  std::vector<double> power_shortfall_share;    // per site
+  std::vector<double> on_demand_price_final;    // per provider, multiplier in the last period
+  std::vector<double> disrupted_days;           // per site, days unavailable in the horizon
+  // Outcomes (USD; discounted = present value with the plan's discount rate).
+  double cost_usd = 0;                       // discounted total
+  double commitments_usd = 0, on_demand_usd = 0, spot_usd = 0, energy_usd = 0;  // discounted
+  double idle_take_or_pay_usd = 0;           // discounted: take-or-pay paid for GPUs left idle
+  std::vector<double> cost_by_year_usd;      // undiscounted, per plan year
+  std::vector<double> cost_by_provider_usd;  // discounted, per provider
+  std::vector<double> idle_by_provider_usd;  // discounted, per provider
+  std::vector<double> shortfall_gpu_hours;   // per period, reference GPU-hours of demand unmet
+  std::vector<double> shortfall_by_stream_gpu_hours;  // per stream, over the horizon
+};
+
+struct RiskResult {
+  std::string scenario;
+  int64_t futures = 0;
+  uint64_t seed = 0;
+  std::vector<std::string> streams;          // "training", "inference EU", ...
+  std::vector<std::string> period_labels;    // the plan's periods
+  std::vector<std::string> year_labels;      // plan years
+  std::vector<std::string> providers;
+  std::vector<std::string> sites;
+  int contracts = 0;                          // commitments evaluated (existing and plan's)
+  Distribution cost;                          // total discounted cost
+  Distribution idle_take_or_pay;
+  Distribution shortfall_total;               // reference GPU-hours over the horizon
+  std::vector<double> shortfall_probability;  // per period: share of futures with any shortfall
+  std::vector<double> shortfall_expected_gpu_hours;  // per period
+  std::vector<double> shortfall_p95_gpu_hours;       // per period
+  std::vector<Distribution> shortfall_by_stream;     // per stream, over the horizon
+  std::vector<Distribution> cost_by_year;            // undiscounted
+  std::vector<Distribution> cost_by_provider;        // discounted
+  std::vector<Distribution> idle_by_provider;        // discounted
+  std::vector<FutureOutcome> outcomes;               // indexed by future
+};
+
+// Evaluates the scenario's contracts plus `commitments` over options.futures futures with the
+// period model: per future and period, demand against the capacity delivered, recourse on
+// on-demand and spot at that future's prices and availability, shortfall, idle take-or-pay.
+// Costs use contract_usd_per_hour() and the planner's hours and discounting, over the plan's
+// horizon. REQUIRES: prepare_plan_inputs(inputs) succeeded (parse_plan_section does it).
+Result<RiskResult> run_risk(const PlanInputs& inputs, const UncertaintySpec& uncertainty,
+                            const std::vector<Contract>& commitments, const RiskOptions& options);
+
+// The terminal table.
+std::string format_risk_report(const RiskResult& result);
+// risk.json (the summary) and futures.csv (one row per future: draws and outcomes) into dir.
+Result<void> write_risk_results(const RiskResult& result, const std::string& dir);
+
+}  // namespace gpufleet
