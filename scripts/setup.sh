@@ -12,6 +12,8 @@ packages=(
   libsqlite3-dev         # gpufleet serve: the embedded durable store (WAL)
   libcpp-httplib-dev     # gpufleet serve: the HTTP/1.1 server and the client commands
   libssl-dev             # SHA-256 of bearer tokens (libcrypto); cpp-httplib links it too
+  libpqxx-dev            # gpufleet serve --db postgresql://...: state shared by several processes
+  postgresql             # a real PostgreSQL 15 server that the serve tests start and stop themselves
   libgtest-dev libgmock-dev   # unit tests
   libbenchmark-dev       # opt-in benchmarks
   clang libclang-rt-14-dev    # libFuzzer targets run briefly in the tests

@@ -35,13 +35,15 @@ class ServerProcess {
     for (const auto& t : tenants) tokens << t << " " << tenant_token(t) << "\n";
   }
   ~ServerProcess() { kill_now(); }
+  // The database (default: DIR/state.db): a file, or a postgresql:// URL.
+  void set_db(std::string db) { db_ = std::move(db); }
 
   // Starts the server and waits (up to 20 s) until it listens; false if it exited or timed out.
   bool start() {
     std::filesystem::remove(dir_ / "url");
     std::vector<std::string> argv = {GPUFLEET_BINARY, "serve"};
     for (const auto& a : args_) argv.push_back(a);
-    for (const std::string& a : std::vector<std::string>{"--db", (dir_ / "state.db").string(), "--listen", "127.0.0.1:0", "--tokens",
+    for (const std::string& a : std::vector<std::string>{"--db", db_.empty() ? (dir_ / "state.db").string() : db_, "--listen", "127.0.0.1:0", "--tokens",
                                 (dir_ / "tokens").string(), "--ready-file", (dir_ / "url").string()})
       argv.push_back(a);
     pid_ = ::fork();
@@ -133,6 +135,7 @@ class ServerProcess {
 
   std::filesystem::path dir_;
   std::vector<std::string> args_;
+  std::string db_;
   pid_t pid_ = -1;
   std::string url_;
 };

@@ -1,6 +1,7 @@
 // gpufleet serve [SCENARIO.yaml] --db PATH --listen HOST:PORT [--tokens FILE] [--clock virtual]:
 // the online placement service (src/serve/). --add-token TENANT / --add-admin-token print a
 // new token once and exit.
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <functional>
@@ -188,6 +189,7 @@ void run_serve(const ServeArgs& args) {
   {
     std::unique_ptr<serve::StandbyServer> standby;
     std::thread standby_thread;
+    std::atomic<bool> standby_done{false};
     for (;;) {
       auto lead = (*store)->try_lead(url_of(port));
       if (!lead) {
@@ -205,7 +207,10 @@ void run_serve(const ServeArgs& args) {
         }
         std::cout << fmt::format("gpufleet serve: standby on {}; the leader is at {}\n", url_of(port),
                                  (*store)->leader_url().value_or("(unknown)")) << std::flush;
-        standby_thread = std::thread([&] { standby->serve(); });
+        standby_thread = std::thread([&] {
+          standby->serve();
+          standby_done = true;
+        });
         std::lock_guard lock(mu);
         stop_current = [&] { standby->stop(); };
         ready(url_of(port));
@@ -221,8 +226,9 @@ void run_serve(const ServeArgs& args) {
       stop_current = nullptr;
     }
     if (standby) {
-      // Closes the standby's socket once it serves (stop() before listening would not).
-      while (!standby->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      // stop() closes the socket only once it serves: wait (boundedly) until it does.
+      for (int i = 0; i < 5000 && !standby->is_running() && !standby_done; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       standby->stop();
     }
     if (standby_thread.joinable()) standby_thread.join();

@@ -818,6 +818,7 @@ Reply Service::health() {
     }
   }
   std::lock_guard lock(mu_);
+  reply.body["role"] = "leader";
   reply.body["store"] = store_->describe();
   reply.body["clock"] = options_.virtual_clock ? "virtual" : "real";
   reply.body["now_s"] = scheduler_->now();
