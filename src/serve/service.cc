@@ -113,9 +113,6 @@ Result<void> Service::restore(StoredState state) {
     if (!r.request.idempotency_key.empty()) idempotent_[{r.tenant, r.request.idempotency_key}] = r.id;
     if (r.state == JobState::running) running.push_back(r.id);
     if (r.state == JobState::queued) waiting.push_back(r.id);
-    auto& spend = spend_by_tenant_[r.tenant];
-    spend.resize(scenario_.providers.size(), 0);
-    (void)spend;
   }
   std::stable_sort(running.begin(), running.end(), [&](int64_t a, int64_t b) { return jobs_[a - 1].start_s < jobs_[b - 1].start_s; });
   auto place = [&](int64_t id) -> uint32_t {
@@ -288,7 +285,7 @@ void Service::on_started(uint32_t slot) {
   touch_job(id);
 }
 
-void Service::close_run(JobRecord& r, uint32_t slot) {
+void Service::close_run(JobRecord& r) {
   if (r.pool < 0) return;
   const fleet::Pool& pool = scheduler_->fleet().pool(static_cast<uint32_t>(r.pool));
   const double held_s = std::max(0.0, scheduler_->now() - r.start_s);
@@ -299,18 +296,15 @@ void Service::close_run(JobRecord& r, uint32_t slot) {
   auto& spend = spend_by_tenant_[r.tenant];
   spend.resize(scenario_.providers.size(), 0);
   if (pool.spec.provider >= 0) spend[static_cast<size_t>(pool.spec.provider)] += usd;
-  (void)slot;
 }
 
-void Service::on_stopped(uint32_t slot, StopReason why, double kept_s) {
+void Service::on_stopped(uint32_t slot, StopReason, double) {
   const int64_t id = id_of_slot_[slot];
   JobRecord& r = jobs_[static_cast<size_t>(id - 1)];
-  close_run(r, slot);
+  close_run(r);
   r.state = JobState::queued;
   r.remaining_s = scheduler_->remaining_at_start(slot);
   ++r.restarts;
-  (void)why;
-  (void)kept_s;
   touch_job(id);
 }
 
@@ -537,7 +531,7 @@ Reply Service::cancel_job(const Caller& caller, int64_t id) {
     if (!r) return error_reply(404, "", fmt::format("no job {}", id));
     if (is_final(r->state)) return error_reply(409, "", fmt::format("job {} is already {}", id, to_string(r->state)));
     const int32_t slot = slot_of_id_[static_cast<size_t>(id - 1)];
-    if (r->state == JobState::running) close_run(*r, static_cast<uint32_t>(slot));
+    if (r->state == JobState::running) close_run(*r);
     scheduler_->cancel(static_cast<uint32_t>(slot));
     slot_of_id_[static_cast<size_t>(id - 1)] = -1;
     r->state = JobState::cancelled;
@@ -568,7 +562,7 @@ Reply Service::job_event(const Caller& caller, int64_t id, const std::string& bo
       return error_reply(409, "event", fmt::format("job {} is {}; a {} event is for a running job", id, to_string(r->state), event));
     const auto slot = static_cast<uint32_t>(slot_of_id_[static_cast<size_t>(id - 1)]);
     if (event == "finished") {
-      close_run(*r, slot);
+      close_run(*r);
       scheduler_->finish(slot);
       slot_of_id_[static_cast<size_t>(id - 1)] = -1;
       r->state = JobState::finished;
@@ -583,7 +577,7 @@ Reply Service::job_event(const Caller& caller, int64_t id, const std::string& bo
   return reply;
 }
 
-Reply Service::fleet(const Caller& caller) {
+Reply Service::fleet(const Caller&) {
   std::lock_guard lock(mu_);
   const fleet::FleetState& fleet = scheduler_->fleet();
   Reply reply;
@@ -607,7 +601,6 @@ Reply Service::fleet(const Caller& caller) {
     j["down"] = pool.down;
     reply.body["pools"].push_back(j);
   }
-  (void)caller;
   return reply;
 }
 

@@ -126,7 +126,7 @@ class Service {
   void on_stopped(uint32_t slot, StopReason why, double kept_s);
   void on_rejected(uint32_t slot);
   // Bills the run of a job that held GPUs from its start until now.
-  void close_run(JobRecord& job, uint32_t slot);
+  void close_run(JobRecord& job);
   Reply error_reply(int status, const std::string& field, const std::string& message) const;
   Reply unavailable() const;
 
