@@ -122,6 +122,15 @@ TEST(ServeCrash, KilledAtRandomMomentsItLosesAndDuplicatesNoAcknowledgedJob) {
       EXPECT_EQ(j["name"], key);
     }
     expect_consistent_allocations(server, jobs);
+    // The metrics count what the list shows.
+    int64_t queued = 0, running = 0;
+    for (const auto& j : jobs) {
+      queued += j["state"] == "queued";
+      running += j["state"] == "running";
+    }
+    const std::string metrics = server.get("/metrics").text;
+    EXPECT_NE(metrics.find("\ngpufleet_queue_length " + std::to_string(queued) + "\n"), std::string::npos) << metrics.substr(0, 300);
+    EXPECT_NE(metrics.find("\ngpufleet_jobs_running " + std::to_string(running) + "\n"), std::string::npos);
     return jobs;
   };
   const auto before = check();

@@ -110,6 +110,7 @@ Result<void> Service::restore(StoredState state) {
     jobs_.push_back(std::move(j));
     slot_of_id_.push_back(-1);
     const JobRecord& r = jobs_.back();
+    ++state_count_[static_cast<size_t>(r.state)];
     if (!r.request.idempotency_key.empty()) idempotent_[{r.tenant, r.request.idempotency_key}] = r.id;
     if (r.state == JobState::running) running.push_back(r.id);
     if (r.state == JobState::queued) waiting.push_back(r.id);
@@ -138,7 +139,7 @@ Result<void> Service::restore(StoredState state) {
     if (slot == fleet::kNone) return fail("<database>", 0, 0, "jobs", "more jobs waiting or running than --max-jobs");
     JobRecord& r = jobs_[id - 1];
     if (!scheduler_->restore_running(slot, static_cast<uint32_t>(std::max(r.pool, 0)), r.start_s)) {
-      r.state = JobState::queued;  // its pool no longer holds it: it waits again
+      set_state(r, JobState::queued);  // its pool no longer holds it: it waits again
       touch_job(id);
     }
   }
@@ -262,13 +263,19 @@ void Service::scheduler_loop() {
   }
 }
 
+void Service::set_state(JobRecord& r, JobState state) {
+  --state_count_[static_cast<size_t>(r.state)];
+  ++state_count_[static_cast<size_t>(state)];
+  r.state = state;
+}
+
 // ---- scheduler hooks (called under mu_) ----
 
 void Service::on_started(uint32_t slot) {
   const int64_t id = id_of_slot_[slot];
   JobRecord& r = jobs_[static_cast<size_t>(id - 1)];
   const fleet::Allocation& a = scheduler_->allocation(slot);
-  r.state = JobState::running;
+  set_state(r, JobState::running);
   r.pool = static_cast<int32_t>(a.pool);
   r.start_s = scheduler_->now();
   r.remaining_s = scheduler_->remaining_at_start(slot);
@@ -302,7 +309,7 @@ void Service::on_stopped(uint32_t slot, StopReason, double) {
   const int64_t id = id_of_slot_[slot];
   JobRecord& r = jobs_[static_cast<size_t>(id - 1)];
   close_run(r);
-  r.state = JobState::queued;
+  set_state(r, JobState::queued);
   r.remaining_s = scheduler_->remaining_at_start(slot);
   ++r.restarts;
   touch_job(id);
@@ -311,7 +318,7 @@ void Service::on_stopped(uint32_t slot, StopReason, double) {
 void Service::on_rejected(uint32_t slot) {
   const int64_t id = id_of_slot_[slot];
   JobRecord& r = jobs_[static_cast<size_t>(id - 1)];
-  r.state = JobState::unplaceable;
+  set_state(r, JobState::unplaceable);
   r.end_s = scheduler_->now();
   slot_of_id_[static_cast<size_t>(id - 1)] = -1;
   touch_job(id);
@@ -467,6 +474,7 @@ Reply Service::submit(const Caller& caller, const std::string& body) {
       job.priority = r.request.priority;
       const uint32_t slot = scheduler_->add(job, r.remaining_s, r.request.checkpoint_interval_s);
       jobs_.push_back(std::move(r));
+      ++state_count_[static_cast<size_t>(JobState::queued)];
       slot_of_id_.push_back(static_cast<int32_t>(slot));
       const JobRecord& rec = jobs_.back();
       id_of_slot_[slot] = rec.id;
@@ -534,7 +542,7 @@ Reply Service::cancel_job(const Caller& caller, int64_t id) {
     if (r->state == JobState::running) close_run(*r);
     scheduler_->cancel(static_cast<uint32_t>(slot));
     slot_of_id_[static_cast<size_t>(id - 1)] = -1;
-    r->state = JobState::cancelled;
+    set_state(*r, JobState::cancelled);
     r->end_s = scheduler_->now();
     seq = touch_job(id);
     reply.body = job_json(*r);
@@ -565,7 +573,7 @@ Reply Service::job_event(const Caller& caller, int64_t id, const std::string& bo
       close_run(*r);
       scheduler_->finish(slot);
       slot_of_id_[static_cast<size_t>(id - 1)] = -1;
-      r->state = JobState::finished;
+      set_state(*r, JobState::finished);
       r->end_s = scheduler_->now();
     } else if (event == "failed" || event == "preempted") {
       scheduler_->interrupt(slot, event == "failed" ? StopReason::failed : StopReason::preempted);
@@ -757,11 +765,8 @@ Reply Service::advance_clock(const Caller& caller, const std::string& body) {
 std::string Service::metrics() {
   std::lock_guard lock(mu_);
   std::string out;
-  int64_t queued = 0, running = 0;
-  for (const JobRecord& r : jobs_) {
-    queued += r.state == JobState::queued;
-    running += r.state == JobState::running;
-  }
+  const int64_t queued = state_count_[static_cast<size_t>(JobState::queued)];
+  const int64_t running = state_count_[static_cast<size_t>(JobState::running)];
   out += fmt::format("# HELP gpufleet_queue_length Jobs waiting for a placement.\n# TYPE gpufleet_queue_length gauge\ngpufleet_queue_length {}\n", queued);
   out += fmt::format("# HELP gpufleet_jobs_running Jobs holding GPUs.\n# TYPE gpufleet_jobs_running gauge\ngpufleet_jobs_running {}\n", running);
   out += fmt::format("# HELP gpufleet_submissions_total Submissions acknowledged or pending.\n# TYPE gpufleet_submissions_total counter\ngpufleet_submissions_total {}\n", submissions_);

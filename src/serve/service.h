@@ -122,6 +122,8 @@ class Service {
   nlohmann::ordered_json job_json(const JobRecord& job) const;
   JobRecord* find_visible(const Caller& caller, int64_t id);
   uint16_t tenant_index(const std::string& tenant) const;
+  // Changes a job's state, keeping state_count_.
+  void set_state(JobRecord& job, JobState state);
   void on_started(uint32_t slot);
   void on_stopped(uint32_t slot, StopReason why, double kept_s);
   void on_rejected(uint32_t slot);
@@ -153,6 +155,7 @@ class Service {
   std::vector<TokenRecord> pending_tokens_;
   uint64_t next_seq_ = 0;
   int64_t submissions_ = 0;
+  int64_t state_count_[5] = {};  // jobs per JobState
   // Decision latency: wall time from a submission to its placement, for jobs placed in the
   // first pass after they arrived (those that had to wait for capacity aside).
   std::vector<int64_t> submitted_ns_;   // by slot: steady clock at submission, 0 if not measured
