@@ -109,7 +109,12 @@ void LiveScheduler::stop(uint32_t slot, StopReason why) {
 void LiveScheduler::interrupt(uint32_t slot, StopReason why) {
   if (!running(slot)) return;
   stop(slot, why);
-  submit(slot);
+  // Back to the policy as a requeue (a preemptive policy orders it by what it has left).
+  if (can_ever_fit(slot)) {
+    enqueue(jobs_[slot], true);
+  } else {
+    reject(slot);
+  }
   if (quotas_.enabled()) unpark(jobs_[slot].tenant);
 }
 

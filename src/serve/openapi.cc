@@ -28,7 +28,7 @@ const std::vector<RouteDoc>& api_routes() {
       {"post", "/v1/fleet/nodes/{id}", "A node failed (its jobs are requeued) or was repaired.", Access::admin, "NodeState", kMutating},
       {"get", "/v1/tenants/{name}", "A tenant's usage against its quota, borrowed GPUs and spend by provider.", Access::any_token, "",
        {200, 401, 403, 429}},
-      {"post", "/v1/admin/clock", "Move the virtual clock (servers started with --clock virtual), then dispatch unless dispatch is false; lists the jobs started and the next capacity step or policy timer.", Access::admin,
+      {"post", "/v1/admin/clock", "Move the virtual clock (servers started with --clock virtual), then dispatch unless dispatch is false; lists the jobs stopped and started on the way (with their expected ends) and the next capacity step or policy timer.", Access::admin,
        "ClockAdvance", kMutating},
   };
   return routes;

@@ -73,6 +73,11 @@ Result<std::unique_ptr<Service>> Service::open(const Scenario& scenario, std::un
   auto queue = sched::make_queue_policy(s->options_.queue_policy.empty() ? scenario.policy.queue : s->options_.queue_policy,
                                         scenario.policy);
   if (!queue) return tl::unexpected(queue.error());
+  if ((*queue)->preemptive())
+    return fail("<command line>", 0, 0, "--queue",
+                fmt::format("queue policy '{}' preempts, and serve does not run preemptive policies yet (they keep per-job "
+                            "state that the service's reused job slots would inherit); expected fifo, sjf or fifo-backfill",
+                            s->options_.queue_policy.empty() ? scenario.policy.queue : s->options_.queue_policy));
   auto placement = sched::make_placement_policy(
       s->options_.placement_policy.empty() ? scenario.policy.placement : s->options_.placement_policy, scenario);
   if (!placement) return tl::unexpected(placement.error());
@@ -312,6 +317,7 @@ void Service::on_stopped(uint32_t slot, StopReason, double) {
   set_state(r, JobState::queued);
   r.remaining_s = scheduler_->remaining_at_start(slot);
   ++r.restarts;
+  if (stopped_log_) stopped_log_->push_back(id);
   touch_job(id);
 }
 
@@ -737,23 +743,34 @@ Reply Service::advance_clock(const Caller& caller, const std::string& body) {
     std::lock_guard lock(mu_);
     if (!std::isfinite(t) || t < virtual_now_s_ || t > kMaxHorizonS)
       return error_reply(400, "advance_to_s", fmt::format("{}; expected a time from the clock's reading {} up to 100 years", t, virtual_now_s_));
-    std::vector<int64_t> started;
+    std::vector<int64_t> started, stopped;
     started_log_ = &started;
+    stopped_log_ = &stopped;
     scheduler_->advance(t);
     if (dispatch) scheduler_->dispatch_now();
     started_log_ = nullptr;
+    stopped_log_ = nullptr;
     virtual_now_s_ = t;
     pending_clock_ = true;
     writer_cv_.notify_one();
     seq = ++next_seq_;
     reply.body["now_s"] = t;
+    // Jobs a policy stopped (preempted) on the way, then those running now that started on
+    // the way (a job can be in both).
+    std::sort(stopped.begin(), stopped.end());
+    stopped.erase(std::unique(stopped.begin(), stopped.end()), stopped.end());
+    reply.body["stopped"] = stopped;
     reply.body["started"] = nlohmann::ordered_json::array();
+    std::sort(started.begin(), started.end());
+    started.erase(std::unique(started.begin(), started.end()), started.end());
     for (int64_t id : started) {
       const JobRecord& r = jobs_[static_cast<size_t>(id - 1)];
       const int32_t slot = slot_of_id_[static_cast<size_t>(id - 1)];
-      nlohmann::ordered_json s = {{"id", id}, {"pool", r.pool}, {"start_s", r.start_s}};
-      if (r.state == JobState::running && slot >= 0) s["expected_end_s"] = scheduler_->allocation(static_cast<uint32_t>(slot)).end_s;
-      reply.body["started"].push_back(s);
+      if (r.state != JobState::running || slot < 0) continue;
+      reply.body["started"].push_back({{"id", id},
+                                       {"pool", r.pool},
+                                       {"start_s", r.start_s},
+                                       {"expected_end_s", scheduler_->allocation(static_cast<uint32_t>(slot)).end_s}});
     }
     const double next = scheduler_->next_event_s();
     reply.body["next_event_s"] = std::isfinite(next) ? nlohmann::ordered_json(next) : nlohmann::ordered_json();

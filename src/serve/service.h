@@ -149,6 +149,7 @@ class Service {
   std::map<std::string, std::vector<double>> spend_by_tenant_;        // tenant -> USD per provider, closed runs
   double virtual_now_s_ = 0;
   std::vector<int64_t>* started_log_ = nullptr;  // while advancing the virtual clock: ids started
+  std::vector<int64_t>* stopped_log_ = nullptr;  // ... and ids stopped (requeued)
   std::unordered_map<int64_t, bool> pending_jobs_;  // ids changed since the last swap
   bool pending_clock_ = false;
   bool pending_outages_ = false;
