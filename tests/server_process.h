@@ -4,6 +4,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ class ServerProcess {
   void set_db(std::string db) { db_ = std::move(db); }
 
   // Starts the server and waits (up to 20 s) until it listens; false if it exited or timed out.
+  // Call it from a thread that outlives the server: the server is killed when that thread ends.
   bool start() {
     std::filesystem::remove(dir_ / "url");
     std::vector<std::string> argv = {GPUFLEET_BINARY, "serve"};
@@ -48,6 +50,9 @@ class ServerProcess {
       argv.push_back(a);
     pid_ = ::fork();
     if (pid_ == 0) {
+      // The server dies with the test process, even one killed before its destructors run.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() == 1) ::_exit(127);
       const std::string log = (dir_ / "server.log").string();
       FILE* f = std::freopen(log.c_str(), "a", stdout);
       (void)f;

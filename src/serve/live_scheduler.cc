@@ -92,17 +92,21 @@ double LiveScheduler::work_done(uint32_t slot, bool to_checkpoint_only) const {
   return done;
 }
 
-void LiveScheduler::stop(uint32_t slot, StopReason why) {
+void LiveScheduler::release_run(uint32_t slot) {
   const Job& j = jobs_[slot];
-  const double kept = work_done(slot, why != StopReason::preempted);
-  const uint32_t a = slot_of(slot);
-  fleet_.release(a);
+  fleet_.release(slot_of(slot));
   bump_release();
   set_slot(slot, fleet::kNone);
   queue_->on_stop(slot);
   tenant_gpus_[j.tenant] -= j.gpus;
-  remaining_[slot] = std::max(remaining_[slot] - kept, std::min(j.duration_s, 1e-6));
   if (quotas_.enabled()) quotas_.on_stop(j);
+}
+
+void LiveScheduler::stop(uint32_t slot, StopReason why) {
+  const Job& j = jobs_[slot];
+  const double kept = work_done(slot, why != StopReason::preempted);
+  release_run(slot);
+  remaining_[slot] = std::max(remaining_[slot] - kept, std::min(j.duration_s, 1e-6));
   if (hooks_.stopped) hooks_.stopped(slot, why, kept);
 }
 
@@ -122,16 +126,8 @@ void LiveScheduler::preempt(uint32_t id) { interrupt(id, StopReason::preempted);
 
 void LiveScheduler::finish(uint32_t slot) {
   if (!running(slot)) return;
-  const Job& j = jobs_[slot];
-  fleet_.release(slot_of(slot));
-  bump_release();
-  set_slot(slot, fleet::kNone);
-  queue_->on_stop(slot);
-  tenant_gpus_[j.tenant] -= j.gpus;
-  if (quotas_.enabled()) {
-    quotas_.on_stop(j);
-    unpark(j.tenant);
-  }
+  release_run(slot);
+  if (quotas_.enabled()) unpark(jobs_[slot].tenant);
   cancel_timer(slot);
   release_slot(slot);
 }

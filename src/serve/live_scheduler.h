@@ -102,6 +102,8 @@ class LiveScheduler final : public sched::Dispatcher {
   // Work a running job has done by now, reference seconds: all of it (kept = at a
   // checkpoint) or what its last checkpoint holds.
   double work_done(uint32_t slot, bool to_checkpoint_only) const;
+  // Gives a running job's GPUs back: fleet, policy, tenant usage and quotas.
+  void release_run(uint32_t slot);
   void stop(uint32_t slot, StopReason why);
   void release_slot(uint32_t slot);
   void apply_capacity(uint32_t p);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "serve/name_lines.h"
 #include "serve/store.h"
 
 namespace gpufleet::serve {
@@ -46,22 +47,6 @@ constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 // The advisory lock key of leadership: "gpufleet" in ASCII.
 constexpr int64_t kLeaderLock = 0x67707566'6c656574;
 
-std::string join_lines(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : "\n") + n;
-  return out;
-}
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at < text.size()) {
-    const size_t nl = text.find('\n', at);
-    out.push_back(text.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
-    if (nl == std::string::npos) break;
-    at = nl + 1;
-  }
-  return out;
-}
 
 // The URL without its password, for messages.
 std::string redact(const std::string& url) {
@@ -141,7 +126,7 @@ class PgStore final : public Store {
         const std::string key = row[0].as<std::string>(), value = row[1].as<std::string>();
         if (key == "clock_s") out.clock_s = std::stod(value);
         if (key == "pools_down")
-          for (const std::string& p : split_lines(value)) out.pools_down.push_back(static_cast<uint32_t>(std::stoul(p)));
+          out.pools_down = split_pool_lines(value);
       }
       w.commit();
     } catch (const std::exception& e) {
@@ -163,9 +148,7 @@ class PgStore final : public Store {
       for (const TokenRecord& t : batch.tokens) w.exec_prepared0("add_token", t.sha256_hex, t.tenant, static_cast<int>(t.role));
       if (batch.clock_s) w.exec_prepared0("set_meta", "clock_s", fmt::format("{:.17g}", *batch.clock_s));
       if (batch.pools_down) {
-        std::vector<std::string> pools;
-        for (uint32_t p : *batch.pools_down) pools.push_back(std::to_string(p));
-        w.exec_prepared0("set_meta", "pools_down", join_lines(pools));
+        w.exec_prepared0("set_meta", "pools_down", join_pool_lines(*batch.pools_down));
       }
       w.commit();
     } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "serve/name_lines.h"
 #include "serve/store.h"
 
 namespace gpufleet::serve {
@@ -46,25 +47,6 @@ CREATE TABLE jobs (
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) {
-    if (!out.empty()) out += '\n';
-    out += n;
-  }
-  return out;
-}
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at < text.size()) {
-    const size_t nl = text.find('\n', at);
-    out.push_back(text.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
-    if (nl == std::string::npos) break;
-    at = nl + 1;
-  }
-  return out;
-}
 std::string column_text(sqlite3_stmt* s, int i) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))) : std::string();
@@ -106,7 +88,7 @@ class SqliteStore final : public Store {
       j.tenant = column_text(s, 1);
       j.request.name = column_text(s, 2);
       j.request.gpus = static_cast<uint32_t>(sqlite3_column_int64(s, 3));
-      j.request.accelerators = split_names(column_text(s, 4));
+      j.request.accelerators = split_lines(column_text(s, 4));
       j.request.jurisdiction = column_text(s, 5);
       j.request.kind = static_cast<JobKind>(sqlite3_column_int(s, 6));
       j.request.priority = static_cast<uint8_t>(sqlite3_column_int(s, 7));
@@ -138,7 +120,7 @@ class SqliteStore final : public Store {
     if (sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key = 'pools_down'", -1, &s, nullptr) != SQLITE_OK)
       return error("reading the outages");
     if (sqlite3_step(s) == SQLITE_ROW)
-      for (const std::string& p : split_names(column_text(s, 0))) out.pools_down.push_back(static_cast<uint32_t>(std::stoul(p)));
+      out.pools_down = split_pool_lines(column_text(s, 0));
     sqlite3_finalize(s);
     return out;
   }
@@ -157,7 +139,7 @@ class SqliteStore final : public Store {
       sqlite3_bind_text(s, 2, j.tenant.data(), static_cast<int>(j.tenant.size()), SQLITE_STATIC);
       sqlite3_bind_text(s, 3, j.request.name.data(), static_cast<int>(j.request.name.size()), SQLITE_STATIC);
       sqlite3_bind_int64(s, 4, j.request.gpus);
-      const std::string accel = join_names(j.request.accelerators);
+      const std::string accel = join_lines(j.request.accelerators);
       sqlite3_bind_text(s, 5, accel.data(), static_cast<int>(accel.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(s, 6, j.request.jurisdiction.data(), static_cast<int>(j.request.jurisdiction.size()), SQLITE_STATIC);
       sqlite3_bind_int(s, 7, static_cast<int>(j.request.kind));
@@ -189,8 +171,7 @@ class SqliteStore final : public Store {
       if (!step(set_meta_)) return undo("writing the clock");
     }
     if (batch.pools_down) {
-      std::string value;
-      for (uint32_t p : *batch.pools_down) value += (value.empty() ? "" : "\n") + std::to_string(p);
+      const std::string value = join_pool_lines(*batch.pools_down);
       sqlite3_bind_text(set_meta_, 1, "pools_down", -1, SQLITE_STATIC);
       sqlite3_bind_text(set_meta_, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
       if (!step(set_meta_)) return undo("writing the outages");
