@@ -7,31 +7,13 @@
 #include <string>
 
 #include "gpufleet/workload.h"
-
-namespace {
-
-void check(const gpufleet::Result<gpufleet::Workload>& w) {
-  if (!w) {
-    if (w.error().message.empty()) std::abort();  // every error says what was expected
-    return;
-  }
-  if (w->jobs.empty()) std::abort();  // an empty trace is an error, not a workload
-  for (size_t i = 0; i < w->jobs.size(); ++i) {
-    const auto& j = w->jobs[i];
-    if (j.id != i || j.gpus < 1 || !(j.duration_s > 0) || !(j.submit_s >= 0) ||
-        j.tenant >= w->tenants.size())
-      std::abort();
-    if (i > 0 && w->jobs[i - 1].submit_s > j.submit_s) std::abort();
-  }
-}
-
-}  // namespace
+#include "trace_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  check(gpufleet::read_slurm_sacct_trace_text(text, "fuzz.txt", {}));
+  gpufleet::fuzz::check_trace(gpufleet::read_slurm_sacct_trace_text(text, "fuzz.txt", {}));
   gpufleet::TraceReadOptions skip;
   skip.skip_bad_rows = true;
-  check(gpufleet::read_slurm_sacct_trace_text(text, "fuzz.txt", skip));
+  gpufleet::fuzz::check_trace(gpufleet::read_slurm_sacct_trace_text(text, "fuzz.txt", skip));
   return 0;
 }
