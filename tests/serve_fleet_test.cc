@@ -136,15 +136,6 @@ TEST(ServeFleet, AGuaranteedTenantReclaimsWhatAnotherBorrowed) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(ServeFleet, APreemptivePolicyIsRefusedNotRunHalfRight) {
-  const auto dir = fresh_dir("serve-preemptive");
-  const auto scenario = write_scenario(dir, fleet_yaml("fifo", "cost"));
-  const auto r = run_gpufleet("serve " + scenario.string() + " --queue las --db " + (dir / "s.db").string() + " --listen 127.0.0.1:0");
-  EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("queue policy 'las' preempts"), std::string::npos) << r.err;
-  std::filesystem::remove_all(dir);
-}
-
 TEST(ServeClient, SubmitStatusQueueAndCancelTalkToARealServer) {
   const auto dir = fresh_dir("serve-client");
   ServerProcess server(dir, {write_scenario(dir, fleet_yaml("fifo-backfill", "cost")).string()});

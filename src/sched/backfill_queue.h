@@ -6,6 +6,7 @@
 #pragma once
 
 #include "sched/blocked_head.h"
+#include "sched/fifo_queue.h"
 #include "util/job_list.h"
 #include "sched/queue_policy.h"
 
@@ -18,7 +19,7 @@ class BackfillQueue final : public QueuePolicy {
   void reserve(size_t jobs) override { list_.reserve(jobs); }
   void push(const Job& job) override { list_.push_back(job.id); }
   // An interrupted job goes back to its place in arrival order.
-  void requeue(const Job& job) override { list_.insert_by_id(job.id); }
+  void requeue(const Job& job, const SchedulingContext& ctx) override { requeue_in_arrival_order(list_, job, ctx); }
   size_t size() const override { return list_.size(); }
   void dispatch(SchedulingContext& ctx) override;
 

@@ -26,7 +26,7 @@ void Dispatcher::prepare_jobs(const std::vector<Job>* jobs, size_t job_capacity,
 void Dispatcher::enqueue(const Job& j, bool requeue) {
   if (park_if_held(j.id)) return;
   if (requeue) {
-    queue_->requeue(j);
+    queue_->requeue(j, *this);
   } else {
     queue_->push(j);
   }
@@ -46,7 +46,7 @@ void Dispatcher::unpark(uint16_t tenant) {
     const Job& j = job(id);
     if (!quotas_.within_guarantee(j)) break;
     parked_.remove(id);
-    queue_->requeue(j);
+    queue_->requeue(j, *this);
     id = next;
   }
 }

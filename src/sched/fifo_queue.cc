@@ -2,6 +2,13 @@
 
 namespace gpufleet::sched {
 
+void requeue_in_arrival_order(JobList& list, const Job& job, const SchedulingContext& ctx) {
+  list.insert_ordered(job.id, [&](uint32_t x) {
+    const Job& other = ctx.job(x);
+    return arrives_after(other.submit_s, other.id, job.submit_s, job.id);
+  });
+}
+
 uint32_t start_from_head(JobList& list, SchedulingContext& ctx, BlockedHead& blocked) {
   while (!list.empty()) {
     const uint32_t head = list.front();

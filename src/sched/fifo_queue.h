@@ -8,12 +8,16 @@
 
 namespace gpufleet::sched {
 
+// Puts an interrupted job back into `list`, a list in arrival order, at its place (see
+// arrives_after). Shared by the list policies.
+void requeue_in_arrival_order(JobList& list, const Job& job, const SchedulingContext& ctx);
+
 class FifoQueue final : public QueuePolicy {
  public:
   void reserve(size_t jobs) override { list_.reserve(jobs); }
   void push(const Job& job) override { list_.push_back(job.id); }
   // An interrupted job goes back to its place in arrival order.
-  void requeue(const Job& job) override { list_.insert_by_id(job.id); }
+  void requeue(const Job& job, const SchedulingContext& ctx) override { requeue_in_arrival_order(list_, job, ctx); }
   size_t size() const override { return list_.size(); }
   void dispatch(SchedulingContext& ctx) override;
 

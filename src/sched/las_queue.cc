@@ -23,9 +23,15 @@ uint32_t LasQueue::level_of(double attained_gpu_s) const {
 }
 
 void LasQueue::push(const Job& job) {
+  level_[job.id] = 0;  // a new job has attained nothing (its id may have served another)
+  join(job);
+}
+
+void LasQueue::requeue(const Job& job, const SchedulingContext&) { join(job); }
+
+void LasQueue::join(const Job& job) {
+  // The queue of its level: set when it last ran, or by its demotion timer.
   jobs_[job.id] = &job;
-  // A newly arrived job has attained nothing; a requeued one keeps its level (set when it
-  // last ran, or by its demotion timer).
   lists_.push_back(queue_of(job, level_[job.id]), job.id);
   ++waiting_;
 }

@@ -26,13 +26,15 @@ class LasQueue final : public QueuePolicy {
   void push(const Job& job) override;
   size_t size() const override { return waiting_; }
   void dispatch(SchedulingContext& ctx) override;
-  void requeue(const Job& job) override { push(job); }
+  // Back to the end of the queue of its level: it keeps its attained service.
+  void requeue(const Job& job, const SchedulingContext& ctx) override;
   bool preemptive() const override { return true; }
   void on_stop(uint32_t id) override;
   void on_timer(uint32_t id, SchedulingContext& ctx) override;
 
  private:
   uint32_t level_of(double attained_gpu_s) const;
+  void join(const Job& job);  // joins the end of the waiting queue of its class and level
   uint32_t queue_of(const Job& job, uint32_t level) const {
     return (255u - job.priority) * levels_ + level;
   }

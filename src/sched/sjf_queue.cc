@@ -7,12 +7,13 @@ namespace gpufleet::sched {
 namespace {
 // Heap comparator: true when a comes after b.
 bool later(const auto& a, const auto& b) {
-  return a.duration_s > b.duration_s || (a.duration_s == b.duration_s && a.id > b.id);
+  if (a.duration_s != b.duration_s) return a.duration_s > b.duration_s;
+  return arrives_after(a.submit_s, a.id, b.submit_s, b.id);
 }
 }  // namespace
 
 void SjfQueue::push(const Job& job) {
-  heap_.push_back(Entry{job.duration_s, job.id});
+  heap_.push_back(Entry{job.duration_s, job.submit_s, job.id});
   std::push_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(a, b); });
 }
 

@@ -1,4 +1,4 @@
-// `sjf`: shortest job first by reference duration (Job::duration_s), ties by id. Strict:
+// `sjf`: shortest job first by reference duration (Job::duration_s), ties by arrival. Strict:
 // the shortest waiting job that does not fit blocks the rest, so large jobs are not starved
 // by a stream of small ones that always fit.
 #pragma once
@@ -20,11 +20,12 @@ class SjfQueue final : public QueuePolicy {
  private:
   struct Entry {
     double duration_s;
+    double submit_s;
     uint32_t id;
   };
   void pop();
 
-  std::vector<Entry> heap_;  // min-heap on (duration_s, id)
+  std::vector<Entry> heap_;  // min-heap on (duration_s, arrival)
   BlockedHead blocked_;
 };
 

@@ -11,14 +11,14 @@ constexpr size_t kMaxVictimsExamined = 1024;
 bool SrtfQueue::waiting_after(const Waiting& a, const Waiting& b) {
   if (a.rank != b.rank) return a.rank > b.rank;
   if (a.remaining_s != b.remaining_s) return a.remaining_s > b.remaining_s;
-  return a.id > b.id;
+  return arrives_after(a.submit_s, a.id, b.submit_s, b.id);
 }
 
-// The best victim (lowest class, then latest end, then highest id) comes first.
+// The best victim (lowest class, then latest end, then latest arrival) comes first.
 bool SrtfQueue::victim_after(const Running& a, const Running& b) {
   if (a.rank != b.rank) return a.rank < b.rank;
   if (a.end_s != b.end_s) return a.end_s < b.end_s;
-  return a.id < b.id;
+  return arrives_after(b.submit_s, b.id, a.submit_s, a.id);
 }
 
 void SrtfQueue::reserve(size_t jobs) {
@@ -35,7 +35,7 @@ void SrtfQueue::push(const Job& job) {
 
 void SrtfQueue::absorb_pending(SchedulingContext& ctx) {
   for (uint32_t id : pending_) {
-    waiting_.push_back(Waiting{rank_[id], ctx.remaining_s(id), id});
+    waiting_.push_back(Waiting{rank_[id], ctx.remaining_s(id), ctx.job(id).submit_s, id});
     std::push_heap(waiting_.begin(), waiting_.end(), waiting_after);
   }
   pending_.clear();
@@ -102,7 +102,7 @@ void SrtfQueue::dispatch(SchedulingContext& ctx) {
     if (ctx.try_start(head.id) || preempt_for(head, ctx)) {
       pop_waiting();  // victims are still pending: the head is on top
       running_[head.id] = 1;
-      victims_.push_back(Running{head.rank, ctx.now() + head.remaining_s, head.id, epoch_[head.id]});
+      victims_.push_back(Running{head.rank, ctx.now() + head.remaining_s, head.submit_s, head.id, epoch_[head.id]});
       std::push_heap(victims_.begin(), victims_.end(), victim_after);
       continue;
     }

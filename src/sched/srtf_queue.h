@@ -1,8 +1,8 @@
 // `srtf`: shortest remaining time first, preemptive. Waiting jobs are ordered by priority class
-// (higher Job::priority first), then by remaining reference seconds of work, then id. When the
+// (higher Job::priority first), then by remaining reference seconds of work, then arrival. When the
 // first one does not fit, running jobs of a lower priority class or with more remaining time
 // than it are preempted at a checkpoint (no work lost), lowest class then longest remaining
-// first, provided that together with the free GPUs they could make room; otherwise it blocks
+// (then the latest arrival) first, provided that together with the free GPUs they could make room; otherwise it blocks
 // those behind it (strict, like `sjf`, so large jobs are not starved by small ones).
 #pragma once
 
@@ -26,11 +26,13 @@ class SrtfQueue final : public QueuePolicy {
   struct Waiting {
     uint8_t rank;        // 255 - priority: smaller first
     double remaining_s;  // reference seconds
+    double submit_s;
     uint32_t id;
   };
   struct Running {
     uint8_t rank;
     double end_s;        // start + remaining reference seconds (speed taken as 1 for ordering)
+    double submit_s;
     uint32_t id;
     uint32_t epoch;
   };

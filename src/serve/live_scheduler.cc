@@ -16,12 +16,14 @@ LiveScheduler::LiveScheduler(const Scenario& scenario, std::vector<fleet::PoolSp
                              size_t job_capacity, const std::vector<std::string>& tenant_names, Hooks hooks)
     : sched::Dispatcher(std::move(pools), std::move(queue), std::move(placement)),
       scenario_(scenario),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      restart_overhead_s_(scenario.checkpoint.restart_overhead_s) {
   assert(job_capacity >= 1);
   jobs_.resize(job_capacity);
   remaining_.assign(job_capacity, 0);
   interval_.assign(job_capacity, 0);
   withdrawn_.assign(job_capacity, 1);
+  restarted_.assign(job_capacity, 0);
   free_.reserve(job_capacity);
   for (size_t i = job_capacity; i-- > 0;) free_.push_back(static_cast<uint32_t>(i));
   prepare_jobs(&jobs_, job_capacity, tenant_names, scenario.policy.quotas, true);
@@ -36,7 +38,7 @@ LiveScheduler::LiveScheduler(const Scenario& scenario, std::vector<fleet::PoolSp
   }
 }
 
-uint32_t LiveScheduler::add(Job job, double remaining_s, double checkpoint_interval_s) {
+uint32_t LiveScheduler::add(Job job, double remaining_s, double checkpoint_interval_s, bool restarted) {
   if (free_.empty()) return fleet::kNone;
   const uint32_t slot = free_.back();
   free_.pop_back();
@@ -45,6 +47,7 @@ uint32_t LiveScheduler::add(Job job, double remaining_s, double checkpoint_inter
   remaining_[slot] = remaining_s;
   interval_[slot] = checkpoint_interval_s;
   withdrawn_[slot] = 0;
+  restarted_[slot] = restarted ? 1 : 0;
   return slot;
 }
 
@@ -63,7 +66,7 @@ bool LiveScheduler::restore_running(uint32_t slot, uint32_t pool, double start_s
     return false;
   }
   const double work_s = remaining_[slot] / fleet_.pool(pool).spec.speed_factor;
-  const uint32_t a = fleet_.allocate(pool, slot, j.gpus, start_s, start_s + work_s, work_s);
+  const uint32_t a = fleet_.allocate(pool, slot, j.gpus, start_s, start_s + overhead_s(slot) + work_s, work_s);
   set_slot(slot, a);
   tenant_gpus_[j.tenant] += j.gpus;
   if (quotas_.enabled()) quotas_.on_start(j, !quotas_.within_guarantee(j));
@@ -73,7 +76,7 @@ bool LiveScheduler::restore_running(uint32_t slot, uint32_t pool, double start_s
 void LiveScheduler::start(uint32_t id, uint32_t p) {
   const Job& j = jobs_[id];
   const double work_s = remaining_[id] / fleet_.pool(p).spec.speed_factor;
-  const uint32_t a = fleet_.allocate(p, id, j.gpus, now_, now_ + work_s, work_s);
+  const uint32_t a = fleet_.allocate(p, id, j.gpus, now_, now_ + overhead_s(id) + work_s, work_s);
   set_slot(id, a);
   tenant_gpus_[j.tenant] += j.gpus;
   ++decisions_;
@@ -83,7 +86,7 @@ void LiveScheduler::start(uint32_t id, uint32_t p) {
 double LiveScheduler::work_done(uint32_t slot, bool to_checkpoint_only) const {
   const fleet::Allocation& a = fleet_.allocation(slot_of(slot));
   const double speed = fleet_.pool(a.pool).spec.speed_factor;
-  double done = std::clamp((now_ - a.start_s) * speed, 0.0, remaining_[slot]);
+  double done = std::clamp((now_ - a.start_s - overhead_s(slot)) * speed, 0.0, remaining_[slot]);
   if (to_checkpoint_only) {
     // The interval is in reference seconds of work; none = nothing kept.
     const double interval = interval_[slot];
@@ -107,6 +110,7 @@ void LiveScheduler::stop(uint32_t slot, StopReason why) {
   const double kept = work_done(slot, why != StopReason::preempted);
   release_run(slot);
   remaining_[slot] = std::max(remaining_[slot] - kept, std::min(j.duration_s, 1e-6));
+  restarted_[slot] = 1;
   if (hooks_.stopped) hooks_.stopped(slot, why, kept);
 }
 

@@ -41,8 +41,9 @@ class LiveScheduler final : public sched::Dispatcher {
   // Takes a slot for a job (its id is set to the slot); fleet::kNone when all are taken.
   // remaining_s: reference seconds of work it has left (its estimate, less kept work);
   // checkpoint_interval_s: reference seconds of work between checkpoints (0 = none), what
-  // a failure keeps.
-  uint32_t add(Job job, double remaining_s, double checkpoint_interval_s);
+  // a failure keeps; restarted: it ran before and was stopped, so that a run of it begins
+  // with the scenario's restart overhead (checkpoint.restart_overhead), as in the simulator.
+  uint32_t add(Job job, double remaining_s, double checkpoint_interval_s, bool restarted);
   // Hands a job just added to the policies at the current time (rejected at once if it can
   // never fit).
   void submit(uint32_t slot);
@@ -89,6 +90,10 @@ class LiveScheduler final : public sched::Dispatcher {
   bool try_start(uint32_t id) override { return !withdrawn_[id] && Dispatcher::try_start(id); }
   bool try_backfill(uint32_t id, sched::Reservation& r) override { return !withdrawn_[id] && Dispatcher::try_backfill(id, r); }
   bool can_ever_fit(uint32_t id) const override { return !withdrawn_[id] && Dispatcher::can_ever_fit(id); }
+  // A withdrawn job makes no room for itself: no preemption on its behalf.
+  bool could_use_gpus_of(uint32_t waiting, uint32_t victim) const override {
+    return !withdrawn_[waiting] && Dispatcher::could_use_gpus_of(waiting, victim);
+  }
   void reject(uint32_t id) override;
   double remaining_s(uint32_t id) const override;
   double attained_gpu_s(uint32_t id) const override;
@@ -99,6 +104,8 @@ class LiveScheduler final : public sched::Dispatcher {
  private:
   void start(uint32_t id, uint32_t p) override;
   double remaining_of(uint32_t id) const override { return remaining_[id]; }
+  // Seconds a run of the job spends before its work resumes.
+  double overhead_s(uint32_t slot) const { return restarted_[slot] ? restart_overhead_s_ : 0.0; }
   // Work a running job has done by now, reference seconds: all of it (kept = at a
   // checkpoint) or what its last checkpoint holds.
   double work_done(uint32_t slot, bool to_checkpoint_only) const;
@@ -116,6 +123,8 @@ class LiveScheduler final : public sched::Dispatcher {
   std::vector<double> remaining_;    // by slot: reference seconds left as of the current run's start
   std::vector<double> interval_;     // by slot: checkpoint interval, reference seconds (0 = none)
   std::vector<uint8_t> withdrawn_;   // by slot: cancelled while waiting, or free
+  std::vector<uint8_t> restarted_;   // by slot: it ran before (its runs pay the restart overhead)
+  double restart_overhead_s_ = 0;
   std::vector<uint32_t> free_;       // free slots (reused last-in first-out)
   std::vector<size_t> next_point_;   // per pool: next schedule point to apply
   std::vector<int> down_count_;      // per pool

@@ -97,12 +97,13 @@ TEST(SqliteStore, NotADatabaseIsAnError) {
   EXPECT_EQ(store.error().file, path.string());
 }
 
-// A live scheduler on one 16-GPU pool (two 8-GPU nodes), FIFO.
+// A live scheduler on one 16-GPU pool (two 8-GPU nodes), FIFO unless told.
 struct Live {
   Scenario scenario;
   std::vector<uint32_t> started, rejected, stopped;
   std::unique_ptr<LiveScheduler> s;
-  explicit Live(size_t capacity, Scenario sc = testing::one_site_scenario(16, 1e6)) : scenario(std::move(sc)) {
+  explicit Live(size_t capacity, Scenario sc = testing::one_site_scenario(16, 1e6), const std::string& queue = "fifo")
+      : scenario(std::move(sc)) {
     Workload names;
     names.jurisdictions = {"", "US"};
     LiveScheduler::Hooks hooks;
@@ -110,15 +111,16 @@ struct Live {
     hooks.rejected = [this](uint32_t slot) { rejected.push_back(slot); };
     hooks.stopped = [this](uint32_t slot, StopReason, double) { stopped.push_back(slot); };
     s = std::make_unique<LiveScheduler>(scenario, fleet::build_pools(scenario, names),
-                                        std::move(*sched::make_queue_policy("fifo", scenario.policy)),
+                                        std::move(*sched::make_queue_policy(queue, scenario.policy)),
                                         std::move(*sched::make_placement_policy("cost", scenario)), capacity,
                                         std::vector<std::string>{""}, hooks);
   }
-  uint32_t submit(uint32_t gpus) {
+  uint32_t submit(uint32_t gpus, double submit_s = 0, double duration_s = 100) {
     Job j;
     j.gpus = gpus;
-    j.duration_s = 100;
-    const uint32_t slot = s->add(j, 100, 0);
+    j.duration_s = duration_s;
+    j.submit_s = submit_s;
+    const uint32_t slot = s->add(j, duration_s, 0, false);
     if (slot != fleet::kNone) s->submit(slot);
     return slot;
   }
@@ -180,6 +182,52 @@ TEST(LiveScheduler, TheClockAppliesCapacityStepsAndAnOutageRequeues) {
   live.s->set_down({0}, false);
   live.s->dispatch_now();
   EXPECT_EQ(live.started.size(), 4u);
+}
+
+// Slots are reused, so a job's slot says nothing of when it came: an interrupted job goes
+// back to its place by arrival, ahead of a later job that holds a lower slot.
+TEST(LiveScheduler, AnInterruptedJobGoesBackAheadOfLaterJobsWhateverItsSlot) {
+  Live live(3);
+  const uint32_t a = live.submit(8, 0);
+  const uint32_t x = live.submit(8, 1);
+  live.s->dispatch_now();
+  ASSERT_EQ(live.started.size(), 2u);
+  live.s->advance(2);
+  live.s->finish(a);
+  const uint32_t b = live.submit(16, 2);  // reuses a's slot, lower than x's
+  ASSERT_EQ(b, a);
+  ASSERT_LT(b, x);
+  const uint32_t c = live.submit(8, 3);
+  live.s->advance(3);
+  live.s->dispatch_now();
+  ASSERT_EQ(live.started.size(), 2u) << "b needs both nodes; c waits behind it";
+  live.s->interrupt(x, StopReason::failed);
+  live.s->dispatch_now();
+  // x (arrived at 1) is ahead of b (2): it starts again, and b still waits.
+  ASSERT_EQ(live.started.size(), 3u);
+  EXPECT_EQ(live.started[2], x);
+  EXPECT_FALSE(live.s->running(b));
+  EXPECT_FALSE(live.s->running(c));
+}
+
+// las keeps a job's level (its attained service) in the job's slot: a new job in a reused
+// slot starts at level 0, ahead of (and able to preempt) a job demoted since.
+TEST(LiveScheduler, ANewLasJobInAReusedSlotHasAttainedNothing) {
+  Live live(3, testing::one_site_scenario(16, 1e6), "las");
+  const uint32_t a = live.submit(8, 0, 10000);
+  const uint32_t z = live.submit(8, 0, 10000);
+  live.s->dispatch_now();
+  ASSERT_EQ(live.started.size(), 2u);
+  live.s->advance(500);  // both passed 3,600 GPU-s (8 GPUs x 450 s): demoted to level 1
+  live.s->dispatch_now();
+  live.s->finish(a);
+  const uint32_t b = live.submit(16, 500, 100);
+  ASSERT_EQ(b, a);
+  live.s->dispatch_now();
+  // b is at level 0: it preempts z (level 1) and starts on all 16 GPUs.
+  EXPECT_EQ(live.stopped, std::vector<uint32_t>{z});
+  ASSERT_EQ(live.started.size(), 3u);
+  EXPECT_EQ(live.started[2], b);
 }
 
 TEST(JobRequest, AValidRequestIsReadWithItsUnits) {

@@ -73,11 +73,6 @@ Result<std::unique_ptr<Service>> Service::open(const Scenario& scenario, std::un
   auto queue = sched::make_queue_policy(s->options_.queue_policy.empty() ? scenario.policy.queue : s->options_.queue_policy,
                                         scenario.policy);
   if (!queue) return tl::unexpected(queue.error());
-  if ((*queue)->preemptive())
-    return fail("<command line>", 0, 0, "--queue",
-                fmt::format("queue policy '{}' preempts, and serve does not run preemptive policies yet (they keep per-job "
-                            "state that the service's reused job slots would inherit); expected fifo, sjf or fifo-backfill",
-                            s->options_.queue_policy.empty() ? scenario.policy.queue : s->options_.queue_policy));
   auto placement = sched::make_placement_policy(
       s->options_.placement_policy.empty() ? scenario.policy.placement : s->options_.placement_policy, scenario);
   if (!placement) return tl::unexpected(placement.error());
@@ -133,7 +128,7 @@ Result<void> Service::restore(StoredState state) {
     job.priority = r.request.priority;
     job.duration_s = r.request.estimated_duration_s;
     job.submit_s = r.submit_s;
-    const uint32_t slot = scheduler_->add(job, r.remaining_s, r.request.checkpoint_interval_s);
+    const uint32_t slot = scheduler_->add(job, r.remaining_s, r.request.checkpoint_interval_s, r.restarts > 0);
     if (slot == fleet::kNone) return slot;
     slot_of_id_[id - 1] = static_cast<int32_t>(slot);
     id_of_slot_[slot] = id;
@@ -478,7 +473,7 @@ Reply Service::submit(const Caller& caller, const std::string& body) {
       job.jurisdiction = it == jurisdictions_.end() ? 0 : static_cast<uint16_t>(it - jurisdictions_.begin());
       job.kind = r.request.kind;
       job.priority = r.request.priority;
-      const uint32_t slot = scheduler_->add(job, r.remaining_s, r.request.checkpoint_interval_s);
+      const uint32_t slot = scheduler_->add(job, r.remaining_s, r.request.checkpoint_interval_s, r.restarts > 0);
       jobs_.push_back(std::move(r));
       ++state_count_[static_cast<size_t>(JobState::queued)];
       slot_of_id_.push_back(static_cast<int32_t>(slot));

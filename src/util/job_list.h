@@ -27,21 +27,30 @@ class JobList {
   uint32_t back() const { return tail_; }
   uint32_t next(uint32_t id) const { return next_[id]; }
   uint32_t prev(uint32_t id) const { return prev_[id]; }
-  // Inserts id after the last element smaller than it (walking from the tail): keeps a list
-  // that is in id order in id order. O(elements after it).
-  void insert_by_id(uint32_t id) {
-    uint32_t after = tail_;
-    while (after != kEnd && after > id) after = prev_[after];
-    if (after == kEnd) {
-      push_front(id);
-      return;
+  // Inserts id into a list kept in an order where after(x) says whether element x comes after
+  // id: before the first element that does, after the last that does not. Walks from both
+  // ends at once, so an element that belongs near either end costs little:
+  // O(min(elements before it, elements after it)). REQUIRES: the list is in that order; id
+  // < reserved ids and not in the list.
+  template <class After>
+  void insert_ordered(uint32_t id, After after) {
+    uint32_t from_head = head_, from_tail = tail_;
+    for (;;) {
+      if (from_head == kEnd) {  // every element comes before id (or the list is empty)
+        push_back(id);
+        return;
+      }
+      if (after(from_head)) {
+        insert_before(from_head, id);
+        return;
+      }
+      if (!after(from_tail)) {
+        insert_after(from_tail, id);
+        return;
+      }
+      from_head = next_[from_head];
+      from_tail = prev_[from_tail];
     }
-    const uint32_t n = next_[after];
-    prev_[id] = after;
-    next_[id] = n;
-    next_[after] = id;
-    if (n == kEnd) tail_ = id; else prev_[n] = id;
-    ++size_;
   }
   // REQUIRES: id < reserved ids and not in the list.
   void push_front(uint32_t id) {
@@ -60,6 +69,23 @@ class JobList {
     next_[id] = kEnd;
     if (tail_ == kEnd) head_ = id; else next_[tail_] = id;
     tail_ = id;
+    ++size_;
+  }
+  // REQUIRES: at in the list; id < reserved ids and not in it.
+  void insert_before(uint32_t at, uint32_t id) {
+    const uint32_t p = prev_[at];
+    if (p == kEnd) {
+      push_front(id);
+      return;
+    }
+    insert_after(p, id);
+  }
+  void insert_after(uint32_t at, uint32_t id) {
+    const uint32_t n = next_[at];
+    prev_[id] = at;
+    next_[id] = n;
+    next_[at] = id;
+    if (n == kEnd) tail_ = id; else prev_[n] = id;
     ++size_;
   }
   // REQUIRES: id in the list.
