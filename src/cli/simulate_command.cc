@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/option_checks.h"
 #include "cli/progress_line.h"
+#include "fleet/pool_builder.h"
 #include "gpufleet/scenario.h"
 #include "gpufleet/simulate.h"
 #include "gpufleet/workload.h"
@@ -244,6 +245,22 @@ void warn_if_overloaded(const Scenario& scenario, const Workload& workload) {
                with_commas(load.capacity_ref_gpu_hours).c_str());
 }
 
+// On stderr, before the run: markets that the power left by a site's contracts cannot all
+// run (the simulator offers only what fits).
+void warn_of_market_power_limits(const Scenario& scenario, const Workload& workload) {
+  std::vector<fleet::MarketPowerLimit> limits;
+  fleet::build_pools(scenario, workload, &limits);
+  for (const fleet::MarketPowerLimit& l : limits) {
+    const Site& site = scenario.sites[static_cast<size_t>(l.site)];
+    std::fprintf(stderr,
+                 "warning: from %s the markets at site '%s' offer %s GPUs, but its contracts draw %.3f MW of its %g MW "
+                 "power cap: %s of them can run\n",
+                 format_iso_date(static_cast<int64_t>(scenario.start_unix_s + l.from_s)).c_str(), site.name.c_str(),
+                 with_commas(static_cast<double>(l.offered_gpus)).c_str(), l.contracts_mw, site.power_cap_mw,
+                 with_commas(static_cast<double>(l.usable_gpus)).c_str());
+  }
+}
+
 void run(const SimulateArgs& args) {
   ProgressLine progress(!args.quiet);
   auto prepared = prepare(args, progress);
@@ -251,7 +268,10 @@ void run(const SimulateArgs& args) {
   auto& [scenario, workload, inputs] = *prepared;
   if (!args.out_dir.empty()) refuse_overwriting_input("--out", args.out_dir, inputs, true);
   if (!args.report.empty()) refuse_overwriting_input("--report", args.report, inputs, false);
-  if (!args.quiet) warn_if_overloaded(scenario, workload);
+  if (!args.quiet) {
+    warn_if_overloaded(scenario, workload);
+    warn_of_market_power_limits(scenario, workload);
+  }
   SimOptions options;
   const auto wall_start = std::chrono::steady_clock::now();
   const double start_unix_s = scenario.start_unix_s;

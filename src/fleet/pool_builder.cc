@@ -26,7 +26,8 @@ PoolSpec base_spec(const Scenario& scenario, const Workload& workload, int site,
 
 }  // namespace
 
-std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& workload) {
+std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& workload,
+                                  std::vector<MarketPowerLimit>* limits) {
   std::vector<PoolSpec> pools;
   for (size_t c = 0; c < scenario.contracts.size(); ++c) {
     const Contract& contract = scenario.contracts[c];
@@ -62,6 +63,8 @@ std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& work
     add_market_pool(market, CapacitySource::on_demand, market.on_demand_usd_per_gpu_hour, market.on_demand_gpus);
     add_market_pool(market, CapacitySource::spot, market.spot_usd_per_gpu_hour, market.spot_gpus);
   }
+  auto limited = cap_markets_by_site_power(scenario, pools);
+  if (limits) *limits = std::move(limited);
   return pools;
 }
 
