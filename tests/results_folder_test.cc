@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -80,18 +81,23 @@ void kill_at_random_moments(const std::string& name, const std::string& scenario
   ASSERT_TRUE(run_and_kill(dir, args, std::chrono::seconds(60)));
   const auto run_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   std::mt19937_64 rng(12345);
-  int completed = 0, killed = 0;
+  int completed = 0, killed = 0, killed_while_writing = 0;
   for (int i = 0; i < 24; ++i) {
     // Moments spread over the whole run, the write at its end included.
     const auto at = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, run_us * 11 / 10)(rng));
     const bool done = run_and_kill(dir, args, at);
     (done ? completed : killed) += 1;
+    // A staging folder beside the target: the kill landed while the new set was being written.
+    killed_while_writing += !done && !leftovers(dir).empty();
     ASSERT_TRUE(fs::is_directory(dir / "d")) << "kill " << i << " at " << at.count() << " us left no results folder";
     EXPECT_EQ(files_in(dir / "d"), files_listed(dir / "d")) << "kill " << i << " at " << at.count() << " us";
     const auto report = run_gpufleet("report " + (dir / "d").string() + " -o " + (dir / "r.html").string());
     EXPECT_EQ(report.status, 0) << "kill " << i << " at " << at.count() << " us: " << report.err;
   }
   EXPECT_GT(killed, 0);  // the test killed runs, not only watched them finish
+  EXPECT_GT(killed_while_writing, 0) << "no kill landed while the results were being written";
+  std::printf("%s: %d of 24 runs killed, %d of them while writing the results, %d completed\n", name.c_str(), killed,
+              killed_while_writing, completed);
   ASSERT_TRUE(run_and_kill(dir, args, std::chrono::seconds(60)));
   EXPECT_EQ(leftovers(dir), std::vector<std::string>{}) << "temporary folders left after a complete run";
   fs::remove_all(dir);

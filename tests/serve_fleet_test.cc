@@ -87,12 +87,67 @@ TEST(ServeFleet, AFailedNodeRequeuesItsJobWhichRunsOnOtherNodes) {
   EXPECT_EQ(j["placement"]["provider"], "aws") << "15 nodes are left there";
   for (const auto& n : j["placement"]["nodes"]) EXPECT_NE(n.get<int64_t>(), node);
   const json fleet = server.get("/v1/fleet").body;
-  EXPECT_EQ(fleet["pools"][0]["nodes_down"], 1);
+  EXPECT_EQ(fleet["pools"][0]["nodes_out_of_service"], json::array({{{"node", node}, {"state", "down"}}}));
   EXPECT_EQ(fleet["pools"][0]["in_service_gpus"], 120);
   EXPECT_EQ(server.post("/v1/fleet/nodes/" + std::to_string(node), {{"down", false}}).status, 200);
   EXPECT_EQ(server.get("/v1/fleet").body["pools"][0]["in_service_gpus"], 128);
   EXPECT_EQ(server.post("/v1/fleet/nodes/99999", {{"down", true}}).status, 404);
   EXPECT_EQ(server.post("/v1/fleet/nodes/1", {{"down", "yes"}}).body["field"], "down");
+  EXPECT_EQ(server.stop(), 0);
+  std::filesystem::remove_all(dir);
+}
+
+// A drained node takes no new job; one that runs jobs keeps them until they end and then leaves
+// service; undrained, it is back. Nothing is requeued by a drain.
+TEST(ServeFleet, ADrainedNodeTakesNoNewJobAndLeavesWhenItsJobsEnd) {
+  const auto dir = fresh_dir("serve-drain");
+  ServerProcess server(dir, {write_scenario(dir, fleet_yaml("fifo", "cost")).string(), "--clock", "virtual"});
+  ASSERT_TRUE(server.start()) << server.log();
+  auto pool0 = [&] { return server.get("/v1/fleet").body["pools"][0]; };
+  const auto a = server.post("/v1/jobs", {{"gpus", 64}, {"estimated_duration", "10h"}}, tenant_token("research"));
+  ASSERT_EQ(a.status, 201);
+  const std::string a_path = "/v1/jobs/" + std::to_string(a.body["id"].get<int64_t>());
+  advance(server, 10);
+  const json a_nodes = server.get(a_path).body["placement"]["nodes"];
+  ASSERT_EQ(a_nodes.size(), 8u);
+  const int64_t busy = a_nodes[0].get<int64_t>();
+  int64_t idle = -1;
+  for (int64_t n = 0; n < 16 && idle < 0; ++n)
+    if (std::find(a_nodes.begin(), a_nodes.end(), json(n)) == a_nodes.end()) idle = n;
+  ASSERT_GE(idle, 0);
+  auto drain = [&](int64_t n, bool on) { return server.post("/v1/fleet/nodes/" + std::to_string(n), {{"drain", on}}); };
+  auto r = drain(busy, true);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["state"], "draining");
+  EXPECT_EQ(r.body["jobs_requeued"], 0);
+  r = drain(idle, true);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["state"], "drained");
+  EXPECT_EQ(drain(idle, true).status, 409) << "already drained";
+  EXPECT_EQ(server.get(a_path).body["state"], "running") << "a drain stops no job";
+  EXPECT_EQ(pool0()["in_service_gpus"], 120);
+  EXPECT_EQ(pool0()["free_gpus"], 56) << "the 8 GPUs of the idle drained node are not free to use";
+  // A job that needs every free GPU of the pool but the drained one's does not start there.
+  const auto b = server.post("/v1/jobs", {{"gpus", 64}, {"estimated_duration", "1h"}, {"accelerators", {"H100-SXM"}}},
+                             tenant_token("research"));
+  ASSERT_EQ(b.status, 201) << b.text;
+  const std::string b_path = "/v1/jobs/" + std::to_string(b.body["id"].get<int64_t>());
+  advance(server, 20);
+  const auto bj = server.get(b_path).body;
+  ASSERT_EQ(bj["state"], "running") << bj.dump();
+  EXPECT_EQ(bj["placement"]["provider"], "gcp") << "aws has 56 usable GPUs, not 64: b runs on gcp's on-demand";
+  // a ends: its drained node leaves service.
+  ASSERT_EQ(server.post(a_path + "/events", {{"event", "finished"}}).status, 200);
+  const json out = pool0()["nodes_out_of_service"];
+  EXPECT_EQ(out.size(), 2u) << out.dump();
+  for (const auto& n : out) EXPECT_EQ(n["state"], "drained") << out.dump();
+  EXPECT_EQ(pool0()["in_service_gpus"], 112);
+  ASSERT_EQ(drain(busy, false).status, 200);
+  ASSERT_EQ(drain(idle, false).status, 200);
+  EXPECT_EQ(drain(idle, false).status, 409) << "not drained any more";
+  EXPECT_EQ(pool0()["in_service_gpus"], 128);
+  EXPECT_EQ(pool0()["nodes_out_of_service"], json::array());
+  EXPECT_EQ(server.post("/v1/fleet/nodes/1", {{"drain", true}, {"down", true}}).status, 400) << "one of the two";
   EXPECT_EQ(server.stop(), 0);
   std::filesystem::remove_all(dir);
 }

@@ -131,7 +131,7 @@ void FleetState::retire(Pool& pool, uint32_t n) {
 
 void FleetState::withdraw(Pool& pool, uint32_t n) {
   Node& node = nodes_[n];
-  if (node.state == NodeState::failed) {  // the remainder node, in repair
+  if (node.state == NodeState::failed || node.state == NodeState::cordoned) {  // the remainder node, out
     node.leaving = true;
     return;
   }
@@ -285,12 +285,92 @@ void FleetState::give_back(Pool& pool, uint32_t n, uint16_t gpus) {
     bucket_insert(pool, n);
     return;
   }
-  assert(node.state == NodeState::draining);
   node.free = static_cast<uint16_t>(node.free + gpus);
+  if (node.state == NodeState::cordoned) {
+    if (node.free == node.capacity) {
+      list_remove(pool.cordoned, n);
+      leave_service_drained(pool, n);
+    }
+    return;
+  }
+  assert(node.state == NodeState::draining);
   if (node.free == node.capacity) {
     list_remove(node.capacity == pool.spec.gpus_per_node ? pool.draining_full : pool.draining_other, n);
     retire(pool, n);
   }
+}
+
+void FleetState::leave_service_drained(Pool& pool, uint32_t n) {
+  Node& node = nodes_[n];
+  if (node.leaving && pool.remainder_node != n) {  // not wanted since: gone
+    node.leaving = false;
+    retire(pool, n);
+    return;
+  }
+  pool.in_service_gpus -= node.capacity;
+  member_remove(pool, n);
+  node.state = NodeState::failed;
+  node.drained = true;
+}
+
+bool FleetState::drain_node(uint32_t n) {
+  Node& node = nodes_[n];
+  Pool& pool = pools_[node.pool];
+  assert(node.state == NodeState::active);
+  const bool full = node.capacity == pool.spec.gpus_per_node && pool.remainder_node != n;
+  if (held_whole(n)) {
+    node.free = 0;  // kept up to date from now on: it drains until its gang ends
+  } else {
+    bucket_remove(pool, n);
+  }
+  pool.free_gpus -= node.free;
+  if (full) {  // counted in the capacity like a failed node
+    --pool.active_full_nodes;
+    ++pool.failed_full_nodes;
+  }
+  if (node.free == node.capacity) {
+    leave_service_drained(pool, n);
+    return true;
+  }
+  node.state = NodeState::cordoned;
+  node.pos = static_cast<uint32_t>(pool.cordoned.size());
+  pool.cordoned.push_back(n);
+  return false;
+}
+
+void FleetState::undrain_node(uint32_t n) {
+  Node& node = nodes_[n];
+  Pool& pool = pools_[node.pool];
+  if (node.state == NodeState::failed) {
+    assert(node.drained);
+    repair_node(n);
+    return;
+  }
+  assert(node.state == NodeState::cordoned);
+  list_remove(pool.cordoned, n);
+  const bool full = node.capacity == pool.spec.gpus_per_node && pool.remainder_node != n;
+  bool unwanted = node.leaving;
+  if (full) {
+    if (pool.leave_on_repair > 0) {
+      --pool.leave_on_repair;
+      unwanted = true;
+    } else {
+      --pool.failed_full_nodes;
+    }
+  }
+  node.leaving = false;
+  if (unwanted) {  // the pool shrank meanwhile: it leaves when its jobs end
+    if (pool.remainder_node == n) pool.remainder_node = kNone;
+    node.state = NodeState::draining;
+    auto& list = full ? pool.draining_full : pool.draining_other;
+    node.pos = static_cast<uint32_t>(list.size());
+    list.push_back(n);
+    return;
+  }
+  node.state = NodeState::active;
+  pool.free_gpus += node.free;
+  if (full) ++pool.active_full_nodes;
+  bucket_insert(pool, n);
 }
 
 void FleetState::release(uint32_t slot) {
@@ -303,7 +383,7 @@ void FleetState::release(uint32_t slot) {
     const auto& list = node_lists_[a.list];
     // A node held by a job is active or draining (never failed or retired), and a gang holds
     // full nodes only: with no full node draining in the pool, every node here is active.
-    if (pool.draining_full.empty()) {
+    if (pool.draining_full.empty() && pool.cordoned.empty()) {
       // The common case: the whole block goes back to the fully free bucket at once (what
       // give_back() would do node by node, in the same order, without its per-node upkeep).
       const bool tracked = track_node_slots_;
@@ -372,6 +452,10 @@ void FleetState::slots_on_node(uint32_t n, std::vector<uint32_t>& out) const {
 bool FleetState::fail_node(uint32_t n) {
   Node& node = nodes_[n];
   Pool& pool = pools_[node.pool];
+  if (node.state == NodeState::failed && node.drained) {  // drained, and now broken too
+    node.drained = false;
+    return true;
+  }
   assert(node.free == node.capacity);
   const bool full = node.capacity == pool.spec.gpus_per_node;
   if (node.state == NodeState::draining) {
@@ -397,6 +481,7 @@ void FleetState::repair_node(uint32_t n) {
   Node& node = nodes_[n];
   Pool& pool = pools_[node.pool];
   assert(node.state == NodeState::failed);
+  node.drained = false;
   const bool full = node.capacity == pool.spec.gpus_per_node && pool.remainder_node != n;
   bool retire_it = node.leaving;
   if (full) {
@@ -444,7 +529,7 @@ void FleetState::set_down(uint32_t p, bool down) {
     }
     bucket.clear();
   }
-  assert(pool.draining_full.empty() && pool.draining_other.empty());
+  assert(pool.draining_full.empty() && pool.draining_other.empty() && pool.cordoned.empty());
   if (pool.remainder_node != kNone && nodes_[pool.remainder_node].state == NodeState::failed)
     nodes_[pool.remainder_node].leaving = true;
   pool.remainder_node = kNone;

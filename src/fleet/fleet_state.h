@@ -52,7 +52,10 @@ struct PoolSpec {
   std::vector<CapacityPoint> schedule;  // sorted by time; capacity before the first is 0
 };
 
-enum class NodeState : uint8_t { active = 0, draining = 1, retired = 2, failed = 3 };
+// cordoned: drained by the operator while busy: its jobs run on, no new one starts there, and
+// it counts in the pool's capacity like a failed node (no replacement appears); when its last
+// job ends it is failed with Node::drained set, until undrain_node() or repair_node().
+enum class NodeState : uint8_t { active = 0, draining = 1, retired = 2, failed = 3, cordoned = 4 };
 
 struct Node {
   uint32_t pool = 0;
@@ -64,7 +67,8 @@ struct Node {
   uint32_t member_pos = kNone;  // position in Pool::members while in service
   uint32_t first_slot = kNone;  // allocations on this node, linked by Allocation::next_on_node
   NodeState state = NodeState::retired;
-  bool leaving = false;   // failed and no longer wanted: retires instead of coming back
+  bool leaving = false;   // failed or cordoned and no longer wanted: retires instead of coming back
+  bool drained = false;   // failed because the operator drained it (nothing is broken)
 };
 
 // One running job's hold on the fleet.
@@ -97,7 +101,8 @@ struct Pool {
   std::vector<std::vector<uint32_t>> buckets;
   std::vector<uint32_t> draining_full, draining_other;
   std::vector<uint32_t> running;  // allocation slots running here
-  std::vector<uint32_t> members;  // nodes in service (active or draining), any order
+  std::vector<uint32_t> cordoned;  // nodes drained by the operator that still run jobs
+  std::vector<uint32_t> members;  // nodes in service (active, draining or cordoned), any order
   int64_t failed_full_nodes = 0;  // failed full nodes that come back into service when repaired
   int64_t leave_on_repair = 0;    // failed full nodes no longer wanted: retire when repaired
   bool down = false;              // an outage: nothing in service until brought up
@@ -170,6 +175,13 @@ class FleetState {
   bool fail_node(uint32_t n);
   // Node n is repaired: back in service, or retired if no longer wanted. REQUIRES: failed.
   void repair_node(uint32_t n);
+  // The operator drains node n: no new job starts there; it leaves service (failed, drained)
+  // now if idle, else once its last job ends (cordoned meanwhile). Returns whether it is out
+  // of service now. REQUIRES: active.
+  bool drain_node(uint32_t n);
+  // Ends a drain: back in service (or draining, or retired, if the pool no longer wants it).
+  // REQUIRES: cordoned, or failed with drained set.
+  void undrain_node(uint32_t n);
   // Outage start (down = true) or end. REQUIRES for down: no allocation in the pool.
   void set_down(uint32_t p, bool down);
 
@@ -186,6 +198,8 @@ class FleetState {
   // Takes an active node out of service: retired if idle, draining if busy.
   void withdraw(Pool& pool, uint32_t n);
   void reactivate(Pool& pool, uint32_t n);
+  // A drained node's last job ended: out of service (failed, drained), or retired if unwanted.
+  void leave_service_drained(Pool& pool, uint32_t n);
   void list_remove(std::vector<uint32_t>& list, uint32_t n);
   void give_back(Pool& pool, uint32_t n, uint16_t gpus);
   void member_add(Pool& pool, uint32_t n);

@@ -184,6 +184,7 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
     auto pick = [&](uint64_t n) { x = x * 6364136223846793005ULL + 1442695040888963407ULL; return (x >> 33) % n; };
     std::vector<uint32_t> running;  // slots
     std::vector<uint32_t> failed;   // nodes
+    std::vector<uint32_t> drained;  // nodes the operator drained (some may have moved on since)
     uint32_t job = 0;
     for (uint32_t p : pools) f.set_capacity(p, 48);
     for (int step = 0; step < 3000; ++step) {
@@ -193,15 +194,15 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
         f.release(slot);
         running.erase(std::find(running.begin(), running.end(), slot));
       };
-      if (op < 45) {
+      if (op < 44) {
         const uint32_t sizes[] = {1, 2, 3, 5, 8, 12, 16, 24};
         const uint32_t gpus = sizes[pick(8)];
         if (!f.pool(p).down && f.fits(p, gpus)) running.push_back(f.allocate(p, job++, gpus, step, step + 10));
-      } else if (op < 80) {
+      } else if (op < 76) {
         if (!running.empty()) release_slot(running[pick(running.size())]);
-      } else if (op < 90) {
+      } else if (op < 86) {
         f.set_capacity(p, static_cast<int64_t>(pick(70)));
-      } else if (op < 95) {
+      } else if (op < 91) {
         const auto& members = f.pool(p).members;
         if (!members.empty()) {
           const uint32_t n = members[pick(members.size())];
@@ -211,11 +212,27 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
           // As the simulator does: a draining node whose last job left has retired already.
           if (f.node(n).state != NodeState::retired && f.fail_node(n)) failed.push_back(n);
         }
-      } else if (op < 98) {
+      } else if (op < 94) {
         if (!failed.empty()) {
           const size_t i = pick(failed.size());
           f.repair_node(failed[i]);
           failed.erase(failed.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+      } else if (op < 96) {
+        const auto& members = f.pool(p).members;
+        if (!members.empty()) {
+          const uint32_t n = members[pick(members.size())];
+          if (f.node(n).state == NodeState::active) {
+            f.drain_node(n);
+            drained.push_back(n);
+          }
+        }
+      } else if (op < 98) {
+        if (!drained.empty()) {
+          const size_t i = pick(drained.size());
+          const Node& node = f.node(drained[i]);
+          if (node.state == NodeState::cordoned || (node.state == NodeState::failed && node.drained)) f.undrain_node(drained[i]);
+          drained.erase(drained.begin() + static_cast<std::ptrdiff_t>(i));
         }
       } else {
         const bool down = !f.pool(p).down;
@@ -241,7 +258,9 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
           const uint32_t* nodes = f.alloc_nodes(a, &count);
           for (uint32_t k = 0; k < count; ++k) {
             const Node& node = f.node(nodes[k]);
-            ASSERT_TRUE(node.state == NodeState::active || node.state == NodeState::draining) << "node " << nodes[k];
+            ASSERT_TRUE(node.state == NodeState::active || node.state == NodeState::draining ||
+                        node.state == NodeState::cordoned)
+                << "node " << nodes[k];
             used_on[nodes[k]] += count > 1 || a.gpus >= static_cast<uint32_t>(pool.spec.gpus_per_node) ? node.capacity : a.gpus;
           }
         }
@@ -253,11 +272,12 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
           const Node& node = f.node(n);
           ASSERT_EQ(node.member_pos, i);
           ASSERT_EQ(node.pool, q);
-          ASSERT_TRUE(node.state == NodeState::active || node.state == NodeState::draining);
+          ASSERT_TRUE(node.state == NodeState::active || node.state == NodeState::draining ||
+                      node.state == NodeState::cordoned);
           in_service += node.capacity;
           EXPECT_EQ(static_cast<int64_t>(f.free_on(n)), node.capacity - used_on[n]) << "node " << n;
-          if (node.state == NodeState::draining) {
-            EXPECT_GT(used_on[n], 0) << "an idle draining node should have left";
+          if (node.state != NodeState::active) {
+            EXPECT_GT(used_on[n], 0) << "an idle draining or drained node should have left service";
           }
         }
         EXPECT_EQ(pool.in_service_gpus, in_service);
@@ -266,6 +286,15 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
             EXPECT_EQ(f.node((*list)[i]).state, NodeState::draining);
             EXPECT_EQ(f.node((*list)[i]).pos, i);
           }
+        for (size_t i = 0; i < pool.cordoned.size(); ++i) {
+          EXPECT_EQ(f.node(pool.cordoned[i]).state, NodeState::cordoned);
+          EXPECT_EQ(f.node(pool.cordoned[i]).pos, i);
+        }
+        // Free GPUs to place on: those of active nodes only.
+        int64_t free_active = 0;
+        for (uint32_t n : pool.members)
+          if (f.node(n).state == NodeState::active) free_active += f.free_on(n);
+        EXPECT_EQ(pool.free_gpus, free_active);
         if (pool.down) {
           EXPECT_EQ(pool.in_service_gpus, 0);
         } else {

@@ -256,16 +256,40 @@ bool LiveScheduler::set_node_down(uint32_t n, bool down) {
   const uint32_t p = fleet_.node(n).pool;
   const fleet::NodeState state = fleet_.node(n).state;
   if (down) {
-    if (state != fleet::NodeState::active && state != fleet::NodeState::draining) return false;
+    const bool drained = state == fleet::NodeState::failed && fleet_.node(n).drained;
+    if (state != fleet::NodeState::active && state != fleet::NodeState::draining &&
+        state != fleet::NodeState::cordoned && !drained)
+      return false;
     std::vector<uint32_t> slots;
     fleet_.slots_on_node(n, slots);
     for (uint32_t a : slots) interrupt(fleet_.allocation(a).job, StopReason::failed);
-    fleet_.fail_node(n);
+    // With its jobs gone a draining node has left service (retired, or failed if drained by
+    // the operator); an active one, or a drained one now broken, is failed here.
+    const fleet::Node& now = fleet_.node(n);
+    if (now.state == fleet::NodeState::active || (now.state == fleet::NodeState::failed && now.drained)) fleet_.fail_node(n);
     bump_capacity(p, true);
   } else {
-    if (state != fleet::NodeState::failed) return false;
+    if (state != fleet::NodeState::failed || fleet_.node(n).drained) return false;
     fleet_.repair_node(n);
     // A repaired node beyond the pool's capacity (it shrank meanwhile) leaves again.
+    if (!fleet_.pool(p).down) fleet_.set_capacity(p, fleet_.pool(p).nominal_gpus);
+    bump_capacity(p, false);
+  }
+  return true;
+}
+
+bool LiveScheduler::set_node_drained(uint32_t n, bool drain) {
+  if (n >= fleet_.node_count()) return false;
+  const fleet::Node& node = fleet_.node(n);
+  const uint32_t p = node.pool;
+  if (drain) {
+    if (node.state != fleet::NodeState::active) return false;
+    fleet_.drain_node(n);
+    bump_capacity(p, true);
+  } else {
+    if (node.state != fleet::NodeState::cordoned && !(node.state == fleet::NodeState::failed && node.drained)) return false;
+    fleet_.undrain_node(n);
+    // Back beyond the pool's capacity (it shrank meanwhile): it leaves again.
     if (!fleet_.pool(p).down) fleet_.set_capacity(p, fleet_.pool(p).nominal_gpus);
     bump_capacity(p, false);
   }

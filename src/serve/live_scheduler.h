@@ -74,6 +74,10 @@ class LiveScheduler final : public sched::Dispatcher {
   // Node n fails (down: the jobs on it are requeued, the node leaves service until repaired)
   // or is repaired. False when n is no node, or not in service (down) / not failed (up).
   bool set_node_down(uint32_t n, bool down);
+  // The operator drains node n (drain: no new job starts there; it leaves service when its
+  // jobs end) or ends the drain. False when n is no node, or not in service (drain) / not
+  // drained (undrain).
+  bool set_node_drained(uint32_t n, bool drain);
 
   // Pools in an outage now.
   std::vector<uint32_t> pools_down() const;

@@ -25,7 +25,7 @@ const std::vector<RouteDoc>& api_routes() {
       {"get", "/v1/fleet", "Pools: capacity, allocated and free GPUs, outages.", Access::any_token, "", {200, 401, 429}},
       {"post", "/v1/fleet/outages", "An outage of a site or provider begins or ends; jobs there fail over.", Access::admin, "Outage",
        kMutating},
-      {"post", "/v1/fleet/nodes/{id}", "A node failed (its jobs are requeued) or was repaired.", Access::admin, "NodeState", kMutating},
+      {"post", "/v1/fleet/nodes/{id}", "A node failed (down: its jobs are requeued) or was repaired, or the operator drains it (drain: no new job starts there and it leaves service when its jobs end) or ends the drain.", Access::admin, "NodeState", kMutating},
       {"get", "/v1/tenants/{name}", "A tenant's usage against its quota, borrowed GPUs and spend by provider.", Access::any_token, "",
        {200, 401, 403, 429}},
       {"post", "/v1/admin/clock", "Move the virtual clock (servers started with --clock virtual), then dispatch unless dispatch is false; lists the jobs stopped and started on the way (with their expected ends) and the next capacity step or policy timer.", Access::admin,
@@ -70,8 +70,8 @@ nlohmann::ordered_json openapi_document() {
   doc["components"]["schemas"]["NodeState"] = {
       {"type", "object"},
       {"additionalProperties", false},
-      {"required", J::array({"down"})},
-      {"properties", {{"down", {{"type", "boolean"}}}}}};
+      {"description", "exactly one of down and drain"},
+      {"properties", {{"down", {{"type", "boolean"}}}, {"drain", {{"type", "boolean"}}}}}};
   doc["components"]["schemas"]["ClockAdvance"] = {
       {"type", "object"},
       {"additionalProperties", false},

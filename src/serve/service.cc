@@ -586,6 +586,20 @@ Reply Service::job_event(const Caller& caller, int64_t id, const std::string& bo
   return reply;
 }
 
+namespace {
+// A node's state as the API names it.
+std::string_view node_state_name(const fleet::Node& node) {
+  switch (node.state) {
+    case fleet::NodeState::active: return "in_service";
+    case fleet::NodeState::draining: return "leaving";  // the pool shrank: it goes when its jobs end
+    case fleet::NodeState::cordoned: return "draining";
+    case fleet::NodeState::failed: return node.drained ? "drained" : "down";
+    case fleet::NodeState::retired: return "retired";
+  }
+  return "unknown";
+}
+}  // namespace
+
 Reply Service::fleet(const Caller&) {
   std::lock_guard lock(mu_);
   const fleet::FleetState& fleet = scheduler_->fleet();
@@ -606,9 +620,15 @@ Reply Service::fleet(const Caller&) {
     j["allocated_gpus"] = pool.busy_gpus;
     j["free_gpus"] = pool.free_gpus;
     j["jobs_running"] = pool.running.size();
-    j["nodes_down"] = pool.failed_full_nodes + pool.leave_on_repair;
     j["down"] = pool.down;
+    j["nodes_out_of_service"] = nlohmann::ordered_json::array();  // filled below
     reply.body["pools"].push_back(j);
+  }
+  // Nodes down, drained or draining, by pool: those an operator acts on.
+  for (uint32_t n = 0; n < fleet.node_count(); ++n) {
+    const fleet::Node& node = fleet.node(n);
+    if (node.state == fleet::NodeState::active || node.state == fleet::NodeState::retired) continue;
+    reply.body["pools"][node.pool]["nodes_out_of_service"].push_back({{"node", n}, {"state", node_state_name(node)}});
   }
   return reply;
 }
@@ -658,28 +678,33 @@ Reply Service::outage(const Caller& caller, const std::string& body) {
 }
 
 Reply Service::node(const Caller& caller, int64_t node, const std::string& body) {
-  if (caller.role != Role::admin) return error_reply(403, "", "only the admin reports nodes down or repaired");
-  auto doc = object_body(body, {"down"});
+  if (caller.role != Role::admin) return error_reply(403, "", "only the admin reports nodes down, repaired or drained");
+  auto doc = object_body(body, {"down", "drain"});
   if (!doc) return error_reply(400, doc.error().field, doc.error().to_string());
-  if (!doc->contains("down") || !(*doc)["down"].is_boolean())
-    return error_reply(400, "down", "missing or not a boolean; expected true (the node failed) or false (repaired)");
-  const bool down = (*doc)["down"].get<bool>();
+  const bool by_down = doc->contains("down"), by_drain = doc->contains("drain");
+  if (by_down == by_drain)
+    return error_reply(400, "down", "expected exactly one of down (true: the node failed; false: repaired) or drain "
+                                    "(true: start no job there and take it out when its jobs end; false: back in service)");
+  const std::string key = by_down ? "down" : "drain";
+  if (!(*doc)[key].is_boolean()) return error_reply(400, key, "not a boolean; expected true or false");
+  const bool on = (*doc)[key].get<bool>();
   uint64_t seq = 0;
   Reply reply;
   {
     std::lock_guard lock(mu_);
     const fleet::FleetState& fleet = scheduler_->fleet();
     if (node < 0 || static_cast<size_t>(node) >= fleet.node_count() || fleet.node(static_cast<uint32_t>(node)).state == fleet::NodeState::retired)
-      return error_reply(404, "", fmt::format("no node {} in service or in repair", node));
+      return error_reply(404, "", fmt::format("no node {} in service, in repair or drained", node));
     const auto n = static_cast<uint32_t>(node);
     const size_t running = fleet.pool(fleet.node(n).pool).running.size();
-    if (!scheduler_->set_node_down(n, down))
-      return error_reply(409, "down", fmt::format("node {} is already {}", node, down ? "down" : "in service"));
+    const bool changed = by_down ? scheduler_->set_node_down(n, on) : scheduler_->set_node_drained(n, on);
+    if (!changed)
+      return error_reply(409, key, fmt::format("node {} is {}", node, node_state_name(fleet.node(n))));
     if (!options_.virtual_clock) scheduler_->dispatch_now();
     seq = next_seq_;
     reply.body["node"] = node;
-    reply.body["down"] = down;
-    reply.body["jobs_requeued"] = down ? running - scheduler_->fleet().pool(scheduler_->fleet().node(n).pool).running.size() : 0;
+    reply.body["state"] = node_state_name(fleet.node(n));
+    reply.body["jobs_requeued"] = running - fleet.pool(fleet.node(n).pool).running.size();
   }
   if (!wait_durable(seq)) return unavailable();
   return reply;
