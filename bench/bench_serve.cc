@@ -38,6 +38,7 @@
 #include <nlohmann/json.hpp>
 
 #include "loopback_http.h"
+#include "serve_bench_support.h"
 #include "gpufleet/scenario.h"
 #include "serve/http_api.h"
 #include "serve/service.h"
@@ -47,20 +48,14 @@ namespace gpufleet {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-// Resident set size now, bytes (after returning freed heap to the system).
-double rss_bytes() {
-  malloc_trim(0);
-  long pages = 0, resident = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-    std::fclose(f);
-  }
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
+using bench::Clock;
+using bench::die;
+using bench::histogram_quantile;
+using bench::metric;
+using bench::rss_bytes;
+using bench::Server;
+using bench::since;
+using bench::Stats;
 
 struct Args {
   int64_t jobs = 1'000'000;
@@ -68,58 +63,6 @@ struct Args {
   double seconds = 5;
   int connections = 16;
   fs::path dir = fs::temp_directory_path();
-};
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "bench_serve: %s\n", what.c_str());
-  std::exit(1);
-}
-
-// The value of an unlabelled sample `name` in a Prometheus text page, or -1.
-double metric(const std::string& page, const std::string& name) {
-  const size_t at = page.find("\n" + name + " ");
-  return at == std::string::npos ? -1 : std::atof(page.c_str() + at + name.size() + 2);
-}
-
-// A running service and its HTTP server on a free loopback port.
-class Server {
- public:
-  Server(const Scenario& scenario, const fs::path& db, serve::Durability durability) {
-    auto store = serve::open_sqlite_store(db.string(), durability);
-    if (!store) die(store.error().to_string());
-    const auto t0 = Clock::now();
-    auto s = serve::Service::open(scenario, std::move(*store), serve::ServiceOptions{});
-    open_s = since(t0);
-    if (!s) die(s.error().to_string());
-    service = std::move(*s);
-    serve::HttpOptions http;
-    http.port = 0;
-    http.requests_per_s = 1e9;  // the rate limit is not what is measured
-    http.burst = 1e9;
-    server = std::make_unique<serve::HttpServer>(*service, http);
-    auto p = server->bind();
-    if (!p) die(p.error().to_string());
-    port = *p;
-    thread = std::thread([this] { server->serve(); });
-  }
-  ~Server() {
-    server->stop();
-    thread.join();
-    service->stop();
-  }
-  std::string get_metrics(const std::string& token) const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(60, 0);
-    auto r = c.Get("/metrics", {{"Authorization", "Bearer " + token}});
-    if (!r || r->status != 200) die("GET /metrics failed");
-    return r->body;
-  }
-
-  double open_s = 0;
-  std::unique_ptr<serve::Service> service;
-  std::unique_ptr<serve::HttpServer> server;
-  int port = 0;
-  std::thread thread;
 };
 
 struct Tokens {
@@ -157,30 +100,6 @@ void prefill(const fs::path& db, int64_t jobs) {
   }
 }
 
-struct Stats {
-  std::vector<double> v;
-  void add(double x) { v.push_back(x); }
-  double best(bool higher_is_better) const {
-    return higher_is_better ? *std::max_element(v.begin(), v.end()) : *std::min_element(v.begin(), v.end());
-  }
-  double median() const {
-    std::vector<double> s = v;
-    std::sort(s.begin(), s.end());
-    return s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
-  }
-};
-
-// p-quantile of the decision-latency histogram: the upper bound of the bucket that holds it.
-double histogram_quantile(const std::string& page, double q) {
-  const double count = metric(page, "gpufleet_decision_latency_seconds_count");
-  if (count <= 0) return -1;
-  for (double le : serve::kLatencyBucketsS) {
-    const std::string name = fmt::format("gpufleet_decision_latency_seconds_bucket{{le=\"{}\"}}", le);
-    if (metric(page, name) >= q * count) return le;
-  }
-  return INFINITY;
-}
-
 int run(const Args& a) {
   auto scenario = default_scenario();
   if (!scenario) die(scenario.error().to_string());
@@ -190,7 +109,7 @@ int run(const Args& a) {
   // Enough 1-GPU jobs to fill the fleet now, on top of the queued ones that must remain.
   {
     const Tokens t = new_database(work);
-    Server s(*scenario, work, serve::Durability::normal);
+    Server s(*scenario, serve::open_sqlite_store(work.string(), serve::Durability::normal));
     httplib::Client c("127.0.0.1", s.port);
     auto r = c.Get("/v1/fleet", {{"Authorization", "Bearer " + t.tenant}});
     if (!r || r->status != 200) die("GET /v1/fleet failed");
@@ -218,7 +137,7 @@ int run(const Args& a) {
       for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(work.string() + suffix);
       fs::copy_file(pristine, work);
       const double rss0 = rss_bytes();
-      Server s(*scenario, work, durability);
+      Server s(*scenario, serve::open_sqlite_store(work.string(), durability));
       const double rss1 = rss_bytes();
       restart.add(s.open_s);
       memory.add((rss1 - rss0) / static_cast<double>(total));
@@ -259,7 +178,7 @@ int run(const Args& a) {
     const std::string fitting_job = R"({"gpus": 1, "estimated_duration": "7d", "name": "bench-fits"})";
     for (int rep = 0; rep < a.reps; ++rep) {
       const Tokens t = new_database(work);
-      Server s(*scenario, work, serve::Durability::full);
+      Server s(*scenario, serve::open_sqlite_store(work.string(), serve::Durability::full));
       s.service->start();
       bench::LoopbackLoad load(s.port, a.connections, "POST", "/v1/jobs", t.tenant, 201);
       const auto res = load.run(a.seconds, fleet_gpus, [&](int64_t) { return fitting_job; });
@@ -298,7 +217,7 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") a.seconds = std::stod(v);
     else if (k == "--connections") a.connections = std::stoi(v);
     else if (k == "--dir") a.dir = v;
-    else gpufleet::die("unknown option " + k + "; expected --jobs, --reps, --seconds, --connections or --dir");
+    else gpufleet::bench::die("unknown option " + k + "; expected --jobs, --reps, --seconds, --connections or --dir");
   }
   return gpufleet::run(a);
 }

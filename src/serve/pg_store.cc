@@ -3,6 +3,9 @@
 // on open under a table lock (two processes starting at once migrate once). Leadership is a
 // session-level advisory lock held on the store's own connection: it is released the moment
 // that connection dies, so a standby takes over as soon as the leader's process is gone.
+#include <algorithm>
+#include <mutex>
+
 #include <pqxx/pqxx>
 
 #include <fmt/format.h>
@@ -44,6 +47,8 @@ CREATE TABLE gpufleet_jobs (
 )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+// Jobs written per INSERT statement by a commit (a batch may hold many more).
+constexpr size_t kRowsPerStatement = 1000;
 // The advisory lock key of leadership: "gpufleet" in ASCII.
 constexpr int64_t kLeaderLock = 0x67707566'6c656574;
 
@@ -79,11 +84,6 @@ class PgStore final : public Store {
         w.exec0(fmt::format("INSERT INTO gpufleet_schema VALUES ({})", kSchemaVersion));
         w.commit();
       }
-      conn_->prepare("upsert_job",
-                     "INSERT INTO gpufleet_jobs VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20) "
-                     "ON CONFLICT (id) DO UPDATE SET tenant=$2, name=$3, gpus=$4, accelerators=$5, jurisdiction=$6, kind=$7, "
-                     "priority=$8, estimated_duration_s=$9, checkpoint_interval_s=$10, idempotency_key=$11, state=$12, "
-                     "submit_s=$13, start_s=$14, end_s=$15, pool=$16, remaining_s=$17, restarts=$18, gpu_seconds=$19, spend_usd=$20");
       conn_->prepare("set_meta", "INSERT INTO gpufleet_meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2");
       conn_->prepare("add_token", "INSERT INTO gpufleet_tokens VALUES ($1, $2, $3) ON CONFLICT (sha256) DO UPDATE SET tenant = $2, role = $3");
     } catch (const std::exception& e) {
@@ -93,6 +93,7 @@ class PgStore final : public Store {
   }
 
   Result<StoredState> load() override {
+    std::lock_guard lock(mu_);
     StoredState out;
     try {
       pqxx::work w(*conn_);
@@ -137,14 +138,32 @@ class PgStore final : public Store {
 
   Result<void> commit(const Batch& batch) override {
     if (batch.empty()) return {};
+    std::lock_guard lock(mu_);
     try {
       pqxx::work w(*conn_);
-      for (const JobRecord& j : batch.jobs)
-        w.exec_prepared0("upsert_job", j.id, j.tenant, j.request.name, static_cast<int64_t>(j.request.gpus),
-                         join_lines(j.request.accelerators), j.request.jurisdiction, static_cast<int>(j.request.kind),
-                         static_cast<int>(j.request.priority), j.request.estimated_duration_s, j.request.checkpoint_interval_s,
-                         j.request.idempotency_key, static_cast<int>(j.state), j.submit_s, j.start_s, j.end_s, j.pool,
-                         j.remaining_s, j.restarts, j.gpu_seconds, j.spend_usd);
+      // Jobs in statements of up to kRowsPerStatement rows: one round trip each, not one per job.
+      for (size_t from = 0; from < batch.jobs.size(); from += kRowsPerStatement) {
+        std::string sql = "INSERT INTO gpufleet_jobs VALUES ";
+        const size_t to = std::min(batch.jobs.size(), from + kRowsPerStatement);
+        for (size_t i = from; i < to; ++i) {
+          const JobRecord& j = batch.jobs[i];
+          auto num = [&](double x) { return w.quote(fmt::format("{:.17g}", x)); };
+          sql += fmt::format("{}({},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{})", i == from ? "" : ",", j.id,
+                             w.quote(j.tenant), w.quote(j.request.name), j.request.gpus, w.quote(join_lines(j.request.accelerators)),
+                             w.quote(j.request.jurisdiction), static_cast<int>(j.request.kind), static_cast<int>(j.request.priority),
+                             num(j.request.estimated_duration_s), num(j.request.checkpoint_interval_s),
+                             w.quote(j.request.idempotency_key), static_cast<int>(j.state), num(j.submit_s), num(j.start_s),
+                             num(j.end_s), j.pool, num(j.remaining_s), j.restarts, num(j.gpu_seconds), num(j.spend_usd));
+        }
+        sql += " ON CONFLICT (id) DO UPDATE SET tenant=EXCLUDED.tenant, name=EXCLUDED.name, gpus=EXCLUDED.gpus, "
+               "accelerators=EXCLUDED.accelerators, jurisdiction=EXCLUDED.jurisdiction, kind=EXCLUDED.kind, "
+               "priority=EXCLUDED.priority, estimated_duration_s=EXCLUDED.estimated_duration_s, "
+               "checkpoint_interval_s=EXCLUDED.checkpoint_interval_s, idempotency_key=EXCLUDED.idempotency_key, "
+               "state=EXCLUDED.state, submit_s=EXCLUDED.submit_s, start_s=EXCLUDED.start_s, end_s=EXCLUDED.end_s, "
+               "pool=EXCLUDED.pool, remaining_s=EXCLUDED.remaining_s, restarts=EXCLUDED.restarts, "
+               "gpu_seconds=EXCLUDED.gpu_seconds, spend_usd=EXCLUDED.spend_usd";
+        w.exec0(sql);
+      }
       for (const TokenRecord& t : batch.tokens) w.exec_prepared0("add_token", t.sha256_hex, t.tenant, static_cast<int>(t.role));
       if (batch.clock_s) w.exec_prepared0("set_meta", "clock_s", fmt::format("{:.17g}", *batch.clock_s));
       if (batch.pools_down) {
@@ -158,6 +177,7 @@ class PgStore final : public Store {
   }
 
   Result<bool> try_lead(const std::string& my_url) override {
+    std::lock_guard lock(mu_);
     try {
       pqxx::nontransaction n(*conn_);
       const bool got = n.exec1(fmt::format("SELECT pg_try_advisory_lock({})", kLeaderLock))[0].as<bool>();
@@ -169,6 +189,7 @@ class PgStore final : public Store {
   }
 
   Result<std::string> leader_url() override {
+    std::lock_guard lock(mu_);
     try {
       pqxx::nontransaction n(*conn_);
       const pqxx::result r = n.exec("SELECT value FROM gpufleet_meta WHERE key = 'leader_url'");
@@ -186,6 +207,7 @@ class PgStore final : public Store {
   static std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
   std::string url_;
+  std::mutex mu_;  // one connection, used by one thread at a time (see Store)
   std::unique_ptr<pqxx::connection> conn_;
 };
 

@@ -186,10 +186,12 @@ class SqliteStore final : public Store {
     if (lock_fd_ < 0) lock_fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (lock_fd_ < 0) return error("cannot open the database to lock it");
     if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) return false;
-    const std::string lead_file = path_ + ".leader";
-    if (std::FILE* f = std::fopen(lead_file.c_str(), "w")) {
+    // Written aside and renamed: a standby reading it meanwhile sees the old URL or the new.
+    const std::string lead_file = path_ + ".leader", aside = lead_file + ".new";
+    if (std::FILE* f = std::fopen(aside.c_str(), "w")) {
       std::fputs(my_url.c_str(), f);
       std::fclose(f);
+      std::rename(aside.c_str(), lead_file.c_str());
     }
     return true;
   }

@@ -44,6 +44,9 @@ struct StoredState {
   std::vector<uint32_t> pools_down;
 };
 
+// An engine may be called from several threads at once (the service's writer thread, the
+// leadership loop, a standby's request threads): each one serialises the use of its own
+// connection.
 class Store {
  public:
   virtual ~Store() = default;
