@@ -2,6 +2,8 @@
 // over within seconds when the leader is killed, with every acknowledged job there once. Run
 // on a SQLite file and on a real PostgreSQL server.
 #include <gtest/gtest.h>
+#include <vector>
+#include <atomic>
 
 #include <chrono>
 #include <set>
@@ -40,6 +42,18 @@ TEST_P(ServeStandby, AStandbyTakesOverFromAKilledLeaderWithEveryAcknowledgedJob)
   const auto health_b = b.get("/healthz", "");
   ASSERT_EQ(health_b.body["status"], "standby") << health_b.text;
   EXPECT_EQ(health_b.body["leader"], a.url());
+  // Many requests at once while the standby keeps asking for leadership: each one reads the
+  // leader from the store (PostgreSQL: one connection, which two threads once used at once).
+  {
+    std::vector<std::thread> clients;
+    std::atomic<int> answered{0};
+    for (int t = 0; t < 4; ++t)
+      clients.emplace_back([&] {
+        for (int k = 0; k < 150; ++k) answered += b.get("/healthz", "").status == 200;
+      });
+    for (auto& c : clients) c.join();
+    EXPECT_EQ(answered.load(), 600) << b.log();
+  }
   const auto refused = b.post("/v1/jobs", {{"gpus", 8}, {"estimated_duration", "1h"}}, tenant_token("research"));
   EXPECT_EQ(refused.status, 503);
   EXPECT_EQ(refused.body["leader"], a.url());
