@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -26,9 +27,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Runs gpufleet with args in dir; kills it with SIGKILL after `kill_after` unless it ended.
-// Returns true when it ran to the end (exit 0).
-bool run_and_kill(const fs::path& dir, const std::vector<std::string>& args, std::chrono::microseconds kill_after) {
+// Whether process pid's staging folder (".NAME.gpufleet-new.PID") is in dir.
+bool staging_of(const fs::path& dir, pid_t pid) {
+  const std::string tail = ".gpufleet-new." + std::to_string(pid);
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0) return true;
+  }
+  return false;
+}
+
+// Runs gpufleet with args in dir; kills it with SIGKILL `kill_after` after it started, or after
+// its staging folder (the new set being written) appeared when from_writing, unless it ended
+// first. Returns true when it ran to the end (exit 0); *writing_us, if given, gets how long its
+// staging folder existed before the end or the kill (-1 if never seen).
+bool run_and_kill(const fs::path& dir, const std::vector<std::string>& args, std::chrono::microseconds kill_after,
+                  bool from_writing = false, int64_t* writing_us = nullptr) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (::chdir(dir.c_str()) != 0) ::_exit(127);
@@ -39,15 +53,28 @@ bool run_and_kill(const fs::path& dir, const std::vector<std::string>& args, std
     ::execv(GPUFLEET_BINARY, argv.data());
     ::_exit(127);
   }
-  const auto deadline = std::chrono::steady_clock::now() + kill_after;
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  std::optional<Clock::time_point> writing_since;
+  auto deadline = started + kill_after;
+  if (from_writing) deadline = started + std::chrono::seconds(120);
   int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  auto ended = [&] {
+    if (writing_us)
+      *writing_us = writing_since ? std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - *writing_since).count() : -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  };
+  while (Clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) return ended();
+    if (!writing_since && (from_writing || writing_us) && staging_of(dir, pid)) {
+      writing_since = Clock::now();
+      if (from_writing) deadline = *writing_since + kill_after;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(from_writing && !writing_since ? 50 : 100));
   }
   ::kill(pid, SIGKILL);
   ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return ended();
 }
 
 // The files of d, and those run.json lists.
@@ -76,19 +103,25 @@ void kill_at_random_moments(const std::string& name, const std::string& scenario
   std::ofstream(dir / "s.yaml") << scenario_text;
   std::vector<std::string> args = base_args;
   args.insert(args.end(), {"--out", "d"});
-  // A good result first, and how long a whole run takes.
+  // A good result first, how long a whole run takes and how long it writes.
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(run_and_kill(dir, args, std::chrono::seconds(60)));
+  int64_t write_us = -1;
+  ASSERT_TRUE(run_and_kill(dir, args, std::chrono::seconds(60), false, &write_us));
   const auto run_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_GT(write_us, 0) << "the run wrote no staging folder that the test saw";
   std::mt19937_64 rng(12345);
   int completed = 0, killed = 0, killed_while_writing = 0;
   for (int i = 0; i < 24; ++i) {
-    // Moments spread over the whole run, the write at its end included.
-    const auto at = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, run_us * 11 / 10)(rng));
-    const bool done = run_and_kill(dir, args, at);
+    // Even kills at moments spread over the whole run, odd ones inside the writing of the
+    // results (timed from when the staging folder appears).
+    const bool in_writing = i % 2 == 1;
+    const int64_t span_us = in_writing ? write_us * 12 / 10 : run_us * 11 / 10;
+    const auto at = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, span_us)(rng));
+    int64_t wrote_us = -1;
+    const bool done = run_and_kill(dir, args, at, in_writing, &wrote_us);
     (done ? completed : killed) += 1;
-    // A staging folder beside the target: the kill landed while the new set was being written.
-    killed_while_writing += !done && !leftovers(dir).empty();
+    // Its staging folder was seen before the kill: it died while writing the new set.
+    killed_while_writing += !done && wrote_us >= 0;
     ASSERT_TRUE(fs::is_directory(dir / "d")) << "kill " << i << " at " << at.count() << " us left no results folder";
     EXPECT_EQ(files_in(dir / "d"), files_listed(dir / "d")) << "kill " << i << " at " << at.count() << " us";
     const auto report = run_gpufleet("report " + (dir / "d").string() + " -o " + (dir / "r.html").string());
@@ -96,7 +129,8 @@ void kill_at_random_moments(const std::string& name, const std::string& scenario
   }
   EXPECT_GT(killed, 0);  // the test killed runs, not only watched them finish
   EXPECT_GT(killed_while_writing, 0) << "no kill landed while the results were being written";
-  std::printf("%s: %d of 24 runs killed, %d of them while writing the results, %d completed\n", name.c_str(), killed,
+  std::printf("%s: run %.3f s, writing %.3f s; %d of 24 runs killed, %d of them while writing the results, %d completed\n",
+              name.c_str(), static_cast<double>(run_us) * 1e-6, static_cast<double>(write_us) * 1e-6, killed,
               killed_while_writing, completed);
   ASSERT_TRUE(run_and_kill(dir, args, std::chrono::seconds(60)));
   EXPECT_EQ(leftovers(dir), std::vector<std::string>{}) << "temporary folders left after a complete run";
