@@ -1,13 +1,14 @@
 // Two `gpufleet serve` processes on one database: one leads, the other stands by, and takes
-// over within seconds when the leader is killed, with every acknowledged job there once. Run
-// on a SQLite file and on a real PostgreSQL server.
+// over within seconds when the leader is killed, with every acknowledged job there once. The
+// standby answers reads meanwhile, from the state it reads every second. Run on a SQLite file
+// and on a real PostgreSQL server.
 #include <gtest/gtest.h>
-#include <vector>
-#include <atomic>
 
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "postgres_process.h"
 #include "serve_fixtures.h"
@@ -68,6 +69,28 @@ TEST_P(ServeStandby, AStandbyTakesOverFromAKilledLeaderWithEveryAcknowledgedJob)
     acked[key] = r.body["id"].get<int64_t>();
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // placements made and written
+  // The standby answers reads (with the same tokens and rules) from a copy at most a few
+  // seconds old: the last job appears there, as the leader has it.
+  {
+    const std::string last = "/v1/jobs/" + std::to_string(acked["j299"]);
+    json seen;
+    for (int k = 0; k < 60 && seen.is_null(); ++k) {
+      const auto r = b.get(last, tenant_token("research"));
+      if (r.status == 200) seen = r.body;
+      else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_FALSE(seen.is_null()) << "the standby never showed the leader's last job: " << b.log();
+    EXPECT_EQ(seen["name"], "j299");
+    EXPECT_EQ(seen["state"], a.get(last, tenant_token("research")).body["state"]);
+    EXPECT_EQ(b.get(last, tenant_token("prod")).status, 404) << "another tenant's job, as on the leader";
+    EXPECT_EQ(b.get(last, "").status, 401);
+    const auto health = b.get("/healthz", "").body;
+    EXPECT_EQ(health["role"], "standby");
+    EXPECT_LT(health["state_read_s_ago"].get<double>(), 5.0);
+    const auto cancel = b.request("DELETE", last, tenant_token("research"));
+    EXPECT_EQ(cancel.status, 503) << "changes go to the leader";
+    EXPECT_EQ(cancel.body["leader"], a.url());
+  }
   const auto t0 = std::chrono::steady_clock::now();
   a.kill_now();
   double took_s = -1;

@@ -34,5 +34,7 @@ inline tl::unexpected<Error> fail(std::string file, int line, int column, std::s
 
 // Exit status of the gpufleet command when its input is bad.
 inline constexpr int kExitBadInput = 2;
+// Exit status when a server or database it needs cannot be reached.
+inline constexpr int kExitUnreachable = 4;
 
 }  // namespace gpufleet

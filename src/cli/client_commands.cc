@@ -19,8 +19,6 @@ namespace gpufleet::cli {
 
 namespace {
 
-constexpr int kExitUnreachable = 4;
-
 struct ClientArgs {
   std::string server = "http://127.0.0.1:8080";
   std::string token_file;

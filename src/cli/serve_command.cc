@@ -24,7 +24,6 @@
 #include "gpufleet/scenario.h"
 #include "serve/http_api.h"
 #include "serve/service.h"
-#include "serve/standby.h"
 #include "serve/token.h"
 #include "util/atomic_file.h"
 
@@ -117,7 +116,10 @@ bool is_postgresql_url(const std::string& db) {
 
 void run_serve(const ServeArgs& args) {
   const auto durability = args.synchronous == "normal" ? serve::Durability::normal : serve::Durability::full;
-  auto store = is_postgresql_url(args.db) ? serve::open_postgresql_store(args.db) : serve::open_sqlite_store(args.db, durability);
+  const auto open_store = [&] {
+    return is_postgresql_url(args.db) ? serve::open_postgresql_store(args.db) : serve::open_sqlite_store(args.db, durability);
+  };
+  auto store = open_store();
   if (!store) exit_bad_input(store.error());
   if (!args.add_token.empty() || args.add_admin_token) {
     auto token = serve::Service::add_token(**store, args.add_token, args.add_admin_token);
@@ -187,25 +189,69 @@ void run_serve(const ServeArgs& args) {
     port = *chosen;
   }
   {
-    std::unique_ptr<serve::StandbyServer> standby;
+    // A standby answers reads from a copy of the state it reads again every second, through a
+    // second connection (so that reading never delays asking for leadership), and every
+    // change with 503 naming the leader.
+    std::unique_ptr<serve::Store> reader;
+    std::shared_ptr<serve::Service> copy;
+    std::mutex copy_mu;
+    auto current_copy = [&] {
+      std::lock_guard lock(copy_mu);
+      return copy;
+    };
+    serve::ServiceOptions standby_options = options;
+    standby_options.leader_url = [&] { return (*store)->leader_url().value_or(""); };
+    auto read_copy = [&]() -> bool {
+      auto c = serve::Service::snapshot(*scenario, *reader, standby_options);
+      if (!c) {
+        std::fprintf(stderr, "error: %s\n", c.error().to_string().c_str());
+        return false;
+      }
+      std::shared_ptr<serve::Service> fresh(std::move(*c));
+      std::lock_guard lock(copy_mu);
+      copy = std::move(fresh);
+      return true;
+    };
+    std::unique_ptr<serve::HttpServer> standby;
     std::thread standby_thread;
     std::atomic<bool> standby_done{false};
+    auto stop_standby = [&] {
+      if (!standby) return;
+      // stop() closes the socket only once it serves: wait (boundedly) until it does.
+      for (int i = 0; i < 5000 && !standby_done && !standby->is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      standby->stop();
+      if (standby_thread.joinable()) standby_thread.join();
+    };
+    auto last_read = std::chrono::steady_clock::now();
     for (;;) {
       auto lead = (*store)->try_lead(url_of(port));
       if (!lead) {
         std::fprintf(stderr, "error: %s\n", lead.error().to_string().c_str());
-        if (standby) standby->stop();
-        if (standby_thread.joinable()) standby_thread.join();
+        stop_standby();
         finish(kExitBadInput);
       }
       if (*lead) break;
       if (!standby) {
-        standby = std::make_unique<serve::StandbyServer>(listen->first, port, [&] { return (*store)->leader_url().value_or(""); });
+        auto second = open_store();
+        if (!second) {
+          std::fprintf(stderr, "error: %s\n", second.error().to_string().c_str());
+          finish(kExitUnreachable);
+        }
+        reader = std::move(*second);
+        if (!read_copy()) finish(kExitUnreachable);
+        last_read = std::chrono::steady_clock::now();
+        serve::HttpOptions http;
+        http.host = listen->first;
+        http.port = port;
+        http.requests_per_s = args.rate;
+        http.burst = 2 * args.rate;
+        standby = std::make_unique<serve::HttpServer>(current_copy, http);
         if (auto bound = standby->bind(); !bound) {
           std::fprintf(stderr, "error: %s\n", bound.error().to_string().c_str());
           finish(kExitBadInput);
         }
-        std::cout << fmt::format("gpufleet serve: standby on {}; the leader is at {}\n", url_of(port),
+        std::cout << fmt::format("gpufleet serve: standby on {} (answering reads); the leader is at {}\n", url_of(port),
                                  (*store)->leader_url().value_or("(unknown)")) << std::flush;
         standby_thread = std::thread([&] {
           standby->serve();
@@ -214,6 +260,9 @@ void run_serve(const ServeArgs& args) {
         std::lock_guard lock(mu);
         stop_current = [&] { standby->stop(); };
         ready(url_of(port));
+      } else if (std::chrono::steady_clock::now() - last_read >= std::chrono::seconds(1)) {
+        read_copy();  // a failed read keeps the last copy; the error is printed
+        last_read = std::chrono::steady_clock::now();
       }
       {
         std::lock_guard lock(mu);
@@ -225,13 +274,7 @@ void run_serve(const ServeArgs& args) {
       std::lock_guard lock(mu);
       stop_current = nullptr;
     }
-    if (standby) {
-      // stop() closes the socket only once it serves: wait (boundedly) until it does.
-      for (int i = 0; i < 5000 && !standby->is_running() && !standby_done; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      standby->stop();
-    }
-    if (standby_thread.joinable()) standby_thread.join();
+    stop_standby();
   }
   bool stopped_as_standby = false;
   {

@@ -17,7 +17,7 @@ namespace gpufleet::serve {
 
 namespace {
 
-using Handler = std::function<Reply(const Caller&, const httplib::Request&)>;
+using Handler = std::function<Reply(Service&, const Caller&, const httplib::Request&)>;
 
 // A route template as a regex: "{id}" takes digits, "{name}" one path segment.
 std::string route_regex(const std::string& path) {
@@ -30,6 +30,7 @@ int64_t id_param(const httplib::Request& req) { return std::stoll(req.matches[1]
 
 void send(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
+  if (reply.status == 503) res.set_header("Retry-After", "1");
   // A message may quote what the client sent, invalid UTF-8 included: replaced, never thrown.
   res.set_content(reply.body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), "application/json");
 }
@@ -107,35 +108,36 @@ class RateLimiter {
 }  // namespace
 
 struct HttpServer::Impl {
-  Service& service;
+  std::function<std::shared_ptr<Service>()> current;
   HttpOptions options;
   httplib::Server server;
   RateLimiter limiter;
 
-  Impl(Service& s, HttpOptions o) : service(s), options(std::move(o)), limiter(options.requests_per_s, options.burst) {}
+  Impl(std::function<std::shared_ptr<Service>()> c, HttpOptions o)
+      : current(std::move(c)), options(std::move(o)), limiter(options.requests_per_s, options.burst) {}
 
   std::map<std::pair<std::string, std::string>, Handler> handlers() {
     std::map<std::pair<std::string, std::string>, Handler> h;
-    h[{"post", "/v1/jobs"}] = [this](const Caller& c, const httplib::Request& r) { return service.submit(c, r.body); };
-    h[{"get", "/v1/jobs"}] = [this](const Caller& c, const httplib::Request& r) {
+    h[{"post", "/v1/jobs"}] = [](Service& service, const Caller& c, const httplib::Request& r) { return service.submit(c, r.body); };
+    h[{"get", "/v1/jobs"}] = [](Service& service, const Caller& c, const httplib::Request& r) {
       auto f = job_filter(r);
       if (!f) return error(400, f.error().field, f.error().to_string());
       return service.list_jobs(c, *f);
     };
-    h[{"get", "/v1/jobs/{id}"}] = [this](const Caller& c, const httplib::Request& r) { return service.get_job(c, id_param(r)); };
-    h[{"delete", "/v1/jobs/{id}"}] = [this](const Caller& c, const httplib::Request& r) { return service.cancel_job(c, id_param(r)); };
-    h[{"post", "/v1/jobs/{id}/events"}] = [this](const Caller& c, const httplib::Request& r) {
+    h[{"get", "/v1/jobs/{id}"}] = [](Service& service, const Caller& c, const httplib::Request& r) { return service.get_job(c, id_param(r)); };
+    h[{"delete", "/v1/jobs/{id}"}] = [](Service& service, const Caller& c, const httplib::Request& r) { return service.cancel_job(c, id_param(r)); };
+    h[{"post", "/v1/jobs/{id}/events"}] = [](Service& service, const Caller& c, const httplib::Request& r) {
       return service.job_event(c, id_param(r), r.body);
     };
-    h[{"get", "/v1/fleet"}] = [this](const Caller& c, const httplib::Request&) { return service.fleet(c); };
-    h[{"post", "/v1/fleet/outages"}] = [this](const Caller& c, const httplib::Request& r) { return service.outage(c, r.body); };
-    h[{"post", "/v1/fleet/nodes/{id}"}] = [this](const Caller& c, const httplib::Request& r) {
+    h[{"get", "/v1/fleet"}] = [](Service& service, const Caller& c, const httplib::Request&) { return service.fleet(c); };
+    h[{"post", "/v1/fleet/outages"}] = [](Service& service, const Caller& c, const httplib::Request& r) { return service.outage(c, r.body); };
+    h[{"post", "/v1/fleet/nodes/{id}"}] = [](Service& service, const Caller& c, const httplib::Request& r) {
       return service.node(c, id_param(r), r.body);
     };
-    h[{"get", "/v1/tenants/{name}"}] = [this](const Caller& c, const httplib::Request& r) {
+    h[{"get", "/v1/tenants/{name}"}] = [](Service& service, const Caller& c, const httplib::Request& r) {
       return service.tenant(c, r.matches[1].str());
     };
-    h[{"post", "/v1/admin/clock"}] = [this](const Caller& c, const httplib::Request& r) { return service.advance_clock(c, r.body); };
+    h[{"post", "/v1/admin/clock"}] = [](Service& service, const Caller& c, const httplib::Request& r) { return service.advance_clock(c, r.body); };
     return h;
   }
 
@@ -148,7 +150,7 @@ struct HttpServer::Impl {
           res.set_content(openapi_document().dump(2), "application/json");
         };
       } else if (route.path == "/healthz") {
-        serve = [this](const httplib::Request&, httplib::Response& res) { send(res, service.health()); };
+        serve = [this](const httplib::Request&, httplib::Response& res) { send(res, current()->health()); };
       } else {
         Handler handler;
         if (route.path != "/metrics") handler = table.at({route.method, route.path});
@@ -158,7 +160,8 @@ struct HttpServer::Impl {
           const std::string auth = req.get_header_value("Authorization");
           const std::string prefix = "Bearer ";
           const std::string token = auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string();
-          const auto caller = service.authenticate(token);
+          const std::shared_ptr<Service> service = current();  // kept for the whole request
+          const auto caller = service->authenticate(token);
           if (!caller) {
             res.set_header("WWW-Authenticate", "Bearer");
             return send(res, error(401, "", token.empty() ? "no bearer token; expected 'Authorization: Bearer TOKEN'"
@@ -170,10 +173,10 @@ struct HttpServer::Impl {
           if (access == Access::admin && caller->role != Role::admin) return send(res, error(403, "", "this route needs the admin token"));
           if (access == Access::tenant && caller->role != Role::tenant) return send(res, error(403, "", "this route needs a tenant's token"));
           if (metrics) {
-            res.set_content(service.metrics(), "text/plain; version=0.0.4");
+            res.set_content(service->metrics(), "text/plain; version=0.0.4");
             return;
           }
-          send(res, handler(*caller, req));
+          send(res, handler(*service, *caller, req));
         };
       }
       const std::string pattern = route_regex(route.path);
@@ -211,10 +214,17 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(Service& service, HttpOptions options) : impl_(std::make_unique<Impl>(service, std::move(options))) {
+HttpServer::HttpServer(Service& service, HttpOptions options)
+    // A shared_ptr that owns nothing: the caller keeps the service alive.
+    : HttpServer([s = std::shared_ptr<Service>(std::shared_ptr<Service>(), &service)] { return s; }, std::move(options)) {}
+
+HttpServer::HttpServer(std::function<std::shared_ptr<Service>()> current, HttpOptions options)
+    : impl_(std::make_unique<Impl>(std::move(current), std::move(options))) {
   impl_->register_routes();
 }
 HttpServer::~HttpServer() = default;
+
+bool HttpServer::is_running() const { return impl_->server.is_running(); }
 
 Result<int> HttpServer::bind() {
   const auto& o = impl_->options;

@@ -3,6 +3,7 @@
 // client sends reaches the service unchecked: bodies are parsed strictly there.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,12 +24,16 @@ struct HttpOptions {
 class HttpServer {
  public:
   HttpServer(Service& service, HttpOptions options);
+  // Serves whichever service current() returns at each request (a standby's latest read-only
+  // copy); the one a request got lives until its answer is sent.
+  HttpServer(std::function<std::shared_ptr<Service>()> current, HttpOptions options);
   ~HttpServer();
   // Binds; returns the port (the chosen one when options.port is 0).
   Result<int> bind();
   // Serves until stop() (from another thread or a signal handler's thread).
   void serve();
   void stop();
+  bool is_running() const;
 
  private:
   struct Impl;

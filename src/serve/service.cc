@@ -44,9 +44,24 @@ Service::Service(const Scenario& scenario, std::unique_ptr<Store> store, Service
 
 Result<std::unique_ptr<Service>> Service::open(const Scenario& scenario, std::unique_ptr<Store> store,
                                                ServiceOptions options) {
-  std::unique_ptr<Service> s(new Service(scenario, std::move(store), std::move(options)));
-  auto state = s->store_->load();
+  auto state = store->load();
   if (!state) return tl::unexpected(state.error());
+  options.read_only = false;
+  return from_state(scenario, std::move(store), std::move(*state), std::move(options));
+}
+
+Result<std::unique_ptr<Service>> Service::snapshot(const Scenario& scenario, Store& store, ServiceOptions options) {
+  auto state = store.load();
+  if (!state) return tl::unexpected(state.error());
+  options.read_only = true;
+  return from_state(scenario, nullptr, std::move(*state), std::move(options));
+}
+
+Result<std::unique_ptr<Service>> Service::from_state(const Scenario& scenario, std::unique_ptr<Store> store,
+                                                     StoredState stored, ServiceOptions options) {
+  std::unique_ptr<Service> s(new Service(scenario, std::move(store), std::move(options)));
+  s->opened_ns_ = steady_ns();
+  auto* state = &stored;
   // Tenants known at start: the quotas' and the tokens' (others schedule as tenant 0).
   s->tenant_names_ = {""};
   for (const TenantQuota& q : scenario.policy.quotas)
@@ -162,6 +177,7 @@ Result<void> Service::restore(StoredState state) {
 Service::~Service() { stop(); }
 
 void Service::start() {
+  if (options_.read_only) return;
   writer_ = std::thread([this] { writer_loop(); });
   if (!options_.virtual_clock) ticker_ = std::thread([this] { scheduler_loop(); });
 }
@@ -435,6 +451,7 @@ nlohmann::ordered_json Service::job_json(const JobRecord& r) const {
 }
 
 Reply Service::submit(const Caller& caller, const std::string& body) {
+  if (options_.read_only) return refused_by_standby();
   if (caller.role != Role::tenant) return error_reply(403, "", "jobs are submitted with a tenant's token, not the admin's");
   auto request = parse_job_request(body, limits_);
   if (!request) return error_reply(400, request.error().field, request.error().to_string());
@@ -532,6 +549,7 @@ Reply Service::list_jobs(const Caller& caller, const JobFilter& filter) {
 }
 
 Reply Service::cancel_job(const Caller& caller, int64_t id) {
+  if (options_.read_only) return refused_by_standby();
   uint64_t seq = 0;
   Reply reply;
   {
@@ -553,6 +571,7 @@ Reply Service::cancel_job(const Caller& caller, int64_t id) {
 }
 
 Reply Service::job_event(const Caller& caller, int64_t id, const std::string& body) {
+  if (options_.read_only) return refused_by_standby();
   if (caller.role != Role::admin) return error_reply(403, "", "job events come from the runner, with the admin token");
   auto doc = object_body(body, {"event", "node"});
   if (!doc) return error_reply(400, doc.error().field, doc.error().to_string());
@@ -634,6 +653,7 @@ Reply Service::fleet(const Caller&) {
 }
 
 Reply Service::outage(const Caller& caller, const std::string& body) {
+  if (options_.read_only) return refused_by_standby();
   if (caller.role != Role::admin) return error_reply(403, "", "only the admin reports outages");
   auto doc = object_body(body, {"site", "provider", "down"});
   if (!doc) return error_reply(400, doc.error().field, doc.error().to_string());
@@ -678,6 +698,7 @@ Reply Service::outage(const Caller& caller, const std::string& body) {
 }
 
 Reply Service::node(const Caller& caller, int64_t node, const std::string& body) {
+  if (options_.read_only) return refused_by_standby();
   if (caller.role != Role::admin) return error_reply(403, "", "only the admin reports nodes down, repaired or drained");
   auto doc = object_body(body, {"down", "drain"});
   if (!doc) return error_reply(400, doc.error().field, doc.error().to_string());
@@ -747,6 +768,7 @@ Reply Service::tenant(const Caller& caller, const std::string& name) {
 }
 
 Reply Service::advance_clock(const Caller& caller, const std::string& body) {
+  if (options_.read_only) return refused_by_standby();
   if (caller.role != Role::admin) return error_reply(403, "", "only the admin moves the clock");
   if (!options_.virtual_clock) return error_reply(409, "", "the clock is real (start the server with --clock virtual to move it)");
   auto doc = object_body(body, {"advance_to_s", "dispatch"});
@@ -842,6 +864,16 @@ std::string Service::metrics() {
 
 Reply Service::health() {
   Reply reply;
+  if (options_.read_only) {
+    const std::string leader = options_.leader_url ? options_.leader_url() : std::string();
+    reply.body["status"] = "standby";
+    reply.body["leader"] = leader;
+    std::lock_guard lock(mu_);
+    reply.body["role"] = "standby";
+    reply.body["jobs_known"] = jobs_.size();
+    reply.body["state_read_s_ago"] = static_cast<double>(steady_ns() - opened_ns_) * 1e-9;
+    return reply;
+  }
   {
     std::lock_guard lock(durable_mu_);
     if (store_failed_) {
@@ -858,6 +890,17 @@ Reply Service::health() {
   reply.body["clock"] = options_.virtual_clock ? "virtual" : "real";
   reply.body["now_s"] = scheduler_->now();
   reply.body["jobs_known"] = jobs_.size();
+  return reply;
+}
+
+Reply Service::refused_by_standby() const {
+  const std::string leader = options_.leader_url ? options_.leader_url() : std::string();
+  Reply reply;
+  reply.status = 503;
+  reply.body["error"] = leader.empty()
+                            ? std::string("this server is a standby (it answers reads) and no leader is known; retry shortly")
+                            : fmt::format("this server is a standby (it answers reads); changes go to the leader at {}", leader);
+  reply.body["leader"] = leader;
   return reply;
 }
 

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,10 @@ struct ServiceOptions {
   double tick_s = 0.005;                  // real clock: wall seconds between dispatch passes
   std::string queue_policy;               // empty: the scenario's
   std::string placement_policy;           // empty: the scenario's
+  // A standby's copy (set by Service::snapshot): it answers reads from the state as it read
+  // it, and every change with 503 naming the leader (leader_url()).
+  bool read_only = false;
+  std::function<std::string()> leader_url;
 };
 
 // Who is calling, from their token.
@@ -70,6 +75,9 @@ class Service {
   // Reads the store back (queue, allocations, tenants' usage, clock) and resumes.
   static Result<std::unique_ptr<Service>> open(const Scenario& scenario, std::unique_ptr<Store> store,
                                                ServiceOptions options);
+  // A read-only copy of the state in store as of now, for a standby (see ServiceOptions::
+  // read_only); the store stays the caller's. start() and stop() do nothing.
+  static Result<std::unique_ptr<Service>> snapshot(const Scenario& scenario, Store& store, ServiceOptions options);
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -109,7 +117,13 @@ class Service {
 
  private:
   Service(const Scenario& scenario, std::unique_ptr<Store> store, ServiceOptions options);
+  // Builds the scheduler and restores state into it (open() and snapshot()).
+  static Result<std::unique_ptr<Service>> from_state(const Scenario& scenario, std::unique_ptr<Store> store,
+                                                     StoredState state, ServiceOptions options);
   Result<void> restore(StoredState state);
+  // A standby's answer to a change: 503 with the leader's URL.
+  Reply refused_by_standby() const;
+  int64_t opened_ns_ = 0;  // steady clock when the state was read
   // Records job id's row as changed; returns the sequence number that makes it durable.
   uint64_t touch_job(int64_t id);
   // Waits until seq is durable; false if the store failed.
