@@ -254,6 +254,20 @@ TEST(SimulateCommand, QuietPrintsNothing) {
 namespace gpufleet::testing {
 namespace {
 
+// Rows of CPU-only jobs are skipped by default and said on the terminal and in the summary.
+TEST(SimulateCommand, TraceRowsThatRequestNoGpuAreSkippedAndCounted) {
+  const auto dir = fresh_dir("cpu-rows");
+  std::ofstream(dir / "t.csv") << "submit,duration,gpus\n0,600,1\n10,600,0\n20,600,2\n30,600,0\n";
+  const auto r = run_gpufleet("simulate --trace csv:" + (dir / "t.csv").string() +
+                              " --map submit=submit,duration=duration,gpus=gpus --gpus 16 --out " + (dir / "out").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("skipped 2 trace rows that request no GPU"), std::string::npos) << r.out;
+  const auto summary = nlohmann::json::parse(slurp(dir / "out" / "summary.json"));
+  EXPECT_EQ(summary["trace_rows_without_gpus"], 2);
+  EXPECT_EQ(summary["jobs"], 2);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SimulateCommand, ReplaysASlurmAccountingExport) {
   const auto dir = fresh_dir("slurm-trace");
   std::ofstream(dir / "sacct.txt") << "JobID|Account|Submit|Start|End|Elapsed|AllocTRES|ReqTRES|State\n"

@@ -128,6 +128,8 @@ struct SimSummary {
   double goodput = 1.0;
   int64_t node_failures = 0;         // node failures and spot reclaims drawn (hitting jobs or not)
   int64_t fractional_gpus_rounded = 0;  // trace rows whose fractional GPU count was rounded up
+  int64_t trace_rows_without_gpus = 0;  // trace rows that requested no GPU (CPU-only jobs): skipped
+  int64_t trace_rows_not_replayed = 0;  // other well-formed rows that are no job to replay (job steps, never ran)
   // With carbon placement: the same run with cost placement, for comparison (else -1).
   double cost_placement_carbon_t = -1, cost_placement_cost_usd = -1;
   int64_t events = 0;

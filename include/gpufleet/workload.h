@@ -53,6 +53,7 @@ struct Workload {
   // Well-formed rows that are no job to replay: a Slurm export's job steps, jobs that never
   // started or are still running, jobs that used no GPU.
   int64_t rows_not_replayed = 0;
+  int64_t rows_without_gpus = 0;          // of those, rows of jobs that requested no GPU (CPU only)
   std::string first_skipped;              // the error of the first skipped row, for the summary
 
   uint16_t intern_tenant(const std::string& name);

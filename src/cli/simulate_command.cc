@@ -180,9 +180,12 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
              r.seed, scenario.sites.size(), scenario.providers.size());
   if (workload.rows_skipped > 0)
     fmt::print("  skipped {} malformed trace rows (first: {})\n", workload.rows_skipped, workload.first_skipped);
-  if (workload.rows_not_replayed > 0)
-    fmt::print("  left out {} trace rows that are no GPU job that ran (job steps, never started, still running, CPU only)\n",
-               workload.rows_not_replayed);
+  if (s.trace_rows_without_gpus > 0)
+    fmt::print("  skipped {} trace rows that request no GPU (CPU-only jobs)\n",
+               with_commas(static_cast<double>(s.trace_rows_without_gpus)));
+  if (s.trace_rows_not_replayed > 0)
+    fmt::print("  left out {} trace rows that are no job that ran (job steps, never started, still running)\n",
+               with_commas(static_cast<double>(s.trace_rows_not_replayed)));
   std::fputc('\n', stdout);
   row("jobs", with_commas(static_cast<double>(s.jobs)));
   row("completed", with_commas(static_cast<double>(s.completed)));

@@ -85,7 +85,8 @@ struct Reader {
     return *t;
   }
 
-  Result<void> row(Job& job) {
+  // False: a well-formed row that requests no GPU (a CPU-only job), counted and skipped.
+  Result<bool> row(Job& job) {
     const size_t width = csv.header().size();
     if (csv.size() != width)
       return fail(error(std::min(csv.size(), width),
@@ -115,9 +116,13 @@ struct Reader {
                                                col.start != kAbsent ? "start" : "submit", from)));
     }
     const auto g = parse_csv_double(csv.field(col.gpus));
-    if (!g || *g <= 0 || *g > std::numeric_limits<uint32_t>::max())
-      return fail(error(col.gpus, fmt::format("found {}; expected a number of GPUs > 0",
+    if (!g || *g < 0 || *g > std::numeric_limits<uint32_t>::max())
+      return fail(error(col.gpus, fmt::format("found {}; expected a number of GPUs >= 0 (0: a CPU job, skipped)",
                                               quote_for_error(csv.field(col.gpus)))));
+    if (*g == 0) {
+      ++w.rows_without_gpus;
+      return false;
+    }
     const double gpus = std::ceil(*g);
     if (gpus != *g) ++w.fractional_gpus_rounded;  // counted per kept row (undone if skipped: rare)
     job.submit_s = *submit;
@@ -154,7 +159,7 @@ struct Reader {
         job.accelerator_mask = uint64_t{1} << (at - names.begin());
       }
     }
-    return {};
+    return true;
   }
 };
 

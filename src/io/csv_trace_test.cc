@@ -88,10 +88,16 @@ TEST(CsvTrace, MissingOrMisnamedColumnIsAnError) {
   EXPECT_EQ(bad_time.error().column, 1);
   EXPECT_EQ(bad_time.error().field, "t");
   EXPECT_THAT(bad_time.error().message, HasSubstr("iso8601"));
-  auto zero_gpus = read_csv_trace_text("t,d,g\n1,10,0\n", "s.csv", map_of("submit=t,duration=d,gpus=g"),
-                                       TimeFormat::seconds);
-  ASSERT_FALSE(zero_gpus);
-  EXPECT_EQ(zero_gpus.error().field, "g");
+  auto negative_gpus = read_csv_trace_text("t,d,g\n1,10,-1\n", "s.csv", map_of("submit=t,duration=d,gpus=g"),
+                                           TimeFormat::seconds);
+  ASSERT_FALSE(negative_gpus);
+  EXPECT_EQ(negative_gpus.error().field, "g");
+  // A row that requests no GPU (a CPU job) is skipped and counted, not an error.
+  auto cpu_rows = read_csv_trace_text("t,d,g\n1,10,0\n2,10,1\n3,10,0.0\n", "s.csv", map_of("submit=t,duration=d,gpus=g"),
+                                      TimeFormat::seconds);
+  ASSERT_TRUE(cpu_rows) << cpu_rows.error().to_string();
+  EXPECT_EQ(cpu_rows->jobs.size(), 1u);
+  EXPECT_EQ(cpu_rows->rows_without_gpus, 2);
   auto end_before = read_csv_trace_text("t,e,g\n10,5,1\n", "s.csv", map_of("submit=t,end=e,gpus=g"),
                                         TimeFormat::seconds);
   ASSERT_FALSE(end_before);

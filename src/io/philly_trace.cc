@@ -36,8 +36,9 @@ struct PhillyColumns {
   size_t timestamp, duration, gpus, cluster, count;
 };
 
-// Parses the current row into job (submit_s holds Unix seconds until rebased).
-Result<void> parse_row(const CsvScanner& csv, const PhillyColumns& col, TenantIndex& tenants,
+// Parses the current row into job (submit_s holds Unix seconds until rebased). False: a row
+// of a job that requested no GPU, counted and skipped.
+Result<bool> parse_row(const CsvScanner& csv, const PhillyColumns& col, TenantIndex& tenants,
                        Workload& w, Job& job) {
   const auto& header = csv.header();
   if (csv.size() < col.count)
@@ -67,10 +68,14 @@ Result<void> parse_row(const CsvScanner& csv, const PhillyColumns& col, TenantIn
                                          quote_for_error(csv.field(col.duration)))));
 
   const auto gpus = parse_csv_int(csv.field(col.gpus));
-  if (!gpus || *gpus < 1 || *gpus > std::numeric_limits<uint32_t>::max())
+  if (!gpus || *gpus < 0 || *gpus > std::numeric_limits<uint32_t>::max())
     return fail(csv.error_at(col.gpus, header[col.gpus],
-                             fmt::format("found {}; expected a whole number of GPUs >= 1",
+                             fmt::format("found {}; expected a whole number of GPUs >= 0 (0: a CPU job, skipped)",
                                          quote_for_error(csv.field(col.gpus)))));
+  if (*gpus == 0) {
+    ++w.rows_without_gpus;
+    return false;
+  }
 
   std::string_view cluster = csv.field(col.cluster);
   while (!cluster.empty() && cluster.front() == ' ') cluster.remove_prefix(1);
@@ -95,7 +100,7 @@ Result<void> parse_row(const CsvScanner& csv, const PhillyColumns& col, TenantIn
   job.gpus = static_cast<uint32_t>(*gpus);
   job.tenant = tenant;
   job.kind = JobKind::research;
-  return {};
+  return true;
 }
 
 }  // namespace

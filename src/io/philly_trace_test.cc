@@ -83,12 +83,22 @@ struct BadRow {
   const char* says;
 };
 
+// A job that requested no GPU is no job to replay: skipped by default and counted.
+TEST(PhillyTrace, RowsThatRequestNoGpuAreSkippedAndCounted) {
+  auto w = read_text("2017-10-09 07:00:00,10.0,1,10.0,a\n2017-10-09 07:00:05,20.0,0,0.0,a\n2017-10-09 07:00:09,30.0,2,60.0,b\n");
+  ASSERT_TRUE(w) << w.error().to_string();
+  ASSERT_EQ(w->jobs.size(), 2u);
+  EXPECT_EQ(w->jobs[1].gpus, 2u);
+  EXPECT_EQ(w->rows_without_gpus, 1);
+  EXPECT_EQ(w->rows_not_replayed, 1);
+}
+
 TEST(PhillyTrace, MalformedRowsNameLineColumnAndField) {
   const BadRow cases[] = {
       {"2017-10-09 07:01:55,abc,1,66.0,vc", 21, "duration", "'abc'"},
       {"2017-10-09 07:01:55,66.0,1,66.0", 32, "cluster", "missing field"},
       {"2017-13-09 07:01:55,66.0,1,66.0,vc", 1, "timestamp", "'2017-13-09 07:01:55'"},
-      {"2017-10-09 07:01:55,66.0,0,0.0,vc", 26, "num_gpus", "GPUs >= 1"},
+      {"2017-10-09 07:01:55,66.0,-1,0.0,vc", 26, "num_gpus", "GPUs >= 0"},
       {"2017-10-09 07:01:55,66.0,1.5,99.0,vc", 26, "num_gpus", "'1.5'"},
       {"2017-10-09 07:01:55,-5,1,-5,vc", 21, "duration", "> 0"},
       {"2017-10-09 07:01:55,0.0,1,0,vc", 21, "duration", "> 0"},
@@ -112,7 +122,7 @@ TEST(PhillyTrace, SkipBadRowsCountsThemAndKeepsTheFirst) {
       "2017-10-09 07:00:00,1.0,1,1.0,ok\n"
       "2017-10-09 07:01:55,abc,1,66.0,vc\n"
       "2017-10-09 08:00:00,5.0,2,10.0,ok\n"
-      "2017-10-09 07:01:55,66.0,0,0.0,vc\n"
+      "2017-10-09 07:01:55,66.0,-2,0.0,vc\n"
       "\"unterminated,1,1,1,vc\n",
       /*skip=*/true);
   ASSERT_TRUE(w) << w.error().to_string();

@@ -158,6 +158,8 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   j["restarts_per_job"] = s.restarts_per_job;
   j["goodput"] = s.goodput;
   j["fractional_gpus_rounded"] = s.fractional_gpus_rounded;
+  j["trace_rows_without_gpus"] = s.trace_rows_without_gpus;
+  j["trace_rows_not_replayed"] = s.trace_rows_not_replayed;
   nlohmann::ordered_json availability = nlohmann::ordered_json::object();
   for (size_t i = 0; i < r.by_provider.size() && i < scenario.providers.size(); ++i)
     availability[scenario.providers[i].name] = r.by_provider[i].availability;

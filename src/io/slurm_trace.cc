@@ -134,7 +134,10 @@ Result<bool> parse_row(const CsvScanner& csv, const SlurmColumns& col, TenantInd
     return fail(csv.error_at(gpu_col, header[gpu_col],
                              fmt::format("found {}; expected a TRES list such as 'cpu=8,gres/gpu=2,node=1'",
                                          quote_for_error(csv.field(gpu_col)))));
-  if (*gpus == 0) return false;  // a CPU job
+  if (*gpus == 0) {  // a CPU job
+    ++w.rows_without_gpus;
+    return false;
+  }
   uint16_t tenant = 0;
   if (col.account != kAbsent) {
     const std::string account(trim(csv.field(col.account)));

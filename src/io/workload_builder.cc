@@ -151,6 +151,7 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
     b.out.first_skipped = trace.first_skipped;
   b.out.rows_skipped += trace.rows_skipped;
   b.out.rows_not_replayed += trace.rows_not_replayed;
+  b.out.rows_without_gpus += trace.rows_without_gpus;
   if (b.out.origin_unix_s == 0) b.out.origin_unix_s = trace.origin_unix_s;
   b.out.fractional_gpus_rounded += trace.fractional_gpus_rounded;
 

@@ -159,6 +159,8 @@ Result<SimResults> run_once(const Scenario& scenario, const Workload& workload, 
   SimSummary& sum = results.summary;
   sum.node_failures = simulator.node_faults();
   sum.fractional_gpus_rounded = workload.fractional_gpus_rounded;
+  sum.trace_rows_without_gpus = workload.rows_without_gpus;
+  sum.trace_rows_not_replayed = workload.rows_not_replayed - workload.rows_without_gpus;
   const double useful = sum.gpu_seconds_busy - sum.gpu_seconds_lost - sum.gpu_seconds_overhead;
   sum.goodput = sum.gpu_seconds_allocated > 0 ? std::clamp(useful / sum.gpu_seconds_allocated, 0.0, 1.0) : 1.0;
   results.summary.events = simulator.events();
