@@ -58,7 +58,7 @@ Result<void> parse_ramp(const YamlField& item, const LoadContext& ctx, Contract&
   if (!steps) return fail(steps.error());
   if (steps->empty()) return fail(ramp->error("expected a non-empty list of {at, gpus} steps"));
   for (const auto& step : *steps) {
-    if (auto r = step.check_keys({"at", "gpus"}); !r) return r;
+    if (auto r = step.check_keys({"at", "gpus", "usd_per_gpu_hour"}); !r) return r;
     auto at_f = step.required("at");
     if (!at_f) return fail(at_f.error());
     auto at = at_f->as_time_s(ctx.start_unix_s);
@@ -71,9 +71,36 @@ Result<void> parse_ramp(const YamlField& item, const LoadContext& ctx, Contract&
       return fail(at_f->error(fmt::format("ramp times must not decrease: {} comes after {}",
                                           describe_time(*at, ctx.start_unix_s),
                                           describe_time(c.ramp.back().at_s, ctx.start_unix_s))));
+    if (auto price_f = step.optional("usd_per_gpu_hour")) {
+      auto price = price_f->as_double(0.0, kMaxUsdPerGpuHour);
+      if (!price) return fail(price.error());
+      c.prices.push_back(PriceStep{*at, *price});
+    }
     c.ramp.push_back(RampStep{*at, *gpus});
     step_fields.push_back(*gpus_f);
   }
+  return {};
+}
+
+// `termination: {at, fee_usd, exercised}`: the option to end the contract early at a fee.
+Result<void> parse_termination(const YamlField& f, const LoadContext& ctx, Contract& c) {
+  if (auto r = f.check_keys({"at", "fee_usd", "exercised"}); !r) return r;
+  EarlyTermination t;
+  auto at_f = f.required("at");
+  if (!at_f) return fail(at_f.error());
+  auto at = at_f->as_time_s(ctx.start_unix_s);
+  if (!at) return fail(at.error());
+  if (!(*at > c.start_s && *at < c.end_s))
+    return fail(at_f->error(fmt::format("expected a date inside the contract's term ({} to {})",
+                                        describe_time(c.start_s, ctx.start_unix_s), describe_time(c.end_s, ctx.start_unix_s))));
+  t.at_s = *at;
+  auto fee = f.get_double("fee_usd", 0.0, 0.0, kMaxUsd);
+  if (!fee) return fail(fee.error());
+  t.fee_usd = *fee;
+  auto exercised = f.get_bool("exercised", false);
+  if (!exercised) return fail(exercised.error());
+  t.exercised = *exercised;
+  c.termination = t;
   return {};
 }
 
@@ -95,7 +122,7 @@ std::pair<int64_t, size_t> peak_in_force(const Contract& c) {
 
 Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scenario& s) {
   if (auto r = item.check_keys({"name", "provider", "site", "accelerator", "usd_per_gpu_hour", "start",
-                                "end", "term", "take_or_pay_share", "ramp", "gpus"});
+                                "end", "term", "take_or_pay_share", "ramp", "gpus", "escalator_per_year", "termination"});
       !r)
     return r;
   Contract c;
@@ -129,9 +156,12 @@ Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scena
 
   auto price_f = item.required("usd_per_gpu_hour");
   if (!price_f) return fail(price_f.error());
-  auto price = price_f->as_double(0.0);
+  auto price = price_f->as_double(0.0, kMaxUsdPerGpuHour);
   if (!price) return fail(price.error());
   c.usd_per_gpu_hour = *price;
+  auto escalator = item.get_double("escalator_per_year", 0.0, kMinEscalator, kMaxEscalator);
+  if (!escalator) return fail(escalator.error());
+  c.escalator_per_year = *escalator;
 
   auto start_f = item.required("start");
   if (!start_f) return fail(start_f.error());
@@ -166,6 +196,8 @@ Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scena
 
   std::vector<YamlField> step_fields;
   if (auto r = parse_ramp(item, ctx, c, step_fields); !r) return r;
+  if (auto t = item.optional("termination"))
+    if (auto r = parse_termination(*t, ctx, c); !r) return r;
 
   // Power: the contract alone must fit the site's cap.
   const Accelerator& a = s.accelerators[static_cast<size_t>(c.accelerator)];

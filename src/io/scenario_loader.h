@@ -24,6 +24,12 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
                                          const std::string& base_dir,
                                          const ScenarioLoadOptions& options);
 
+// Bounds of money values a scenario may carry.
+inline constexpr double kMaxUsdPerGpuHour = 1e6;
+inline constexpr double kMaxUsd = 1e15;        // a fee or a spend commitment (per year)
+inline constexpr double kMinEscalator = -0.5;  // per year: prices may fall ...
+inline constexpr double kMaxEscalator = 1.0;   // ... or at most double each year
+
 // What every section parser needs besides the node it reads.
 struct LoadContext {
   std::string base_dir;        // folder relative paths resolve against
@@ -37,6 +43,12 @@ Result<void> parse_providers(const YamlField& list, Scenario& s);
 Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_markets(const YamlField& list, Scenario& s);
+// The money terms of a spend commitment or a plan's spend offer: discount, shortfall_share,
+// escalator_per_year, and usd_per_year or usd (the whole term, spread over its years:
+// year_fractions[k] is year k's length as a share of a full year).
+Result<void> read_spend_terms(const YamlField& item, const std::vector<double>& year_fractions, SpendCommitment& s);
+// REQUIRES: markets parsed (a commitment is spent on its provider's on-demand markets).
+Result<void> parse_spend_commitments(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Scenario& s);
 Result<void> parse_checkpoint(const YamlField& section, CheckpointSpec& c);
 // REQUIRES: sites and providers parsed (outages name them).

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/time_parse.h"
+
 namespace gpufleet::plan {
 
 namespace {
@@ -39,6 +41,46 @@ double period_hours(const PlanInputs& in, int t) {
 double period_discount(const PlanInputs& in, int t) {
   const double years = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] - in.period_start_unix_s[0]) / kSecondsPerYear;
   return std::pow(1.0 + in.discount_rate, -years);
+}
+
+double period_start_s(const PlanInputs& in, int t) {
+  return static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] - in.scenario.start_unix_s);
+}
+
+Contract offer_contract(const PlanInputs& in, const ContractOffer& offer, int term, double from_s, double to_s) {
+  Contract c;
+  c.name = offer.name;
+  c.site = offer.site;
+  c.provider = in.scenario.sites[static_cast<size_t>(offer.site)].provider;
+  c.accelerator = offer.accelerator;
+  c.usd_per_gpu_hour = offer.terms[static_cast<size_t>(term)].usd_per_gpu_hour;
+  c.escalator_per_year = offer.escalator_per_year;
+  c.start_s = from_s;
+  c.end_s = to_s;
+  return c;
+}
+
+double contract_var_cover(const PlanInputs& in, const ContractVar& cv, int t) {
+  const double lo = period_start_s(in, t), hi = period_start_s(in, t + 1);
+  const double a = std::max(lo, cv.from_s), b = std::min(hi, cv.to_s);
+  return b > a ? (b - a) / (hi - lo) : 0.0;
+}
+
+double contract_var_usd_per_gpu(const PlanInputs& in, const ContractVar& cv, int t) {
+  const ContractOffer& offer = in.offers[static_cast<size_t>(cv.offer)];
+  const double price = offer.terms[static_cast<size_t>(cv.term)].usd_per_gpu_hour;
+  if (offer.escalator_per_year == 0) return price * period_hours(in, t) * contract_var_cover(in, cv, t);
+  const double lo = std::max(cv.from_s, period_start_s(in, t)), hi = std::min(cv.to_s, period_start_s(in, t + 1));
+  if (!(hi > lo)) return 0;
+  return contract_usd_per_gpu(offer_contract(in, offer, cv.term, cv.from_s, cv.to_s), lo, hi, in.scenario.start_unix_s);
+}
+
+SpendCommitment spend_offer_commitment(const PlanInputs& in, const SpendOffer& offer, int start) {
+  SpendCommitment c = offer.deal;
+  c.name = offer.name;
+  c.start_s = period_start_s(in, start);
+  c.end_s = period_start_s(in, start + offer.years * 12 / in.period_months);
+  return c;
 }
 
 std::string modelled_period_label(const PlanInputs& in, const PlanModel& m, int t) {
@@ -81,13 +123,6 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     m.modelled_hours.push_back(h);
     m.modelled_discount.push_back(m.discount[static_cast<size_t>(first)]);
   }
-  // Hours of calendar periods [from, to) inside modelled period t, as a share of t's hours.
-  auto share_of = [&](int t, int from, int to) {
-    double h = 0;
-    for (int c = std::max(from, m.calendar_first[static_cast<size_t>(t)]); c < std::min(to, m.calendar_last[static_cast<size_t>(t)]); ++c)
-      h += m.hours[static_cast<size_t>(c)];
-    return h / m.modelled_hours[static_cast<size_t>(t)];
-  };
   for (int t = 0; t < horizon; ++t) m.training_ref_gpus.push_back(in.training_ref_gpu_hours[static_cast<size_t>(t)] / m.hours[static_cast<size_t>(t)]);
   for (const auto& d : in.inference) {
     m.jurisdictions.push_back(d.jurisdiction);
@@ -125,17 +160,34 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     return it->second;
   };
   // Existing contracts: their mean capacity over each period (steps, starts and ends inside a
-  // period count pro rata).
+  // period count pro rata) and their mean price over it (the account's: step prices and the
+  // escalator). A termination option inside the modelled periods gets a binary column; what it
+  // removes is its capacity after the date.
+  const double modelled_end_s = period_start_s(in, modelled_end);
   for (const auto& c : sc.contracts) {
     ExistingContract e;
     e.pool = pool_index(c.site, c.accelerator);
     Pool& p = m.pools[static_cast<size_t>(e.pool)];
+    const bool option = c.termination && !c.termination->exercised && c.termination->at_s < modelled_end_s &&
+                        c.termination->at_s > period_start_s(in, 0);
+    Contract ended = c;
+    if (option) ended.termination->exercised = true;
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      const double from = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(m.calendar_first[ti])] - sc.start_unix_s);
-      const double to = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(m.calendar_last[ti])] - sc.start_unix_s);
-      e.gpus.push_back(c.average_gpus(from, to));
+      const double from = period_start_s(in, m.calendar_first[ti]), to = period_start_s(in, m.calendar_last[ti]);
+      const double g = c.average_gpus(from, to);
+      const double hours = (to - from) / 3600.0;
+      e.gpus.push_back(g);
+      e.usd_per_gpu_hour.push_back(g > 0 ? contract_capacity_usd(c, from, to, sc.start_unix_s) / (g * hours)
+                                         : contract_usd_per_gpu(c, from, to, sc.start_unix_s) / hours);
+      e.gpus_after_end.push_back(option ? g - ended.average_gpus(from, to) : 0.0);
       p.existing_gpus[ti] += e.gpus.back();
+    }
+    if (option) {
+      e.end = lp.add_column({fmt::format("end_{}", c.name), 0, 1, 0, true});
+      int at = 0;
+      while (at + 1 < calendar && period_start_s(in, at + 1) <= c.termination->at_s) ++at;
+      e.end_period = at;
     }
     e.above_share.assign(static_cast<size_t>(T), -1);
     m.existing.push_back(std::move(e));
@@ -199,6 +251,154 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     }
   }
 
+  // Spend commitments. Each family (an existing commitment, a spend offer) draws GPUs on its
+  // provider's on-demand markets at its discount, in the periods it may be in force.
+  auto span_of = [&](int t) {
+    return std::pair{period_start_s(in, m.calendar_first[static_cast<size_t>(t)]), period_start_s(in, m.calendar_last[static_cast<size_t>(t)])};
+  };
+  // The share of modelled period t inside [from_s, to_s).
+  auto cover = [&](int t, double from_s, double to_s) {
+    const auto [lo, hi] = span_of(t);
+    const double a = std::max(lo, from_s), b = std::min(hi, to_s);
+    return b > a ? (b - a) / (hi - lo) : 0.0;
+  };
+  auto provider_of_pool = [&](size_t pi) { return sc.sites[static_cast<size_t>(m.pools[pi].site)].provider; };
+  for (auto& p : m.pools) p.draws.assign(static_cast<size_t>(T), {});
+  // Adds a family and its draw columns in the periods where `in_force(t)` is above 0; the bound
+  // is the market's availability times it (existing) or a row on the instances (offers).
+  auto add_family = [&](int provider, int offer, int existing, const SpendCommitment& deal, const std::string& tag,
+                        const std::vector<double>& in_force, bool bound_by_column) {
+    SpendFamily f;
+    f.provider = provider;
+    f.offer = offer;
+    f.existing = existing;
+    for (size_t pi = 0; pi < m.pools.size(); ++pi) {
+      Pool& p = m.pools[pi];
+      if (provider_of_pool(pi) != provider || market_of_pool[pi] < 0) continue;
+      const Market& mk = sc.markets[static_cast<size_t>(market_of_pool[pi])];
+      if (mk.on_demand_gpus <= 0) continue;
+      const double price = spend_usd_per_gpu_hour(deal, mk.on_demand_usd_per_gpu_hour);
+      for (int t = 0; t < T; ++t) {
+        const auto ti = static_cast<size_t>(t);
+        if (in_force[ti] <= 0) continue;
+        const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
+        const double upper = bound_by_column ? static_cast<double>(mk.on_demand_gpus) * in_force[ti] : kInf;
+        const int col = lp.add_column({fmt::format("draw_{}_{}_{}", tag, pi, t), 0, upper,
+                                       (price + p.energy_usd_per_gpu_hour) * pv_hours, false});
+        f.draws.push_back({static_cast<int>(pi), t, col, price});
+        p.draws[ti].push_back(col);
+      }
+    }
+    m.spend_families.push_back(std::move(f));
+    return static_cast<int>(m.spend_families.size()) - 1;
+  };
+  // Adds an instance of family `fam` for `deal` (taken: its binary column, or -1 when fixed):
+  // a shortfall column and a spend row per commitment year.
+  auto add_instance = [&](int fam, int start, int taken, const SpendCommitment& deal, bool is_offer) {
+    SpendInstance inst;
+    inst.family = fam;
+    inst.start = start;
+    inst.taken = taken;
+    inst.deal = deal;
+    const auto years = spend_commitment_years(deal, sc.start_unix_s);
+    for (size_t k = 0; k < years.size(); ++k) {
+      const auto [from, to] = years[k];
+      if (!is_offer && from >= modelled_end_s) break;  // an existing commitment's years after the model: not the plan's
+      const double committed = spend_committed_usd(deal, sc.start_unix_s, k, is_offer ? kInf : modelled_end_s);
+      int due = 0;
+      while (due + 1 < calendar && period_start_s(in, due + 1) < to) ++due;
+      const bool after_model = due >= modelled_end;
+      const double kept = after_model ? 1.0 - in.end.salvage_share : 1.0;
+      const int col = lp.add_column({fmt::format("shortfall_{}_{}_{}", fam, start, k), 0, kInf,
+                                     deal.shortfall_share * m.discount[static_cast<size_t>(due)] * kept * keep_cost, false});
+      const int r = lp.add_row({fmt::format("spend_{}_{}_{}", fam, start, k), is_offer ? 0.0 : committed * scale, kInf,
+                                RowFamily::spend, std::min(due, T - 1), fam});
+      lp.add(r, col, 1);
+      if (is_offer) lp.add(r, taken, -committed * scale);
+      std::vector<std::pair<int, double>> in_year;
+      const auto& fd = m.spend_families[static_cast<size_t>(fam)].draws;
+      for (size_t d = 0; d < fd.size(); ++d) {
+        const int t = fd[d].period;
+        const double window = cover(t, deal.start_s, deal.end_s);
+        if (window <= 0) continue;
+        const double part = cover(t, from, to) / window;
+        if (part <= 0) continue;
+        in_year.push_back({static_cast<int>(d), part});
+        lp.add(r, fd[d].column, part * fd[d].usd_per_gpu_hour * m.modelled_hours[static_cast<size_t>(t)] * scale);
+      }
+      inst.shortfall.push_back(col);
+      inst.committed_usd.push_back(committed);
+      inst.due_period.push_back(due);
+      inst.year_draws.push_back(std::move(in_year));
+    }
+    m.spend_instances.push_back(std::move(inst));
+    m.spend_families[static_cast<size_t>(fam)].instances.push_back(static_cast<int>(m.spend_instances.size()) - 1);
+  };
+  for (size_t i = 0; i < sc.spend_commitments.size(); ++i) {
+    const SpendCommitment& deal = sc.spend_commitments[i];
+    std::vector<double> in_force(static_cast<size_t>(T));
+    for (int t = 0; t < T; ++t) in_force[static_cast<size_t>(t)] = cover(t, deal.start_s, deal.end_s);
+    const int fam = add_family(deal.provider, -1, static_cast<int>(i), deal, fmt::format("e{}", i), in_force, true);
+    add_instance(fam, -1, -1, deal, false);
+  }
+  for (size_t o = 0; o < in.spend_offers.size(); ++o) {
+    const SpendOffer& offer = in.spend_offers[o];
+    const int tp = offer.years * 12 / in.period_months;
+    std::vector<int> starts;
+    for (int s = std::max(0, offer.earliest_period); s < horizon; ++s) {
+      const SpendCommitment deal = spend_offer_commitment(in, offer, s);
+      const bool clash = std::any_of(sc.spend_commitments.begin(), sc.spend_commitments.end(), [&](const SpendCommitment& e) {
+        return e.provider == offer.deal.provider && e.start_s < deal.end_s && deal.start_s < e.end_s;
+      });
+      if (!clash) starts.push_back(s);
+    }
+    if (starts.empty()) continue;
+    std::vector<double> in_force(static_cast<size_t>(T), 0.0);
+    for (int s : starts)
+      for (int t = 0; t < T; ++t)
+        in_force[static_cast<size_t>(t)] = std::max(in_force[static_cast<size_t>(t)], cover(t, period_start_s(in, s), period_start_s(in, s + tp)));
+    const int fam = add_family(offer.deal.provider, static_cast<int>(o), -1, offer.deal, fmt::format("o{}", o), in_force, false);
+    for (int s : starts) {
+      const int z = lp.add_column({fmt::format("spend_{}_{}", offer.name, s), 0, 1, 0, true});
+      add_instance(fam, s, z, spend_offer_commitment(in, offer, s), true);
+    }
+    // Draws only while an instance is in force: draw <= availability x sum of taken x cover.
+    for (const auto& d : m.spend_families[static_cast<size_t>(fam)].draws) {
+      const Market& mk = sc.markets[static_cast<size_t>(market_of_pool[static_cast<size_t>(d.pool)])];
+      const int r = lp.add_row({fmt::format("drawon_{}_{}", d.column, d.period), -kInf, 0, RowFamily::spend, d.period, fam});
+      lp.add(r, d.column, 1);
+      for (int i : m.spend_families[static_cast<size_t>(fam)].instances) {
+        const auto& inst = m.spend_instances[static_cast<size_t>(i)];
+        const double f = cover(d.period, inst.deal.start_s, inst.deal.end_s);
+        if (f > 0) lp.add(r, inst.taken, -static_cast<double>(mk.on_demand_gpus) * f);
+      }
+    }
+  }
+  // One spend commitment in force per provider at once (offers' instances; existing ones are
+  // kept apart from the offers' starts above).
+  for (size_t prov = 0; prov < sc.providers.size(); ++prov)
+    for (int t = 0; t < T; ++t) {
+      std::vector<int> here;
+      for (const auto& inst : m.spend_instances)
+        if (inst.taken >= 0 && m.spend_families[static_cast<size_t>(inst.family)].provider == static_cast<int>(prov) &&
+            cover(t, inst.deal.start_s, inst.deal.end_s) > 0)
+          here.push_back(inst.taken);
+      if (here.size() < 2) continue;
+      const int r = lp.add_row({fmt::format("onespend_{}_{}", prov, t), -kInf, 1, RowFamily::spend, t, static_cast<int>(prov)});
+      for (int z : here) lp.add(r, z, 1);
+    }
+  // A market's availability is shared by on-demand and the draws on it.
+  for (size_t pi = 0; pi < m.pools.size(); ++pi)
+    for (int t = 0; t < T; ++t) {
+      const auto ti = static_cast<size_t>(t);
+      const Pool& p = m.pools[pi];
+      if (p.draws[ti].empty() || p.od[ti] < 0) continue;
+      const int r = lp.add_row({fmt::format("market_{}_{}", pi, t), -kInf, lp.columns()[static_cast<size_t>(p.od[ti])].upper,
+                                RowFamily::spend, t, static_cast<int>(pi)});
+      lp.add(r, p.od[ti], 1);
+      for (int col : p.draws[ti]) lp.add(r, col, 1);
+    }
+
   // Calendar periods where an offer's contracts may start: each horizon period from its
   // earliest, then the first of each tail year.
   auto start_periods = [&](const ContractOffer& offer) {
@@ -240,18 +440,30 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       const bool in_tail = s >= horizon;
       for (size_t k = 0; k < offer.terms.size(); ++k) {
         const int tp = offer.terms[k].years * 12 / in.period_months;
-        double pv = 0;
-        // Beyond the modelled periods a contract's cost counts less the salvage share.
-        for (int t = s; t < s + tp && t < calendar; ++t) {
-          const auto ti = static_cast<size_t>(t);
-          const double kept = t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
-          pv += kept * (offer.terms[k].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * m.discount[ti];
-        }
         ContractVar cv;
         cv.offer = static_cast<int>(o);
         cv.start = s;
         cv.term = static_cast<int>(k);
         cv.term_periods = tp;
+        cv.from_s = period_start_s(in, s);
+        cv.to_s = period_start_s(in, s + tp);
+        cv.end_period = s + tp;
+        // `earliest` inside the first start period: that contract begins then, ends on its
+        // anniversary, and counts pro rata in the periods it covers in part.
+        if (!in_tail && s == offer.earliest_period && offer.earliest_s > cv.from_s) {
+          const int64_t from_unix = sc.start_unix_s + static_cast<int64_t>(offer.earliest_s);
+          cv.from_s = offer.earliest_s;
+          cv.to_s = static_cast<double>(add_calendar_years(from_unix, offer.terms[k].years) - sc.start_unix_s);
+          cv.end_period = std::min(calendar, s + tp + 1);
+        }
+        double pv = 0;
+        // Beyond the modelled periods a contract's cost counts less the salvage share.
+        for (int t = s; t < cv.end_period && t < calendar; ++t) {
+          const auto ti = static_cast<size_t>(t);
+          const double kept = t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
+          pv += kept * (contract_var_usd_per_gpu(in, cv, t) + p.energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) *
+                m.discount[ti];
+        }
         cv.in_tail = in_tail;
         cv.bound_is_physical = physical && !in_tail;
         cv.safe_upper = safe_blocks;
@@ -271,8 +483,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   for (size_t c = 0; c < m.contracts.size(); ++c) {
     const auto& cv = m.contracts[c];
     for (int t = 0; t < T; ++t) {
-      if (m.calendar_last[static_cast<size_t>(t)] <= cv.start || m.calendar_first[static_cast<size_t>(t)] >= cv.start + cv.term_periods) continue;
-      const double f = share_of(t, cv.start, cv.start + cv.term_periods);
+      if (m.calendar_last[static_cast<size_t>(t)] <= cv.start || m.calendar_first[static_cast<size_t>(t)] >= cv.end_period) continue;
+      const double f = cover(t, cv.from_s, cv.to_s);
       if (f > 0) active[static_cast<size_t>(cv.offer)][static_cast<size_t>(t)].push_back({static_cast<int>(c), f});
     }
   }
@@ -290,6 +502,10 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       const int r = lp.add_row({fmt::format("commit_{}_{}", pi, t), p.existing_gpus[ti], p.existing_gpus[ti], RowFamily::committed, t,
                                 static_cast<int>(pi)});
       lp.add(r, col, 1);
+      for (size_t c = 0; c < sc.contracts.size(); ++c) {
+        const ExistingContract& e = m.existing[c];
+        if (e.pool == static_cast<int>(pi) && e.end >= 0 && e.gpus_after_end[ti] > 0) lp.add(r, e.end, e.gpus_after_end[ti]);
+      }
       for (int o : offers_of_pool[pi])
         for (const auto& [c, f] : active[static_cast<size_t>(o)][ti])
           lp.add(r, m.contracts[static_cast<size_t>(c)].column, -f * static_cast<double>(in.offers[static_cast<size_t>(o)].block_gpus));
@@ -304,6 +520,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     const auto ti = static_cast<size_t>(t);
     lp.add(r, p.committed[ti], factor);
     if (p.od[ti] >= 0) lp.add(r, p.od[ti], factor);
+    for (int col : p.draws[ti]) lp.add(r, col, factor);
     if (with_spot && p.spot[ti] >= 0) lp.add(r, p.spot[ti], factor);
     return 0.0;
   };
@@ -327,9 +544,17 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         if (e.pool != static_cast<int>(pi) || above <= 0) continue;
         const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
         e.above_share[ti] = lp.add_column({fmt::format("above_{}_{}", c, t), 0, above,
-                                           sc.contracts[c].usd_per_gpu_hour * pv_hours, false});
+                                           e.usd_per_gpu_hour[ti] * pv_hours, false});
         lp.add(r, e.above_share[ti], -1);
         unpaid += above;
+        // An exercised termination takes its GPUs after the date from the unpaid part too.
+        const double after = (1.0 - share) * e.gpus_after_end[ti];
+        if (e.end >= 0 && after > 0) {
+          lp.add(r, e.end, -after);
+          const int ra = lp.add_row({fmt::format("aboveend_{}_{}", c, t), -kInf, above, RowFamily::capacity, t, static_cast<int>(pi)});
+          lp.add(ra, e.above_share[ti], 1);
+          lp.add(ra, e.end, after);
+        }
       }
       lp.rows()[static_cast<size_t>(r)].upper = -unpaid;
       p.capacity_row.push_back(r);
@@ -413,8 +638,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     lp.add(hi, cv.taken, -max_blocks);
   }
 
-  // Firm capacity (commitments + on-demand) in reference GPUs, for share and N-1 rows.
-  auto provider_of_pool = [&](size_t pi) { return sc.sites[static_cast<size_t>(m.pools[pi].site)].provider; };
+  // Firm capacity (commitments + on-demand, drawn under spend commitments or not) in
+  // reference GPUs, for share and N-1 rows (provider_of_pool above).
 
   if (in.max_provider_share < 1.0) {
     const double s = in.max_provider_share;
@@ -502,18 +727,22 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     if (budget <= 0 || first >= horizon) continue;
     const int last = std::min(horizon, first + periods_per_year);
     const int r = lp.add_row({fmt::format("budget_{}", y), -kInf, 0, RowFamily::budget, first, static_cast<int>(y)});
-    std::vector<double> coef(m.contracts.size(), 0.0);
+    std::vector<double> coef(m.contracts.size(), 0.0), end_coef(sc.contracts.size(), 0.0);
     double constant = 0;
     for (int t = first; t < last; ++t) {
       const auto ti = static_cast<size_t>(t);
       for (size_t c = 0; c < m.contracts.size(); ++c) {
         const auto& cv = m.contracts[c];
-        if (t < cv.start || t >= cv.start + cv.term_periods) continue;
+        if (t < cv.start || t >= cv.end_period) continue;
         const auto& offer = in.offers[static_cast<size_t>(cv.offer)];
         const Pool& p = m.pools[static_cast<size_t>(pool_of.at({offer.site, offer.accelerator}))];
         coef[c] += static_cast<double>(offer.block_gpus) *
-                   (offer.terms[static_cast<size_t>(cv.term)].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale;
+                   (contract_var_usd_per_gpu(in, cv, t) + p.energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) * scale;
       }
+      for (const auto& f : m.spend_families)
+        for (const auto& d : f.draws)
+          if (d.period == t)
+            lp.add(r, d.column, (d.usd_per_gpu_hour + m.pools[static_cast<size_t>(d.pool)].energy_usd_per_gpu_hour) * m.hours[ti] * scale);
       for (const auto& p : m.pools) {
         if (p.od[ti] >= 0) lp.add(r, p.od[ti], (p.on_demand_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
         if (p.spot[ti] >= 0) lp.add(r, p.spot[ti], (p.spot_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
@@ -522,10 +751,22 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       for (size_t c = 0; c < sc.contracts.size(); ++c) {
         const Contract& k = sc.contracts[c];
         const ExistingContract& e = m.existing[c];
-        constant += e.gpus[ti] * k.usd_per_gpu_hour * k.take_or_pay_share * m.hours[ti] * scale;
-        if (e.above_share[ti] >= 0) lp.add(r, e.above_share[ti], k.usd_per_gpu_hour * m.hours[ti] * scale);
+        constant += e.gpus[ti] * e.usd_per_gpu_hour[ti] * k.take_or_pay_share * m.hours[ti] * scale;
+        if (e.above_share[ti] >= 0) lp.add(r, e.above_share[ti], e.usd_per_gpu_hour[ti] * m.hours[ti] * scale);
+        if (e.end >= 0) end_coef[c] -= e.gpus_after_end[ti] * (e.usd_per_gpu_hour[ti] * k.take_or_pay_share +
+                                                              m.pools[static_cast<size_t>(e.pool)].energy_usd_per_gpu_hour) * m.hours[ti] * scale;
       }
     }
+    // Termination fees and spend shortfalls due inside the year.
+    for (size_t c = 0; c < sc.contracts.size(); ++c) {
+      const ExistingContract& e = m.existing[c];
+      if (e.end < 0) continue;
+      if (e.end_period >= first && e.end_period < last) end_coef[c] += sc.contracts[c].termination->fee_usd * scale;
+      if (end_coef[c] != 0) lp.add(r, e.end, end_coef[c]);
+    }
+    for (const auto& inst : m.spend_instances)
+      for (size_t k = 0; k < inst.shortfall.size(); ++k)
+        if (inst.due_period[k] >= first && inst.due_period[k] < last) lp.add(r, inst.shortfall[k], inst.deal.shortfall_share);
     for (size_t c = 0; c < m.contracts.size(); ++c)
       if (coef[c] != 0) lp.add(r, m.contracts[c].column, coef[c]);
     lp.rows()[static_cast<size_t>(r)].upper = budget * scale - constant;
@@ -535,11 +776,25 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   if (!options.elastic) {
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      for (size_t c = 0; c < sc.contracts.size(); ++c)
-        lp.objective_offset += m.existing[c].gpus[ti] * sc.contracts[c].usd_per_gpu_hour *
-                               sc.contracts[c].take_or_pay_share * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
+      for (size_t c = 0; c < sc.contracts.size(); ++c) {
+        const ExistingContract& e = m.existing[c];
+        const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
+        lp.objective_offset += e.gpus[ti] * e.usd_per_gpu_hour[ti] * sc.contracts[c].take_or_pay_share * pv_hours;
+        // Exercising a termination saves the take-or-pay and energy after it.
+        if (e.end >= 0)
+          lp.columns()[static_cast<size_t>(e.end)].cost -=
+              e.gpus_after_end[ti] *
+              (e.usd_per_gpu_hour[ti] * sc.contracts[c].take_or_pay_share + m.pools[static_cast<size_t>(e.pool)].energy_usd_per_gpu_hour) *
+              pv_hours;
+      }
       for (const auto& p : m.pools)
         lp.objective_offset += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
+    }
+    for (size_t c = 0; c < sc.contracts.size(); ++c) {
+      const ExistingContract& e = m.existing[c];
+      if (e.end >= 0)
+        lp.columns()[static_cast<size_t>(e.end)].cost +=
+            sc.contracts[c].termination->fee_usd * m.discount[static_cast<size_t>(e.end_period)] * scale;
     }
   }
 

@@ -26,6 +26,10 @@ inline constexpr double kMaxEpochS = 7258118400.0;
 // naming the unit it looks like ("milliseconds (2025-10-09 as such)").
 std::optional<std::string> epoch_out_of_range(double unix_s);
 
+// The same day and time `years` calendar years later (29 February becomes 1 March), in Unix
+// seconds (UTC): a contract's anniversary.
+int64_t add_calendar_years(int64_t unix_s, int years);
+
 // "YYYY-MM-DD" of Unix seconds (UTC).
 std::string format_iso_date(int64_t unix_s);
 
