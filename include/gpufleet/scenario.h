@@ -438,6 +438,8 @@ struct Scenario {
   int find_accelerator(std::string_view name) const;  // -1 if absent
   int find_provider(std::string_view name) const;
   int find_site(std::string_view name) const;
+  // Whether some site of the provider has an on-demand market (what a spend commitment buys).
+  bool has_on_demand_market(int provider) const;
 
   bool operator==(const Scenario&) const = default;  // field by field
 };

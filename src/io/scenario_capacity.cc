@@ -2,6 +2,7 @@
 // and markets (on-demand and spot per site and accelerator).
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -163,32 +164,14 @@ Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scena
   if (!escalator) return fail(escalator.error());
   c.escalator_per_year = *escalator;
 
-  auto start_f = item.required("start");
-  if (!start_f) return fail(start_f.error());
-  auto start = start_f->as_time_s(ctx.start_unix_s);
-  if (!start) return fail(start.error());
-  c.start_s = *start;
-
-  const auto end_f = item.optional("end");
-  const auto term_f = item.optional("term");
-  if (end_f && term_f) return fail(term_f->error("give either 'end' (a time) or 'term' (a duration), not both"));
-  if (end_f) {
-    auto end = end_f->as_time_s(ctx.start_unix_s);
-    if (!end) return fail(end.error());
-    c.end_s = *end;
-    if (c.end_s <= c.start_s)
-      return fail(end_f->error(fmt::format("expected an end after the contract's start ({})",
-                                           start_f->node().Scalar())));
-  } else if (term_f) {
-    auto term = term_f->as_duration_s();
-    if (!term) return fail(term.error());
-    if (*term <= 0) return fail(term_f->error("expected a term longer than 0"));
-    c.end_s = c.start_s + *term;
-  } else {
-    Error e = item.error("missing 'end' (a time) or 'term' (a duration such as 3y)");
-    e.field = item.path() + ".end";
-    return fail(e);
-  }
+  auto span = read_start_end(item, ctx, "contract", "a duration such as 3y", [](const YamlField& term, double start_s) -> Result<double> {
+    auto d = term.as_duration_s();
+    if (!d) return fail(d.error());
+    if (*d <= 0) return fail(term.error("expected a term longer than 0"));
+    return start_s + *d;
+  });
+  if (!span) return fail(span.error());
+  std::tie(c.start_s, c.end_s) = *span;
 
   auto share = item.get_double("take_or_pay_share", 1.0, 0.0, 1.0);
   if (!share) return fail(share.error());
@@ -268,6 +251,33 @@ Result<void> check_fleet_size(const YamlField& at, const Scenario& s) {
 }
 
 }  // namespace
+
+Result<std::pair<double, double>> read_start_end(
+    const YamlField& item, const LoadContext& ctx, std::string_view what, std::string_view term_words,
+    const std::function<Result<double>(const YamlField& term, double start_s)>& end_of_term) {
+  auto start_f = item.required("start");
+  if (!start_f) return fail(start_f.error());
+  auto start = start_f->as_time_s(ctx.start_unix_s);
+  if (!start) return fail(start.error());
+  const auto end_f = item.optional("end");
+  const auto term_f = item.optional("term");
+  if (end_f && term_f) return fail(term_f->error(fmt::format("give either 'end' (a time) or 'term' ({}), not both", term_words)));
+  if (end_f) {
+    auto end = end_f->as_time_s(ctx.start_unix_s);
+    if (!end) return fail(end.error());
+    if (*end <= *start)
+      return fail(end_f->error(fmt::format("expected an end after the {}'s start ({})", what, start_f->node().Scalar())));
+    return std::pair{*start, *end};
+  }
+  if (term_f) {
+    auto end = end_of_term(*term_f, *start);
+    if (!end) return fail(end.error());
+    return std::pair{*start, *end};
+  }
+  Error e = item.error(fmt::format("missing 'end' (a time) or 'term' ({})", term_words));
+  e.field = item.path() + ".end";
+  return fail(e);
+}
 
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s) {
   auto items = list.items();

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -64,6 +66,13 @@ std::string joined_names(const std::vector<T>& items) {
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item.name;
   return out.empty() ? std::string("none") : out;
 }
+
+// An item's `start` (a time) and its end: `end` (a time after the start) or `term`, read by
+// end_of_term from the start; simulated seconds. `what` names the item ("contract") and
+// term_words the term's form ("a duration such as 3y") in messages.
+Result<std::pair<double, double>> read_start_end(
+    const YamlField& item, const LoadContext& ctx, std::string_view what, std::string_view term_words,
+    const std::function<Result<double>(const YamlField& term, double start_s)>& end_of_term);
 
 // A required, non-empty text field of a map.
 Result<std::string> required_text(const YamlField& map, std::string_view key);

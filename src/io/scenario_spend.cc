@@ -2,6 +2,7 @@
 // and the money terms a spend commitment and a plan's spend offer share.
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -67,30 +68,15 @@ Result<void> parse_spend_commitments(const YamlField& list, const LoadContext& c
     if (c.provider < 0)
       return fail(item.required("provider")->error(
           fmt::format("no provider named '{}'; providers are: {}", *provider, joined_names(s.providers))));
-    const bool has_market = std::any_of(s.markets.begin(), s.markets.end(), [&](const Market& m) {
-      return m.on_demand_gpus > 0 && s.sites[static_cast<size_t>(m.site)].provider == c.provider;
-    });
-    if (!has_market)
+    if (!s.has_on_demand_market(c.provider))
       return fail(item.required("provider")->error(fmt::format(
           "provider '{}' has no on-demand market (markets: on_demand_gpus at its sites): nothing to spend the commitment on",
           *provider)));
 
-    auto start_f = item.required("start");
-    if (!start_f) return fail(start_f.error());
-    auto start = start_f->as_time_s(ctx.start_unix_s);
-    if (!start) return fail(start.error());
-    c.start_s = *start;
-    const auto end_f = item.optional("end");
-    const auto term_f = item.optional("term");
-    if (end_f && term_f) return fail(term_f->error("give either 'end' (a time) or 'term' (years like 7y, or months like 84mo), not both"));
-    if (end_f) {
-      auto end = end_f->as_time_s(ctx.start_unix_s);
-      if (!end) return fail(end.error());
-      if (*end <= c.start_s) return fail(end_f->error("expected an end after the commitment's start"));
-      c.end_s = *end;
-    } else if (term_f) {
-      // Whole calendar years ("7y") or months ("84mo"), counted from the start's date.
-      auto text = term_f->as_string();
+    // Whole calendar years ("7y") or months ("84mo"), counted from the start's date.
+    auto span = read_start_end(item, ctx, "commitment", "whole years like 7y, or months like 84mo",
+                               [&](const YamlField& term_f, double start_s) -> Result<double> {
+      auto text = term_f.as_string();
       if (!text) return fail(text.error());
       const bool months = text->ends_with("mo");
       const bool years = !months && text->ends_with("y");
@@ -100,16 +86,15 @@ Result<void> parse_spend_commitments(const YamlField& list, const LoadContext& c
                            std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
       if (numeric) count = std::stoi(digits);
       if ((!months && !years) || !numeric || count < 1 || (years && count > 100) || (months && count > 1200))
-        return fail(term_f->error(fmt::format("'{}': expected whole years like 7y or months like 84mo (1y to 100y)", *text)));
+        return fail(term_f.error(fmt::format("'{}': expected whole years like 7y or months like 84mo (1y to 100y)", *text)));
       if (months && count % 12 != 0)
-        return fail(term_f->error(fmt::format("'{}': a commitment's term is whole years (12mo, 24mo, ...)", *text)));
-      const auto start_unix = ctx.start_unix_s + static_cast<int64_t>(c.start_s);
-      c.end_s = static_cast<double>(add_calendar_years(start_unix, months ? count / 12 : count) - ctx.start_unix_s);
-    } else {
-      Error e = item.error("missing 'end' (a time) or 'term' (years like 7y)");
-      e.field = item.path() + ".term";
-      return fail(e);
-    }
+        return fail(term_f.error(fmt::format("'{}': a commitment's term is whole years (12mo, 24mo, ...)", *text)));
+      const auto start_unix = ctx.start_unix_s + static_cast<int64_t>(start_s);
+      return static_cast<double>(add_calendar_years(start_unix, months ? count / 12 : count) - ctx.start_unix_s);
+    });
+    if (!span) return fail(span.error());
+    std::tie(c.start_s, c.end_s) = *span;
+    const auto start_f = item.required("start");
     for (const auto& other : s.spend_commitments)
       if (other.provider == c.provider && other.start_s < c.end_s && c.start_s < other.end_s)
         return fail(start_f->error(fmt::format("spend commitment '{}' overlaps '{}' of the same provider; a provider has at "

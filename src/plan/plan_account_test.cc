@@ -6,9 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "gpufleet/simulate.h"
 #include "plan/plan_test_util.h"
-#include "sim/sim_test_fixtures.h"
 
 namespace gpufleet {
 namespace {
@@ -113,8 +111,7 @@ TEST(PlanAccount, AnOfferWhoseEarliestFallsInsideAPeriodCountsProRataThere) {
   EXPECT_NEAR(r->periods[0].committed_ref_gpus, 500, 1e-6);
   EXPECT_NEAR(r->periods[0].on_demand_ref_gpus, 500, 1e-6);
   // The simulator bills the same contract spend inside the horizon (320 days of it).
-  Workload w = testing::make_workload(std::vector<testing::JobSpec>(125, testing::JobSpec{0, 8, kYearHours * 3600}));
-  auto sim = replay_in_simulator(*r, in, w, kYearHours * 3600);
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"", 125}}, kYearHours * 3600), kYearHours * 3600);
   ASSERT_TRUE(sim) << sim.error().to_string();
   EXPECT_NEAR(r->cost_by_provider[0].commitments_usd, 1000 * 2.0 * 320 * 24, 1e-3);
   EXPECT_NEAR(sim->by_provider[0].contract_usd, r->cost_by_provider[0].commitments_usd, 1e-9 * r->cost_by_provider[0].commitments_usd);
@@ -143,11 +140,7 @@ TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
 
   // 100 jobs of 8 GPUs at a (the EU inference) and 50 at b, all year; each runs in its pool.
   const double year_s = kYearHours * 3600;
-  std::vector<testing::JobSpec> specs(150, testing::JobSpec{0, 8, year_s});
-  Workload w = testing::make_workload(specs);
-  w.jurisdictions = {"", "EU", "US"};
-  for (size_t i = 0; i < w.jobs.size(); ++i) w.jobs[i].jurisdiction = i < 100 ? 1 : 2;
-  auto sim = replay_in_simulator(*r, in, w, year_s);
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"EU", 100}, {"US", 50}}, year_s), year_s);
   ASSERT_TRUE(sim) << sim.error().to_string();
   EXPECT_EQ(sim->summary.completed, 150);
   for (size_t p = 0; p < 2; ++p)

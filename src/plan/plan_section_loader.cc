@@ -110,10 +110,7 @@ Result<SpendOffer> read_spend_offer(const YamlField& item, const Scenario& sc, i
   if (!prov_name) return fail(prov_name.error());
   o.deal.provider = sc.find_provider(*prov_name);
   if (o.deal.provider < 0) return fail(prov->error(fmt::format("unknown provider '{}'", *prov_name)));
-  const bool has_market = std::any_of(sc.markets.begin(), sc.markets.end(), [&](const Market& m) {
-    return m.on_demand_gpus > 0 && sc.sites[static_cast<size_t>(m.site)].provider == o.deal.provider;
-  });
-  if (!has_market)
+  if (!sc.has_on_demand_market(o.deal.provider))
     return fail(prov->error(fmt::format(
         "provider '{}' has no on-demand market (markets: on_demand_gpus at its sites): nothing to spend the commitment on", *prov_name)));
   auto nm = item.get_string("name", *prov_name + "-spend");

@@ -4,9 +4,7 @@
 // the same by the plan and by the simulator replaying it (the one account, scenario.h).
 #include <gtest/gtest.h>
 
-#include "gpufleet/simulate.h"
 #include "plan/plan_test_util.h"
-#include "sim/sim_test_fixtures.h"
 
 namespace gpufleet {
 namespace {
@@ -120,11 +118,7 @@ TEST(PlanSpend, APlanReplayedInTheSimulatorBillsItsSpendCommitmentAndShortfallTh
   EXPECT_NEAR(r->cost_by_provider[1].commitments_usd, 400 * 1.0 * kYearHours, 1e-3);
 
   const double year_s = kYearHours * 3600;
-  std::vector<testing::JobSpec> specs(150, testing::JobSpec{0, 8, year_s});
-  Workload w = testing::make_workload(specs);
-  w.jurisdictions = {"", "EU", "US"};
-  for (size_t i = 0; i < w.jobs.size(); ++i) w.jobs[i].jurisdiction = i < 100 ? 1 : 2;
-  auto sim = replay_in_simulator(*r, in, w, year_s);
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"EU", 100}, {"US", 50}}, year_s), year_s);
   ASSERT_TRUE(sim) << sim.error().to_string();
   EXPECT_EQ(sim->summary.completed, 150);
   ASSERT_EQ(sim->by_spend_commitment.size(), 1u);
@@ -164,11 +158,7 @@ TEST(PlanSpend, RampStepPricesAndEscalatorsAreBilledTheSameByPlanAndSimulator) {
   EXPECT_NEAR(r->objective_usd, a_usd + b_usd, 1e-3);
 
   const double span_s = 2 * kYearHours * 3600;
-  std::vector<testing::JobSpec> specs(175, testing::JobSpec{0, 8, span_s});
-  Workload w = testing::make_workload(specs);
-  w.jurisdictions = {"", "EU", "US"};
-  for (size_t i = 0; i < w.jobs.size(); ++i) w.jobs[i].jurisdiction = i < 125 ? 1 : 2;
-  auto sim = replay_in_simulator(*r, in, w, span_s);
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"EU", 125}, {"US", 50}}, span_s), span_s);
   ASSERT_TRUE(sim) << sim.error().to_string();
   for (size_t p = 0; p < 2; ++p)
     EXPECT_NEAR(sim->by_provider[p].contract_usd, r->cost_by_provider[p].commitments_usd,
@@ -212,8 +202,7 @@ TEST(PlanSpend, AnExercisedTerminationReplayedInTheSimulatorBillsItsFee) {
   ASSERT_TRUE(r) << r.error().to_string();
   ASSERT_TRUE(r->terminations.at(0).exercised);
   const double span_s = 2 * kYearHours * 3600;
-  Workload w = testing::make_workload(std::vector<testing::JobSpec>(125, testing::JobSpec{0, 8, kYearHours * 3600}));
-  auto sim = replay_in_simulator(*r, in, w, span_s);
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"", 125}}, kYearHours * 3600), span_s);
   ASSERT_TRUE(sim) << sim.error().to_string();
   EXPECT_NEAR(sim->by_contract[0].termination_fee_usd, 5e6, 1e-6);
   EXPECT_NEAR(sim->by_provider[0].contract_usd, r->cost_by_provider[0].commitments_usd, 1e-9 * r->cost_by_provider[0].commitments_usd);

@@ -6,6 +6,7 @@
 
 #include "gpufleet/plan.h"
 #include "gpufleet/simulate.h"
+#include "sim/sim_test_fixtures.h"
 #include "util/time_parse.h"
 
 namespace gpufleet::plan_test {
@@ -109,6 +110,24 @@ inline int add_spend_offer(PlanInputs& in, const std::string& name, int provider
   o.years = years;
   in.spend_offers.push_back(o);
   return static_cast<int>(in.spend_offers.size()) - 1;
+}
+
+// Jobs of 8 GPUs submitted at 0 that run for duration_s: `count` of them bound to each named
+// jurisdiction ("" = anywhere), in order. Enough of them keep a plan's allocation busy.
+inline Workload busy_jobs(const std::vector<std::pair<std::string, size_t>>& per_jurisdiction, double duration_s) {
+  size_t n = 0;
+  for (const auto& [name, count] : per_jurisdiction) n += count;
+  Workload w = testing::make_workload(std::vector<testing::JobSpec>(n, testing::JobSpec{0, 8, duration_s}));
+  size_t i = 0;
+  for (const auto& [name, count] : per_jurisdiction) {
+    int code = 0;
+    if (!name.empty()) {
+      w.jurisdictions.push_back(name);
+      code = static_cast<int>(w.jurisdictions.size()) - 1;
+    }
+    for (size_t k = 0; k < count; ++k) w.jobs[i++].jurisdiction = code;
+  }
+  return w;
 }
 
 // The plan written out as a scenario (plan --emit-scenario), loaded back and simulated over
