@@ -445,9 +445,11 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         cv.start = s;
         cv.term = static_cast<int>(k);
         cv.term_periods = tp;
+        // A tail contract may run past the calendar (which covers the horizon and the tail):
+        // nothing after it is modelled.
+        cv.end_period = std::min(calendar, s + tp);
         cv.from_s = period_start_s(in, s);
-        cv.to_s = period_start_s(in, s + tp);
-        cv.end_period = s + tp;
+        cv.to_s = period_start_s(in, cv.end_period);
         // `earliest` inside the first start period: that contract begins then, ends on its
         // anniversary, and counts pro rata in the periods it covers in part.
         if (!in_tail && s == offer.earliest_period && offer.earliest_s > cv.from_s) {

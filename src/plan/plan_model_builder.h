@@ -138,6 +138,7 @@ PlanModel build_plan_model(const PlanInputs& inputs, const BuildOptions& options
 std::string modelled_period_label(const PlanInputs& inputs, const PlanModel& model, int t);
 
 // Simulated seconds (from the scenario start) of the start of calendar period t.
+// REQUIRES: 0 <= t < inputs.period_start_unix_s.size().
 double period_start_s(const PlanInputs& inputs, int t);
 // The contract an offer's term makes in force over [from_s, to_s), at the term's price and the
 // offer's escalator. Its bill is the account's (contract_usd_per_gpu), as the simulator's.
