@@ -134,6 +134,9 @@ struct BuildOptions {
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
 PlanModel build_plan_model(const PlanInputs& inputs, const BuildOptions& options = {});
 
+// The share of modelled period t (its calendar span) inside [from_s, to_s), simulated seconds.
+double modelled_cover(const PlanInputs& inputs, const PlanModel& model, int t, double from_s, double to_s);
+
 // "2026Q3" in the horizon; "2034 (after the horizon)" for a tail year.
 std::string modelled_period_label(const PlanInputs& inputs, const PlanModel& model, int t);
 
