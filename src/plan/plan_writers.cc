@@ -219,7 +219,7 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
       j["commitments"].push_back({{"provider", c.provider}, {"site", c.site}, {"accelerator", c.accelerator},
                                   {"start", period_label(in, c.start_period)}, {"term_years", c.term_years}, {"gpus", c.gpus},
                                   {"usd_per_gpu_hour", c.usd_per_gpu_hour}, {"escalator_per_year", c.escalator_per_year},
-                                  {"total_usd", c.total_usd}});
+                                  {"from", format_iso_datetime(c.start_unix_s)}, {"to", format_iso_datetime(c.end_unix_s)}, {"total_usd", c.total_usd}});
     else
       j["spend_commitments"].push_back({{"provider", c.provider}, {"offer", in.spend_offers[static_cast<size_t>(c.offer)].name},
                                         {"start", period_label(in, c.start_period)}, {"term_years", c.term_years},

@@ -70,6 +70,29 @@ TEST(PlanReproduction, RiskWithoutUncertaintyCostsWhatThePlanCosts) {
   EXPECT_EQ(r->shortfall_total.mean, 0);
 }
 
+TEST(PlanReproduction, EscalatorsStepPricesAndAStartInsideAPeriodCostWhatThePlanCosts) {
+  PlanInputs in = small_plan();
+  in.offers[0].escalator_per_year = 0.06;
+  in.offers[1].earliest_s = 120 * 86400.0;  // 2026-05-01, inside 2026Q2
+  in.offers[1].earliest_period = 1;
+  in.scenario.contracts[0].prices.push_back({200 * 86400.0, 2.1});
+  auto plan = run_plan(in, exact_options());
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_EQ(plan->status, PlanStatus::optimal) << plan->solver_status;
+  ASSERT_TRUE(prepare_plan_inputs(in));
+  const auto dir = std::filesystem::temp_directory_path() / ("gpufleet-risk-esc-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(write_plan_results(*plan, in, dir.string()));
+  auto commitments = read_plan_commitments(in, dir.string());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(commitments) << commitments.error().to_string();
+  RiskOptions options;
+  options.futures = 2;
+  auto r = run_risk(in, UncertaintySpec{}, *commitments, options);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_NEAR(r->cost.mean, plan->objective_usd, 1e-7 * plan->objective_usd);
+}
+
 TEST(PlanReproduction, APlanOfAnotherScenarioIsRefusedNamingTheField) {
   PlanInputs in = small_plan();
   auto plan = run_plan(in, exact_options());

@@ -134,6 +134,11 @@ std::string format_iso_date(int64_t unix_s) {
   return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
 }
 
+std::string format_iso_datetime(int64_t unix_s) {
+  const int64_t s = unix_s - floor_days(unix_s) * 86400;
+  return fmt::format("{}T{:02}:{:02}:{:02}Z", format_iso_date(unix_s), s / 3600, s / 60 % 60, s % 60);
+}
+
 std::optional<double> parse_duration(std::string_view s) {
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
