@@ -39,6 +39,17 @@ PlanInputs small_plan() {
   return in;
 }
 
+// The plan's commitments through plan.json, as `risk --plan DIR` reads them. REQUIRES: the
+// calendar of `in` is prepared.
+Result<std::vector<Contract>> commitments_via_plan_json(const PlanResult& plan, const PlanInputs& in, const std::string& tag) {
+  const auto dir = std::filesystem::temp_directory_path() / ("gpufleet-risk-" + tag + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  if (auto ok = write_plan_results(plan, in, dir.string()); !ok) return fail(ok.error());
+  auto commitments = read_plan_commitments(in, dir.string());
+  std::filesystem::remove_all(dir);
+  return commitments;
+}
+
 TEST(PlanReproduction, RiskWithoutUncertaintyCostsWhatThePlanCosts) {
   PlanInputs in = small_plan();
   auto plan = run_plan(in, exact_options());
@@ -46,12 +57,7 @@ TEST(PlanReproduction, RiskWithoutUncertaintyCostsWhatThePlanCosts) {
   ASSERT_EQ(plan->status, PlanStatus::optimal) << plan->solver_status;
   ASSERT_FALSE(plan->commitments.empty());
   ASSERT_TRUE(prepare_plan_inputs(in));
-  // Through plan.json, as `risk --plan DIR` reads it.
-  const auto dir = std::filesystem::temp_directory_path() / ("gpufleet-risk-repro-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  ASSERT_TRUE(write_plan_results(*plan, in, dir.string()));
-  auto commitments = read_plan_commitments(in, dir.string());
-  std::filesystem::remove_all(dir);
+  auto commitments = commitments_via_plan_json(*plan, in, "repro");
   ASSERT_TRUE(commitments) << commitments.error().to_string();
   ASSERT_EQ(commitments->size(), plan->commitments.size());
 
@@ -80,11 +86,7 @@ TEST(PlanReproduction, EscalatorsStepPricesAndAStartInsideAPeriodCostWhatThePlan
   ASSERT_TRUE(plan) << plan.error().to_string();
   ASSERT_EQ(plan->status, PlanStatus::optimal) << plan->solver_status;
   ASSERT_TRUE(prepare_plan_inputs(in));
-  const auto dir = std::filesystem::temp_directory_path() / ("gpufleet-risk-esc-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  ASSERT_TRUE(write_plan_results(*plan, in, dir.string()));
-  auto commitments = read_plan_commitments(in, dir.string());
-  std::filesystem::remove_all(dir);
+  auto commitments = commitments_via_plan_json(*plan, in, "escalator");
   ASSERT_TRUE(commitments) << commitments.error().to_string();
   RiskOptions options;
   options.futures = 2;
