@@ -33,8 +33,23 @@ struct ContractOffer {
   std::vector<TermPrice> terms;   // non-empty, distinct years
   int64_t block_gpus = 1024;      // > 0
   int earliest_period = 0;        // first period a contract may start
+  double earliest_s = 0;          // simulated seconds: when `earliest` falls inside earliest_period,
+                                  // contracts starting there begin then (that period counts pro
+                                  // rata) and end on its anniversary
   int64_t ramp_gpus_per_period = 0;  // most GPUs of new contracts starting in one period; 0 = no limit
   int64_t min_gpus = 0;           // a contract taken is at least this large; 0 = one block
+  double escalator_per_year = 0;  // the term's price grows by this share at each anniversary; in [-0.5, 1]
+};
+
+// A spend commitment the planner may take (SpendCommitment in scenario.h): commit
+// deal.usd_per_year to deal.provider for `years`, drawn at deal.discount on the provider's
+// on-demand markets, starting at a period start from earliest_period. A provider has at most
+// one spend commitment (existing or new) in force at once.
+struct SpendOffer {
+  std::string name;               // unique among spend offers
+  SpendCommitment deal;           // provider, usd_per_year, discount, shortfall_share, escalator; start/end unused
+  int years = 1;                  // > 0
+  int earliest_period = 0;
 };
 
 // Inference demand of one jurisdiction: reference GPUs that must run in its sites.
@@ -72,6 +87,7 @@ struct PlanInputs {
   std::vector<InferenceDemand> inference;
 
   std::vector<ContractOffer> offers;
+  std::vector<SpendOffer> spend_offers;
   HorizonEnd end;                 // the plan section's default: demand held for the longest term
   bool bill_energy = true;        // add electricity (GPUs held x board power x PUE x $/MWh)
 
@@ -127,13 +143,33 @@ enum class PlanStatus : uint8_t {
 std::string_view to_string(PlanStatus status);
 
 struct Commitment {
-  int offer = -1;
-  std::string provider, site, accelerator;
+  enum class Kind : uint8_t { gpus, spend };
+  Kind kind = Kind::gpus;        // gpus: a capacity contract of an offer; spend: a spend offer taken
+  int offer = -1;                // into PlanInputs::offers (gpus) or PlanInputs::spend_offers (spend)
+  std::string provider, site, accelerator;  // spend: site and accelerator empty (any of the provider's)
   int start_period = 0;
   int term_years = 0;
-  int64_t gpus = 0;
-  double usd_per_gpu_hour = 0;
-  double total_usd = 0;          // undiscounted, over the whole term
+  int64_t start_unix_s = 0, end_unix_s = 0;  // when it is in force (a start inside its period: pro rata)
+  int64_t gpus = 0;              // gpus only
+  double usd_per_gpu_hour = 0;   // gpus: the first year's price
+  double escalator_per_year = 0;
+  double total_usd = 0;          // undiscounted, over the whole term: gpus: the contract's bill;
+                                 // spend: what it bills (spent + shortfall)
+  // Spend only (undiscounted, over the whole term as modelled, after the horizon too):
+  double commit_usd = 0;         // the commitment's value
+  double discount = 0;           // off the on-demand list price
+  double spent_usd = 0;          // GPU-hours drawn at the discount
+  double shortfall_usd = 0;      // billed for what was not spent
+};
+
+// An existing contract's option to end early at a fee (EarlyTermination), and what the plan
+// does with it.
+struct TerminationChoice {
+  std::string contract;
+  std::string at;                // the date
+  double fee_usd = 0;
+  bool exercised = false;        // the plan ends the contract there
+  bool decided_by_plan = false;  // false: the scenario had already exercised it
 };
 
 // One period of the plan. Capacities in physical GPUs unless named ref.
@@ -142,7 +178,8 @@ struct PlanPeriod {
   double training_ref_gpus = 0;     // demand, average over the period
   double inference_ref_gpus = 0;
   double committed_ref_gpus = 0;    // existing + new contracts in force
-  double on_demand_ref_gpus = 0;
+  double on_demand_ref_gpus = 0;   // bought by the hour, under spend commitments or not
+  double spend_ref_gpus = 0;       // the part of on_demand_ref_gpus drawn under spend commitments
   double spot_ref_gpus = 0;
   double utilisation = 0;           // share of committed capacity carrying demand, in [0, 1]
   double power_mw = 0;              // drawn over all sites
@@ -155,7 +192,8 @@ struct PlanPeriod {
 // Undiscounted spend in one plan year (or by one provider over the horizon).
 struct CostBreakdown {
   std::string label;   // "2026" or a provider name
-  double commitments_usd = 0;  // existing and new contracts, the part inside the horizon
+  double commitments_usd = 0;  // existing and new contracts and spend commitments (drawn and
+                               // shortfall, termination fees), the part inside the horizon
   double on_demand_usd = 0;
   double spot_usd = 0;
   double energy_usd = 0;
@@ -240,6 +278,7 @@ struct PlanResult {
   std::vector<std::string> notes;     // what was skipped or approximated, in words
 
   std::vector<Commitment> commitments;  // sorted by start, provider, site
+  std::vector<TerminationChoice> terminations;  // one per existing contract with the option
   std::vector<PlanPeriod> periods;
   std::vector<CostBreakdown> cost_by_year;
   std::vector<CostBreakdown> cost_by_provider;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gpufleet/error.h"
@@ -88,7 +89,26 @@ struct RampStep {
 };
 
 // A capacity commitment. Take-or-pay: at every instant the lab pays
-// usd_per_gpu_hour * max(take_or_pay_share * capacity, used GPUs).
+// price(t) * max(take_or_pay_share * capacity, used GPUs), where price(t) is the last price
+// step's (or usd_per_gpu_hour) grown by escalator_per_year at each anniversary of start_s
+// (contract_price_at). An early termination, when exercised, ends the contract at its date
+// and bills its fee then.
+// A contract's price from at_s onwards (until the next one): a ramp step's own price.
+struct PriceStep {
+  double at_s = 0;
+  double usd_per_gpu_hour = 0;
+
+  bool operator==(const PriceStep&) const = default;  // field by field
+};
+
+struct EarlyTermination {
+  double at_s = 0;         // the contract may end here instead of at end_s (start_s < at_s < end_s)
+  double fee_usd = 0;      // billed at at_s when exercised; >= 0
+  bool exercised = false;  // the scenario (or the plan) ends the contract at at_s
+
+  bool operator==(const EarlyTermination&) const = default;  // field by field
+};
+
 struct Contract {
   std::string name;
   int provider = -1;     // index into Scenario::providers
@@ -99,10 +119,16 @@ struct Contract {
   double start_s = 0;          // capacity is 0 outside [start_s, end_s)
   double end_s = 0;
   double take_or_pay_share = 1.0;  // in [0, 1]
+  std::vector<PriceStep> prices;   // sorted by at_s; before the first the price is usd_per_gpu_hour
+  double escalator_per_year = 0;   // the price grows by this share at each anniversary; in [-0.5, 1]
+  std::optional<EarlyTermination> termination;
+
+  // Where the capacity ends: end_s, or the termination date when it is exercised.
+  double in_force_until_s() const { return termination && termination->exercised ? termination->at_s : end_s; }
 
   // GPUs available at simulated time t.
   int64_t gpus_at(double t_s) const {
-    if (t_s < start_s || t_s >= end_s) return 0;
+    if (t_s < start_s || t_s >= in_force_until_s()) return 0;
     int64_t g = 0;
     for (const auto& step : ramp) {
       if (step.at_s > t_s) break;
@@ -115,7 +141,7 @@ struct Contract {
   // starts and ends inside the interval count pro rata.
   double average_gpus(double from_s, double to_s) const {
     if (!(to_s > from_s)) return static_cast<double>(gpus_at(from_s));
-    const double lo = std::max(from_s, start_s), hi = std::min(to_s, end_s);
+    const double lo = std::max(from_s, start_s), hi = std::min(to_s, in_force_until_s());
     if (!(hi > lo)) return 0;
     double gpu_s = 0, at = lo;
     int64_t g = gpus_at(lo);
@@ -140,6 +166,59 @@ inline double contract_usd_per_hour(double usd_per_gpu_hour, double take_or_pay_
                                     double used_gpus) {
   const double billed = take_or_pay_share * capacity_gpus > used_gpus ? take_or_pay_share * capacity_gpus : used_gpus;
   return usd_per_gpu_hour * billed;
+}
+
+// The one price definition of a contract (simulator, planner and reports): USD per GPU-hour at
+// simulated time t_s, for a scenario starting at epoch_unix_s (anniversaries are calendar
+// dates: the start's day and time each year later).
+double contract_price_at(const Contract& c, double t_s, int64_t epoch_unix_s);
+// True when the price is usd_per_gpu_hour all through (no price steps, no escalator).
+bool contract_price_is_flat(const Contract& c);
+// The integral of the price over [from_s, to_s), in USD per GPU held all through (price x
+// hours, pro rata across steps and anniversaries). REQUIRES: from_s <= to_s.
+double contract_usd_per_gpu(const Contract& c, double from_s, double to_s, int64_t epoch_unix_s);
+// What the contract bills over [from_s, to_s) while `capacity_gpus` are available and
+// `used_gpus` busy throughout: contract_usd_per_hour at each instant's price.
+inline double contract_usd(const Contract& c, double capacity_gpus, double used_gpus, double from_s, double to_s,
+                           int64_t epoch_unix_s) {
+  return contract_usd_per_hour(1.0, c.take_or_pay_share, capacity_gpus, used_gpus) *
+         contract_usd_per_gpu(c, from_s, to_s, epoch_unix_s);
+}
+// What the whole capacity costs over [from_s, to_s) whatever is used: the integral of price x
+// capacity (ramp steps, anniversaries, start and end pro rata); the take-or-pay part is
+// take_or_pay_share times it.
+double contract_capacity_usd(const Contract& c, double from_s, double to_s, int64_t epoch_unix_s);
+// A spend (dollar) commitment: the lab commits to spend with one provider, over [start_s,
+// end_s), at a discount on its list prices, on any of its sites and accelerators: the
+// markets' on-demand list prices and availability. Each commitment year (the start's date
+// each year later; the last may be shorter and commits pro rata) commits usd_per_year, grown
+// by escalator_per_year each year; at its end shortfall_share of what was not spent is billed.
+struct SpendCommitment {
+  std::string name;
+  int provider = -1;            // index into Scenario::providers
+  double start_s = 0, end_s = 0;
+  double usd_per_year = 0;      // > 0
+  double discount = 0;          // off the on-demand list price; in [0, 1)
+  double shortfall_share = 1.0; // of the unspent commitment; in [0, 1]
+  double escalator_per_year = 0;  // the yearly commitment grows by this share each year; in [-0.5, 1]
+
+  bool operator==(const SpendCommitment&) const = default;  // field by field
+};
+
+// The one account of a spend commitment (simulator, planner and reports).
+// What a GPU-hour costs under it at a list price of list_usd_per_gpu_hour.
+inline double spend_usd_per_gpu_hour(const SpendCommitment& s, double list_usd_per_gpu_hour) {
+  return list_usd_per_gpu_hour * (1.0 - s.discount);
+}
+// The commitment years as [from, to) in simulated seconds, in order.
+std::vector<std::pair<double, double>> spend_commitment_years(const SpendCommitment& s, int64_t epoch_unix_s);
+// What year k (of spend_commitment_years) commits, in USD: usd_per_year x (1 + escalator)^k,
+// pro rata when the year is cut short (by the end, or by `until_s`, the end of what is billed,
+// e.g. the simulator's horizon).
+double spend_committed_usd(const SpendCommitment& s, int64_t epoch_unix_s, size_t year, double until_s);
+// What a year bills beyond what was spent in it: shortfall_share x the unspent commitment.
+inline double spend_shortfall_usd(const SpendCommitment& s, double committed_usd, double spent_usd) {
+  return committed_usd > spent_usd ? s.shortfall_share * (committed_usd - spent_usd) : 0.0;
 }
 
 // Capacity bought by the hour on top of contracts, per (site, accelerator).
@@ -349,6 +428,7 @@ struct Scenario {
   std::vector<Provider> providers;
   std::vector<Site> sites;
   std::vector<Contract> contracts;
+  std::vector<SpendCommitment> spend_commitments;  // at most one in force per provider at once
   std::vector<Market> markets;
   WorkloadSpec workload;
   PolicySpec policy;
@@ -358,6 +438,8 @@ struct Scenario {
   int find_accelerator(std::string_view name) const;  // -1 if absent
   int find_provider(std::string_view name) const;
   int find_site(std::string_view name) const;
+  // Whether some site of the provider has an on-demand market (what a spend commitment buys).
+  bool has_on_demand_market(int provider) const;
 
   bool operator==(const Scenario&) const = default;  // field by field
 };

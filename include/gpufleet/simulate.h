@@ -71,6 +71,16 @@ struct ProviderTotals {
 struct ContractTotals {
   double cost_usd = 0;
   double idle_usd = 0;
+  double termination_fee_usd = 0;  // billed at the exercised termination date (in cost_usd too)
+};
+
+// What a spend commitment billed: GPU-hours drawn at its discount (on the provider's on-demand
+// markets) and, at each commitment year's end, the shortfall (SpendCommitment). Both are
+// counted as the provider's contract spend.
+struct SpendTotals {
+  double spent_usd = 0;
+  double shortfall_usd = 0;
+  double cost_usd() const { return spent_usd + shortfall_usd; }
 };
 
 // One outage as it happened, with what it cost.
@@ -144,6 +154,7 @@ struct SimResults {
   std::vector<ProviderTotals> by_provider;  // indexed like Scenario::providers
   std::vector<SiteTotals> by_site;          // indexed like Scenario::sites
   std::vector<ContractTotals> by_contract;  // indexed like Scenario::contracts
+  std::vector<SpendTotals> by_spend_commitment;  // indexed like Scenario::spend_commitments
   std::vector<JobResult> jobs;
   std::vector<HourRow> hours;
   std::vector<OutageResult> outages;  // in start order

@@ -39,7 +39,7 @@ std::vector<PoolSpec> build_pools(const Scenario& scenario, const Workload& work
     std::vector<double> times{0.0};
     auto add_time = [&](double t) { if (t > 0) times.push_back(t); };
     add_time(contract.start_s);
-    add_time(contract.end_s);
+    add_time(contract.in_force_until_s());
     for (const auto& step : contract.ramp) add_time(step.at_s);
     std::sort(times.begin(), times.end());
     times.erase(std::unique(times.begin(), times.end()), times.end());

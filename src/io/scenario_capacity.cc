@@ -2,6 +2,7 @@
 // and markets (on-demand and spot per site and accelerator).
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -58,7 +59,7 @@ Result<void> parse_ramp(const YamlField& item, const LoadContext& ctx, Contract&
   if (!steps) return fail(steps.error());
   if (steps->empty()) return fail(ramp->error("expected a non-empty list of {at, gpus} steps"));
   for (const auto& step : *steps) {
-    if (auto r = step.check_keys({"at", "gpus"}); !r) return r;
+    if (auto r = step.check_keys({"at", "gpus", "usd_per_gpu_hour"}); !r) return r;
     auto at_f = step.required("at");
     if (!at_f) return fail(at_f.error());
     auto at = at_f->as_time_s(ctx.start_unix_s);
@@ -71,9 +72,36 @@ Result<void> parse_ramp(const YamlField& item, const LoadContext& ctx, Contract&
       return fail(at_f->error(fmt::format("ramp times must not decrease: {} comes after {}",
                                           describe_time(*at, ctx.start_unix_s),
                                           describe_time(c.ramp.back().at_s, ctx.start_unix_s))));
+    if (auto price_f = step.optional("usd_per_gpu_hour")) {
+      auto price = price_f->as_double(0.0, kMaxUsdPerGpuHour);
+      if (!price) return fail(price.error());
+      c.prices.push_back(PriceStep{*at, *price});
+    }
     c.ramp.push_back(RampStep{*at, *gpus});
     step_fields.push_back(*gpus_f);
   }
+  return {};
+}
+
+// `termination: {at, fee_usd, exercised}`: the option to end the contract early at a fee.
+Result<void> parse_termination(const YamlField& f, const LoadContext& ctx, Contract& c) {
+  if (auto r = f.check_keys({"at", "fee_usd", "exercised"}); !r) return r;
+  EarlyTermination t;
+  auto at_f = f.required("at");
+  if (!at_f) return fail(at_f.error());
+  auto at = at_f->as_time_s(ctx.start_unix_s);
+  if (!at) return fail(at.error());
+  if (!(*at > c.start_s && *at < c.end_s))
+    return fail(at_f->error(fmt::format("expected a date inside the contract's term ({} to {})",
+                                        describe_time(c.start_s, ctx.start_unix_s), describe_time(c.end_s, ctx.start_unix_s))));
+  t.at_s = *at;
+  auto fee = f.get_double("fee_usd", 0.0, 0.0, kMaxUsd);
+  if (!fee) return fail(fee.error());
+  t.fee_usd = *fee;
+  auto exercised = f.get_bool("exercised", false);
+  if (!exercised) return fail(exercised.error());
+  t.exercised = *exercised;
+  c.termination = t;
   return {};
 }
 
@@ -95,7 +123,7 @@ std::pair<int64_t, size_t> peak_in_force(const Contract& c) {
 
 Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scenario& s) {
   if (auto r = item.check_keys({"name", "provider", "site", "accelerator", "usd_per_gpu_hour", "start",
-                                "end", "term", "take_or_pay_share", "ramp", "gpus"});
+                                "end", "term", "take_or_pay_share", "ramp", "gpus", "escalator_per_year", "termination"});
       !r)
     return r;
   Contract c;
@@ -129,36 +157,21 @@ Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scena
 
   auto price_f = item.required("usd_per_gpu_hour");
   if (!price_f) return fail(price_f.error());
-  auto price = price_f->as_double(0.0);
+  auto price = price_f->as_double(0.0, kMaxUsdPerGpuHour);
   if (!price) return fail(price.error());
   c.usd_per_gpu_hour = *price;
+  auto escalator = item.get_double("escalator_per_year", 0.0, kMinEscalator, kMaxEscalator);
+  if (!escalator) return fail(escalator.error());
+  c.escalator_per_year = *escalator;
 
-  auto start_f = item.required("start");
-  if (!start_f) return fail(start_f.error());
-  auto start = start_f->as_time_s(ctx.start_unix_s);
-  if (!start) return fail(start.error());
-  c.start_s = *start;
-
-  const auto end_f = item.optional("end");
-  const auto term_f = item.optional("term");
-  if (end_f && term_f) return fail(term_f->error("give either 'end' (a time) or 'term' (a duration), not both"));
-  if (end_f) {
-    auto end = end_f->as_time_s(ctx.start_unix_s);
-    if (!end) return fail(end.error());
-    c.end_s = *end;
-    if (c.end_s <= c.start_s)
-      return fail(end_f->error(fmt::format("expected an end after the contract's start ({})",
-                                           start_f->node().Scalar())));
-  } else if (term_f) {
-    auto term = term_f->as_duration_s();
-    if (!term) return fail(term.error());
-    if (*term <= 0) return fail(term_f->error("expected a term longer than 0"));
-    c.end_s = c.start_s + *term;
-  } else {
-    Error e = item.error("missing 'end' (a time) or 'term' (a duration such as 3y)");
-    e.field = item.path() + ".end";
-    return fail(e);
-  }
+  auto span = read_start_end(item, ctx, "contract", "a duration such as 3y", [](const YamlField& term, double start_s) -> Result<double> {
+    auto d = term.as_duration_s();
+    if (!d) return fail(d.error());
+    if (*d <= 0) return fail(term.error("expected a term longer than 0"));
+    return start_s + *d;
+  });
+  if (!span) return fail(span.error());
+  std::tie(c.start_s, c.end_s) = *span;
 
   auto share = item.get_double("take_or_pay_share", 1.0, 0.0, 1.0);
   if (!share) return fail(share.error());
@@ -166,6 +179,8 @@ Result<void> parse_contract(const YamlField& item, const LoadContext& ctx, Scena
 
   std::vector<YamlField> step_fields;
   if (auto r = parse_ramp(item, ctx, c, step_fields); !r) return r;
+  if (auto t = item.optional("termination"))
+    if (auto r = parse_termination(*t, ctx, c); !r) return r;
 
   // Power: the contract alone must fit the site's cap.
   const Accelerator& a = s.accelerators[static_cast<size_t>(c.accelerator)];
@@ -236,6 +251,33 @@ Result<void> check_fleet_size(const YamlField& at, const Scenario& s) {
 }
 
 }  // namespace
+
+Result<std::pair<double, double>> read_start_end(
+    const YamlField& item, const LoadContext& ctx, std::string_view what, std::string_view term_words,
+    const std::function<Result<double>(const YamlField& term, double start_s)>& end_of_term) {
+  auto start_f = item.required("start");
+  if (!start_f) return fail(start_f.error());
+  auto start = start_f->as_time_s(ctx.start_unix_s);
+  if (!start) return fail(start.error());
+  const auto end_f = item.optional("end");
+  const auto term_f = item.optional("term");
+  if (end_f && term_f) return fail(term_f->error(fmt::format("give either 'end' (a time) or 'term' ({}), not both", term_words)));
+  if (end_f) {
+    auto end = end_f->as_time_s(ctx.start_unix_s);
+    if (!end) return fail(end.error());
+    if (*end <= *start)
+      return fail(end_f->error(fmt::format("expected an end after the {}'s start ({})", what, start_f->node().Scalar())));
+    return std::pair{*start, *end};
+  }
+  if (term_f) {
+    auto end = end_of_term(*term_f, *start);
+    if (!end) return fail(end.error());
+    return std::pair{*start, *end};
+  }
+  Error e = item.error(fmt::format("missing 'end' (a time) or 'term' ({})", term_words));
+  e.field = item.path() + ".end";
+  return fail(e);
+}
 
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s) {
   auto items = list.items();

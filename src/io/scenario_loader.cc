@@ -171,7 +171,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   if (!root) return fail(root.error());
   if (root->is_null()) return fail(name, 1, 1, "", "the scenario is empty; expected a map with at least name, start, horizon, accelerators, providers and sites");
   if (auto r = root->check_keys({"name", "description", "start", "horizon", "end", "seed", "policy",
-                                 "accelerators", "providers", "sites", "contracts", "markets",
+                                 "accelerators", "providers", "sites", "contracts", "markets", "spend_commitments",
                                  "workload", "checkpoint", "faults", "plan", "uncertainty"});
       !r)
     return fail(r.error());
@@ -195,6 +195,8 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
     if (auto r = parse_contracts(*f, ctx, s); !r) return fail(r.error());
   if (auto f = root->optional("markets"))
     if (auto r = parse_markets(*f, s); !r) return fail(r.error());
+  if (auto f = root->optional("spend_commitments"))
+    if (auto r = parse_spend_commitments(*f, ctx, s); !r) return fail(r.error());
   if (auto f = root->optional("checkpoint"))
     if (auto r = parse_checkpoint(*f, s.checkpoint); !r) return fail(r.error());
   if (auto f = root->optional("faults"))

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +26,12 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
                                          const std::string& base_dir,
                                          const ScenarioLoadOptions& options);
 
+// Bounds of money values a scenario may carry.
+inline constexpr double kMaxUsdPerGpuHour = 1e6;
+inline constexpr double kMaxUsd = 1e15;        // a fee or a spend commitment (per year)
+inline constexpr double kMinEscalator = -0.5;  // per year: prices may fall ...
+inline constexpr double kMaxEscalator = 1.0;   // ... or at most double each year
+
 // What every section parser needs besides the node it reads.
 struct LoadContext {
   std::string base_dir;        // folder relative paths resolve against
@@ -37,6 +45,12 @@ Result<void> parse_providers(const YamlField& list, Scenario& s);
 Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_markets(const YamlField& list, Scenario& s);
+// The money terms of a spend commitment or a plan's spend offer: discount, shortfall_share,
+// escalator_per_year, and usd_per_year or usd (the whole term, spread over its years:
+// year_fractions[k] is year k's length as a share of a full year).
+Result<void> read_spend_terms(const YamlField& item, const std::vector<double>& year_fractions, SpendCommitment& s);
+// REQUIRES: markets parsed (a commitment is spent on its provider's on-demand markets).
+Result<void> parse_spend_commitments(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Scenario& s);
 Result<void> parse_checkpoint(const YamlField& section, CheckpointSpec& c);
 // REQUIRES: sites and providers parsed (outages name them).
@@ -52,6 +66,13 @@ std::string joined_names(const std::vector<T>& items) {
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item.name;
   return out.empty() ? std::string("none") : out;
 }
+
+// An item's `start` (a time) and its end: `end` (a time after the start) or `term`, read by
+// end_of_term from the start; simulated seconds. `what` names the item ("contract") and
+// term_words the term's form ("a duration such as 3y") in messages.
+Result<std::pair<double, double>> read_start_end(
+    const YamlField& item, const LoadContext& ctx, std::string_view what, std::string_view term_words,
+    const std::function<Result<double>(const YamlField& term, double start_s)>& end_of_term);
 
 // A required, non-empty text field of a map.
 Result<std::string> required_text(const YamlField& map, std::string_view key);

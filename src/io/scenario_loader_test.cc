@@ -836,5 +836,110 @@ TEST(ScenarioReliability, ErrorsNameTheField) {
                   "checkpoint.restart_overhead", "expected a duration");
 }
 
+// ---- spend commitments, prices over time, early termination --------------------------
+
+const std::string kWithMarket = kBase + R"(markets:
+  - {site: az-east, accelerator: H100-SXM, on_demand_usd_per_gpu_hour: 4.0, on_demand_gpus: 1024}
+contracts:
+  - name: old
+    site: aws-west
+    accelerator: H100-SXM
+    usd_per_gpu_hour: 2.0
+    escalator_per_year: 0.05
+    start: 2026-01-01
+    end: 2029-01-01
+    termination: {at: 2028-01-01, fee_usd: 3.0e6}
+    ramp:
+      - {at: 2026-01-01, gpus: 512}
+      - {at: 2026-07-01, gpus: 1024, usd_per_gpu_hour: 1.8}
+)";
+
+TEST(ScenarioSpend, ASpendCommitmentOverItsTermIsSpreadOverItsYears) {
+  // $7M over 2026-01-01 .. 2028-07-01, growing 10% a year: the years weigh 1, 1.1 and
+  // 1.21 x 182/366 (the last is half of leap 2028), so the first commits 7M / 2.70169.
+  const std::string text = kWithMarket + R"(spend_commitments:
+  - {name: az-spend, provider: azure, start: 2026-01-01, end: 2028-07-01, usd: 7.0e6, discount: 0.25,
+     shortfall_share: 0.5, escalator_per_year: 0.1}
+)";
+  auto s = load_scenario_text(text, "test.yaml");
+  ASSERT_TRUE(s) << s.error().to_string();
+  ASSERT_EQ(s->spend_commitments.size(), 1u);
+  const SpendCommitment& c = s->spend_commitments[0];
+  EXPECT_EQ(c.provider, 1);
+  EXPECT_DOUBLE_EQ(c.discount, 0.25);
+  EXPECT_DOUBLE_EQ(c.shortfall_share, 0.5);
+  const double weight = 1 + 1.1 + 1.21 * 182.0 / 366.0;
+  EXPECT_NEAR(c.usd_per_year, 7.0e6 / weight, 1e-6);
+  const auto years = spend_commitment_years(c, s->start_unix_s);
+  ASSERT_EQ(years.size(), 3u);
+  EXPECT_DOUBLE_EQ(years[1].first, 365 * kDay);
+  EXPECT_DOUBLE_EQ(years[2].first, (365 + 365) * kDay);
+  EXPECT_DOUBLE_EQ(years[2].second, (365 + 365 + 182) * kDay);  // cut by the end, 2028-07-01
+  double total = 0;
+  for (size_t k = 0; k < years.size(); ++k) total += spend_committed_usd(c, s->start_unix_s, k, c.end_s);
+  EXPECT_NEAR(total, 7.0e6, 1e-6);
+  EXPECT_DOUBLE_EQ(spend_usd_per_gpu_hour(c, 4.0), 3.0);
+  EXPECT_DOUBLE_EQ(spend_shortfall_usd(c, 100, 40), 30);
+  EXPECT_DOUBLE_EQ(spend_shortfall_usd(c, 100, 140), 0);
+}
+
+TEST(ScenarioSpend, ATermInYearsEndsOnTheAnniversary) {
+  auto s = load_scenario_text(kWithMarket + "spend_commitments:\n  - {name: a, provider: azure, start: 2028-02-29, term: 1y, usd_per_year: 1.0e6}\n",
+                              "test.yaml");
+  ASSERT_TRUE(s) << s.error().to_string();
+  // 29 February 2028 + 1 year: 1 March 2029.
+  EXPECT_DOUBLE_EQ(s->spend_commitments[0].end_s - s->spend_commitments[0].start_s, 366 * kDay);
+}
+
+TEST(ScenarioSpend, StepPricesEscalatorAndTerminationAreRead) {
+  auto s = load_scenario_text(kWithMarket, "test.yaml");
+  ASSERT_TRUE(s) << s.error().to_string();
+  const Contract& c = s->contracts[0];
+  EXPECT_DOUBLE_EQ(c.escalator_per_year, 0.05);
+  ASSERT_EQ(c.prices.size(), 1u);
+  EXPECT_DOUBLE_EQ(c.prices[0].at_s, 181 * kDay);
+  ASSERT_TRUE(c.termination);
+  EXPECT_DOUBLE_EQ(c.termination->at_s, (365 + 365) * kDay);
+  EXPECT_DOUBLE_EQ(c.termination->fee_usd, 3.0e6);
+  EXPECT_FALSE(c.termination->exercised);
+  // The price: $2, $1.80 from the step, x 1.05 from 2027-01-01, x 1.05^2 from 2028-01-01.
+  EXPECT_DOUBLE_EQ(contract_price_at(c, 100 * kDay, s->start_unix_s), 2.0);
+  EXPECT_DOUBLE_EQ(contract_price_at(c, 200 * kDay, s->start_unix_s), 1.8);
+  EXPECT_DOUBLE_EQ(contract_price_at(c, 400 * kDay, s->start_unix_s), 1.8 * 1.05);
+  EXPECT_DOUBLE_EQ(contract_price_at(c, 800 * kDay, s->start_unix_s), 1.8 * 1.05 * 1.05);
+  // Integrated across the step and the anniversary: 181 d at $2, 184 d at $1.80, 10 d at $1.89.
+  EXPECT_NEAR(contract_usd_per_gpu(c, 0, 375 * kDay, s->start_unix_s), 24 * (181 * 2.0 + 184 * 1.8 + 10 * 1.89), 1e-9);
+  EXPECT_NEAR(contract_capacity_usd(c, 0, 365 * kDay, s->start_unix_s), 24 * (181 * 512 * 2.0 + 184 * 1024 * 1.8), 1e-6);
+  // Not exercised, the option leaves the capacity to the end.
+  EXPECT_EQ(c.gpus_at(800 * kDay), 1024);
+  Contract ended = c;
+  ended.termination->exercised = true;
+  EXPECT_EQ(ended.gpus_at(800 * kDay), 0);
+}
+
+TEST(ScenarioSpend, ErrorsNameWhereAndWhat) {
+  const std::string base = kWithMarket + "spend_commitments:\n";
+  expect_error_at(base + "  - {name: a, provider: azure, start: 2026-01-01, term: 1y, usd: 1.0e6, discount: 1.0}\n", "1.0}",
+                  "spend_commitments[0].discount", "expected a share of the list price in [0, 1)");
+  expect_error_at(base + "  - {name: a, provider: aws, start: 2026-01-01, term: 1y, usd: 1.0e6}\n", "aws, start",
+                  "spend_commitments[0].provider", "nothing to spend the commitment on");
+  expect_error_at(base + "  - {name: a, provider: azure, start: 2026-01-01, term: 36m, usd: 1.0e6}\n", "36m",
+                  "spend_commitments[0].term", "expected whole years like 7y or months like 84mo");
+  expect_error_at(base + "  - {name: a, provider: azure, start: 2026-01-01, term: 18mo, usd: 1.0e6}\n", "18mo",
+                  "spend_commitments[0].term", "whole years");
+  expect_error_at(base + "  - {name: a, provider: azure, start: 2026-01-01, term: 1y, usd: 0.0}\n", "0.0}",
+                  "spend_commitments[0].usd", "more than $0");
+  expect_error_at(base + "  - {name: a, provider: azure, start: 2026-01-01, term: 2y, usd: 1.0e6}\n"
+                         "  - {name: b, provider: azure, start: 2027-06-01, term: 1y, usd: 1.0e6}\n",
+                  "2027-06-01", "spend_commitments[1].start", "overlaps 'a' of the same provider");
+  expect_error_at(replaced(kWithMarket, "fee_usd: 3.0e6", "fee_usd: -1"), "-1", "contracts[0].termination.fee_usd", ">= 0");
+  expect_error_at(replaced(kWithMarket, "at: 2028-01-01, fee", "at: 2030-01-01, fee"), "2030-01-01",
+                  "contracts[0].termination.at", "inside the contract's term");
+  expect_error_at(replaced(kWithMarket, "escalator_per_year: 0.05", "escalator_per_year: -0.9"), "-0.9",
+                  "contracts[0].escalator_per_year", ">= -0.5");
+  expect_error_at(replaced(kWithMarket, "usd_per_gpu_hour: 1.8}", "usd_per_gpu_hour: x}"), "x}",
+                  "contracts[0].ramp[1].usd_per_gpu_hour", "expected a number");
+}
+
 }  // namespace
 }  // namespace gpufleet

@@ -98,8 +98,17 @@ void add_attribution(nlohmann::ordered_json& j, const SimResults& r, const Scena
   nlohmann::ordered_json contracts = nlohmann::ordered_json::object();
   for (size_t i = 0; i < r.by_contract.size() && i < scenario.contracts.size(); ++i)
     contracts[scenario.contracts[i].name] = {{"cost_usd", r.by_contract[i].cost_usd},
-                                             {"idle_take_or_pay_usd", r.by_contract[i].idle_usd}};
+                                             {"idle_take_or_pay_usd", r.by_contract[i].idle_usd},
+                                             {"termination_fee_usd", r.by_contract[i].termination_fee_usd}};
   j["contracts"] = contracts;
+  // Per spend commitment: what was drawn at its discount and the shortfalls billed (both in
+  // the provider's contract spend).
+  nlohmann::ordered_json spend = nlohmann::ordered_json::object();
+  for (size_t i = 0; i < r.by_spend_commitment.size() && i < scenario.spend_commitments.size(); ++i)
+    spend[scenario.spend_commitments[i].name] = {{"spent_usd", r.by_spend_commitment[i].spent_usd},
+                                                 {"shortfall_usd", r.by_spend_commitment[i].shortfall_usd},
+                                                 {"cost_usd", r.by_spend_commitment[i].cost_usd()}};
+  j["spend_commitments"] = spend;
 }
 
 Result<void> write_summary(const SimResults& r, const Scenario& scenario, const Workload& workload,

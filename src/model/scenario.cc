@@ -15,4 +15,10 @@ int Scenario::find_accelerator(std::string_view name) const { return find_by_nam
 int Scenario::find_provider(std::string_view name) const { return find_by_name(providers, name); }
 int Scenario::find_site(std::string_view name) const { return find_by_name(sites, name); }
 
+bool Scenario::has_on_demand_market(int provider) const {
+  for (const Market& m : markets)
+    if (m.on_demand_gpus > 0 && m.site >= 0 && sites[static_cast<size_t>(m.site)].provider == provider) return true;
+  return false;
+}
+
 }  // namespace gpufleet

@@ -210,15 +210,17 @@ Result<SolveOutcome> run_cbc(const LpModel& model, const SolveRequest& request, 
   return out;
 }
 
-// The LP with every integer column fixed at `fixed` (one value per column), solved warm from
-// `relaxation`'s basis: a plan (its x and objective) when it is feasible, else nothing.
+// The LP with every integer column fixed at `fixed` (one value per column; a value left
+// fractional, e.g. a binary the rounding does not know, is rounded to the nearest whole),
+// solved warm from `relaxation`'s basis: a plan (its x and objective) when it is feasible,
+// else nothing.
 std::optional<std::pair<std::vector<double>, double>> solve_fixed(const LpModel& model, const LpSession& relaxation,
                                                                    const std::vector<double>& fixed, double time_limit_s) {
   auto lp = relaxation.clone();
   for (size_t c = 0; c < model.columns().size(); ++c) {
     const auto& col = model.columns()[c];
     if (col.integer) {
-      const double v = std::clamp(fixed[c], col.lower, col.upper);
+      const double v = std::clamp(std::round(fixed[c]), col.lower, col.upper);
       lp->set_column_bounds(static_cast<int>(c), v, v);
     }
   }

@@ -18,6 +18,7 @@ const char* to_string(RowFamily family) {
     case RowFamily::share: return "share";
     case RowFamily::n1: return "n1";
     case RowFamily::budget: return "budget";
+    case RowFamily::spend: return "spend";
   }
   return "?";
 }

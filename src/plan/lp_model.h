@@ -27,6 +27,8 @@ enum class RowFamily : uint8_t {
   share,           // provider concentration cap
   n1,              // N-1 resilience
   budget,          // spend per plan year
+  spend,           // spend commitments: market availability, draws while taken, one in force
+                   // per provider, and spent + shortfall >= committed per commitment year
 };
 const char* to_string(RowFamily family);
 

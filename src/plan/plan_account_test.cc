@@ -6,9 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "gpufleet/simulate.h"
 #include "plan/plan_test_util.h"
-#include "sim/sim_test_fixtures.h"
 
 namespace gpufleet {
 namespace {
@@ -91,6 +89,34 @@ TEST(PlanAccount, ARampStepInsideAPeriodCountsProRata) {
   EXPECT_NEAR(r->objective_usd, (300 * 30 + 1200 * 60) * 24 * 1.0, 1e-3);
 }
 
+TEST(PlanAccount, AnOfferWhoseEarliestFallsInsideAPeriodCountsProRataThere) {
+  // A one-year offer at $2 from 2026-02-15 (45 of Q1's 90 days), on-demand at $3, 1,000 GPUs
+  // all year. The contract starts on 2026-02-15 and ends on 2027-02-15: half of Q1 on it, half
+  // on demand ($20.76M). Starting at the next period instead cost $24.0M (Q1 all on demand).
+  PlanInputs in = base_inputs(4);
+  const int a = add_provider(in, "a");
+  const int s = add_site(in, "a-us", a, "US");
+  add_market(in, s, 3.0, 10000);
+  add_offer(in, "a-h100", s, {{1, 2.0}}, 100);
+  in.offers.back().earliest_s = 45 * 86400.0;
+  set_training(in, {1000, 1000, 1000, 1000});
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal) << r->solver_status;
+  EXPECT_TRUE(r->check_failures.empty()) << r->check_failures[0];
+  EXPECT_NEAR(r->objective_usd, 1000 * 2.0 * kYearHours + 1000 * 3.0 * 45 * 24, 1e-3);
+  ASSERT_EQ(r->commitments.size(), 1u);
+  EXPECT_EQ(format_iso_date(r->commitments[0].start_unix_s), "2026-02-15");
+  EXPECT_EQ(format_iso_date(r->commitments[0].end_unix_s), "2027-02-15");
+  EXPECT_NEAR(r->periods[0].committed_ref_gpus, 500, 1e-6);
+  EXPECT_NEAR(r->periods[0].on_demand_ref_gpus, 500, 1e-6);
+  // The simulator bills the same contract spend inside the horizon (320 days of it).
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"", 125}}, kYearHours * 3600), kYearHours * 3600);
+  ASSERT_TRUE(sim) << sim.error().to_string();
+  EXPECT_NEAR(r->cost_by_provider[0].commitments_usd, 1000 * 2.0 * 320 * 24, 1e-3);
+  EXPECT_NEAR(sim->by_provider[0].contract_usd, r->cost_by_provider[0].commitments_usd, 1e-9 * r->cost_by_provider[0].commitments_usd);
+}
+
 TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
   // Two providers: a with an old 1,000-GPU contract at 50% take-or-pay, b whose commitments the
   // planner chooses. Demand is 800 GPUs in a's jurisdiction (inference, a's only) and 400
@@ -112,19 +138,9 @@ TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
   EXPECT_NEAR(r->cost_by_provider[0].commitments_usd, 800 * 2.0 * kYearHours, 1e-3);
   EXPECT_NEAR(r->cost_by_provider[1].commitments_usd, 400 * 1.0 * kYearHours, 1e-3);
 
-  ASSERT_TRUE(prepare_plan_inputs(in));  // the calendar the emitter writes dates from
-  auto scenario = load_scenario_text(plan_scenario_yaml(*r, in), "<planned>");
-  ASSERT_TRUE(scenario) << scenario.error().to_string();
   // 100 jobs of 8 GPUs at a (the EU inference) and 50 at b, all year; each runs in its pool.
   const double year_s = kYearHours * 3600;
-  std::vector<testing::JobSpec> specs(150, testing::JobSpec{0, 8, year_s});
-  Workload w = testing::make_workload(specs);
-  w.jurisdictions = {"", "EU", "US"};
-  for (size_t i = 0; i < w.jobs.size(); ++i) w.jobs[i].jurisdiction = i < 100 ? 1 : 2;
-  scenario->horizon_s = year_s;
-  scenario->faults = {};
-  scenario->checkpoint = {};
-  auto sim = simulate(*scenario, w);
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"EU", 100}, {"US", 50}}, year_s), year_s);
   ASSERT_TRUE(sim) << sim.error().to_string();
   EXPECT_EQ(sim->summary.completed, 150);
   for (size_t p = 0; p < 2; ++p)

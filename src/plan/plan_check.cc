@@ -41,16 +41,27 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
       if (m.pools[p].site == site && m.pools[p].accelerator == acc) return static_cast<int>(p);
     return -1;
   };
+  // GPUs drawn under spend commitments per pool and period.
+  std::vector<std::vector<double>> drawn(P, std::vector<double>(u(T), 0.0));
+  for (size_t p = 0; p < P; ++p)
+    for (int t = 0; t < T; ++t)
+      for (int col : m.pools[p].draws[u(t)]) drawn[p][u(t)] += x[u(col)];
   // Existing contracts: mean GPUs per period, and the part above each one's take-or-pay share.
   std::vector<std::vector<double>> existing(sc.contracts.size(), std::vector<double>(u(T), 0.0));
   std::vector<std::vector<double>> unpaid(P, std::vector<double>(u(T), 0.0));
+  std::vector<std::vector<double>> existing_price(sc.contracts.size(), std::vector<double>(u(T), 0.0));
   for (size_t k = 0; k < sc.contracts.size(); ++k) {
-    const auto& c = sc.contracts[k];
+    Contract c = sc.contracts[k];
+    // A termination the plan exercises ends the contract at its date.
+    if (m.existing[k].end >= 0 && x[u(m.existing[k].end)] > 0.5) c.termination->exercised = true;
     const int p = pool_at(c.site, c.accelerator);
     for (int t = 0; t < T && p >= 0; ++t) {
       const double from = static_cast<double>(in.period_start_unix_s[u(t)] - sc.start_unix_s);
       const double to = static_cast<double>(in.period_start_unix_s[u(t) + 1] - sc.start_unix_s);
       existing[k][u(t)] = c.average_gpus(from, to);
+      existing_price[k][u(t)] = existing[k][u(t)] > 0 ? contract_capacity_usd(c, from, to, sc.start_unix_s) /
+                                                            (existing[k][u(t)] * (to - from) / 3600.0)
+                                                      : 0.0;
       committed[u(p)][u(t)] += existing[k][u(t)];
       unpaid[u(p)][u(t)] += (1.0 - c.take_or_pay_share) * existing[k][u(t)];
     }
@@ -63,17 +74,18 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
     for (size_t p = 0; p < P; ++p) {
       const Pool& pool = m.pools[p];
       const double use = val(x, pool.train[u(t)]) + val(x, pool.inf[u(t)]);
-      double above = std::max(0.0, use - (committed[p][u(t)] - unpaid[p][u(t)]) - val(x, pool.od[u(t)]) - val(x, pool.spot[u(t)]));
+      double above = std::max(0.0, use - (committed[p][u(t)] - unpaid[p][u(t)]) - val(x, pool.od[u(t)]) - drawn[p][u(t)] -
+                                       val(x, pool.spot[u(t)]));
       std::vector<size_t> here;
       for (size_t k = 0; k < sc.contracts.size(); ++k)
         if (pool_at(sc.contracts[k].site, sc.contracts[k].accelerator) == static_cast<int>(p)) here.push_back(k);
-      std::sort(here.begin(), here.end(), [&](size_t a, size_t b) { return sc.contracts[a].usd_per_gpu_hour < sc.contracts[b].usd_per_gpu_hour; });
+      std::sort(here.begin(), here.end(), [&](size_t a, size_t b) { return existing_price[a][u(t)] < existing_price[b][u(t)]; });
       for (size_t k : here) {
         const auto& c = sc.contracts[k];
         const double cap = existing[k][u(t)];
         const double extra = std::min(above, (1.0 - c.take_or_pay_share) * cap);
         above -= extra;
-        usd += contract_usd_per_hour(c.usd_per_gpu_hour, c.take_or_pay_share, cap, c.take_or_pay_share * cap + extra);
+        usd += contract_usd_per_hour(existing_price[k][u(t)], c.take_or_pay_share, cap, c.take_or_pay_share * cap + extra);
       }
     }
     return usd;
@@ -83,9 +95,8 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
     if (cv.in_tail) continue;  // after the horizon: the end treatment's, not the plan's
     const auto& offer = in.offers[u(cv.offer)];
     const double gpus = x[u(cv.column)] * static_cast<double>(offer.block_gpus);
-    const int years = offer.terms[u(cv.term)].years;
     const int p = pool_at(offer.site, offer.accelerator);
-    for (int t = cv.start; t < std::min(T, cv.start + years * 12 / in.period_months); ++t) committed[u(p)][u(t)] += gpus;
+    for (int t = cv.start; t < std::min(T, cv.end_period); ++t) committed[u(p)][u(t)] += gpus * contract_var_cover(in, cv, t);
     new_per_start[u(cv.offer)][u(cv.start)] += gpus;
     // The builder's bound on blocks is a safety margin (twice what any plan needs) unless a
     // ramp limit or site power sets it: a plan that reaches it may be cut off.
@@ -107,10 +118,14 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
     for (size_t p = 0; p < P; ++p) {
       const Pool& pool = m.pools[p];
       const double train = val(x, pool.train[ti]), inf = val(x, pool.inf[ti]);
-      const double od = val(x, pool.od[ti]), spot = val(x, pool.spot[ti]);
+      const double od = val(x, pool.od[ti]) + drawn[p][ti], spot = val(x, pool.spot[ti]);
       if (!le(train + inf, committed[p][ti] + od + spot))
         report(fmt::format("{}: {} {} uses {} GPUs but holds {}", label(t), sc.sites[u(pool.site)].name,
                            sc.accelerators[u(pool.accelerator)].name, train + inf, committed[p][ti] + od + spot));
+      if (!pool.draws[ti].empty() && pool.od[ti] >= 0 && !le(od, m.lp.columns()[u(pool.od[ti])].upper))
+        report(fmt::format("{}: {} {} buys {} GPUs on demand (spend commitments included), the market has {}", label(t),
+                           sc.sites[u(pool.site)].name, sc.accelerators[u(pool.accelerator)].name, od,
+                           m.lp.columns()[u(pool.od[ti])].upper));
       if (!le(spot, train)) report(fmt::format("{}: spot at {} carries inference", label(t), sc.sites[u(pool.site)].name));
       const auto& site = sc.sites[u(pool.site)];
       const double speed = sc.accelerators[u(pool.accelerator)].speed_factor;
@@ -135,7 +150,7 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
       double mw = 0;
       for (size_t p = 0; p < P; ++p) {
         if (m.pools[p].site != static_cast<int>(s)) continue;
-        const double gpus = committed[p][ti] + val(x, m.pools[p].od[ti]) + val(x, m.pools[p].spot[ti]);
+        const double gpus = committed[p][ti] + val(x, m.pools[p].od[ti]) + drawn[p][ti] + val(x, m.pools[p].spot[ti]);
         mw += gpus * sc.accelerators[u(m.pools[p].accelerator)].board_power_w * site.pue * 1e-6;
       }
       if (!le(mw, site.power_cap_mw)) report(fmt::format("{}: {} draws {:.3f} MW, cap {:.3f} MW", label(t), site.name, mw, site.power_cap_mw));
@@ -152,7 +167,7 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
     std::vector<double> firm(P);
     double total = 0;
     for (size_t p = 0; p < P; ++p) {
-      firm[p] = (committed[p][ti] + val(x, m.pools[p].od[ti])) * sc.accelerators[u(m.pools[p].accelerator)].speed_factor;
+      firm[p] = (committed[p][ti] + val(x, m.pools[p].od[ti]) + drawn[p][ti]) * sc.accelerators[u(m.pools[p].accelerator)].speed_factor;
       total += firm[p];
     }
     if (in.max_provider_share < 1.0) {
@@ -212,20 +227,70 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
       spend += existing_usd_per_hour(t) * h;
       for (const auto& cv : m.contracts) {
         const auto& offer = in.offers[u(cv.offer)];
-        if (t < cv.start || t >= cv.start + offer.terms[u(cv.term)].years * 12 / in.period_months) continue;
-        spend += x[u(cv.column)] * static_cast<double>(offer.block_gpus) * offer.terms[u(cv.term)].usd_per_gpu_hour * h;
+        if (t < cv.start || t >= cv.end_period) continue;
+        spend += x[u(cv.column)] * static_cast<double>(offer.block_gpus) * contract_var_usd_per_gpu(in, cv, t);
       }
+      for (const auto& f : m.spend_families)
+        for (const auto& d : f.draws)
+          if (d.period == t) spend += x[u(d.column)] * d.usd_per_gpu_hour * h;
       for (size_t p = 0; p < P; ++p) {
         const Pool& pool = m.pools[p];
         const auto& site = sc.sites[u(pool.site)];
         const double od = val(x, pool.od[u(t)]), spot = val(x, pool.spot[u(t)]);
         spend += (od * pool.on_demand_usd + spot * pool.spot_usd) * h;
         if (in.bill_energy)
-          spend += (committed[p][u(t)] + od + spot) * sc.accelerators[u(pool.accelerator)].board_power_w * site.pue * 1e-6 *
+          spend += (committed[p][u(t)] + od + drawn[p][u(t)] + spot) * sc.accelerators[u(pool.accelerator)].board_power_w * site.pue * 1e-6 *
                    site.electricity_usd_per_mwh * h;
       }
     }
+    // Spend shortfalls and termination fees due in the year.
+    const int first = static_cast<int>(y) * per_year, last = std::min(T, static_cast<int>(y + 1) * per_year);
+    for (const auto& inst : m.spend_instances)
+      for (size_t k = 0; k < inst.shortfall.size(); ++k)
+        if (inst.due_period[k] >= first && inst.due_period[k] < last) spend += inst.deal.shortfall_share * x[u(inst.shortfall[k])] * 1e6;
+    for (size_t k = 0; k < sc.contracts.size(); ++k) {
+      const auto& e = m.existing[k];
+      if (e.end >= 0 && x[u(e.end)] > 0.5 && e.end_period >= first && e.end_period < last) spend += sc.contracts[k].termination->fee_usd;
+    }
     if (!le(spend, budget)) report(fmt::format("plan year {}: spends ${:.0f}, budget ${:.0f}", y + 1, spend, budget));
+  }
+  // Spend commitments: draws only while an instance is taken, one in force per provider, and
+  // each year's shortfall at least what was committed and not spent.
+  for (const auto& f : m.spend_families) {
+    for (const auto& d : f.draws) {
+      if (x[u(d.column)] <= 1e-6) continue;
+      double in_force = f.existing >= 0 ? 1.0 : 0.0;
+      for (int i : f.instances) {
+        const auto& inst = m.spend_instances[u(i)];
+        const double from = static_cast<double>(in.period_start_unix_s[u(m.calendar_first[u(d.period)])] - sc.start_unix_s);
+        if (inst.taken >= 0 && x[u(inst.taken)] > 0.5 && inst.deal.start_s <= from && from < inst.deal.end_s) in_force = 1.0;
+      }
+      if (in_force == 0)
+        report(fmt::format("{}: draws {} GPUs under a spend commitment of {} that is not in force",
+                           modelled_period_label(in, m, d.period), x[u(d.column)], sc.providers[u(f.provider)].name));
+    }
+  }
+  for (size_t i = 0; i < m.spend_instances.size(); ++i) {
+    const auto& inst = m.spend_instances[i];
+    const auto& f = m.spend_families[u(inst.family)];
+    const double taken = inst.taken >= 0 ? x[u(inst.taken)] : 1.0;
+    for (size_t j = i + 1; j < m.spend_instances.size(); ++j) {
+      const auto& other = m.spend_instances[j];
+      const double other_taken = other.taken >= 0 ? x[u(other.taken)] : 1.0;
+      if (taken > 0.5 && other_taken > 0.5 && m.spend_families[u(other.family)].provider == f.provider &&
+          other.deal.start_s < inst.deal.end_s && inst.deal.start_s < other.deal.end_s)
+        report(fmt::format("{}: two spend commitments in force at once ({} and {})", sc.providers[u(f.provider)].name, inst.deal.name,
+                           other.deal.name));
+    }
+    for (size_t k = 0; k < inst.shortfall.size(); ++k) {
+      double spent = 0;
+      for (const auto& [d, part] : inst.year_draws[k])
+        spent += part * x[u(f.draws[u(d)].column)] * f.draws[u(d)].usd_per_gpu_hour * m.modelled_hours[u(f.draws[u(d)].period)];
+      const double unspent = std::max(0.0, inst.committed_usd[k] * taken - spent);
+      if (!le(unspent, x[u(inst.shortfall[k])] * 1e6))
+        report(fmt::format("spend commitment {} year {}: ${:.0f} unspent but ${:.0f} of shortfall", inst.deal.name, k + 1, unspent,
+                           x[u(inst.shortfall[k])] * 1e6));
+    }
   }
   return bad;
 }

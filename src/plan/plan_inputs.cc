@@ -82,6 +82,19 @@ Result<void> prepare_plan_inputs(PlanInputs& in) {
       max_term_years = std::max(max_term_years, t.years);
     }
   }
+  for (size_t o = 0; o < in.spend_offers.size(); ++o) {
+    const auto& offer = in.spend_offers[o];
+    const std::string field = fmt::format("plan.spend_offers[{}]", o);
+    if (offer.deal.provider < 0 || offer.deal.provider >= static_cast<int>(sc.providers.size()))
+      return fail(input_error(field + ".provider", "expected a provider of the scenario"));
+    if (offer.years < 1 || offer.years > 30) return fail(input_error(field + ".term", "expected 1y to 30y"));
+    if (!(offer.deal.usd_per_year > 0)) return fail(input_error(field + ".usd_per_year", "expected a commitment of more than $0"));
+    if (!(offer.deal.discount >= 0 && offer.deal.discount < 1)) return fail(input_error(field + ".discount", "expected a share in [0, 1)"));
+    if (!(offer.deal.shortfall_share >= 0 && offer.deal.shortfall_share <= 1))
+      return fail(input_error(field + ".shortfall_share", "expected a share in [0, 1]"));
+    if (!names.insert(offer.name).second) return fail(input_error(field + ".name", "offer name used twice: " + offer.name));
+    max_term_years = std::max(max_term_years, offer.years);
+  }
   if (in.max_provider_share <= 0 || in.max_provider_share > 1)
     return fail(input_error("plan.policy.max_provider_share", "expected a share in (0, 1]"));
   if (in.n1_share < 0 || in.n1_share > 1)

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "plan/plan_spend_model.h"
+#include "util/time_parse.h"
+
 namespace gpufleet::plan {
 
 namespace {
@@ -39,6 +42,53 @@ double period_hours(const PlanInputs& in, int t) {
 double period_discount(const PlanInputs& in, int t) {
   const double years = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] - in.period_start_unix_s[0]) / kSecondsPerYear;
   return std::pow(1.0 + in.discount_rate, -years);
+}
+
+double period_start_s(const PlanInputs& in, int t) {
+  return static_cast<double>(in.period_start_unix_s[static_cast<size_t>(t)] - in.scenario.start_unix_s);
+}
+
+Contract offer_contract(const PlanInputs& in, const ContractOffer& offer, int term, double from_s, double to_s) {
+  Contract c;
+  c.name = offer.name;
+  c.site = offer.site;
+  c.provider = in.scenario.sites[static_cast<size_t>(offer.site)].provider;
+  c.accelerator = offer.accelerator;
+  c.usd_per_gpu_hour = offer.terms[static_cast<size_t>(term)].usd_per_gpu_hour;
+  c.escalator_per_year = offer.escalator_per_year;
+  c.start_s = from_s;
+  c.end_s = to_s;
+  return c;
+}
+
+double contract_var_cover(const PlanInputs& in, const ContractVar& cv, int t) {
+  const double lo = period_start_s(in, t), hi = period_start_s(in, t + 1);
+  const double a = std::max(lo, cv.from_s), b = std::min(hi, cv.to_s);
+  return b > a ? (b - a) / (hi - lo) : 0.0;
+}
+
+double contract_var_usd_per_gpu(const PlanInputs& in, const ContractVar& cv, int t) {
+  const ContractOffer& offer = in.offers[static_cast<size_t>(cv.offer)];
+  const double price = offer.terms[static_cast<size_t>(cv.term)].usd_per_gpu_hour;
+  if (offer.escalator_per_year == 0) return price * period_hours(in, t) * contract_var_cover(in, cv, t);
+  const double lo = std::max(cv.from_s, period_start_s(in, t)), hi = std::min(cv.to_s, period_start_s(in, t + 1));
+  if (!(hi > lo)) return 0;
+  return contract_usd_per_gpu(offer_contract(in, offer, cv.term, cv.from_s, cv.to_s), lo, hi, in.scenario.start_unix_s);
+}
+
+SpendCommitment spend_offer_commitment(const PlanInputs& in, const SpendOffer& offer, int start) {
+  SpendCommitment c = offer.deal;
+  c.name = offer.name;
+  c.start_s = period_start_s(in, start);
+  c.end_s = period_start_s(in, start + offer.years * 12 / in.period_months);
+  return c;
+}
+
+double modelled_cover(const PlanInputs& in, const PlanModel& m, int t, double from_s, double to_s) {
+  const double lo = period_start_s(in, m.calendar_first[static_cast<size_t>(t)]);
+  const double hi = period_start_s(in, m.calendar_last[static_cast<size_t>(t)]);
+  const double a = std::max(lo, from_s), b = std::min(hi, to_s);
+  return b > a ? (b - a) / (hi - lo) : 0.0;
 }
 
 std::string modelled_period_label(const PlanInputs& in, const PlanModel& m, int t) {
@@ -81,13 +131,6 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     m.modelled_hours.push_back(h);
     m.modelled_discount.push_back(m.discount[static_cast<size_t>(first)]);
   }
-  // Hours of calendar periods [from, to) inside modelled period t, as a share of t's hours.
-  auto share_of = [&](int t, int from, int to) {
-    double h = 0;
-    for (int c = std::max(from, m.calendar_first[static_cast<size_t>(t)]); c < std::min(to, m.calendar_last[static_cast<size_t>(t)]); ++c)
-      h += m.hours[static_cast<size_t>(c)];
-    return h / m.modelled_hours[static_cast<size_t>(t)];
-  };
   for (int t = 0; t < horizon; ++t) m.training_ref_gpus.push_back(in.training_ref_gpu_hours[static_cast<size_t>(t)] / m.hours[static_cast<size_t>(t)]);
   for (const auto& d : in.inference) {
     m.jurisdictions.push_back(d.jurisdiction);
@@ -125,17 +168,34 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     return it->second;
   };
   // Existing contracts: their mean capacity over each period (steps, starts and ends inside a
-  // period count pro rata).
+  // period count pro rata) and their mean price over it (the account's: step prices and the
+  // escalator). A termination option inside the modelled periods gets a binary column; what it
+  // removes is its capacity after the date.
+  const double modelled_end_s = period_start_s(in, modelled_end);
   for (const auto& c : sc.contracts) {
     ExistingContract e;
     e.pool = pool_index(c.site, c.accelerator);
     Pool& p = m.pools[static_cast<size_t>(e.pool)];
+    const bool option = c.termination && !c.termination->exercised && c.termination->at_s < modelled_end_s &&
+                        c.termination->at_s > period_start_s(in, 0);
+    Contract ended = c;
+    if (option) ended.termination->exercised = true;
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      const double from = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(m.calendar_first[ti])] - sc.start_unix_s);
-      const double to = static_cast<double>(in.period_start_unix_s[static_cast<size_t>(m.calendar_last[ti])] - sc.start_unix_s);
-      e.gpus.push_back(c.average_gpus(from, to));
+      const double from = period_start_s(in, m.calendar_first[ti]), to = period_start_s(in, m.calendar_last[ti]);
+      const double g = c.average_gpus(from, to);
+      const double hours = (to - from) / 3600.0;
+      e.gpus.push_back(g);
+      e.usd_per_gpu_hour.push_back(g > 0 ? contract_capacity_usd(c, from, to, sc.start_unix_s) / (g * hours)
+                                         : contract_usd_per_gpu(c, from, to, sc.start_unix_s) / hours);
+      e.gpus_after_end.push_back(option ? g - ended.average_gpus(from, to) : 0.0);
       p.existing_gpus[ti] += e.gpus.back();
+    }
+    if (option) {
+      e.end = lp.add_column({fmt::format("end_{}", c.name), 0, 1, 0, true});
+      int at = 0;
+      while (at + 1 < calendar && period_start_s(in, at + 1) <= c.termination->at_s) ++at;
+      e.end_period = at;
     }
     e.above_share.assign(static_cast<size_t>(T), -1);
     m.existing.push_back(std::move(e));
@@ -199,6 +259,11 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     }
   }
 
+  // The share of modelled period t inside [from_s, to_s).
+  auto cover = [&](int t, double from_s, double to_s) { return modelled_cover(in, m, t, from_s, to_s); };
+  auto provider_of_pool = [&](size_t pi) { return sc.sites[static_cast<size_t>(m.pools[pi].site)].provider; };
+  add_spend_commitments(in, {T, horizon, calendar, modelled_end, modelled_end_s, scale, keep_cost, market_of_pool}, m);
+
   // Calendar periods where an offer's contracts may start: each horizon period from its
   // earliest, then the first of each tail year.
   auto start_periods = [&](const ContractOffer& offer) {
@@ -240,18 +305,32 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       const bool in_tail = s >= horizon;
       for (size_t k = 0; k < offer.terms.size(); ++k) {
         const int tp = offer.terms[k].years * 12 / in.period_months;
-        double pv = 0;
-        // Beyond the modelled periods a contract's cost counts less the salvage share.
-        for (int t = s; t < s + tp && t < calendar; ++t) {
-          const auto ti = static_cast<size_t>(t);
-          const double kept = t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
-          pv += kept * (offer.terms[k].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * m.discount[ti];
-        }
         ContractVar cv;
         cv.offer = static_cast<int>(o);
         cv.start = s;
         cv.term = static_cast<int>(k);
         cv.term_periods = tp;
+        // A tail contract may run past the calendar (which covers the horizon and the tail):
+        // nothing after it is modelled.
+        cv.end_period = std::min(calendar, s + tp);
+        cv.from_s = period_start_s(in, s);
+        cv.to_s = period_start_s(in, cv.end_period);
+        // `earliest` inside the first start period: that contract begins then, ends on its
+        // anniversary, and counts pro rata in the periods it covers in part.
+        if (!in_tail && s == offer.earliest_period && offer.earliest_s > cv.from_s) {
+          const int64_t from_unix = sc.start_unix_s + static_cast<int64_t>(offer.earliest_s);
+          cv.from_s = offer.earliest_s;
+          cv.to_s = static_cast<double>(add_calendar_years(from_unix, offer.terms[k].years) - sc.start_unix_s);
+          cv.end_period = std::min(calendar, s + tp + 1);
+        }
+        double pv = 0;
+        // Beyond the modelled periods a contract's cost counts less the salvage share.
+        for (int t = s; t < cv.end_period && t < calendar; ++t) {
+          const auto ti = static_cast<size_t>(t);
+          const double kept = t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
+          pv += kept * (contract_var_usd_per_gpu(in, cv, t) + p.energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) *
+                m.discount[ti];
+        }
         cv.in_tail = in_tail;
         cv.bound_is_physical = physical && !in_tail;
         cv.safe_upper = safe_blocks;
@@ -271,8 +350,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   for (size_t c = 0; c < m.contracts.size(); ++c) {
     const auto& cv = m.contracts[c];
     for (int t = 0; t < T; ++t) {
-      if (m.calendar_last[static_cast<size_t>(t)] <= cv.start || m.calendar_first[static_cast<size_t>(t)] >= cv.start + cv.term_periods) continue;
-      const double f = share_of(t, cv.start, cv.start + cv.term_periods);
+      if (m.calendar_last[static_cast<size_t>(t)] <= cv.start || m.calendar_first[static_cast<size_t>(t)] >= cv.end_period) continue;
+      const double f = cover(t, cv.from_s, cv.to_s);
       if (f > 0) active[static_cast<size_t>(cv.offer)][static_cast<size_t>(t)].push_back({static_cast<int>(c), f});
     }
   }
@@ -290,6 +369,10 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       const int r = lp.add_row({fmt::format("commit_{}_{}", pi, t), p.existing_gpus[ti], p.existing_gpus[ti], RowFamily::committed, t,
                                 static_cast<int>(pi)});
       lp.add(r, col, 1);
+      for (size_t c = 0; c < sc.contracts.size(); ++c) {
+        const ExistingContract& e = m.existing[c];
+        if (e.pool == static_cast<int>(pi) && e.end >= 0 && e.gpus_after_end[ti] > 0) lp.add(r, e.end, e.gpus_after_end[ti]);
+      }
       for (int o : offers_of_pool[pi])
         for (const auto& [c, f] : active[static_cast<size_t>(o)][ti])
           lp.add(r, m.contracts[static_cast<size_t>(c)].column, -f * static_cast<double>(in.offers[static_cast<size_t>(o)].block_gpus));
@@ -304,6 +387,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     const auto ti = static_cast<size_t>(t);
     lp.add(r, p.committed[ti], factor);
     if (p.od[ti] >= 0) lp.add(r, p.od[ti], factor);
+    for (int col : p.draws[ti]) lp.add(r, col, factor);
     if (with_spot && p.spot[ti] >= 0) lp.add(r, p.spot[ti], factor);
     return 0.0;
   };
@@ -327,9 +411,17 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         if (e.pool != static_cast<int>(pi) || above <= 0) continue;
         const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
         e.above_share[ti] = lp.add_column({fmt::format("above_{}_{}", c, t), 0, above,
-                                           sc.contracts[c].usd_per_gpu_hour * pv_hours, false});
+                                           e.usd_per_gpu_hour[ti] * pv_hours, false});
         lp.add(r, e.above_share[ti], -1);
         unpaid += above;
+        // An exercised termination takes its GPUs after the date from the unpaid part too.
+        const double after = (1.0 - share) * e.gpus_after_end[ti];
+        if (e.end >= 0 && after > 0) {
+          lp.add(r, e.end, -after);
+          const int ra = lp.add_row({fmt::format("aboveend_{}_{}", c, t), -kInf, above, RowFamily::capacity, t, static_cast<int>(pi)});
+          lp.add(ra, e.above_share[ti], 1);
+          lp.add(ra, e.end, after);
+        }
       }
       lp.rows()[static_cast<size_t>(r)].upper = -unpaid;
       p.capacity_row.push_back(r);
@@ -413,8 +505,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     lp.add(hi, cv.taken, -max_blocks);
   }
 
-  // Firm capacity (commitments + on-demand) in reference GPUs, for share and N-1 rows.
-  auto provider_of_pool = [&](size_t pi) { return sc.sites[static_cast<size_t>(m.pools[pi].site)].provider; };
+  // Firm capacity (commitments + on-demand, drawn under spend commitments or not) in
+  // reference GPUs, for share and N-1 rows (provider_of_pool above).
 
   if (in.max_provider_share < 1.0) {
     const double s = in.max_provider_share;
@@ -502,18 +594,22 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     if (budget <= 0 || first >= horizon) continue;
     const int last = std::min(horizon, first + periods_per_year);
     const int r = lp.add_row({fmt::format("budget_{}", y), -kInf, 0, RowFamily::budget, first, static_cast<int>(y)});
-    std::vector<double> coef(m.contracts.size(), 0.0);
+    std::vector<double> coef(m.contracts.size(), 0.0), end_coef(sc.contracts.size(), 0.0);
     double constant = 0;
     for (int t = first; t < last; ++t) {
       const auto ti = static_cast<size_t>(t);
       for (size_t c = 0; c < m.contracts.size(); ++c) {
         const auto& cv = m.contracts[c];
-        if (t < cv.start || t >= cv.start + cv.term_periods) continue;
+        if (t < cv.start || t >= cv.end_period) continue;
         const auto& offer = in.offers[static_cast<size_t>(cv.offer)];
         const Pool& p = m.pools[static_cast<size_t>(pool_of.at({offer.site, offer.accelerator}))];
         coef[c] += static_cast<double>(offer.block_gpus) *
-                   (offer.terms[static_cast<size_t>(cv.term)].usd_per_gpu_hour + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale;
+                   (contract_var_usd_per_gpu(in, cv, t) + p.energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) * scale;
       }
+      for (const auto& f : m.spend_families)
+        for (const auto& d : f.draws)
+          if (d.period == t)
+            lp.add(r, d.column, (d.usd_per_gpu_hour + m.pools[static_cast<size_t>(d.pool)].energy_usd_per_gpu_hour) * m.hours[ti] * scale);
       for (const auto& p : m.pools) {
         if (p.od[ti] >= 0) lp.add(r, p.od[ti], (p.on_demand_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
         if (p.spot[ti] >= 0) lp.add(r, p.spot[ti], (p.spot_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
@@ -522,10 +618,22 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       for (size_t c = 0; c < sc.contracts.size(); ++c) {
         const Contract& k = sc.contracts[c];
         const ExistingContract& e = m.existing[c];
-        constant += e.gpus[ti] * k.usd_per_gpu_hour * k.take_or_pay_share * m.hours[ti] * scale;
-        if (e.above_share[ti] >= 0) lp.add(r, e.above_share[ti], k.usd_per_gpu_hour * m.hours[ti] * scale);
+        constant += e.gpus[ti] * e.usd_per_gpu_hour[ti] * k.take_or_pay_share * m.hours[ti] * scale;
+        if (e.above_share[ti] >= 0) lp.add(r, e.above_share[ti], e.usd_per_gpu_hour[ti] * m.hours[ti] * scale);
+        if (e.end >= 0) end_coef[c] -= e.gpus_after_end[ti] * (e.usd_per_gpu_hour[ti] * k.take_or_pay_share +
+                                                              m.pools[static_cast<size_t>(e.pool)].energy_usd_per_gpu_hour) * m.hours[ti] * scale;
       }
     }
+    // Termination fees and spend shortfalls due inside the year.
+    for (size_t c = 0; c < sc.contracts.size(); ++c) {
+      const ExistingContract& e = m.existing[c];
+      if (e.end < 0) continue;
+      if (e.end_period >= first && e.end_period < last) end_coef[c] += sc.contracts[c].termination->fee_usd * scale;
+      if (end_coef[c] != 0) lp.add(r, e.end, end_coef[c]);
+    }
+    for (const auto& inst : m.spend_instances)
+      for (size_t k = 0; k < inst.shortfall.size(); ++k)
+        if (inst.due_period[k] >= first && inst.due_period[k] < last) lp.add(r, inst.shortfall[k], inst.deal.shortfall_share);
     for (size_t c = 0; c < m.contracts.size(); ++c)
       if (coef[c] != 0) lp.add(r, m.contracts[c].column, coef[c]);
     lp.rows()[static_cast<size_t>(r)].upper = budget * scale - constant;
@@ -535,11 +643,25 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   if (!options.elastic) {
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      for (size_t c = 0; c < sc.contracts.size(); ++c)
-        lp.objective_offset += m.existing[c].gpus[ti] * sc.contracts[c].usd_per_gpu_hour *
-                               sc.contracts[c].take_or_pay_share * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
+      for (size_t c = 0; c < sc.contracts.size(); ++c) {
+        const ExistingContract& e = m.existing[c];
+        const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
+        lp.objective_offset += e.gpus[ti] * e.usd_per_gpu_hour[ti] * sc.contracts[c].take_or_pay_share * pv_hours;
+        // Exercising a termination saves the take-or-pay and energy after it.
+        if (e.end >= 0)
+          lp.columns()[static_cast<size_t>(e.end)].cost -=
+              e.gpus_after_end[ti] *
+              (e.usd_per_gpu_hour[ti] * sc.contracts[c].take_or_pay_share + m.pools[static_cast<size_t>(e.pool)].energy_usd_per_gpu_hour) *
+              pv_hours;
+      }
       for (const auto& p : m.pools)
         lp.objective_offset += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
+    }
+    for (size_t c = 0; c < sc.contracts.size(); ++c) {
+      const ExistingContract& e = m.existing[c];
+      if (e.end >= 0)
+        lp.columns()[static_cast<size_t>(e.end)].cost +=
+            sc.contracts[c].termination->fee_usd * m.discount[static_cast<size_t>(e.end_period)] * scale;
     }
   }
 

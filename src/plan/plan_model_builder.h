@@ -9,10 +9,17 @@
 //   train/inf/od/spot[p,t]  GPUs of pool p (a site and accelerator) given to training, to
 //             inference, bought on demand, bought on spot, in period t
 //   above[c,t]  GPUs of existing contract c used above its take-or-pay share (paid as used)
+//   end[c]    binary: existing contract c's early-termination option is exercised
+//   draw[f,p,t]  GPUs of pool p bought on demand under spend commitment family f (an existing
+//             commitment, or a spend offer) at its discount
+//   taken[i]  binary: spend offer instance i (an offer started in one period) is taken
+//   shortfall[i,k]  USD ($M) of commitment year k of instance i not spent (billed x share)
 // Rows: capacity (train + inf <= held), spot_use (spot <= train), demand (training anywhere,
 // inference in its jurisdiction, in reference GPUs), spot_share (critical training not on
 // spot), power per site, ramp per offer and period, min_commit, share per provider, n1 per
-// lost provider or site (overall and per jurisdiction), budget per plan year.
+// lost provider or site (overall and per jurisdiction), budget per plan year; for spend
+// commitments: market (on-demand + draws <= availability), draw (only while taken), one in
+// force per provider, and spend (shortfall + spent >= committed) per instance and year.
 #pragma once
 
 #include <string>
@@ -30,6 +37,8 @@ struct ContractVar {
   int start = 0;       // calendar period (in the tail: the first of a tail year)
   int term = 0;        // index into the offer's terms
   int term_periods = 0;
+  double from_s = 0, to_s = 0;  // in force [from_s, to_s), simulated seconds
+  int end_period = 0;  // the calendar period after the last it covers (in part)
   int column = -1;     // x: blocks
   int taken = -1;      // y: binary, or -1
   bool bound_is_physical = false;  // x's upper bound comes from a ramp limit or site power
@@ -41,8 +50,39 @@ struct ContractVar {
 // below 1, the column of GPUs used above that share (paid at the contract price as used).
 struct ExistingContract {
   int pool = -1;
-  std::vector<double> gpus;         // per period of the horizon
+  std::vector<double> gpus;         // per modelled period: mean GPUs (an exercised termination applied)
+  std::vector<double> usd_per_gpu_hour;  // per modelled period: mean price over the GPUs held (contract_usd_per_gpu)
   std::vector<int> above_share;     // column per period, or -1
+  // The termination option the plan may exercise (EarlyTermination, not yet exercised):
+  int end = -1;                     // binary column, or -1
+  std::vector<double> gpus_after_end;   // per modelled period: mean GPUs it removes when exercised
+  int end_period = -1;              // calendar period of the termination date
+};
+
+// Spend commitments (SpendCommitment): a family draws on its provider's on-demand markets at
+// its discount; an instance is an existing commitment, or a spend offer started in one period.
+struct SpendDraw {
+  int pool = -1, period = -1;  // modelled period
+  int column = -1;             // GPUs (mean over the period)
+  double usd_per_gpu_hour = 0; // spend_usd_per_gpu_hour of the pool's list price
+};
+struct SpendInstance {
+  int family = -1;
+  int start = -1;                 // offers: calendar period it starts; existing: -1
+  int taken = -1;                 // offers: binary column; existing: -1 (always)
+  SpendCommitment deal;           // with its start and end (simulated seconds)
+  std::vector<int> shortfall;     // column per commitment year ($M unspent)
+  std::vector<double> committed_usd;  // per year, as modelled (pro rata where the model ends)
+  std::vector<int> due_period;    // per year: the calendar period its end falls in (its shortfall is billed then)
+  // Per year: the draws (index into the family's) in it, with the share of each draw's spend.
+  std::vector<std::vector<std::pair<int, double>>> year_draws;
+};
+struct SpendFamily {
+  int provider = -1;
+  int offer = -1;      // into PlanInputs::spend_offers, or -1
+  int existing = -1;   // into Scenario::spend_commitments, or -1
+  std::vector<SpendDraw> draws;
+  std::vector<int> instances;
 };
 
 // A (site, accelerator) where capacity can be held: by existing contracts, offers or markets.
@@ -55,6 +95,7 @@ struct Pool {
   std::vector<double> existing_gpus;        // per period of the horizon
   std::vector<int> committed;               // column per period: existing + new contract GPUs
   std::vector<int> train, inf, od, spot;    // columns per period, -1 if absent
+  std::vector<std::vector<int>> draws;      // per period: spend-commitment draw columns
   std::vector<int> capacity_row;            // per period
 };
 
@@ -63,6 +104,8 @@ struct PlanModel {
   std::vector<ContractVar> contracts;
   std::vector<ExistingContract> existing;   // indexed like Scenario::contracts
   std::vector<Pool> pools;
+  std::vector<SpendFamily> spend_families;
+  std::vector<SpendInstance> spend_instances;
   std::vector<std::string> jurisdictions;   // of inference demand, indexed like inputs.inference
   std::vector<double> hours;                // per calendar period (horizon periods, as far as terms reach)
   std::vector<double> discount;             // per calendar period
@@ -91,8 +134,26 @@ struct BuildOptions {
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
 PlanModel build_plan_model(const PlanInputs& inputs, const BuildOptions& options = {});
 
+// The share of modelled period t (its calendar span) inside [from_s, to_s), simulated seconds.
+double modelled_cover(const PlanInputs& inputs, const PlanModel& model, int t, double from_s, double to_s);
+
 // "2026Q3" in the horizon; "2034 (after the horizon)" for a tail year.
 std::string modelled_period_label(const PlanInputs& inputs, const PlanModel& model, int t);
+
+// Simulated seconds (from the scenario start) of the start of calendar period t.
+// REQUIRES: 0 <= t < inputs.period_start_unix_s.size().
+double period_start_s(const PlanInputs& inputs, int t);
+// The contract an offer's term makes in force over [from_s, to_s), at the term's price and the
+// offer's escalator. Its bill is the account's (contract_usd_per_gpu), as the simulator's.
+Contract offer_contract(const PlanInputs& inputs, const ContractOffer& offer, int term, double from_s, double to_s);
+// What one GPU of contract variable cv costs in calendar period t (USD, undiscounted; the
+// account's price over the part of the period it is in force).
+double contract_var_usd_per_gpu(const PlanInputs& inputs, const ContractVar& cv, int t);
+// The share of calendar period t that cv is in force (1 inside its term; pro rata at a start
+// or end inside the period).
+double contract_var_cover(const PlanInputs& inputs, const ContractVar& cv, int t);
+// The commitment a spend offer makes when it starts in calendar period `start`.
+SpendCommitment spend_offer_commitment(const PlanInputs& inputs, const SpendOffer& offer, int start);
 
 // Hours of calendar period t (horizon and tail).
 double period_hours(const PlanInputs& inputs, int t);

@@ -86,7 +86,7 @@ std::vector<double> round_up_within_limits(const PlanInputs& in, const PlanModel
     const double cap = sc.sites[s].power_cap_mw;
     if (cap <= 0) continue;
     for (int t = 0; t < T; ++t) {
-      auto in_force = [&](size_t c) { return t >= m.contracts[c].start && t < m.contracts[c].start + m.contracts[c].term_periods; };
+      auto in_force = [&](size_t c) { return t >= m.contracts[c].start && t < m.contracts[c].end_period; };
       double mw = 0;
       for (const auto& p : m.pools)
         if (p.site == static_cast<int>(s)) mw += p.existing_gpus[u(t)] * p.mw_per_gpu;

@@ -55,6 +55,39 @@ TEST(PlanLoader, ReadsThePlanSection) {
   EXPECT_EQ(in->inference[0].jurisdiction, "EU");
 }
 
+TEST(PlanLoader, ReadsSpendOffersEscalatorsAndAnEarliestInsideAPeriod) {
+  std::string text = kSmall;
+  text.replace(text.find("  policy:\n"), 0,
+               "  spend_offers:\n"
+               "    - {name: a-deal, provider: a, term: 2y, usd: 3.0e6, discount: 0.3, shortfall_share: 0.5, earliest: 2026-05-01}\n");
+  text.replace(text.find("ramp_gpus_per_period: 2048}"), 27, "ramp_gpus_per_period: 2048, escalator_per_year: 0.04}");
+  text.replace(text.find("earliest: 2026-04-01"), 20, "earliest: 2026-05-01");
+  auto in = load_plan_text(text, "small.yaml");
+  ASSERT_TRUE(in) << in.error().to_string();
+  ASSERT_EQ(in->spend_offers.size(), 1u);
+  const SpendOffer& o = in->spend_offers[0];
+  EXPECT_EQ(o.name, "a-deal");
+  EXPECT_EQ(o.deal.provider, 0);
+  EXPECT_EQ(o.years, 2);
+  EXPECT_DOUBLE_EQ(o.deal.usd_per_year, 1.5e6);  // $3M over two years
+  EXPECT_DOUBLE_EQ(o.deal.discount, 0.3);
+  EXPECT_DOUBLE_EQ(o.deal.shortfall_share, 0.5);
+  EXPECT_EQ(o.earliest_period, 2);  // a spend commitment starts at a period start: 2026Q3
+  EXPECT_DOUBLE_EQ(in->offers[0].escalator_per_year, 0.04);
+  // A contract offer's earliest inside 2026Q2 makes Q2 its first period, from 2026-05-01.
+  EXPECT_EQ(in->offers[1].earliest_period, 1);
+  EXPECT_DOUBLE_EQ(in->offers[1].earliest_s, 120 * 86400.0);
+  // A spend offer to a provider without an on-demand market is an error at its provider.
+  std::string bad = text;
+  bad.replace(bad.find("provider: a, term"), 17, "provider: b, term");
+  auto e = load_plan_text(bad, "small.yaml");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().file, "small.yaml");
+  EXPECT_GT(e.error().line, 0);
+  EXPECT_EQ(e.error().field, "plan.spend_offers[0].provider") << e.error().to_string();
+  EXPECT_NE(e.error().message.find("nothing to spend"), std::string::npos) << e.error().to_string();
+}
+
 TEST(PlanLoader, ErrorsNameTheField) {
   std::string bad = kSmall;
   bad.replace(bad.find("accelerator: H100-SXM, block_gpus: 256, terms: {1y: 4.0}"), 22, "accelerator: H100-SXX,");

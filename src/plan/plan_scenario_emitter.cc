@@ -1,11 +1,13 @@
 // Plan -> simulate: a scenario (docs/scenario-format.md) whose contracts are the existing ones
 // plus one contract per commitment of the plan, with a small default workload.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include "gpufleet/plan.h"
+#include "plan/plan_model_builder.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
 
@@ -79,26 +81,49 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
     w(fmt::format("    start: {}", time_text(sc, c.start_s)));
     w(fmt::format("    end: {}", time_text(sc, c.end_s)));
     w(fmt::format("    take_or_pay_share: {}", c.take_or_pay_share));
+    if (c.escalator_per_year != 0) w(fmt::format("    escalator_per_year: {}", c.escalator_per_year));
+    if (c.termination) {
+      bool exercised = c.termination->exercised;
+      for (const auto& t : r.terminations)
+        if (t.contract == c.name) exercised = t.exercised;
+      w(fmt::format("    termination: {{at: {}, fee_usd: {}, exercised: {}}}", time_text(sc, c.termination->at_s),
+                    c.termination->fee_usd, exercised ? "true" : "false"));
+    }
     w("    ramp:");
-    for (const auto& step : c.ramp) w(fmt::format("      - {{at: {}, gpus: {}}}", time_text(sc, step.at_s), step.gpus));
+    // Ramp steps with the price steps among them (a price step between two ramp steps repeats
+    // the capacity then in force).
+    std::vector<double> times;
+    for (const auto& step : c.ramp) times.push_back(step.at_s);
+    for (const auto& step : c.prices) times.push_back(step.at_s);
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    for (double at : times) {
+      int64_t gpus = 0;
+      for (const auto& step : c.ramp)
+        if (step.at_s <= at) gpus = step.gpus;
+      std::string price;
+      for (const auto& step : c.prices)
+        if (step.at_s == at) price = fmt::format(", usd_per_gpu_hour: {}", step.usd_per_gpu_hour);
+      w(fmt::format("      - {{at: {}, gpus: {}{}}}", time_text(sc, at), gpus, price));
+    }
   }
   int n = 0;
   for (const auto& c : r.commitments) {
     if (c.gpus <= 0) continue;
-    const int end_period = c.start_period + c.term_years * 12 / in.period_months;
-    const int64_t start = in.period_start_unix_s[u(c.start_period)];
-    const int64_t end = in.period_start_unix_s[u(end_period)];
+    const double start = static_cast<double>(c.start_unix_s - sc.start_unix_s);
+    const double end = static_cast<double>(c.end_unix_s - sc.start_unix_s);
     w(fmt::format("  - name: {}", quoted(fmt::format("plan-{:03d}-{}-{}-{}-{}y", ++n, c.site, c.accelerator,
                                                        period_label(in, c.start_period), c.term_years))));
     w(fmt::format("    provider: {}", quoted(c.provider)));
     w(fmt::format("    site: {}", quoted(c.site)));
     w(fmt::format("    accelerator: {}", quoted(c.accelerator)));
     w(fmt::format("    usd_per_gpu_hour: {}", c.usd_per_gpu_hour));
-    w(fmt::format("    start: {}", format_iso_date(start)));
-    w(fmt::format("    end: {}", format_iso_date(end)));
+    w(fmt::format("    start: {}", time_text(sc, start)));
+    w(fmt::format("    end: {}", time_text(sc, end)));
     w("    take_or_pay_share: 1");
+    if (c.escalator_per_year != 0) w(fmt::format("    escalator_per_year: {}", c.escalator_per_year));
     w("    ramp:");
-    w(fmt::format("      - {{at: {}, gpus: {}}}", format_iso_date(start), c.gpus));
+    w(fmt::format("      - {{at: {}, gpus: {}}}", time_text(sc, start), c.gpus));
   }
   if (sc.contracts.empty() && n == 0) y.replace(y.rfind("contracts:\n"), 11, "contracts: []\n");
   w("");
@@ -112,6 +137,27 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
                   m.on_demand_gpus, m.spot_usd_per_gpu_hour, m.spot_gpus, m.spot_preemptions_per_node_hour));
   }
   if (markets == 0) y.replace(y.rfind("markets:\n"), 9, "markets: []\n");
+  // Spend commitments: the scenario's and the plan's.
+  std::vector<SpendCommitment> spend = sc.spend_commitments;
+  for (const auto& c : r.commitments)
+    if (c.kind == Commitment::Kind::spend && c.offer >= 0)
+      spend.push_back(plan::spend_offer_commitment(in, in.spend_offers[u(c.offer)], c.start_period));
+  if (!spend.empty()) {
+    w("");
+    w("spend_commitments:");
+    int k = 0;
+    for (const auto& c : spend) {
+      const bool planned = k++ >= static_cast<int>(sc.spend_commitments.size());
+      w(fmt::format("  - name: {}", quoted(planned ? fmt::format("plan-{}-{}", c.name, time_text(sc, c.start_s)) : c.name)));
+      w(fmt::format("    provider: {}", quoted(sc.providers[u(c.provider)].name)));
+      w(fmt::format("    start: {}", time_text(sc, c.start_s)));
+      w(fmt::format("    end: {}", time_text(sc, c.end_s)));
+      w(fmt::format("    usd_per_year: {}", c.usd_per_year));
+      w(fmt::format("    discount: {}", c.discount));
+      w(fmt::format("    shortfall_share: {}", c.shortfall_share));
+      if (c.escalator_per_year != 0) w(fmt::format("    escalator_per_year: {}", c.escalator_per_year));
+    }
+  }
   w("");
   w("# A small default workload to replay on the planned fleet: research jobs for the first");
   w("# 30 days and one large training run; edit or replace with traces.");

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "gpufleet/plan.h"
+#include "io/scenario_loader.h"
 #include "io/yaml_field.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
@@ -22,7 +23,6 @@ constexpr double kMaxTrainingGpuHoursPerPeriod = 1e12;  // ~450 million referenc
 constexpr double kMaxInferenceGpus = 1e9;
 constexpr double kMaxGrowthPerYear = 100;
 constexpr int64_t kMaxOfferGpus = int64_t{1} << 32;
-constexpr double kMaxUsdPerGpuHour = 1e6;
 constexpr int kMaxPeriods = 1200;
 
 // A demand series: `per_period: [...]` or a first-period value and a yearly growth factor.
@@ -59,13 +59,14 @@ Result<std::vector<double>> read_series(const YamlField& f, std::string_view val
   return out;
 }
 
-// A term key: whole years "3y", or months "36mo" that make whole years (the model counts
-// terms in years). "36m" is minutes everywhere else, so it is refused here, not misread.
-Result<TermPrice> read_term(const std::string& key, const YamlField& value, int period_months) {
+// A term: whole years "3y", or months "36mo" that make whole years (the model counts terms in
+// years). "36m" is minutes everywhere else, so it is refused here, not misread. Errors are
+// placed at `at`.
+Result<int> read_term_years(const std::string& key, const YamlField& at, int period_months) {
   const bool months = key.ends_with("mo");
   const size_t unit = months ? 2 : 1;
-  const auto bad = [&](std::string why) {
-    return fail(value.error(fmt::format("term '{}': {}", key, why)));
+  const auto bad = [&](std::string why) -> Result<int> {
+    return fail(at.error(fmt::format("term '{}': {}", key, why)));
   };
   if (key.size() <= unit || (!months && key.back() != 'y')) {
     if (key.size() > 1 && key.back() == 'm')
@@ -84,9 +85,46 @@ Result<TermPrice> read_term(const std::string& key, const YamlField& value, int 
   if (term_months % 12 != 0) return bad("expected whole years (12mo, 24mo, 36mo, ...)");
   const int years = static_cast<int>(term_months / 12);
   if (years < 1 || years > 30) return bad("expected 1y to 30y");
+  return years;
+}
+
+// A term key and its price: `3y: 5.4`.
+Result<TermPrice> read_term(const std::string& key, const YamlField& value, int period_months) {
+  auto years = read_term_years(key, value, period_months);
+  if (!years) return fail(years.error());
   auto price = value.as_double(0.0, kMaxUsdPerGpuHour);
   if (!price) return fail(price.error());
-  return TermPrice{years, *price};
+  return TermPrice{*years, *price};
+}
+
+// A spend offer (`spend_offers:` items): a provider, a term, the commitment and its terms.
+Result<SpendOffer> read_spend_offer(const YamlField& item, const Scenario& sc, int period_months) {
+  if (auto ok = item.check_keys({"name", "provider", "term", "usd", "usd_per_year", "discount", "shortfall_share",
+                                 "escalator_per_year", "earliest"});
+      !ok)
+    return fail(ok.error());
+  SpendOffer o;
+  auto prov = item.required("provider");
+  if (!prov) return fail(prov.error());
+  auto prov_name = prov->as_string();
+  if (!prov_name) return fail(prov_name.error());
+  o.deal.provider = sc.find_provider(*prov_name);
+  if (o.deal.provider < 0) return fail(prov->error(fmt::format("unknown provider '{}'", *prov_name)));
+  if (!sc.has_on_demand_market(o.deal.provider))
+    return fail(prov->error(fmt::format(
+        "provider '{}' has no on-demand market (markets: on_demand_gpus at its sites): nothing to spend the commitment on", *prov_name)));
+  auto nm = item.get_string("name", *prov_name + "-spend");
+  if (!nm) return fail(nm.error());
+  o.name = *nm;
+  auto term = item.required("term");
+  if (!term) return fail(term.error());
+  auto term_text = term->as_string();
+  if (!term_text) return fail(term_text.error());
+  auto years = read_term_years(*term_text, *term, period_months);
+  if (!years) return fail(years.error());
+  o.years = *years;
+  if (auto ok = read_spend_terms(item, std::vector<double>(static_cast<size_t>(o.years), 1.0), o.deal); !ok) return fail(ok.error());
+  return o;
 }
 
 // The jurisdictions the scenario's sites declare (a job's must be one of them: the scenario
@@ -107,7 +145,7 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
   auto plan = doc->required("plan");
   if (!plan) return fail(plan.error());
   if (auto ok = plan->expect_map(); !ok) return fail(ok.error());
-  if (auto ok = plan->check_keys({"horizon", "periods", "period", "discount_rate", "bill_energy", "demand", "offers", "policy", "end"}); !ok)
+  if (auto ok = plan->check_keys({"horizon", "periods", "period", "discount_rate", "bill_energy", "demand", "offers", "spend_offers", "policy", "end"}); !ok)
     return fail(ok.error());
 
   PlanInputs in;
@@ -202,7 +240,8 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
   auto offer_items = offers->items();
   if (!offer_items) return fail(offer_items.error());
   for (const auto& item : *offer_items) {
-    if (auto ok = item.check_keys({"name", "site", "accelerator", "terms", "block_gpus", "earliest", "ramp_gpus_per_period", "min_gpus"});
+    if (auto ok = item.check_keys({"name", "site", "accelerator", "terms", "block_gpus", "earliest", "ramp_gpus_per_period", "min_gpus",
+                                   "escalator_per_year"});
         !ok)
       return fail(ok.error());
     ContractOffer o;
@@ -242,10 +281,31 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
     auto min = item.get_int("min_gpus", 0, 0, kMaxOfferGpus);
     if (!min) return fail(min.error());
     o.min_gpus = *min;
+    auto escalator = item.get_double("escalator_per_year", 0.0, kMinEscalator, kMaxEscalator);
+    if (!escalator) return fail(escalator.error());
+    o.escalator_per_year = *escalator;
     auto earliest = item.get_time_s("earliest", 0, sc.start_unix_s);
     if (!earliest) return fail(earliest.error());
     o.earliest_period = 0;  // resolved once the calendar exists, below
     in.offers.push_back(std::move(o));
+  }
+
+  // Spend offers.
+  std::vector<YamlField> spend_items;
+  if (auto spend = plan->optional("spend_offers")) {
+    auto items = spend->items();
+    if (!items) return fail(items.error());
+    for (const auto& item : *items) {
+      auto o = read_spend_offer(item, sc, in.period_months);
+      if (!o) return fail(o.error());
+      for (const auto& other : in.offers)
+        if (other.name == o->name) return fail(item.error(fmt::format("offer name '{}' used twice", o->name)));
+      for (const auto& other : in.spend_offers)
+        if (other.name == o->name) return fail(item.error(fmt::format("offer name '{}' used twice", o->name)));
+      if (auto earliest = item.get_time_s("earliest", 0, sc.start_unix_s); !earliest) return fail(earliest.error());
+      in.spend_offers.push_back(std::move(*o));
+      spend_items.push_back(item);
+    }
   }
 
   // Policy.
@@ -291,6 +351,7 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
   int longest_term_years = 1;
   for (const auto& o : in.offers)
     for (const auto& t : o.terms) longest_term_years = std::max(longest_term_years, t.years);
+  for (const auto& o : in.spend_offers) longest_term_years = std::max(longest_term_years, o.years);
   in.end.demand_after = HorizonEnd::Demand::hold;
   in.end.years = longest_term_years;
   if (auto end = plan->optional("end")) {
@@ -313,13 +374,23 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
     e.file = name;
     return fail(e);
   }
-  // Earliest start: the first period starting at or after the offer's `earliest` time.
+  // Earliest start: the period the offer's `earliest` time falls in (a contract starting
+  // there begins at that time and counts pro rata), or after the horizon.
   for (size_t o = 0; o < in.offers.size(); ++o) {
     auto earliest = (*offer_items)[o].get_time_s("earliest", 0, sc.start_unix_s);
     const auto at = sc.start_unix_s + static_cast<int64_t>(*earliest);
     int p = 0;
-    while (p < in.periods && in.period_start_unix_s[static_cast<size_t>(p)] < at) ++p;
+    while (p < in.periods && in.period_start_unix_s[static_cast<size_t>(p) + 1] <= at) ++p;
     in.offers[o].earliest_period = p;
+    in.offers[o].earliest_s = static_cast<double>(at - sc.start_unix_s);
+  }
+  // A spend offer starts at a period start at or after its `earliest`.
+  for (size_t o = 0; o < in.spend_offers.size(); ++o) {
+    auto earliest = spend_items[o].get_time_s("earliest", 0, sc.start_unix_s);
+    const auto at = sc.start_unix_s + static_cast<int64_t>(*earliest);
+    int p = 0;
+    while (p < in.periods && in.period_start_unix_s[static_cast<size_t>(p)] < at) ++p;
+    in.spend_offers[o].earliest_period = p;
   }
   return in;
 }

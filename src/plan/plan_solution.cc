@@ -35,17 +35,23 @@ HeldCapacity held_capacity(const PlanInputs& in, const PlanModel& m, const std::
       h.committed[p][t] = m.pools[p].existing_gpus[t];
       h.spot[p][t] = value(x, m.pools[p].spot[t]);
     }
+  for (const auto& e : m.existing)
+    if (e.end >= 0)
+      for (size_t t = 0; t < T; ++t) h.committed[u(e.pool)][t] -= e.gpus_after_end[t] * x[u(e.end)];
   for (const auto& cv : m.contracts) {
     const double blocks = x[u(cv.column)];
     if (blocks <= 1e-9) continue;
     const auto& offer = in.offers[u(cv.offer)];
     const int p = pool_of_offer(m, offer);
-    for (int t = cv.start; t < cv.start + cv.term_periods && t < in.periods; ++t)
-      h.committed[u(p)][u(t)] += blocks * static_cast<double>(offer.block_gpus);
+    for (int t = cv.start; t < cv.end_period && t < in.periods; ++t)
+      h.committed[u(p)][u(t)] += blocks * static_cast<double>(offer.block_gpus) * contract_var_cover(in, cv, t);
   }
   h.firm = h.committed;
   for (size_t p = 0; p < m.pools.size(); ++p)
-    for (size_t t = 0; t < T; ++t) h.firm[p][t] += value(x, m.pools[p].od[t]);
+    for (size_t t = 0; t < T; ++t) {
+      h.firm[p][t] += value(x, m.pools[p].od[t]);
+      for (int col : m.pools[p].draws[t]) h.firm[p][t] += x[u(col)];
+    }
   return h;
 }
 
@@ -82,12 +88,16 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
     c.term_years = offer.terms[u(cv.term)].years;
     c.gpus = static_cast<int64_t>(std::llround(gpus));
     c.usd_per_gpu_hour = price;
-    for (int t = cv.start; t < cv.start + cv.term_periods; ++t) {
-      const double usd = gpus * price * m.hours[u(t)];
+    c.escalator_per_year = offer.escalator_per_year;
+    c.start_unix_s = sc.start_unix_s + static_cast<int64_t>(cv.from_s);
+    c.end_unix_s = sc.start_unix_s + static_cast<int64_t>(cv.to_s);
+    for (int t = cv.start; t < cv.end_period; ++t) {
+      const double usd = gpus * contract_var_usd_per_gpu(in, cv, t);
       c.total_usd += usd;
       if (t >= T) {
         r.commitments_beyond_horizon_usd += usd;
-        r.energy_beyond_horizon_usd += gpus * m.pools[u(pool_of_offer(m, offer))].energy_usd_per_gpu_hour * m.hours[u(t)];
+        r.energy_beyond_horizon_usd +=
+            gpus * m.pools[u(pool_of_offer(m, offer))].energy_usd_per_gpu_hour * m.hours[u(t)] * contract_var_cover(in, cv, t);
       } else {
         by_year[u(t / per_year)].commitments_usd += usd;
         by_provider[u(site.provider)].commitments_usd += usd;
@@ -95,19 +105,88 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
     }
     r.commitments.push_back(std::move(c));
   }
+  // Spend commitments: what each instance drew and what its years' shortfalls bill.
+  auto book_spend = [&](int provider, int calendar_period, double usd) {
+    if (calendar_period < T) {
+      by_year[u(calendar_period / per_year)].commitments_usd += usd;
+      by_provider[u(provider)].commitments_usd += usd;
+    } else if (calendar_period < (m.calendar_last.empty() ? 0 : m.calendar_last.back())) {
+      r.after_horizon.commitments_usd += usd;
+    } else {
+      r.commitments_beyond_horizon_usd += usd;
+    }
+  };
+  r.after_horizon = CostBreakdown{};
+  for (const auto& f : m.spend_families)
+    for (const auto& d : f.draws) {
+      const double usd = x[u(d.column)] * d.usd_per_gpu_hour * m.modelled_hours[u(d.period)];
+      book_spend(f.provider, m.calendar_first[u(d.period)], usd);
+    }
+  for (const auto& inst : m.spend_instances) {
+    const SpendFamily& f = m.spend_families[u(inst.family)];
+    const double taken = inst.taken >= 0 ? x[u(inst.taken)] : 1.0;
+    if (taken <= 1e-6) continue;
+    Commitment c;
+    c.kind = Commitment::Kind::spend;
+    c.offer = f.offer;
+    c.provider = sc.providers[u(f.provider)].name;
+    c.start_period = inst.start;
+    c.start_unix_s = sc.start_unix_s + static_cast<int64_t>(inst.deal.start_s);
+    c.end_unix_s = sc.start_unix_s + static_cast<int64_t>(inst.deal.end_s);
+    c.discount = inst.deal.discount;
+    c.escalator_per_year = inst.deal.escalator_per_year;
+    for (size_t k = 0; k < inst.shortfall.size(); ++k) {
+      double spent = 0;
+      for (const auto& [d, part] : inst.year_draws[k])
+        spent += part * x[u(f.draws[u(d)].column)] * f.draws[u(d)].usd_per_gpu_hour * m.modelled_hours[u(f.draws[u(d)].period)];
+      const double committed = inst.committed_usd[k] * taken;
+      const double shortfall = spend_shortfall_usd(inst.deal, committed, spent);
+      c.commit_usd += committed;
+      c.spent_usd += spent;
+      c.shortfall_usd += shortfall;
+      book_spend(f.provider, inst.due_period[k], shortfall);
+    }
+    c.total_usd = c.spent_usd + c.shortfall_usd;
+    if (f.offer < 0) continue;  // an existing commitment: billed above, not a new commitment
+    c.term_years = in.spend_offers[u(f.offer)].years;
+    r.commitments.push_back(std::move(c));
+  }
+  // Early terminations: the option of each existing contract, the fee where exercised.
+  r.terminations.clear();
+  for (size_t k = 0; k < sc.contracts.size(); ++k) {
+    const Contract& c = sc.contracts[k];
+    if (!c.termination) continue;
+    TerminationChoice choice;
+    choice.contract = c.name;
+    choice.at = format_iso_date(sc.start_unix_s + static_cast<int64_t>(c.termination->at_s));
+    choice.fee_usd = c.termination->fee_usd;
+    const ExistingContract& e = m.existing[k];
+    choice.decided_by_plan = e.end >= 0;
+    choice.exercised = c.termination->exercised || (e.end >= 0 && x[u(e.end)] > 0.5);
+    if (choice.exercised && c.termination->at_s < period_start_s(in, T)) {
+      int at = 0;
+      while (at + 1 < T && period_start_s(in, at + 1) <= c.termination->at_s) ++at;
+      book_spend(c.provider, at, c.termination->fee_usd);
+    }
+    r.terminations.push_back(std::move(choice));
+  }
   std::sort(r.commitments.begin(), r.commitments.end(), [](const Commitment& a, const Commitment& b) {
     return std::tie(a.start_period, a.provider, a.site, a.accelerator, a.term_years) <
            std::tie(b.start_period, b.provider, b.site, b.accelerator, b.term_years);
   });
 
-  // Existing contracts, markets and energy.
+  // Existing contracts (an exercised termination applied), markets and energy.
+  auto existing_gpus = [&](size_t k, int t) {
+    const ExistingContract& e = m.existing[k];
+    return e.gpus[u(t)] - (e.end >= 0 ? e.gpus_after_end[u(t)] * x[u(e.end)] : 0.0);
+  };
   for (int t = 0; t < T; ++t) {
     const double h = m.hours[u(t)];
     for (size_t k = 0; k < sc.contracts.size(); ++k) {
       const Contract& c = sc.contracts[k];
-      const double g = m.existing[k].gpus[u(t)];
+      const double g = existing_gpus(k, t);
       const double used = c.take_or_pay_share * g + value(x, m.existing[k].above_share[u(t)]);
-      const double usd = contract_usd_per_hour(c.usd_per_gpu_hour, c.take_or_pay_share, g, used) * h;
+      const double usd = contract_usd_per_hour(m.existing[k].usd_per_gpu_hour[u(t)], c.take_or_pay_share, g, used) * h;
       by_year[u(t / per_year)].commitments_usd += usd;
       by_provider[u(c.provider)].commitments_usd += usd;
     }
@@ -115,7 +194,9 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       const Pool& pool = m.pools[p];
       const int prov = sc.sites[u(pool.site)].provider;
       const double od = value(x, pool.od[u(t)]), spot = value(x, pool.spot[u(t)]);
-      const double energy = (held.committed[p][u(t)] + od + spot) * pool.energy_usd_per_gpu_hour * h;
+      double drawn = 0;
+      for (int col : pool.draws[u(t)]) drawn += x[u(col)];
+      const double energy = (held.committed[p][u(t)] + od + drawn + spot) * pool.energy_usd_per_gpu_hour * h;
       for (auto* b : {&by_year[u(t / per_year)], &by_provider[u(prov)]}) {
         b->on_demand_usd += od * pool.on_demand_usd * h;
         b->spot_usd += spot * pool.spot_usd * h;
@@ -124,33 +205,35 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
     }
   }
   // After the horizon: the modelled tail's spend, one period per year.
-  r.after_horizon = CostBreakdown{};
   r.after_horizon.label = m.tail_periods > 0 ? fmt::format("{} years", m.tail_periods) : "";
   for (int t = T; t < T + m.tail_periods; ++t) {
     const double h = m.modelled_hours[u(t)];
     const int first = m.calendar_first[u(t)], last = m.calendar_last[u(t)];
     std::vector<double> committed(m.pools.size());
     for (size_t p = 0; p < m.pools.size(); ++p) committed[p] = m.pools[p].existing_gpus[u(t)];
+    for (size_t k = 0; k < sc.contracts.size(); ++k) committed[u(m.existing[k].pool)] -= m.existing[k].gpus[u(t)] - existing_gpus(k, t);
     for (const auto& cv : m.contracts) {
       const auto& offer = in.offers[u(cv.offer)];
       const double gpus = x[u(cv.column)] * static_cast<double>(offer.block_gpus);
-      for (int c = std::max(first, cv.start); c < std::min(last, cv.start + cv.term_periods); ++c) {
-        committed[u(pool_of_offer(m, offer))] += gpus * m.hours[u(c)] / h;
-        r.after_horizon.commitments_usd += gpus * offer.terms[u(cv.term)].usd_per_gpu_hour * m.hours[u(c)];
+      for (int c = std::max(first, cv.start); c < std::min(last, cv.end_period); ++c) {
+        committed[u(pool_of_offer(m, offer))] += gpus * m.hours[u(c)] * contract_var_cover(in, cv, c) / h;
+        r.after_horizon.commitments_usd += gpus * contract_var_usd_per_gpu(in, cv, c);
       }
     }
     for (size_t k = 0; k < sc.contracts.size(); ++k) {
       const Contract& c = sc.contracts[k];
-      const double g = m.existing[k].gpus[u(t)];
+      const double g = existing_gpus(k, t);
       const double used = c.take_or_pay_share * g + value(x, m.existing[k].above_share[u(t)]);
-      r.after_horizon.commitments_usd += contract_usd_per_hour(c.usd_per_gpu_hour, c.take_or_pay_share, g, used) * h;
+      r.after_horizon.commitments_usd += contract_usd_per_hour(m.existing[k].usd_per_gpu_hour[u(t)], c.take_or_pay_share, g, used) * h;
     }
     for (size_t p = 0; p < m.pools.size(); ++p) {
       const Pool& pool = m.pools[p];
       const double od = value(x, pool.od[u(t)]), spot = value(x, pool.spot[u(t)]);
+      double drawn = 0;
+      for (int col : pool.draws[u(t)]) drawn += x[u(col)];
       r.after_horizon.on_demand_usd += od * pool.on_demand_usd * h;
       r.after_horizon.spot_usd += spot * pool.spot_usd * h;
-      r.after_horizon.energy_usd += (committed[p] + od + spot) * pool.energy_usd_per_gpu_hour * h;
+      r.after_horizon.energy_usd += (committed[p] + od + drawn + spot) * pool.energy_usd_per_gpu_hour * h;
     }
   }
   r.cost_by_year = std::move(by_year);
@@ -174,13 +257,16 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       row.committed_ref_gpus += committed * pool.speed;
       row.committed_ref_gpus_by_provider[u(sc.sites[u(pool.site)].provider)] += committed * pool.speed;
       row.committed_ref_gpus_by_site[u(pool.site)] += committed * pool.speed;
+      double drawn = 0;
+      for (int col : pool.draws[ti]) drawn += x[u(col)];
       row.power_mw_by_site[u(pool.site)] +=
-          (committed + value(x, pool.od[ti]) + value(x, pool.spot[ti])) * pool.mw_per_gpu;
-      row.on_demand_ref_gpus += value(x, pool.od[ti]) * pool.speed;
+          (committed + value(x, pool.od[ti]) + drawn + value(x, pool.spot[ti])) * pool.mw_per_gpu;
+      row.on_demand_ref_gpus += (value(x, pool.od[ti]) + drawn) * pool.speed;
+      row.spend_ref_gpus += drawn * pool.speed;
       row.spot_ref_gpus += value(x, pool.spot[ti]) * pool.speed;
       const double used = value(x, pool.train[ti]) + value(x, pool.inf[ti]);
       used_committed += std::min(committed, used) * pool.speed;
-      row.power_mw += (committed + value(x, pool.od[ti]) + value(x, pool.spot[ti])) * pool.mw_per_gpu;
+      row.power_mw += (committed + value(x, pool.od[ti]) + drawn + value(x, pool.spot[ti])) * pool.mw_per_gpu;
     }
     row.utilisation = row.committed_ref_gpus > 0 ? std::min(1.0, used_committed / row.committed_ref_gpus) : 0.0;
     r.periods.push_back(std::move(row));

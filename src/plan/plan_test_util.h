@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "gpufleet/plan.h"
+#include "gpufleet/simulate.h"
+#include "sim/sim_test_fixtures.h"
 #include "util/time_parse.h"
 
 namespace gpufleet::plan_test {
@@ -93,6 +95,51 @@ inline void set_training(PlanInputs& in, const std::vector<double>& gpus) {
     const double hours = static_cast<double>(copy.period_start_unix_s[t + 1] - copy.period_start_unix_s[t]) / 3600.0;
     in.training_ref_gpu_hours[t] = gpus[t] * hours;
   }
+}
+
+// A spend offer: commit usd_per_year to `provider` for `years`, drawn at `discount` off its
+// on-demand list prices, billing shortfall_share of what is not spent.
+inline int add_spend_offer(PlanInputs& in, const std::string& name, int provider, int years, double usd_per_year,
+                           double discount, double shortfall_share = 1.0) {
+  SpendOffer o;
+  o.name = name;
+  o.deal.provider = provider;
+  o.deal.usd_per_year = usd_per_year;
+  o.deal.discount = discount;
+  o.deal.shortfall_share = shortfall_share;
+  o.years = years;
+  in.spend_offers.push_back(o);
+  return static_cast<int>(in.spend_offers.size()) - 1;
+}
+
+// Jobs of 8 GPUs submitted at 0 that run for duration_s: `count` of them bound to each named
+// jurisdiction ("" = anywhere), in order. Enough of them keep a plan's allocation busy.
+inline Workload busy_jobs(const std::vector<std::pair<std::string, size_t>>& per_jurisdiction, double duration_s) {
+  size_t n = 0;
+  for (const auto& [name, count] : per_jurisdiction) n += count;
+  Workload w = testing::make_workload(std::vector<testing::JobSpec>(n, testing::JobSpec{0, 8, duration_s}));
+  size_t i = 0;
+  for (const auto& [name, count] : per_jurisdiction) {
+    int code = 0;
+    if (!name.empty()) {
+      w.jurisdictions.push_back(name);
+      code = static_cast<int>(w.jurisdictions.size()) - 1;
+    }
+    for (size_t k = 0; k < count; ++k) w.jobs[i++].jurisdiction = code;
+  }
+  return w;
+}
+
+// The plan written out as a scenario (plan --emit-scenario), loaded back and simulated over
+// horizon_s with `workload`, without faults or checkpoints.
+inline Result<SimResults> replay_in_simulator(const PlanResult& r, PlanInputs in, const Workload& workload, double horizon_s) {
+  if (auto ok = prepare_plan_inputs(in); !ok) return fail(ok.error());  // the calendar the emitter writes dates from
+  auto scenario = load_scenario_text(plan_scenario_yaml(r, in), "<planned>");
+  if (!scenario) return fail(scenario.error());
+  scenario->horizon_s = horizon_s;
+  scenario->faults = {};
+  scenario->checkpoint = {};
+  return simulate(*scenario, workload);
 }
 
 inline PlanOptions exact_options() {

@@ -73,12 +73,37 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   }
 
   line("");
-  line(fmt::format("Commitments ({}):", r.commitments.size()));
+  size_t gpu_commitments = 0, spend_commitments = 0;
+  for (const auto& c : r.commitments) (c.kind == Commitment::Kind::spend ? spend_commitments : gpu_commitments)++;
+  line(fmt::format("Commitments ({}):", gpu_commitments));
   line(fmt::format("  {:<8} {:<10} {:<26} {:<9} {:>5} {:>9} {:>8} {:>10}", "start", "provider", "site", "accel", "term", "GPUs",
                    "$/GPU-h", "total"));
   for (const auto& c : r.commitments)
+    if (c.kind == Commitment::Kind::gpus)
     line(fmt::format("  {:<8} {:<10} {:<26} {:<9} {:>4}y {:>9} {:>8.3f} {:>10}", period_label(in, c.start_period), c.provider, c.site,
                      c.accelerator, c.term_years, with_commas(static_cast<double>(c.gpus)), c.usd_per_gpu_hour, human_usd(c.total_usd)));
+
+  if (spend_commitments > 0) {
+    line("");
+    line(fmt::format("Spend commitments ({}): dollars committed to a provider, drawn at a discount on its on-demand list prices",
+                     spend_commitments));
+    line(fmt::format("  {:<8} {:<10} {:>5} {:>10} {:>9} {:>10} {:>10} {:>10}", "start", "provider", "term", "committed", "discount",
+                     "spent", "shortfall", "total"));
+    for (const auto& c : r.commitments)
+      if (c.kind == Commitment::Kind::spend)
+        line(fmt::format("  {:<8} {:<10} {:>4}y {:>10} {:>8.1f}% {:>10} {:>10} {:>10}", period_label(in, c.start_period), c.provider,
+                         c.term_years, human_usd(c.commit_usd), 100 * c.discount, human_usd(c.spent_usd), human_usd(c.shortfall_usd),
+                         human_usd(c.total_usd)));
+  }
+  if (!r.terminations.empty()) {
+    line("");
+    line("Early-termination options of existing contracts:");
+    for (const auto& t : r.terminations)
+      line(fmt::format("  {:<26} on {} at a fee of {}: {}", t.contract, t.at, human_usd(t.fee_usd),
+                       !t.exercised ? "kept (the contract runs its term)"
+                       : t.decided_by_plan ? "exercised by the plan"
+                                           : "exercised (by the scenario)"));
+  }
 
   auto cost_table = [&](const std::string& title, const std::vector<CostBreakdown>& rows) {
     line("");
@@ -188,10 +213,23 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
                         {"spot_usd", r.after_horizon.spot_usd},
                         {"energy_usd", r.after_horizon.energy_usd}};
   j["commitments"] = json::array();
+  j["spend_commitments"] = json::array();
   for (const auto& c : r.commitments)
-    j["commitments"].push_back({{"provider", c.provider}, {"site", c.site}, {"accelerator", c.accelerator},
-                                {"start", period_label(in, c.start_period)}, {"term_years", c.term_years}, {"gpus", c.gpus},
-                                {"usd_per_gpu_hour", c.usd_per_gpu_hour}, {"total_usd", c.total_usd}});
+    if (c.kind == Commitment::Kind::gpus)
+      j["commitments"].push_back({{"provider", c.provider}, {"site", c.site}, {"accelerator", c.accelerator},
+                                  {"start", period_label(in, c.start_period)}, {"term_years", c.term_years}, {"gpus", c.gpus},
+                                  {"usd_per_gpu_hour", c.usd_per_gpu_hour}, {"escalator_per_year", c.escalator_per_year},
+                                  {"from", format_iso_datetime(c.start_unix_s)}, {"to", format_iso_datetime(c.end_unix_s)}, {"total_usd", c.total_usd}});
+    else
+      j["spend_commitments"].push_back({{"provider", c.provider}, {"offer", in.spend_offers[static_cast<size_t>(c.offer)].name},
+                                        {"start", period_label(in, c.start_period)}, {"term_years", c.term_years},
+                                        {"committed_usd", c.commit_usd}, {"discount", c.discount},
+                                        {"escalator_per_year", c.escalator_per_year}, {"spent_usd", c.spent_usd},
+                                        {"shortfall_usd", c.shortfall_usd}, {"total_usd", c.total_usd}});
+  j["terminations"] = json::array();
+  for (const auto& t : r.terminations)
+    j["terminations"].push_back({{"contract", t.contract}, {"at", t.at}, {"fee_usd", t.fee_usd}, {"exercised", t.exercised},
+                                 {"decided_by_plan", t.decided_by_plan}});
   auto costs = [](const std::vector<CostBreakdown>& rows) {
     json a = json::array();
     for (const auto& c : rows)
@@ -258,6 +296,7 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
   if (auto w = write_file_atomically(base + ".json", j.dump(2) + "\n"); !w) return w;
   std::string csv = "provider,site,accelerator,start,term_years,gpus,usd_per_gpu_hour,total_usd\n";
   for (const auto& c : r.commitments)
+    if (c.kind == Commitment::Kind::gpus)
     csv += fmt::format("{},{},{},{},{},{},{},{:.2f}\n", c.provider, c.site, c.accelerator, period_label(in, c.start_period), c.term_years,
                        c.gpus, c.usd_per_gpu_hour, c.total_usd);
   return write_file_atomically(base + ".csv", csv);

@@ -83,6 +83,16 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
   auto commitments = checked_rows(plan, "commitments", {"term_years", "gpus", "usd_per_gpu_hour", "total_usd"},
                                   {"provider", "site", "accelerator", "start"});
   if (!commitments) return fail(commitments.error());
+  // Spend commitments: in plan.json since they were modelled (an older plan has none).
+  const json no_rows = json::array();
+  const json* spend = &no_rows;
+  if (j.contains("spend_commitments")) {
+    auto rows = checked_rows(plan, "spend_commitments",
+                             {"term_years", "committed_usd", "discount", "spent_usd", "shortfall_usd", "total_usd"},
+                             {"provider", "offer", "start"});
+    if (!rows) return fail(rows.error());
+    spend = *rows;
+  }
 
   ReportSection out;
   out.kind = "plan";
@@ -123,6 +133,7 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
   if (j.contains("jurisdiction_shares") && j.at("jurisdiction_shares").is_array()) d["jurisdiction_shares"] = j.at("jurisdiction_shares");
   d["resilience"] = **resilience;
   d["commitments"] = **commitments;
+  d["spend_commitments"] = *spend;
   d["commitments_beyond_horizon_usd"] = j.value("commitments_beyond_horizon_usd", 0.0);
   // Serving demand after the horizon (the plan's end treatment), when plan.json records it.
   double after_usd = 0;
@@ -151,6 +162,8 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
   for (const json& y : **by_year) total += y.at("total_usd").get<double>();
   int64_t gpus = 0;
   for (const json& c : **commitments) gpus += c.at("gpus").get<int64_t>();
+  double spend_usd = 0;
+  for (const json& c : *spend) spend_usd += c.at("committed_usd").get<double>();
   const std::string first = P.empty() ? "" : P.front().at("period").get<std::string>();
   const std::string last = P.empty() ? "" : P.back().at("period").get<std::string>();
   if (j.contains("horizon") && j.at("horizon").is_object()) {
@@ -167,6 +180,7 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
       {"New commitments", fmt::format("{} contracts, {} GPUs", with_commas(static_cast<double>(commitments.value()->size())),
                                       with_commas(static_cast<double>(gpus)))},
       {"Peak committed", fmt::format("{} ref GPUs", with_commas(peak_committed))},
+      {"New spend commitments", spend->empty() ? std::string("none") : fmt::format("{}, {} committed", spend->size(), human_usd(spend_usd))},
       {"Contract tails after the horizon", human_usd(d["commitments_beyond_horizon_usd"].get<double>())},
   };
   if (!after_label.empty())

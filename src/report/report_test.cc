@@ -414,6 +414,28 @@ TEST(PlanReport, ShowsWhatServingDemandAfterTheHorizonCosts) {
   EXPECT_EQ(page_data(html)["plan"]["after_horizon"]["label"], "7 years");
 }
 
+TEST(PlanReport, ListsSpendCommitmentsWithTheirValue) {
+  TempDir dir("plan-spend");
+  json plan = small_plan();
+  plan["spend_commitments"] = json::array({{{"provider", "aws"}, {"offer", "aws-7y-spend"}, {"start", "2026Q1"}, {"term_years", 7},
+                                            {"committed_usd", 38e9}, {"discount", 0.25}, {"escalator_per_year", 0.0},
+                                            {"spent_usd", 36e9}, {"shortfall_usd", 2e9}, {"total_usd", 38e9}}});
+  write_text(dir.path() / "plan.json", plan.dump(2));
+  const fs::path html_path = dir.path() / "report.html";
+  ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
+  const std::string html = slurp(html_path);
+  EXPECT_NE(html.find("<dt>New spend commitments</dt><dd>1, $38.0B committed</dd>"), std::string::npos);
+  const json d = page_data(html)["plan"];
+  ASSERT_EQ(d["spend_commitments"].size(), 1u);
+  EXPECT_DOUBLE_EQ(d["spend_commitments"][0]["shortfall_usd"].get<double>(), 2e9);
+  // A malformed row names its field.
+  plan["spend_commitments"][0]["committed_usd"] = "lots";
+  write_text(dir.path() / "plan.json", plan.dump());
+  auto r = write_report(dir.path().string(), (dir.path() / "r.html").string());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "spend_commitments[0].committed_usd");
+}
+
 TEST(PlanReport, MalformedPlanNamesTheField) {
   TempDir dir("plan-bad");
   json p = small_plan();

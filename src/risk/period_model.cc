@@ -55,7 +55,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
   out.shortfall_gpu_hours.assign(periods, 0.0);
   out.shortfall_by_stream_gpu_hours.assign(ns, 0.0);
 
-  std::vector<double> cap(nc), remaining_mw(nsites), paid_weight(np);
+  std::vector<double> cap(nc), price(nc), remaining_mw(nsites), paid_weight(np);
   std::vector<Resource> res;
   std::vector<int> order;
   std::vector<int> paid_of_pool(np);
@@ -65,6 +65,10 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
     std::vector<double> site_mw(nsites, 0.0);
     for (size_t c = 0; c < nc; ++c) {
       cap[c] = contract[c]->average_gpus(cal.start_s[t], cal.end_s[t]);
+      // The account's mean price over the GPUs held (ramp-step prices, the escalator).
+      price[c] = contract_price_is_flat(*contract[c]) || !(cap[c] > 0)
+                     ? contract[c]->usd_per_gpu_hour
+                     : contract_capacity_usd(*contract[c], cal.start_s[t], cal.end_s[t], sc.start_unix_s) / (cap[c] * hours);
       const PoolInfo& p = b.pools[static_cast<size_t>(b.contract_pool[c])];
       site_mw[static_cast<size_t>(p.site)] += cap[c] * p.mw_per_gpu;
     }
@@ -95,7 +99,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       paid_weight[pi] += k.take_or_pay_share * cap[c] * a;
       if (k.take_or_pay_share < 1.0 && cap[c] > 0)
         res.push_back({static_cast<int>(pi), Source::above_share, static_cast<int>(c), (1.0 - k.take_or_pay_share) * cap[c] * a,
-                       k.usd_per_gpu_hour, 0});
+                       price[c], 0});
     }
     for (size_t pi = 0; pi < np; ++pi) {
       const PoolInfo& p = b.pools[pi];
@@ -165,8 +169,12 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       const double a = 1.0 - d.unavailable[static_cast<size_t>(p.site)][t];
       const Resource& paid = res[static_cast<size_t>(paid_of_pool[pi])];
       if (paid_weight[pi] > 0) used[c] += paid.used * (k.take_or_pay_share * cap[c] * a) / paid_weight[pi];
-      const double usd = contract_usd_per_hour(k.usd_per_gpu_hour, k.take_or_pay_share, cap[c], used[c]) * hours;
-      const double idle = k.usd_per_gpu_hour * std::max(0.0, k.take_or_pay_share * cap[c] - used[c]) * hours;
+      // An exercised early termination bills its fee in the period of its date.
+      const bool fee_due = k.termination && k.termination->exercised && k.termination->at_s >= cal.start_s[t] &&
+                           k.termination->at_s < cal.end_s[t];
+      const double usd = contract_usd_per_hour(price[c], k.take_or_pay_share, cap[c], used[c]) * hours +
+                         (fee_due ? k.termination->fee_usd : 0.0);
+      const double idle = price[c] * std::max(0.0, k.take_or_pay_share * cap[c] - used[c]) * hours;
       const double energy = cap[c] * a * p.energy_usd_per_gpu_hour * hours;
       out.commitments_usd += usd * discount;
       out.energy_usd += energy * discount;

@@ -7,6 +7,7 @@
 #include "gpufleet/risk.h"
 #include "util/atomic_file.h"
 #include "util/json_text.h"
+#include "util/time_parse.h"
 
 namespace gpufleet {
 
@@ -22,6 +23,13 @@ Result<std::vector<Contract>> read_plan_commitments(const PlanInputs& in, const 
     return bad("commitments", "expected the plan.json of `gpufleet plan --out` (an object with a commitments list)");
   if (doc->contains("scenario") && (*doc)["scenario"].is_string() && (*doc)["scenario"].get<std::string>() != sc.name)
     return bad("scenario", fmt::format("the plan is of scenario '{}', not '{}'", (*doc)["scenario"].get<std::string>(), sc.name));
+  if (doc->contains("spend_commitments") && (*doc)["spend_commitments"].is_array() && !(*doc)["spend_commitments"].empty())
+    return bad("spend_commitments", "risk does not bill spend commitments yet; `gpufleet simulate` on the plan's --emit-scenario does");
+  if (doc->contains("terminations") && (*doc)["terminations"].is_array())
+    for (const auto& t : (*doc)["terminations"])
+      if (t.is_object() && t.value("decided_by_plan", false) && t.value("exercised", false))
+        return bad("terminations", fmt::format("the plan ends contract '{}' early; risk does not apply a plan's early terminations yet",
+                                               t.value("contract", std::string("?"))));
   std::vector<Contract> out;
   const auto& list = (*doc)["commitments"];
   for (size_t i = 0; i < list.size(); ++i) {
@@ -68,6 +76,21 @@ Result<std::vector<Contract>> read_plan_commitments(const PlanInputs& in, const 
     k.ramp.push_back({k.start_s, static_cast<int64_t>(*gpus)});
     k.usd_per_gpu_hour = *price;
     k.take_or_pay_share = 1.0;
+    if (c.contains("escalator_per_year")) {
+      auto escalator = number_of("escalator_per_year", -0.5, 1.0);
+      if (!escalator) return fail(escalator.error());
+      k.escalator_per_year = *escalator;
+    }
+    // In force from its own dates when plan.json gives them (a start inside its period).
+    for (auto [key, field] : {std::pair{"from", &k.start_s}, std::pair{"to", &k.end_s}}) {
+      if (!c.contains(key)) continue;
+      auto when = text_of(key);
+      if (!when) return fail(when.error());
+      const auto unix_s = parse_iso_datetime(*when);
+      if (!unix_s) return bad(at + "." + key, fmt::format("'{}': expected a date and time", *when));
+      *field = static_cast<double>(*unix_s - sc.start_unix_s);
+    }
+    k.ramp.front().at_s = k.start_s;
     out.push_back(std::move(k));
   }
   return out;

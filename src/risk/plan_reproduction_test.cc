@@ -39,6 +39,17 @@ PlanInputs small_plan() {
   return in;
 }
 
+// The plan's commitments through plan.json, as `risk --plan DIR` reads them. REQUIRES: the
+// calendar of `in` is prepared.
+Result<std::vector<Contract>> commitments_via_plan_json(const PlanResult& plan, const PlanInputs& in, const std::string& tag) {
+  const auto dir = std::filesystem::temp_directory_path() / ("gpufleet-risk-" + tag + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  if (auto ok = write_plan_results(plan, in, dir.string()); !ok) return fail(ok.error());
+  auto commitments = read_plan_commitments(in, dir.string());
+  std::filesystem::remove_all(dir);
+  return commitments;
+}
+
 TEST(PlanReproduction, RiskWithoutUncertaintyCostsWhatThePlanCosts) {
   PlanInputs in = small_plan();
   auto plan = run_plan(in, exact_options());
@@ -46,12 +57,7 @@ TEST(PlanReproduction, RiskWithoutUncertaintyCostsWhatThePlanCosts) {
   ASSERT_EQ(plan->status, PlanStatus::optimal) << plan->solver_status;
   ASSERT_FALSE(plan->commitments.empty());
   ASSERT_TRUE(prepare_plan_inputs(in));
-  // Through plan.json, as `risk --plan DIR` reads it.
-  const auto dir = std::filesystem::temp_directory_path() / ("gpufleet-risk-repro-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  ASSERT_TRUE(write_plan_results(*plan, in, dir.string()));
-  auto commitments = read_plan_commitments(in, dir.string());
-  std::filesystem::remove_all(dir);
+  auto commitments = commitments_via_plan_json(*plan, in, "repro");
   ASSERT_TRUE(commitments) << commitments.error().to_string();
   ASSERT_EQ(commitments->size(), plan->commitments.size());
 
@@ -68,6 +74,25 @@ TEST(PlanReproduction, RiskWithoutUncertaintyCostsWhatThePlanCosts) {
   for (size_t y = 0; y < plan->cost_by_year.size(); ++y)
     EXPECT_NEAR(r->cost_by_year[y].mean, plan->cost_by_year[y].total_usd(), 1e-7 * plan->cost_by_year[y].total_usd()) << y;
   EXPECT_EQ(r->shortfall_total.mean, 0);
+}
+
+TEST(PlanReproduction, EscalatorsStepPricesAndAStartInsideAPeriodCostWhatThePlanCosts) {
+  PlanInputs in = small_plan();
+  in.offers[0].escalator_per_year = 0.06;
+  in.offers[1].earliest_s = 120 * 86400.0;  // 2026-05-01, inside 2026Q2
+  in.offers[1].earliest_period = 1;
+  in.scenario.contracts[0].prices.push_back({200 * 86400.0, 2.1});
+  auto plan = run_plan(in, exact_options());
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_EQ(plan->status, PlanStatus::optimal) << plan->solver_status;
+  ASSERT_TRUE(prepare_plan_inputs(in));
+  auto commitments = commitments_via_plan_json(*plan, in, "escalator");
+  ASSERT_TRUE(commitments) << commitments.error().to_string();
+  RiskOptions options;
+  options.futures = 2;
+  auto r = run_risk(in, UncertaintySpec{}, *commitments, options);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_NEAR(r->cost.mean, plan->objective_usd, 1e-7 * plan->objective_usd);
 }
 
 TEST(PlanReproduction, APlanOfAnotherScenarioIsRefusedNamingTheField) {

@@ -19,6 +19,10 @@ Result<Book> make_book(const PlanInputs& in, const std::vector<Contract>& commit
   const int per_year = 12 / in.period_months;
   if (static_cast<int>(in.period_start_unix_s.size()) < in.periods + 1)
     return fail(sc.source_file, 0, 0, "plan", "the plan's calendar is not prepared");
+  if (!sc.spend_commitments.empty())
+    return fail(sc.source_file, 0, 0, "spend_commitments",
+                fmt::format("risk does not bill spend commitments yet ('{}'); `gpufleet simulate` and `gpufleet plan` do",
+                            sc.spend_commitments.front().name));
   for (int t = 0; t < in.periods; ++t) {
     const auto ti = static_cast<size_t>(t);
     cal.start_s.push_back(static_cast<double>(in.period_start_unix_s[ti] - sc.start_unix_s));

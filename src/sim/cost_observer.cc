@@ -9,39 +9,117 @@ CostObserver::CostObserver(const SimContext& ctx)
       providers_(ctx.scenario.providers.size()),
       hourly_usd_(static_cast<size_t>(ctx.hours) * ctx.scenario.providers.size() * 3, 0.0),
       totals_(ctx.scenario.providers.size()),
-      contracts_(ctx.scenario.contracts.size()) {}
-
-void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
-  const PoolSpec& s = pool.spec;
-  const double busy = static_cast<double>(pool.busy_gpus);
-  const double usd_per_hour =
-      s.source == CapacitySource::contract
-          ? contract_usd_per_hour(s.usd_per_gpu_hour, s.take_or_pay_share, static_cast<double>(pool.nominal_gpus), busy)
-          : busy * s.usd_per_gpu_hour;
-  if (usd_per_hour <= 0 || s.provider < 0) return;
-  const double usd_per_s = usd_per_hour / kSecondsPerHour;
-  const double usd = usd_per_s * (to_s - from_s);
-  ProviderTotals& t = totals_[static_cast<size_t>(s.provider)];
-  if (s.source == CapacitySource::contract && s.contract >= 0) {
-    ContractTotals& c = contracts_[static_cast<size_t>(s.contract)];
-    c.cost_usd += usd;
-    const double idle_gpus = std::max(0.0, s.take_or_pay_share * static_cast<double>(pool.nominal_gpus) - busy);
-    c.idle_usd += idle_gpus * s.usd_per_gpu_hour / kSecondsPerHour * (to_s - from_s);
+      contracts_(ctx.scenario.contracts.size()) {
+  for (const Contract& c : ctx.scenario.contracts) flat_price_.push_back(contract_price_is_flat(c));
+  for (const SpendCommitment& s : ctx.scenario.spend_commitments) {
+    spend_years_.push_back(spend_commitment_years(s, ctx.scenario.start_unix_s));
+    spent_by_year_.emplace_back(spend_years_.back().size(), 0.0);
   }
-  switch (s.source) {
+}
+
+void CostObserver::book(int provider, CapacitySource source, double usd, double from_s, double to_s) {
+  if (usd <= 0 || provider < 0) return;
+  ProviderTotals& t = totals_[static_cast<size_t>(provider)];
+  switch (source) {
     case CapacitySource::contract: t.contract_usd += usd; break;
     case CapacitySource::on_demand: t.on_demand_usd += usd; break;
     case CapacitySource::spot: t.spot_usd += usd; break;
   }
   double* hourly = hourly_usd_.data();
   const auto hours = ctx_.hours;
-  const size_t column = static_cast<size_t>(s.provider) * 3 + static_cast<size_t>(s.source);
+  const size_t column = static_cast<size_t>(provider) * 3 + static_cast<size_t>(source);
+  if (!(to_s > from_s)) {  // at an instant: the hour it falls in (the last one at the horizon)
+    const auto h = std::min<int64_t>(hours - 1, static_cast<int64_t>(from_s / kSecondsPerHour));
+    if (h >= 0) hourly[static_cast<size_t>(h) * providers_ * 3 + column] += usd;
+    return;
+  }
+  const double usd_per_s = usd / (to_s - from_s);
   split_by_hour(from_s, to_s, [&](int64_t h, double seconds) {
     if (h < hours) hourly[static_cast<size_t>(h) * providers_ * 3 + column] += usd_per_s * seconds;
   });
 }
 
+void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
+  (void)p;
+  const PoolSpec& s = pool.spec;
+  const double busy = static_cast<double>(pool.busy_gpus);
+  if (s.provider < 0) return;
+  const int64_t epoch = ctx_.scenario.start_unix_s;
+  if (s.source == CapacitySource::contract && s.contract >= 0) {
+    const Contract& k = ctx_.scenario.contracts[static_cast<size_t>(s.contract)];
+    const double capacity = static_cast<double>(pool.nominal_gpus);
+    const double billed = contract_usd_per_hour(1.0, k.take_or_pay_share, capacity, busy);
+    if (billed <= 0) return;
+    ContractTotals& c = contracts_[static_cast<size_t>(s.contract)];
+    const double idle_gpus = std::max(0.0, k.take_or_pay_share * capacity - busy);
+    if (flat_price_[static_cast<size_t>(s.contract)]) {
+      const double usd_per_gpu = k.usd_per_gpu_hour * (to_s - from_s) / kSecondsPerHour;
+      c.cost_usd += billed * usd_per_gpu;
+      c.idle_usd += idle_gpus * usd_per_gpu;
+      book(s.provider, CapacitySource::contract, billed * usd_per_gpu, from_s, to_s);
+      return;
+    }
+    // The price changes inside the interval (a priced step, an anniversary): book each hour at
+    // its own price.
+    split_by_hour(from_s, to_s, [&](int64_t h, double seconds) {
+      const double at = std::max(from_s, static_cast<double>(h) * kSecondsPerHour);
+      const double usd_per_gpu = contract_usd_per_gpu(k, at, at + seconds, epoch);
+      c.cost_usd += billed * usd_per_gpu;
+      c.idle_usd += idle_gpus * usd_per_gpu;
+      book(s.provider, CapacitySource::contract, billed * usd_per_gpu, at, at + seconds);
+    });
+    return;
+  }
+  if (busy <= 0) return;
+  // On-demand GPUs of a provider under a spend commitment: the commitment's price, its spend.
+  double at = from_s;
+  if (s.source == CapacitySource::on_demand)
+    for (size_t i = 0; i < ctx_.scenario.spend_commitments.size(); ++i) {
+      const SpendCommitment& sc = ctx_.scenario.spend_commitments[i];
+      if (sc.provider != s.provider || sc.end_s <= at || sc.start_s >= to_s) continue;
+      if (sc.start_s > at) {
+        book(s.provider, s.source, busy * s.usd_per_gpu_hour * (sc.start_s - at) / kSecondsPerHour, at, sc.start_s);
+        at = sc.start_s;
+      }
+      const double until = std::min(to_s, sc.end_s);
+      const double usd_per_s = busy * spend_usd_per_gpu_hour(sc, s.usd_per_gpu_hour) / kSecondsPerHour;
+      const auto& years = spend_years_[i];
+      for (size_t y = 0; y < years.size(); ++y) {
+        const double lo = std::max(at, years[y].first), hi = std::min(until, years[y].second);
+        if (hi > lo) spent_by_year_[i][y] += usd_per_s * (hi - lo);
+      }
+      book(s.provider, CapacitySource::contract, usd_per_s * (until - at), at, until);
+      at = until;
+    }
+  if (to_s > at) book(s.provider, s.source, busy * s.usd_per_gpu_hour * (to_s - at) / kSecondsPerHour, at, to_s);
+}
+
 void CostObserver::on_finish(SimResults& results) {
+  const int64_t epoch = ctx_.scenario.start_unix_s;
+  // Early terminations exercised inside the horizon bill their fee at their date.
+  for (size_t c = 0; c < ctx_.scenario.contracts.size(); ++c) {
+    const Contract& k = ctx_.scenario.contracts[c];
+    if (!k.termination || !k.termination->exercised || k.termination->at_s >= ctx_.horizon_s) continue;
+    contracts_[c].termination_fee_usd = k.termination->fee_usd;
+    contracts_[c].cost_usd += k.termination->fee_usd;
+    book(k.provider, CapacitySource::contract, k.termination->fee_usd, k.termination->at_s, k.termination->at_s);
+  }
+  // Spend commitments: each year that began inside the horizon commits its share up to the
+  // horizon (pro rata when the horizon cuts it) and bills its shortfall at its end.
+  results.by_spend_commitment.assign(ctx_.scenario.spend_commitments.size(), SpendTotals{});
+  for (size_t i = 0; i < ctx_.scenario.spend_commitments.size(); ++i) {
+    const SpendCommitment& s = ctx_.scenario.spend_commitments[i];
+    SpendTotals& out = results.by_spend_commitment[i];
+    for (size_t y = 0; y < spend_years_[i].size(); ++y) {
+      if (spend_years_[i][y].first >= ctx_.horizon_s) break;
+      const double spent = spent_by_year_[i][y];
+      const double shortfall = spend_shortfall_usd(s, spend_committed_usd(s, epoch, y, ctx_.horizon_s), spent);
+      out.spent_usd += spent;
+      out.shortfall_usd += shortfall;
+      const double due = std::min(spend_years_[i][y].second, ctx_.horizon_s);
+      book(s.provider, CapacitySource::contract, shortfall, due, due);
+    }
+  }
   double total = 0;
   for (size_t i = 0; i < providers_; ++i) {
     ProviderTotals& out = results.by_provider[i];

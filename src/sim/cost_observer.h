@@ -1,7 +1,11 @@
-// Spend: contracts pay take-or-pay, usd_per_gpu_hour x max(take_or_pay_share x capacity,
-// busy GPUs), where capacity is the contract's ramp at that instant; on-demand and spot pay
-// their price x allocated GPUs. Integrated up to the horizon, per provider, per contract (with
-// the idle take-or-pay part: price x max(0, share x capacity - busy)) and per hour by source.
+// Spend: contracts pay take-or-pay, price(t) x max(take_or_pay_share x capacity, busy GPUs),
+// where capacity is the contract's ramp at that instant and price(t) its ramp-step price grown
+// by its escalator (contract_price_at); an exercised early termination bills its fee at its
+// date. On-demand and spot pay their price x allocated GPUs, except that on-demand GPUs of a
+// provider with a spend commitment in force pay its discounted price and count as that
+// commitment's (contract) spend, which at each commitment year's end bills its shortfall.
+// Integrated up to the horizon, per provider, per contract (with the idle take-or-pay part:
+// price x max(0, share x capacity - busy)), per spend commitment and per hour by source.
 #pragma once
 
 #include <vector>
@@ -17,11 +21,19 @@ class CostObserver final : public Observer {
   void on_finish(SimResults& results) override;
 
  private:
+  // Books usd over [from_s, to_s) (spread over it in proportion to the time) to a provider and
+  // source, in the totals and the hourly series.
+  void book(int provider, CapacitySource source, double usd, double from_s, double to_s);
+
   const SimContext& ctx_;
   size_t providers_;
   std::vector<double> hourly_usd_;     // [(hour * providers + provider) * 3 + source]
   std::vector<ProviderTotals> totals_;
   std::vector<ContractTotals> contracts_;
+  std::vector<bool> flat_price_;  // per contract: one price all through (no step prices, no escalator)
+  // Per spend commitment: its years ([from, to) simulated seconds) and what was spent in each.
+  std::vector<std::vector<std::pair<double, double>>> spend_years_;
+  std::vector<std::vector<double>> spent_by_year_;
 };
 
 }  // namespace gpufleet::sim

@@ -99,9 +99,16 @@ std::optional<std::string> epoch_out_of_range(double unix_s) {
   return std::string("outside the years 1900 to 2200; expected Unix seconds");
 }
 
-std::string format_iso_date(int64_t unix_s) {
-  // Inverse of days_from_civil (Hinnant's civil_from_days).
-  int64_t z = (unix_s >= 0 ? unix_s : unix_s - 86399) / 86400 + 719468;
+namespace {
+
+struct CivilDate {
+  int64_t year;
+  unsigned month, day;
+};
+
+// Inverse of days_from_civil (Hinnant's civil_from_days).
+CivilDate civil_from_days(int64_t days) {
+  const int64_t z = days + 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<unsigned>(z - era * 146097);
   const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -109,8 +116,27 @@ std::string format_iso_date(int64_t unix_s) {
   const unsigned mp = (5 * doy + 2) / 153;
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+int64_t floor_days(int64_t unix_s) { return (unix_s >= 0 ? unix_s : unix_s - 86399) / 86400; }
+
+}  // namespace
+
+int64_t add_calendar_years(int64_t unix_s, int years) {
+  const int64_t days = floor_days(unix_s);
+  const CivilDate c = civil_from_days(days);
+  return days_from_civil(c.year + years, c.month, c.day) * 86400 + (unix_s - days * 86400);
+}
+
+std::string format_iso_date(int64_t unix_s) {
+  const CivilDate c = civil_from_days(floor_days(unix_s));
+  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+}
+
+std::string format_iso_datetime(int64_t unix_s) {
+  const int64_t s = unix_s - floor_days(unix_s) * 86400;
+  return fmt::format("{}T{:02}:{:02}:{:02}Z", format_iso_date(unix_s), s / 3600, s / 60 % 60, s % 60);
 }
 
 std::optional<double> parse_duration(std::string_view s) {

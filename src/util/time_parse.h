@@ -26,8 +26,14 @@ inline constexpr double kMaxEpochS = 7258118400.0;
 // naming the unit it looks like ("milliseconds (2025-10-09 as such)").
 std::optional<std::string> epoch_out_of_range(double unix_s);
 
+// The same day and time `years` calendar years later (29 February becomes 1 March), in Unix
+// seconds (UTC): a contract's anniversary.
+int64_t add_calendar_years(int64_t unix_s, int years);
+
 // "YYYY-MM-DD" of Unix seconds (UTC).
 std::string format_iso_date(int64_t unix_s);
+// "YYYY-MM-DDTHH:MM:SSZ" of Unix seconds (UTC); parse_iso_datetime reads it back.
+std::string format_iso_datetime(int64_t unix_s);
 
 // A duration with a unit: "90d", "6h", "30m" (minutes), "45s", "2w", "1.5y" (365 days),
 // "36mo" (months of 365/12 days), or a bare

@@ -494,6 +494,16 @@
       { key: 'usd_per_gpu_hour', label: '$/GPU-hour', format: (v) => '$' + v.toFixed(3), numeric: true },
       { key: 'total_usd', label: 'Total', format: 'usd', numeric: true },
     ], d.commitments);
+    if (d.spend_commitments && d.spend_commitments.length > 0)
+      addTable(el, 'plan-spend-commitments', 'New spend commitments', [
+        { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'offer', label: 'Offer' },
+        { key: 'term_years', label: 'Term (years)', numeric: true },
+        { key: 'committed_usd', label: 'Committed', format: 'usd', numeric: true },
+        { key: 'discount', label: 'Discount', format: (v) => fmtPct(v), numeric: true },
+        { key: 'spent_usd', label: 'Spent', format: 'usd', numeric: true },
+        { key: 'shortfall_usd', label: 'Shortfall billed', format: 'usd', numeric: true },
+        { key: 'total_usd', label: 'Total', format: 'usd', numeric: true },
+      ], d.spend_commitments, 'Dollars committed to a provider, bought at a discount on its on-demand list prices at any of its sites; the unspent part of each year is billed at the shortfall share.');
   }
 
   // ---- Status for the browser test ----------------------------------------------------------
