@@ -102,6 +102,49 @@ void add_attribution(nlohmann::ordered_json& j, const SimResults& r, const Scena
   j["contracts"] = contracts;
 }
 
+nlohmann::ordered_json time_stats_json(const TimeStats& t) {
+  return {{"mean_s", t.mean_s}, {"p50_s", t.p50_s}, {"p99_s", t.p99_s}};
+}
+
+// "job_times_by_size_band" and "job_times_by_kind": queue time and JCT per group, per job and by
+// GPU-hours; "longest_waits": the jobs that waited longest, with their names when the workload
+// has names.
+void add_job_times(nlohmann::ordered_json& j, const SimSummary& s, const Workload& workload) {
+  const auto groups = [](const std::vector<JobGroupStats>& list, const char* key) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const JobGroupStats& g : list)
+      a.push_back({{key, g.group},
+                   {"jobs", g.jobs},
+                   {"started", g.started},
+                   {"completed", g.completed},
+                   {"gpu_hours", g.gpu_hours},
+                   {"queue", time_stats_json(g.queue)},
+                   {"queue_by_gpu_hours", time_stats_json(g.queue_by_gpu_hours)},
+                   {"jct", time_stats_json(g.jct)},
+                   {"jct_by_gpu_hours", time_stats_json(g.jct_by_gpu_hours)}});
+    return a;
+  };
+  j["job_times_by_size_band"] = groups(s.by_size_band, "gpus");
+  j["job_times_by_kind"] = groups(s.by_kind, "kind");
+  nlohmann::ordered_json waits = nlohmann::ordered_json::array();
+  for (const LongWait& w : s.longest_waits) {
+    nlohmann::ordered_json o;
+    o["id"] = w.id;
+    o["name"] = w.id < workload.names.size() ? workload.names[w.id] : std::string();
+    if (w.id < workload.jobs.size()) {
+      const Job& in = workload.jobs[w.id];
+      o["tenant"] = in.tenant < workload.tenants.size() ? workload.tenants[in.tenant] : std::string();
+      o["kind"] = to_string(in.kind);
+      o["gpus"] = in.gpus;
+    }
+    o["submit_s"] = w.submit_s;
+    o["wait_s"] = w.wait_s;
+    o["started"] = w.started;
+    waits.push_back(o);
+  }
+  j["longest_waits"] = waits;
+}
+
 Result<void> write_summary(const SimResults& r, const Scenario& scenario, const Workload& workload,
                            const std::string& path) {
   const SimSummary& s = r.summary;
@@ -121,6 +164,8 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   j["mean_queue_s"] = s.mean_queue_s;
   j["p50_queue_s"] = s.p50_queue_s;
   j["p99_queue_s"] = s.p99_queue_s;
+  j["queue_by_gpu_hours"] = time_stats_json(s.queue_by_gpu_hours);
+  j["jct_by_gpu_hours"] = time_stats_json(s.jct_by_gpu_hours);
   j["makespan_s"] = s.makespan_s;
   j["gpu_seconds_busy"] = s.gpu_seconds_busy;
   j["gpu_seconds_allocated"] = s.gpu_seconds_allocated;
@@ -185,6 +230,7 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   }
   j["sites"] = sites;
   add_attribution(j, r, scenario, workload);
+  add_job_times(j, s, workload);
   j["sim_wall_s"] = s.sim_wall_s;  // the only value that differs between identical runs
   return write_file_atomically(path, j.dump(2) + "\n");
 }
