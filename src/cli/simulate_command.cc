@@ -181,7 +181,7 @@ void print_job_times(const Workload& workload, const SimSummary& s) {
                  with_commas(static_cast<double>(g.jobs)), with_commas(g.gpu_hours), pair(g.queue.p50_s, g.queue.p99_s),
                  pair(g.queue_by_gpu_hours.p50_s, g.queue_by_gpu_hours.p99_s), pair(g.jct.p99_s, g.jct_by_gpu_hours.p99_s));
   if (s.longest_waits.empty() || !(s.longest_waits.front().wait_s > 0)) return;
-  fmt::print("\n  {:<36}{:>12}{:>10}{:>12}{:>14}\n", "longest waits", "kind", "GPUs", "submitted", "waited");
+  fmt::print("\n  {:<36}{:>12}{:>10}{:>12}  {}\n", "longest waits", "kind", "GPUs", "submitted", "waited");
   for (const LongWait& w : s.longest_waits) {
     if (!(w.wait_s > 0)) break;
     const Job& job = workload.jobs[w.id];
@@ -191,7 +191,7 @@ void print_job_times(const Workload& workload, const SimSummary& s) {
       while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
       name = name.substr(0, cut) + "~";
     }
-    fmt::print("  {:<36}{:>12}{:>10}{:>12}{:>14}\n", name, to_string(job.kind), with_commas(job.gpus),
+    fmt::print("  {:<36}{:>12}{:>10}{:>12}  {}\n", name, to_string(job.kind), with_commas(job.gpus),
                "day " + with_commas(std::floor(w.submit_s / 86400)), human_duration(w.wait_s) + (w.started ? "" : " (never ran)"));
   }
 }

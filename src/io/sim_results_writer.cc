@@ -223,7 +223,11 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   nlohmann::ordered_json sites = nlohmann::ordered_json::object();
   for (size_t i = 0; i < r.by_site.size() && i < scenario.sites.size(); ++i) {
     const SiteTotals& t = r.by_site[i];
-    sites[scenario.sites[i].name] = {{"gpu_seconds_busy", t.gpu_seconds_busy},
+    const int provider = scenario.sites[i].provider;
+    sites[scenario.sites[i].name] = {{"provider", provider >= 0 && static_cast<size_t>(provider) < scenario.providers.size()
+                                                      ? scenario.providers[static_cast<size_t>(provider)].name
+                                                      : std::string()},
+                                     {"gpu_seconds_busy", t.gpu_seconds_busy},
                                      {"energy_mwh", t.energy_mwh},
                                      {"carbon_t", t.carbon_t},
                                      {"electricity_usd", t.electricity_usd}};
