@@ -122,7 +122,7 @@
   // layout: {wide: spans the page's width, height: of the drawing area in px}.
   function addChart(container, id, title, subtitle, config, layout) {
     const figure = document.createElement('figure');
-    figure.className = 'chart' + (layout && layout.wide ? ' wide' : '');
+    figure.className = 'chart' + (layout && layout.wide ? ' wide' : '') + (layout && layout.tall ? ' tall' : '');
     figure.id = id;
     const box = document.createElement('div');
     box.className = 'canvas-box';
@@ -234,6 +234,7 @@
           const td = tr.insertCell();
           td.textContent = cellText(col, r[col.key]);
           if (col.numeric) td.className = 'num';
+          else if (!/\s/.test(td.textContent)) td.className = 'word';  // one word (a name): never broken, on paper too
           if (col.flag) td.classList.add(col.flag(r));
         }
       }
@@ -526,30 +527,29 @@
       { key: 'existing_usd', label: 'Existing value', format: 'usd', numeric: true },
       { key: 'total_usd', label: 'Total value', format: 'usd', numeric: true },
     ], value, 'Undiscounted face value over whole terms: GPUs × price × hours of the term (take-or-pay bills at least its share of it, used or not).');
+    // One timeline per provider (a page holds one when printed), its sites in shades of its hue.
     const terms = d.contract_terms || [];
-    if (terms.length > 0) {
-      const providersShown = Array.from(new Set(terms.map((t) => t.provider)));
-      const siteColour = (t) => (providerOf.has(t.site) ? colour(t.site) : colour(t.provider));
-      const rowLabels = terms.map((t) => t.label + ' · ' + fmtCount(t.gpus) + ' GPUs');
-      const sets = providersShown.map((p) => ({
-        type: 'bar', label: p, skipNull: true, grouped: false,
-        data: terms.map((t) => (t.provider === p ? [t.from, t.to] : null)),
-        // Rows of other providers draw nothing; their colour is this provider's, for the legend.
-        backgroundColor: terms.map((t) => (t.provider !== p ? colour(p) : withAlpha(siteColour(t), t.kind === 'existing' ? 0.35 : 0.85))),
-        borderColor: terms.map((t) => (t.provider !== p ? colour(p) : siteColour(t))), borderWidth: terms.map((t) => (t.kind === 'existing' ? 1.5 : 0)),
-        barPercentage: 0.9, categoryPercentage: 1.0,
-      }));
-      const years = terms.reduce((r, t) => [Math.min(r[0], t.from), Math.max(r[1], t.to)], [Infinity, -Infinity]);
-      addChart(el, 'plan-contract-gantt', 'Timeline of contract terms',
-        'Every contract from its start to the end of its term, existing (pale, outlined) and new; colour: the provider, shade: the site',
-        { type: 'bar', data: { labels: rowLabels, datasets: sets },
+    const providersShown = Array.from(new Set(terms.map((t) => t.provider)));
+    const span = terms.reduce((r, t) => [Math.min(r[0], t.from), Math.max(r[1], t.to)], [Infinity, -Infinity]);
+    const siteColour = (t) => (providerOf.has(t.site) ? colour(t.site) : colour(t.provider));
+    providersShown.forEach((p, i) => {
+      const mine = terms.filter((t) => t.provider === p);
+      const existing = mine.filter((t) => t.kind === 'existing').length;
+      addChart(el, 'plan-contract-gantt-' + (i + 1), 'Timeline of contract terms: ' + p,
+        mine.length + ' contracts (' + existing + ' existing, pale and outlined), each from its start to the end of its term; shade: the site',
+        { type: 'bar', data: { labels: mine.map((t) => t.label + ' · ' + fmtCount(t.gpus) + ' GPUs'), datasets: [{
+            type: 'bar', label: p, data: mine.map((t) => [t.from, t.to]),
+            backgroundColor: mine.map((t) => withAlpha(siteColour(t), t.kind === 'existing' ? 0.3 : 0.85)),
+            borderColor: mine.map(siteColour), borderWidth: mine.map((t) => (t.kind === 'existing' ? 1.5 : 0)),
+            barPercentage: 0.9, categoryPercentage: 1.0 }] },
           options: { indexAxis: 'y',
-            plugins: { tooltip: { callbacks: { label: (c) => { const t = terms[c.dataIndex]; return t.kind + ': ' + t.start + ' to ' + t.end + ', ' + fmtCount(t.gpus) + ' GPUs, ' + fmtUsd(t.total_usd); } } } },
-            scales: { y: { stacked: true, ticks: { autoSkip: false, font: { size: 10 } } },
-              x: { type: 'linear', min: Math.floor(years[0]), max: Math.ceil(years[1]), title: { display: true, text: 'year' },
+            plugins: { legend: { display: false },
+              tooltip: { callbacks: { label: (c) => { const t = mine[c.dataIndex]; return t.kind + ': ' + t.start + ' to ' + t.end + ', ' + fmtCount(t.gpus) + ' GPUs, ' + fmtUsd(t.total_usd); } } } },
+            scales: { y: { ticks: { autoSkip: false, font: { size: 10 } } },
+              x: { type: 'linear', min: Math.floor(span[0]), max: Math.ceil(span[1]), title: { display: true, text: 'year' },
                 ticks: { stepSize: 1, callback: (v) => String(v) } } } } },
-        { wide: true, height: 90 + 13 * terms.length });
-    }
+        { wide: true, tall: mine.length > 70, height: 100 + 12 * mine.length });
+    });
     const rows = (d.commitments || []).map((c) => Object.assign({ kind: 'new' }, c));
     addTable(el, 'plan-commitments', 'Commitments to sign', [
       { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'site', label: 'Site' },
