@@ -201,7 +201,7 @@
   function names(obj) { return obj ? Object.keys(obj) : []; }
 
   // ---- Tables --------------------------------------------------------------------------------
-  // columns: [{key, label, format: 'usd'|'count'|'pct'|'hours'|'text'|function, numeric}];
+  // columns: [{key, label, format: 'usd'|'count'|'pct'|'hours'|'text'|function, numeric, name (never wrapped)}];
   // clicking a header sorts by that column (again: the other way).
   function addTable(container, id, title, columns, rows, note) {
     const figure = document.createElement('figure');
@@ -234,7 +234,7 @@
           const td = tr.insertCell();
           td.textContent = cellText(col, r[col.key]);
           if (col.numeric) td.className = 'num';
-          else if (!/\s/.test(td.textContent)) td.className = 'word';  // one word (a name): never broken, on paper too
+          else if (col.name || !/\s/.test(td.textContent)) td.className = 'word';  // a name: never broken, on paper too
           if (col.flag) td.classList.add(col.flag(r));
         }
       }
@@ -415,7 +415,7 @@
 
     if (d.job_times && d.job_times.length > 0) {
       addTable(el, 'sim-job-times', 'Queue time and JCT by job size and kind: per job and by GPU-hours', [
-        { key: 'group', label: 'Jobs' }, { key: 'jobs', label: 'Count', format: 'count', numeric: true },
+        { key: 'group', label: 'Jobs', name: true }, { key: 'jobs', label: 'Count', format: 'count', numeric: true },
         { key: 'gpu_hours', label: 'GPU-hours', format: 'count', numeric: true },
         { key: 'queue_p50_h', label: 'Queue p50', format: 'hours', numeric: true },
         { key: 'queue_p99_h', label: 'Queue p99', format: 'hours', numeric: true },
@@ -428,7 +428,7 @@
     }
     if (d.longest_waits && d.longest_waits.length > 0) {
       addTable(el, 'sim-longest-waits', 'The longest waits', [
-        { key: 'job', label: 'Job' }, { key: 'tenant', label: 'Tenant' }, { key: 'kind', label: 'Kind' },
+        { key: 'job', label: 'Job', name: true }, { key: 'tenant', label: 'Tenant', name: true }, { key: 'kind', label: 'Kind' },
         { key: 'gpus', label: 'GPUs', format: 'count', numeric: true }, { key: 'submitted', label: 'Submitted' },
         { key: 'wait_h', label: 'Waited', format: 'hours', numeric: true },
         { key: 'started', label: 'Started', format: (v) => (v ? 'yes' : 'never (waited to the end)'), flag: (r) => (r.started ? 'good' : 'bad') },
@@ -713,6 +713,12 @@
       ' errors=' + status.errors.length + ' resources=' + resources + (status.errors.length ? ' first-error=' + status.errors[0] : '');
     document.body.dataset.renderStatus = ok ? 'ok' : 'fail';
   }
+
+  // The palette, for the browser test: a provider's colour, and a site's (registering either).
+  window.gpufleetPalette = {
+    provider: (name) => { registerProvider(name); return colour(name); },
+    site: (site, provider) => { registerSite(site, provider); return colour(site); },
+  };
 
   // Printing lays the page out at the paper's width: the charts are redrawn to fit it, and
   // again to fit the screen afterwards.
