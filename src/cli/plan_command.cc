@@ -109,12 +109,12 @@ void add_plan_command(CLI::App& app) {
     const auto write = [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); };
     if (!args->out_dir.empty()) {
       progress.begin("writing the results");
-      write_results_folder(args->out_dir, write);
+      write_results_folder(args->out_dir, "plan", write);
       progress.end();
     }
     if (!args->report.empty()) {
       progress.begin("writing the report");
-      report_results(args->out_dir, args->report, write);
+      report_results(args->out_dir, args->report, "plan", write);
       progress.end();
     }
     if (!args->emit_scenario.empty()) {

@@ -303,14 +303,14 @@ void run(const SimulateArgs& args) {
   if (!args.out_dir.empty()) {
     std::fflush(stdout);
     progress.begin("writing the results");
-    write_results_folder(args.out_dir, write);
+    write_results_folder(args.out_dir, "simulate", write);
     progress.end();
     if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
   }
   if (!args.report.empty()) {
     std::fflush(stdout);
     progress.begin("writing the report");
-    report_results(args.out_dir, args.report, write);
+    report_results(args.out_dir, args.report, "simulate", write);
     progress.end();
     if (!args.quiet) fmt::print("  report written to {}\n", args.report);
   }

@@ -148,7 +148,8 @@ TEST(HtmlPage, ChartJsIsEmbeddedAndNothingIsLoaded) {
   s.horizon = "2026-01-01 to 2026-01-02 (1.0 d)";
   s.totals = {{"Total cost", "$1.20B"}};
   s.data = {{"note", "</script><img src=http://example.invalid/x>"}};
-  const std::string html = render_html({s}, "gpufleet simulate --out 'my dir'");
+  s.command = "gpufleet simulate --out 'my dir'";
+  const std::string html = render_html({s});
   EXPECT_NE(html.find("<h1>lab &lt;east&gt;</h1>"), std::string::npos);
   EXPECT_NE(html.find("gpufleet simulate --out &#39;my dir&#39;"), std::string::npos);
   EXPECT_NE(html.find("<dt>Total cost</dt><dd>$1.20B</dd>"), std::string::npos);
@@ -207,7 +208,7 @@ void write_small_sim(const fs::path& dir, bool with_faults) {
 TEST(SimReport, FiguresComputedByHand) {
   TempDir dir("sim");
   write_small_sim(dir.path(), false);
-  write_run_record(dir.path().string(), "gpufleet simulate small.yaml --out results");
+  write_run_record(dir.path().string(), "simulate", "gpufleet simulate small.yaml --out results");
   const fs::path html_path = dir.path() / "report.html";
   ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
   const std::string html = slurp(html_path);
