@@ -73,6 +73,15 @@ std::vector<BindingChoice> binding_choices(const PlanResult& r, const PlanInputs
     return key(a) > key(b);
   });
   if (out.size() > limit) out.resize(limit);
+  // The whole cap, when it was re-solved without it: first.
+  if (r.share_cap_cost_usd >= 0) {
+    BindingChoice whole{"share_cap", "all providers", r.share_cap_cost_usd, 0, true, true, ""};
+    whole.sentence = fmt::format(
+        "The {} provider share cap as a whole costs {} in present value over the horizon (the LP relaxation solved with "
+        "and without it).",
+        percent(in.max_provider_share), usd_text(r.share_cap_cost_usd));
+    out.insert(out.begin(), std::move(whole));
+  }
   return out;
 }
 

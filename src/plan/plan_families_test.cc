@@ -85,15 +85,29 @@ TEST(PlanFamilies, BindingShareCapIsSaidInWordsWithBothSides) {
   auto r = run_plan(in, exact_options());
   ASSERT_TRUE(r);
   const auto binding = plan::binding_choices(*r, in);
-  ASSERT_FALSE(binding.empty());
-  EXPECT_EQ(binding[0].kind, "share_point");
-  EXPECT_EQ(binding[0].what, "cheap");
-  EXPECT_NEAR(binding[0].usd_more, 10 * kYearHours, 1.0);
-  EXPECT_NEAR(binding[0].usd_less, 10 * kYearHours, 1.0);
+  ASSERT_GE(binding.size(), 2u);
+  // First the whole cap, re-solved without it: 400 GPUs move from $2 back to $1 for a year.
+  EXPECT_EQ(binding[0].kind, "share_cap");
+  EXPECT_NEAR(r->share_cap_cost_usd, 400 * kYearHours, 1.0);
   EXPECT_EQ(binding[0].sentence,
+            "The 60% provider share cap as a whole costs $3.50M in present value over the horizon (the LP relaxation "
+            "solved with and without it).");
+  EXPECT_EQ(binding[1].kind, "share_point");
+  EXPECT_EQ(binding[1].what, "cheap");
+  EXPECT_NEAR(binding[1].usd_more, 10 * kYearHours, 1.0);
+  EXPECT_NEAR(binding[1].usd_less, 10 * kYearHours, 1.0);
+  EXPECT_EQ(binding[1].sentence,
             "The 60% provider share cap binds for cheap: one point more (61%) saves $87.6K in present value over the "
             "horizon; one point less (59%) costs $87.6K.");
-  EXPECT_NE(format_plan_report(*r, in).find(binding[0].sentence), std::string::npos);
+  const std::string report = format_plan_report(*r, in);
+  EXPECT_NE(report.find(binding[0].sentence), std::string::npos);
+  EXPECT_NE(report.find(binding[1].sentence), std::string::npos);
+  // The pass can be switched off.
+  PlanOptions off = exact_options();
+  off.limit_costs = false;
+  auto without_pass = run_plan(in, off);
+  ASSERT_TRUE(without_pass);
+  EXPECT_EQ(without_pass->share_cap_cost_usd, -1);
   // Without the cap nothing binds: the cheap provider takes everything.
   in.max_provider_share = 1.0;
   auto free = run_plan(in, exact_options());
