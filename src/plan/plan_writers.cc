@@ -274,6 +274,7 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
     j["marginals"].push_back({{"kind", m.kind}, {"what", m.what}, {"period", m.period}, {"usd", m.usd},
                               {"usd_less", m.less_feasible ? json(m.usd_less) : json(nullptr)}, {"exact", m.exact},
                               {"basis", m.basis}});
+  j["share_cap_cost_usd"] = r.share_cap_cost_usd >= 0 ? json(r.share_cap_cost_usd) : json(nullptr);
   j["binding_choices"] = json::array();
   for (const auto& b : plan::binding_choices(r, in))
     j["binding_choices"].push_back({{"kind", b.kind}, {"what", b.what}, {"usd_more", b.usd_more},

@@ -1,5 +1,6 @@
 // run_plan: the planner's named passes, each timed and each switchable by PlanOptions:
-// build -> solve -> [marginals] -> [verify], or build -> solve -> [diagnose] when infeasible.
+// build -> solve -> [marginals] -> [limit-costs] -> [verify], or build -> solve -> [diagnose] when
+// infeasible.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
