@@ -198,6 +198,17 @@
     return { type: 'bar', label, data, backgroundColor: fillColour, borderColor: fillColour, stack };
   }
   function sum(values) { return values.reduce((a, b) => a + (b || 0), 0); }
+  // A stacked spend chart's lines: the total of each bar and, on the right axis 'cumulative',
+  // the running total; and that axis.
+  function totalLines(totals, totalLabel) {
+    let running = 0;
+    return [
+      line(totalLabel, totals, 'total', { borderColor: '#111', borderWidth: 2, yAxisID: 'y', order: 0, stack: 'total' }),
+      line('cumulative (right axis)', totals.map((v) => (running += v || 0)), 'cumulative',
+        { borderColor: '#555', borderDash: [6, 3], borderWidth: 2, yAxisID: 'cumulative', order: 0, stack: 'cumulative' }),
+    ];
+  }
+  const cumulativeAxis = () => axis('cumulative USD', 'usd', { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } });
   function names(obj) { return obj ? Object.keys(obj) : []; }
 
   // ---- Tables --------------------------------------------------------------------------------
@@ -346,10 +357,7 @@
           { yAxisID: 'y', order: 2 }));
       }
     }
-    let running = 0;
-    const cumulative = total.map((v) => (running += v));
-    spendSets.push(line('total per month', total, 'total', { borderColor: '#111', borderWidth: 2, yAxisID: 'y', order: 0, stack: 'total' }));
-    spendSets.push(line('cumulative (right axis)', cumulative, 'cumulative', { borderColor: '#555', borderDash: [6, 3], borderWidth: 2, yAxisID: 'cumulative', order: 0, stack: 'cumulative' }));
+    spendSets.push(...totalLines(total, 'total per month'));
     const budget = monthlyBudget(months, planData);
     if (budget) {
       let b = 0;
@@ -364,7 +372,7 @@
           plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } },
           scales: { x: Object.assign(categoryAxis('month'), { stacked: true }),
             y: axis('USD per month', 'usd', { stacked: true, beginAtZero: true }),
-            cumulative: axis('cumulative USD', 'usd', { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } }) } } },
+            cumulative: cumulativeAxis() } } },
       { wide: true, height: 420 });
     addTable(el, 'sim-provider-table', 'Cost and use by provider', [
       { key: 'provider', label: 'Provider' },
@@ -513,7 +521,7 @@
       }
       const intro = document.createElement('p');
       intro.className = 'facts';
-      intro.textContent = 'What the binding limits cost (marginal values: one unit either way, not the whole limit):';
+      intro.textContent = 'What the binding limits cost (a whole limit where the planner solved again without it; else its marginal values, one unit either way):';
       el.appendChild(intro);
       el.appendChild(list);
     }
@@ -604,12 +612,10 @@
       const scales = { x: Object.assign(categoryAxis(xTitle), { stacked: true }), y: axis('USD (undiscounted)', 'usd', { stacked: true, beginAtZero: true }) };
       if (withLines) {
         const totals = rows.map((r) => kinds.reduce((a, [k]) => a + (r[k] || 0), 0));
-        let run = 0;
-        sets.push(line('total', totals, 'total', { borderColor: '#111', borderWidth: 2, stack: 'total', order: 0 }));
-        sets.push(line('cumulative (right axis)', totals.map((v) => (run += v)), 'cumulative', { borderColor: '#555', borderDash: [6, 3], borderWidth: 2, stack: 'cumulative', yAxisID: 'cumulative', order: 0 }));
+        sets.push(...totalLines(totals, 'total'));
         if (budgetPerYear.some((v) => v > 0))
           sets.push(line('budget', rows.map((r, i) => (budgetPerYear[i] > 0 ? budgetPerYear[i] : null)), 'budget', { borderColor: '#c62828', borderWidth: 2, stack: 'budget', order: 0, pointRadius: 3 }));
-        scales.cumulative = axis('cumulative USD', 'usd', { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } });
+        scales.cumulative = cumulativeAxis();
       }
       addChart(el, id, title, subtitle,
         { type: 'bar', data: { labels: rows.map((r) => r.label), datasets: sets },
