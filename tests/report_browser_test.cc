@@ -473,3 +473,48 @@ TEST_F(ReportInBrowser, ProvidersHaveHuesAndTheirSitesShades) {
 
 }  // namespace
 }  // namespace gpufleet::testing
+
+namespace gpufleet::testing {
+namespace {
+
+// One folder, a plan with a budget and a simulation: the simulation's monthly spend chart
+// carries the plan's budget (a year's budget over its twelve months) and its cumulative line;
+// the plan's cost per year carries the budget per year.
+TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
+  const fs::path work = fresh_dir("browser-budget");
+  auto example = run_gpufleet("example --plan");
+  ASSERT_EQ(example.status, 0) << example.err;
+  std::string yaml = example.out;
+  const auto policy = yaml.find("\n  policy:\n");
+  ASSERT_NE(policy, std::string::npos);
+  yaml.insert(policy + 11, "    budget_usd_per_year: 6.0e10\n");
+  std::ofstream(work / "budget.yaml") << yaml;
+  const std::string d = (work / "d").string();
+  auto r = run_gpufleet("plan " + (work / "budget.yaml").string() + " --quiet --out " + d);
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run_gpufleet("simulate --quiet --out " + d);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const fs::path html = kArtefacts / "report-both-budget.html";
+  r = run_gpufleet("report " + d + " -o " + html.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  check_page(html, kArtefacts / "report-both-budget.png", 9000, 20);
+  const auto got = run_probe(chromium_, html, "probe-budget", R"(
+    const spend = Chart.getChart(document.querySelector('#sim-spend canvas'));
+    const year = Chart.getChart(document.querySelector('#plan-cost-year canvas'));
+    const find = (chart, label) => { const d = chart.data.datasets.find((x) => x.label === label); return d ? d.data : null; };
+    return { months: spend.data.labels, monthly: find(spend, 'budget per month (plan)'),
+             cumulative: find(spend, 'cumulative budget (right axis)'), yearly: find(year, 'budget') };)");
+  ASSERT_TRUE(got.is_object());
+  ASSERT_TRUE(got["monthly"].is_array()) << got.dump();
+  ASSERT_EQ(got["months"][0], "2026-01");
+  EXPECT_NEAR(got["monthly"][0].get<double>(), 6.0e10 / 12, 1);
+  EXPECT_NEAR(got["monthly"][11].get<double>(), 6.0e10 / 12, 1);
+  EXPECT_NEAR(got["cumulative"][11].get<double>(), 6.0e10, 100);
+  EXPECT_NEAR(got["cumulative"][23].get<double>(), 1.2e11, 100);
+  ASSERT_TRUE(got["yearly"].is_array());
+  EXPECT_NEAR(got["yearly"][0].get<double>(), 6.0e10, 1);
+  fs::remove_all(work);
+}
+
+}  // namespace
+}  // namespace gpufleet::testing
