@@ -16,17 +16,21 @@ float gpu_hours_of(const Job& job) {
   return static_cast<float>(static_cast<double>(job.gpus) * job.duration_s / kSecondsPerHour);
 }
 
-// The statistics of one figure: samples of the jobs for which time_of(i) >= 0.
+// The statistics of one figure: the jobs whose time (from time_of(i), an absolute time) is
+// >= 0, less their submit time; room only for the times other than 0.
 template <typename TimeOf>
 GroupedTimes figure_stats(const std::vector<Job>& jobs, TimeOf time_of) {
-  std::vector<TimedJob> samples;
+  TimeSamples samples;
+  size_t others = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) others += time_of(i) >= 0 && time_of(i) - jobs[i].submit_s > 0;
+  samples.reserve(others);
   for (size_t i = 0; i < jobs.size(); ++i) {
     const double t = time_of(i);
     if (t < 0) continue;
-    samples.push_back(TimedJob{t - jobs[i].submit_s, gpu_hours_of(jobs[i]), static_cast<uint8_t>(size_band(jobs[i].gpus)),
-                               static_cast<uint8_t>(std::min<size_t>(static_cast<size_t>(jobs[i].kind), kJobKinds - 1))});
+    samples.add(std::max(0.0, t - jobs[i].submit_s), gpu_hours_of(jobs[i]), size_band(jobs[i].gpus),
+                std::min<size_t>(static_cast<size_t>(jobs[i].kind), kJobKinds - 1));
   }
-  return grouped_time_stats(samples);
+  return samples.stats();
 }
 
 // Orders waits longest first, then by id: "a before b".
@@ -155,9 +159,13 @@ void JobObserver::on_finish(SimResults& results) {
   sum.longest_waits = std::move(longest);
   sum.restarts_per_job = started == 0 ? 0 : restarts / static_cast<double>(started);
   sum.never_started = not_started - unplaceable_;
-  // One figure at a time (16 bytes per job while it is computed).
+  // One figure at a time (16 bytes per job whose time is not 0 while it is computed), each
+  // array freed once read: on_finish() is called once.
+  std::vector<uint32_t>().swap(pool_);
   const GroupedTimes queue = figure_stats(in, [&](size_t i) { return start_s_[i]; });
+  std::vector<double>().swap(start_s_);
   const GroupedTimes jct = figure_stats(in, [&](size_t i) { return end_s_[i]; });
+  std::vector<double>().swap(end_s_);
   sum.completed = jct[0].count;
   sum.makespan_s = jct[0].count == 0 ? 0 : last_end - first_submit;
   sum.mean_jct_s = jct[0].per_job.mean_s;

@@ -1,6 +1,6 @@
 // Queue time and JCT over groups of jobs, per job and weighted by GPU-hours (the definitions
 // are TimeStats's, in gpufleet/simulate.h): all jobs, each size band of GPUs asked for, each
-// kind. One sort of the values, then one pass that serves every group.
+// kind. One sort of the values other than 0, then one pass that serves every group.
 #pragma once
 
 #include <array>
@@ -40,7 +40,21 @@ struct GroupTimes {
 inline constexpr size_t kTimeGroups = 1 + kSizeBands + kJobKinds;
 using GroupedTimes = std::array<GroupTimes, kTimeGroups>;
 
-// REQUIRES: every sample's band < kSizeBands and kind < kJobKinds. Sorts `samples` by value.
-GroupedTimes grouped_time_stats(std::vector<TimedJob>& samples);
+// The samples of one figure. Times of 0 (most queue times) are counted per group, not kept:
+// only the others are stored (16 bytes each) and sorted.
+class TimeSamples {
+ public:
+  // Room for n samples of a time other than 0.
+  void reserve(size_t n) { others_.reserve(n); }
+  // REQUIRES: value_s >= 0, band < kSizeBands, kind < kJobKinds.
+  void add(double value_s, float gpu_hours, size_t band, size_t kind);
+  // Sorts the stored samples; call once.
+  GroupedTimes stats();
+
+ private:
+  std::vector<TimedJob> others_;
+  std::array<int64_t, kTimeGroups> zero_count_{};
+  std::array<double, kTimeGroups> zero_gpu_hours_{};
+};
 
 }  // namespace gpufleet::sim

@@ -16,8 +16,18 @@
 namespace gpufleet::sim {
 namespace {
 
-TimedJob sample(double value_s, float gpu_hours, uint32_t gpus, JobKind kind) {
-  return TimedJob{value_s, gpu_hours, static_cast<uint8_t>(size_band(gpus)), static_cast<uint8_t>(kind)};
+struct Sample {
+  double value_s;
+  float gpu_hours;
+  uint32_t gpus;
+  JobKind kind;
+};
+Sample sample(double value_s, float gpu_hours, uint32_t gpus, JobKind kind) { return {value_s, gpu_hours, gpus, kind}; }
+
+GroupedTimes grouped_time_stats(const std::vector<Sample>& list) {
+  TimeSamples s;
+  for (const Sample& x : list) s.add(x.value_s, x.gpu_hours, size_band(x.gpus), static_cast<size_t>(x.kind));
+  return s.stats();
 }
 
 TEST(JobTimeStats, SizeBands) {
@@ -37,7 +47,7 @@ TEST(JobTimeStats, SizeBands) {
 // ten days: per job the median and p99 wait are 0; by GPU-hours (100 of the 109) both are
 // ten days.
 TEST(JobTimeStats, OneLargeJobThatWaitedDominatesByGpuHours) {
-  std::vector<TimedJob> s;
+  std::vector<Sample> s;
   for (int i = 0; i < 9; ++i) s.push_back(sample(0, 1, 1, JobKind::research));
   s.push_back(sample(864000, 100, 100, JobKind::training));
   const GroupedTimes g = grouped_time_stats(s);
@@ -63,7 +73,7 @@ TEST(JobTimeStats, OneLargeJobThatWaitedDominatesByGpuHours) {
 // The weighted median is the smallest value at or below which lies at least half the weight:
 // weights 4, 1, 1, 1, 1 (of 8) put it on the first value exactly (4 >= 4); p99 needs 7.92.
 TEST(JobTimeStats, WeightedPercentileIsTheSmallestValueReachingTheShare) {
-  std::vector<TimedJob> s = {sample(50, 1, 1, JobKind::research), sample(20, 1, 1, JobKind::research),
+  std::vector<Sample> s = {sample(50, 1, 1, JobKind::research), sample(20, 1, 1, JobKind::research),
                              sample(10, 4, 1, JobKind::research), sample(40, 1, 1, JobKind::research),
                              sample(30, 1, 1, JobKind::research)};
   const GroupedTimes g = grouped_time_stats(s);
@@ -75,7 +85,7 @@ TEST(JobTimeStats, WeightedPercentileIsTheSmallestValueReachingTheShare) {
 }
 
 TEST(JobTimeStats, JobsOfNoLengthFallBackToPerJobFigures) {
-  std::vector<TimedJob> s = {sample(5, 0, 1, JobKind::inference), sample(7, 0, 1, JobKind::inference)};
+  std::vector<Sample> s = {sample(5, 0, 1, JobKind::inference), sample(7, 0, 1, JobKind::inference)};
   const GroupedTimes g = grouped_time_stats(s);
   EXPECT_DOUBLE_EQ(g[0].by_gpu_hours.mean_s, 6);
   EXPECT_DOUBLE_EQ(g[0].by_gpu_hours.p50_s, 5);
