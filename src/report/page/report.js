@@ -117,6 +117,19 @@
     };
   }
 
+  // A long line of text as lines of at most `width` characters, broken at spaces (a chart's
+  // subtitle does not wrap by itself: a long one would be drawn in a tiny font).
+  function wrapLines(text, width) {
+    const lines = [];
+    let current = '';
+    for (const word of text.split(' ')) {
+      if (current && current.length + 1 + word.length > width) { lines.push(current); current = word; }
+      else current = current ? current + ' ' + word : word;
+    }
+    if (current) lines.push(current);
+    return lines.length <= 1 ? text : lines;
+  }
+
   // Adds a titled chart to container. config is a Chart.js configuration; `title` and
   // `subtitle` become the chart's own title and a line of explanation.
   // layout: {wide: spans the page's width, height: of the drawing area in px}.
@@ -136,7 +149,7 @@
     config.options = config.options || {};
     config.options.plugins = Object.assign({
       title: { display: true, text: title, font: { size: 15, weight: 'bold' } },
-      subtitle: { display: !!subtitle, text: subtitle || '', padding: { bottom: 8 } },
+      subtitle: { display: !!subtitle, text: wrapLines(subtitle || '', 110), padding: { bottom: 8 } },
       legend: { display: true },
     }, config.options.plugins || {});
     // Stacked areas: each fills down to the one below it in its stack, the lowest to zero.
