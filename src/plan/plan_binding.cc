@@ -40,11 +40,11 @@ Words words_for(const MarginalValue& m, const PlanInputs& in) {
     return {at, "one MW more in every period", "one MW less"};
   }
   if (m.kind == "ramp_gpu")
-    return {fmt::format("The delivery limit of offer {} binds", m.what), "one more GPU deliverable in every period", "one less"};
+    return {fmt::format("The delivery limit of offer {} binds", m.what), "one more GPU deliverable in every period", "one GPU less"};
   if (m.kind == "supply_gpu")
-    return {fmt::format("The market supply of {} binds", m.what), "one more GPU available in every period", "one less"};
+    return {fmt::format("The market supply of {} binds", m.what), "one more GPU available in every period", "one GPU less"};
   if (m.kind == "budget_usd")
-    return {fmt::format("The budget of {} binds", m.what), "each dollar more", "each dollar less"};
+    return {fmt::format("The budget of {} binds", m.what), "one dollar more", "one dollar less"};
   return {fmt::format("{} {} binds", m.kind, m.what), "one unit more", "one unit less"};
 }
 
