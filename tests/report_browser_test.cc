@@ -380,13 +380,17 @@ TEST_F(ReportInBrowser, SpendLinesLogToggleAndAnEightHundredPixelLayout) {
       b.click();
       types.push(c.options.scales.y.type);
     }
-    return { labels: labels, toggles: toggles.length, types: types, errors: window.gpufleetErrors.length,
+    const cdfLabels = ['#sim-queue-time', '#sim-jct'].map((id) => Chart.getChart(document.querySelector(id + ' canvas')).data.datasets.map((d) => d.label));
+    return { labels: labels, cdf: cdfLabels, toggles: toggles.length, types: types, errors: window.gpufleetErrors.length,
              stacked: chart.data.datasets.filter((d) => d.type === 'bar').every((d) => d.stack === 'spend') };)");
   ASSERT_TRUE(spend.is_object()) << "no probe result";
   const auto labels = spend["labels"].dump();
   EXPECT_NE(labels.find("total per month"), std::string::npos) << labels;
   EXPECT_NE(labels.find("cumulative (right axis)"), std::string::npos) << labels;
   EXPECT_TRUE(spend["stacked"].get<bool>());
+  // The queue-time and JCT CDFs have a line by GPU-hours beside the per-job one.
+  EXPECT_EQ(spend["cdf"], nlohmann::json::array({nlohmann::json::array({"started jobs", "by GPU-hours"}),
+                                                nlohmann::json::array({"completed jobs", "by GPU-hours"})}));
   EXPECT_EQ(spend["toggles"], 2);
   EXPECT_EQ(spend["types"], nlohmann::json({"logarithmic", "linear", "logarithmic", "linear"}));
   EXPECT_EQ(spend["errors"], 0);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gpufleet/error.h"
@@ -141,6 +142,9 @@ struct SimSummary {
   // The same weighted by GPU-hours, and both split by size band and by kind (groups with no
   // job left out); the longest waits, longest first (at most kLongestWaits; ties by id).
   TimeStats queue_by_gpu_hours, jct_by_gpu_hours;
+  // Their distributions by GPU-hours, for a CDF: at most ~200 points (seconds, share of the
+  // GPU-hours of jobs whose time is at most that), the share rising to 1.
+  std::vector<std::pair<double, double>> queue_cdf_by_gpu_hours, jct_cdf_by_gpu_hours;
   std::vector<JobGroupStats> by_size_band, by_kind;
   std::vector<LongWait> longest_waits;
   double makespan_s = 0;             // last completion - first submit

@@ -166,6 +166,14 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   j["p99_queue_s"] = s.p99_queue_s;
   j["queue_by_gpu_hours"] = time_stats_json(s.queue_by_gpu_hours);
   j["jct_by_gpu_hours"] = time_stats_json(s.jct_by_gpu_hours);
+  // [seconds, share of GPU-hours at or below], for the report's CDFs by GPU-hours.
+  const auto cdf_json = [](const std::vector<std::pair<double, double>>& points) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const auto& [x, p] : points) a.push_back({x, p});
+    return a;
+  };
+  j["queue_cdf_by_gpu_hours"] = cdf_json(s.queue_cdf_by_gpu_hours);
+  j["jct_cdf_by_gpu_hours"] = cdf_json(s.jct_cdf_by_gpu_hours);
   j["makespan_s"] = s.makespan_s;
   j["gpu_seconds_busy"] = s.gpu_seconds_busy;
   j["gpu_seconds_allocated"] = s.gpu_seconds_allocated;

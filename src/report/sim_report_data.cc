@@ -248,6 +248,15 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
   for (const CdfPoint& c : cdf_points(std::move(queue_h), 300)) queue.push_back({compact(c.x), compact(c.p)});
   d["jct_cdf_hours"] = jct;
   d["queue_cdf_hours"] = queue;
+  // The same by GPU-hours, from the summary (older summaries have none).
+  for (const auto& [key, out_key] : {std::pair{"jct_cdf_by_gpu_hours", "jct_cdf_by_gpu_hours"}, std::pair{"queue_cdf_by_gpu_hours", "queue_cdf_by_gpu_hours"}}) {
+    json points = json::array();
+    if (summary_json->contains(key) && summary_json->at(key).is_array())
+      for (const json& p : summary_json->at(key))
+        if (p.is_array() && p.size() == 2 && p[0].is_number() && p[1].is_number())
+          points.push_back({compact(p[0].get<double>() / kHour), compact(p[1].get<double>())});
+    d[out_key] = points;
+  }
 
   // Per provider and per site, from the summary.
   const auto& pj = summary_json->at("providers");

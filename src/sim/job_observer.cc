@@ -19,7 +19,7 @@ float gpu_hours_of(const Job& job) {
 // The statistics of one figure: the jobs whose time (from time_of(i), an absolute time) is
 // >= 0, less their submit time; room only for the times other than 0.
 template <typename TimeOf>
-GroupedTimes figure_stats(const std::vector<Job>& jobs, TimeOf time_of) {
+GroupedTimes figure_stats(const std::vector<Job>& jobs, TimeOf time_of, WeightedCdf& cdf) {
   TimeSamples samples;
   size_t others = 0;
   for (size_t i = 0; i < jobs.size(); ++i) others += time_of(i) >= 0 && time_of(i) - jobs[i].submit_s > 0;
@@ -30,7 +30,7 @@ GroupedTimes figure_stats(const std::vector<Job>& jobs, TimeOf time_of) {
     samples.add(std::max(0.0, t - jobs[i].submit_s), gpu_hours_of(jobs[i]), size_band(jobs[i].gpus),
                 std::min<size_t>(static_cast<size_t>(jobs[i].kind), kJobKinds - 1));
   }
-  return samples.stats();
+  return samples.stats(&cdf);
 }
 
 // Orders waits longest first, then by id: "a before b".
@@ -162,9 +162,9 @@ void JobObserver::on_finish(SimResults& results) {
   // One figure at a time (16 bytes per job whose time is not 0 while it is computed), each
   // array freed once read: on_finish() is called once.
   std::vector<uint32_t>().swap(pool_);
-  const GroupedTimes queue = figure_stats(in, [&](size_t i) { return start_s_[i]; });
+  const GroupedTimes queue = figure_stats(in, [&](size_t i) { return start_s_[i]; }, sum.queue_cdf_by_gpu_hours);
   std::vector<double>().swap(start_s_);
-  const GroupedTimes jct = figure_stats(in, [&](size_t i) { return end_s_[i]; });
+  const GroupedTimes jct = figure_stats(in, [&](size_t i) { return end_s_[i]; }, sum.jct_cdf_by_gpu_hours);
   std::vector<double>().swap(end_s_);
   sum.completed = jct[0].count;
   sum.makespan_s = jct[0].count == 0 ? 0 : last_end - first_submit;

@@ -33,7 +33,7 @@ void TimeSamples::add(double value_s, float gpu_hours, size_t band, size_t kind)
   }
 }
 
-GroupedTimes TimeSamples::stats() {
+GroupedTimes TimeSamples::stats(WeightedCdf* cdf) {
   GroupedTimes out{};
   std::vector<TimedJob>& samples = others_;
   std::sort(samples.begin(), samples.end(),
@@ -90,6 +90,25 @@ GroupedTimes TimeSamples::stats() {
     }
   for (GroupTimes& t : out)
     if (t.count > 0 && !(t.gpu_hours > 0)) t.by_gpu_hours = t.per_job;
+  if (cdf) {
+    // The point where the running weight first reaches each next share i / kCdfPoints, the
+    // zeros' share first; the last sample at share 1.
+    cdf->clear();
+    const double total = out[0].gpu_hours;
+    if (total > 0) {
+      double running = zero_gpu_hours_[0];
+      if (running > 0) cdf->emplace_back(0.0, running / total);
+      size_t next = static_cast<size_t>(running / total * kCdfPoints) + 1;
+      for (size_t k = 0; k < samples.size(); ++k) {
+        running += samples[k].gpu_hours;
+        const bool last = k + 1 == samples.size();
+        if (!last && running < static_cast<double>(next) / kCdfPoints * total) continue;
+        if (!last && samples[k + 1].value_s == samples[k].value_s) continue;  // a run of equal values: its end
+        cdf->emplace_back(samples[k].value_s, last ? 1.0 : running / total);
+        next = static_cast<size_t>(running / total * kCdfPoints) + 1;
+      }
+    }
+  }
   return out;
 }
 

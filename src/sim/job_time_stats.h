@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gpufleet/simulate.h"
@@ -40,6 +41,11 @@ struct GroupTimes {
 inline constexpr size_t kTimeGroups = 1 + kSizeBands + kJobKinds;
 using GroupedTimes = std::array<GroupTimes, kTimeGroups>;
 
+// All jobs' distribution by GPU-hours: (value, share of the weight at or below it), at most
+// kCdfPoints + 2 points at evenly spaced shares, rising to 1; empty without weight.
+inline constexpr size_t kCdfPoints = 200;
+using WeightedCdf = std::vector<std::pair<double, double>>;
+
 // The samples of one figure. Times of 0 (most queue times) are counted per group, not kept:
 // only the others are stored (16 bytes each) and sorted.
 class TimeSamples {
@@ -48,8 +54,8 @@ class TimeSamples {
   void reserve(size_t n) { others_.reserve(n); }
   // REQUIRES: value_s >= 0, band < kSizeBands, kind < kJobKinds.
   void add(double value_s, float gpu_hours, size_t band, size_t kind);
-  // Sorts the stored samples; call once.
-  GroupedTimes stats();
+  // Sorts the stored samples; call once. cdf, when given, receives all jobs' distribution.
+  GroupedTimes stats(WeightedCdf* cdf = nullptr);
 
  private:
   std::vector<TimedJob> others_;

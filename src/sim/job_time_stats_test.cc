@@ -84,6 +84,22 @@ TEST(JobTimeStats, WeightedPercentileIsTheSmallestValueReachingTheShare) {
   EXPECT_DOUBLE_EQ(g[0].per_job.mean_s, 30);
 }
 
+// Many values: at most kCdfPoints + 2 points, x rising, shares rising to 1.
+TEST(JobTimeStats, WeightedCdfIsShortAndRises) {
+  TimeSamples s;
+  for (int i = 0; i < 100000; ++i) s.add(i % 977, static_cast<float>(1 + i % 7), 0, 0);
+  WeightedCdf cdf;
+  s.stats(&cdf);
+  ASSERT_GE(cdf.size(), 100u);
+  ASSERT_LE(cdf.size(), kCdfPoints + 2);
+  for (size_t k = 1; k < cdf.size(); ++k) {
+    EXPECT_GT(cdf[k].first, cdf[k - 1].first) << k;
+    EXPECT_GT(cdf[k].second, cdf[k - 1].second) << k;
+  }
+  EXPECT_EQ(cdf.back().first, 976);
+  EXPECT_EQ(cdf.back().second, 1.0);
+}
+
 TEST(JobTimeStats, JobsOfNoLengthFallBackToPerJobFigures) {
   std::vector<Sample> s = {sample(5, 0, 1, JobKind::inference), sample(7, 0, 1, JobKind::inference)};
   const GroupedTimes g = grouped_time_stats(s);
@@ -116,6 +132,14 @@ TEST(JobTimeStats, ASimulationReportsWeightedFiguresBandsAndLongestWaits) {
   EXPECT_NEAR(m.queue_by_gpu_hours.mean_s, (9 * 36000.0 + 8 * 43200.0) / 97, 1e-6);
   EXPECT_DOUBLE_EQ(m.queue_by_gpu_hours.p50_s, 0);      // 80 of 97 GPU-hours did not wait
   EXPECT_DOUBLE_EQ(m.queue_by_gpu_hours.p99_s, 43200);  // 96.03 GPU-hours reached only with job 3
+  // Its distribution by GPU-hours: 80 of 97 at 0, 89 of 97 by 10 h, all by 12 h.
+  ASSERT_EQ(m.queue_cdf_by_gpu_hours.size(), 3u);
+  EXPECT_EQ(m.queue_cdf_by_gpu_hours[0].first, 0);
+  EXPECT_DOUBLE_EQ(m.queue_cdf_by_gpu_hours[0].second, 80.0 / 97);
+  EXPECT_EQ(m.queue_cdf_by_gpu_hours[1].first, 36000);
+  EXPECT_DOUBLE_EQ(m.queue_cdf_by_gpu_hours[1].second, 89.0 / 97);
+  EXPECT_EQ(m.queue_cdf_by_gpu_hours[2].first, 43200);
+  EXPECT_DOUBLE_EQ(m.queue_cdf_by_gpu_hours[2].second, 1.0);
   // JCT (completed 0-2): 10 h (80), 11 h (1), 12 h (8).
   EXPECT_DOUBLE_EQ(m.mean_jct_s, 39600);
   EXPECT_NEAR(m.jct_by_gpu_hours.mean_s, (80 * 36000.0 + 39600 + 8 * 43200.0) / 89, 1e-6);

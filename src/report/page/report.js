@@ -149,7 +149,7 @@
     config.options = config.options || {};
     config.options.plugins = Object.assign({
       title: { display: true, text: title, font: { size: 15, weight: 'bold' } },
-      subtitle: { display: !!subtitle, text: wrapLines(subtitle || '', 110), padding: { bottom: 8 } },
+      subtitle: { display: !!subtitle, text: wrapLines(subtitle || '', layout && layout.wide ? 150 : 85), padding: { bottom: 8 } },
       legend: { display: true },
     }, config.options.plugins || {});
     // Stacked areas: each fills down to the one below it in its stack, the lowest to zero.
@@ -412,7 +412,7 @@
     const cdfOptions = (xTitle) => ({
       parsing: false,
       elements: { point: { radius: 2 } },
-      plugins: { tooltip: { callbacks: { label: (c) => fmtPct(c.parsed.y) + ' of jobs ≤ ' + fmtHours(c.parsed.x) } } },
+      plugins: { tooltip: { callbacks: { label: (c) => fmtPct(c.parsed.y) + ' of ' + (c.dataset.weighted ? 'GPU-hours' : 'jobs') + ' ≤ ' + fmtHours(c.parsed.x) } } },
       scales: {
         x: { type: 'logarithmic', title: { display: true, text: xTitle },
           afterBuildTicks: (scale) => {
@@ -420,18 +420,22 @@
             if (ticks.length >= 2) scale.ticks = ticks;
           },
           ticks: { callback: (v) => { const n = niceHours.find(([h]) => Math.abs(h - v) < h * 1e-6); return n ? n[1] : fmtHours(v); } } },
-        y: axis('share of jobs', 'pct', { type: 'linear', min: 0, max: 1 }),
+        y: axis('share of jobs or of GPU-hours', 'pct', { type: 'linear', min: 0, max: 1 }),
       },
     });
     const floor = 1 / 3600;
-    addChart(el, 'sim-jct', 'Job completion time (CDF)', 'Completed jobs: share that finished within the time on the x axis (submit to end)',
-      { type: 'line', data: { datasets: [line('completed jobs', cdf(d.jct_cdf_hours, floor), 'jct', { borderColor: '#2ca02c', stepped: true })] },
+    // Beside each per-job CDF, the same by GPU-hours (each job weighted by its GPUs x run time).
+    const byGpuHours = (points, colour) => (points && points.length > 0
+      ? [line('by GPU-hours', cdf(points, floor), 'by GPU-hours ' + colour, { borderColor: colour, borderDash: [6, 3], stepped: true, weighted: true })] : []);
+    addChart(el, 'sim-jct', 'Job completion time (CDF)', 'Completed jobs: share that finished within the time on the x axis (submit to end); dashed: share of their GPU-hours',
+      { type: 'line', data: { datasets: [line('completed jobs', cdf(d.jct_cdf_hours, floor), 'jct', { borderColor: '#2ca02c', stepped: true })]
+        .concat(byGpuHours(d.jct_cdf_by_gpu_hours, '#145a14')) },
         options: cdfOptions('hours from submission to completion (log scale)') });
-    const waited = d.queue_cdf_hours.filter((p) => p[0] > 0).length;
     const maxWait = d.queue_cdf_hours.length ? d.queue_cdf_hours[d.queue_cdf_hours.length - 1][0] : 0;
     addChart(el, 'sim-queue-time', 'Queue time (CDF)', maxWait <= 0 ? 'Every started job started the moment it was submitted'
-      : 'Started jobs: share that waited at most the time on the x axis; waits under 1 s are drawn at 1 s' + (waited ? '' : ''),
-      { type: 'line', data: { datasets: [line('started jobs', cdf(d.queue_cdf_hours, floor), 'queue time', { borderColor: '#9467bd', stepped: true })] },
+      : 'Started jobs: share that waited at most the time on the x axis; dashed: share of their GPU-hours; waits under 1 s are drawn at 1 s',
+      { type: 'line', data: { datasets: [line('started jobs', cdf(d.queue_cdf_hours, floor), 'queue time', { borderColor: '#9467bd', stepped: true })]
+        .concat(byGpuHours(d.queue_cdf_by_gpu_hours, '#4a2a6e')) },
         options: cdfOptions('hours waiting in the queue (log scale)') });
 
     if (d.job_times && d.job_times.length > 0) {
