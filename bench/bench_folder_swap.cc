@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
         bytes += e.file_size();
       }
     t0 = clock::now();
-    if (auto ok = gpufleet::write_run_record(swap.staging(), "bench"); !ok) return 1;
+    if (auto ok = gpufleet::write_run_record(swap.staging(), "simulate", "bench"); !ok) return 1;
     if (auto ok = swap.commit(); !ok) return std::fprintf(stderr, "%s\n", ok.error().to_string().c_str()), 1;
     elapsed += std::chrono::duration<double, std::milli>(clock::now() - t0).count();
     if (r > 0) ms.push_back(elapsed);

@@ -32,7 +32,7 @@ const fs::path& work_dir() {
 
 // The report of what was just written must render: a failure is a bug, not bad input.
 void report_must_render(const fs::path& dir) {
-  if (!gpufleet::write_run_record(dir.string(), "fuzz")) __builtin_trap();
+  if (!gpufleet::write_run_record(dir.string(), "simulate", "fuzz")) __builtin_trap();
   if (!gpufleet::write_report(dir.string(), (work_dir() / "report.html").string())) __builtin_trap();
 }
 

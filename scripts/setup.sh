@@ -20,6 +20,7 @@ packages=(
   glpk-utils             # independent solver (glpsol) the planner tests cross-check against
   libjs-chart.js         # Chart.js, embedded into every HTML report at build time
   chromium               # headless browser: the report's browser test
+  poppler-utils          # pdftotext / pdftoppm: the report test reads the pages Chromium prints
 )
 missing=()
 for p in "${packages[@]}"; do

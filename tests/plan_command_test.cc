@@ -50,6 +50,33 @@ TEST(PlanCommand, RelaxationIsALowerBoundOfThePlan) {
   EXPECT_GE(lp, milp * (1 - 0.005));
 }
 
+// The built-in plan's 35% provider share cap binds: plan.json says what the whole cap costs
+// (the LP solved again without it) and, in words, what it and each binding limit cost;
+// --no-limit-costs skips the re-solve and leaves the marginal sentences.
+TEST(PlanCommand, BindingChoicesAndTheWholeCapsCost) {
+  const fs::path dir = fresh_dir("plan-binding");
+  auto r = run_gpufleet("plan --quiet --out " + (dir / "with").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json with = json::parse(slurp(dir / "with" / "plan.json"));
+  ASSERT_TRUE(with["share_cap_cost_usd"].is_number());
+  const double cap_cost = with["share_cap_cost_usd"].get<double>();
+  EXPECT_GT(cap_cost, 0);
+  ASSERT_GE(with["binding_choices"].size(), 2u);
+  EXPECT_EQ(with["binding_choices"][0]["kind"], "share_cap");
+  EXPECT_NE(with["binding_choices"][0]["sentence"].get<std::string>().find("The 35% provider share cap as a whole costs $"),
+            std::string::npos);
+  // The cap as a whole costs more than one point of it for any one provider.
+  for (const auto& b : with["binding_choices"])
+    if (b["kind"] == "share_point") EXPECT_LT(b["usd_more"].get<double>(), cap_cost) << b["what"];
+  r = run_gpufleet("plan --quiet --no-limit-costs --out " + (dir / "without").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json without = json::parse(slurp(dir / "without" / "plan.json"));
+  EXPECT_TRUE(without["share_cap_cost_usd"].is_null());
+  ASSERT_FALSE(without["binding_choices"].empty());
+  EXPECT_EQ(without["binding_choices"][0]["kind"], "share_point");
+  fs::remove_all(dir);
+}
+
 TEST(PlanCommand, MissingFileIsBadInput) {
   const auto r = run_gpufleet("plan /nonexistent/plan.yaml");
   EXPECT_EQ(r.status, 2);

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -83,6 +86,60 @@ Counts parse_status(const std::string& s) {
   return c;
 }
 
+// The JSON the page draws (<script id="report-data">).
+nlohmann::json page_data(const std::string& html) {
+  const std::string open = "<script id=\"report-data\" type=\"application/json\">";
+  const auto from = html.find(open) + open.size();
+  return nlohmann::json::parse(html.substr(from, html.find("</script>", from) - from));
+}
+
+// A copy of the page with `script` run after the page's own, writing its answer (a JSON text)
+// into <pre id="probe">; returns that answer, parsed (null when there is none).
+nlohmann::json run_probe(const std::string& chromium, const fs::path& html, const std::string& name, const std::string& script,
+                         const std::string& mode = "") {
+  std::string page = slurp(html);
+  page.replace(page.rfind("</body>"), 7,
+               "<script>\nsetTimeout(function () {\n  const out = document.createElement('pre');\n  out.id = 'probe';\n"
+               "  out.textContent = JSON.stringify((function () {\n" + script +
+               "\n  })());\n  document.body.appendChild(out);\n}, 200);\n</script>\n</body>");
+  const fs::path probed = kArtefacts / (name + ".html");
+  std::ofstream(probed, std::ios::binary) << page;
+  const std::string dom = run_chromium(chromium, probed, mode + " --dump-dom");
+  fs::remove(probed);
+  std::smatch m;
+  if (!std::regex_search(dom, m, std::regex(R"re(<pre id="probe">([^<]*)</pre>)re"))) return nullptr;
+  std::string text = m[1];
+  for (const auto& [entity, c] : {std::pair{"&quot;", "\""}, std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&amp;", "&"}})
+    for (size_t at; (at = text.find(entity)) != std::string::npos;) text.replace(at, std::strlen(entity), c);
+  return nlohmann::json::parse(text);
+}
+
+// Prints the page to PDF with Chromium; returns the PDF's text (pdftotext -layout), and keeps
+// the PDF and its first pages as PNG in the artefacts for people to look at.
+std::string print_to_pdf(const std::string& chromium, const fs::path& html, const std::string& name) {
+  const fs::path pdf = kArtefacts / (name + ".pdf");
+  fs::remove(pdf);
+  run_chromium(chromium, html, "--no-pdf-header-footer --print-to-pdf=" + pdf.string());
+  EXPECT_TRUE(fs::exists(pdf)) << pdf;
+  if (!fs::exists(pdf)) return "";
+  EXPECT_EQ(slurp(pdf).substr(0, 5), "%PDF-");
+  const fs::path text = kArtefacts / (name + ".txt");
+  EXPECT_EQ(std::system(("pdftotext -layout " + pdf.string() + " " + text.string()).c_str()), 0);
+  EXPECT_EQ(std::system(("pdftoppm -r 50 -png -f 1 -l 3 " + pdf.string() + " " + (kArtefacts / name).string()).c_str()), 0);
+  return slurp(text);
+}
+
+// Lines of text matching re, with their first group.
+std::vector<std::string> matching_lines(const std::string& text, const std::regex& re) {
+  std::vector<std::string> out;
+  std::stringstream lines(text);
+  std::string line;
+  std::smatch m;
+  while (std::getline(lines, line))
+    if (std::regex_search(line, m, re)) out.push_back(m.size() > 1 ? m[1].str() : line);
+  return out;
+}
+
 class ReportInBrowser : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -122,6 +179,16 @@ class ReportInBrowser : public ::testing::Test {
     return status;
   }
 
+  // The first pages of a print as PNG (pdftoppm names them NAME-1.png or NAME-01.png ...).
+  static int page_images(const std::string& name) {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(kArtefacts)) {
+      const std::string f = e.path().filename().string();
+      if (f.starts_with(name + "-") && f.ends_with(".png") && fs::file_size(e.path()) > 5000) ++n;
+    }
+    return n;
+  }
+  static bool has_poppler() { return std::system("command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1") == 0; }
   static std::string chromium_;
 };
 std::string ReportInBrowser::chromium_;
@@ -133,7 +200,7 @@ TEST_F(ReportInBrowser, SimulationPageDrawsEveryChart) {
   check_page(sim_html(), kArtefacts / "report-simulation.png", 4200, 8);
   const std::string dom = run_chromium(chromium_, sim_html(), "--dump-dom");
   for (const char* id : {"sim-capacity", "sim-busy", "sim-utilisation", "sim-spend", "sim-queue", "sim-jct", "sim-queue-time",
-                         "sim-energy", "sim-provider-table", "sim-site-table"})
+                         "sim-energy", "sim-provider-table", "sim-site-table", "sim-job-times", "sim-longest-waits"})
     EXPECT_NE(dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
 }
 
@@ -144,7 +211,8 @@ TEST_F(ReportInBrowser, PlanPageDrawsEveryChart) {
   check_page(plan_html(), kArtefacts / "report-plan.png", 4600, 7);
   const std::string dom = run_chromium(chromium_, plan_html(), "--dump-dom");
   for (const char* id : {"plan-committed-provider", "plan-committed-site", "plan-cost-year", "plan-cost-provider", "plan-shares",
-                         "plan-power", "plan-resilience", "plan-marginals", "plan-commitments", "plan-resilience-table"})
+                         "plan-power", "plan-resilience", "plan-marginals", "plan-commitments", "plan-resilience-table",
+                         "plan-binding", "plan-contract-value", "plan-contract-gantt-1"})
     EXPECT_NE(dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
 }
 
@@ -237,6 +305,219 @@ TEST_F(ReportInBrowser, AnAttemptedLoadMakesThePageFail) {
   EXPECT_GE(parse_status(status).errors, 1) << status;
   EXPECT_NE(status.find("blocked load"), std::string::npos) << status;
   fs::remove(tampered);
+}
+
+}  // namespace
+}  // namespace gpufleet::testing
+
+namespace gpufleet::testing {
+namespace {
+
+// The plan printed to PDF holds every row of its longest tables: each commitment (one line
+// each, start, provider, site, accelerator, term, GPUs, price, value) and each ranked marginal
+// value, once.
+TEST_F(ReportInBrowser, PrintedPlanHoldsEveryTableRow) {
+  if (!has_poppler()) GTEST_SKIP() << "pdftotext/pdftoppm not installed (poppler-utils, bash scripts/setup.sh): PDF test skipped";
+  const auto data = page_data(slurp(plan_html()))["plan"];
+  const std::string text = print_to_pdf(chromium_, plan_html(), "report-plan-print");
+  ASSERT_FALSE(text.empty());
+  EXPECT_GT(std::count(text.begin(), text.end(), '\f'), 3);  // several pages
+  const auto rows = matching_lines(text, std::regex(R"(^\s*([0-9]{4}Q[0-9]\s+\S+\s+\S+)\s+\S+\s+[0-9]+\s+[0-9,]+\s+\$[0-9.]+\s+\$)"));
+  std::multiset<std::string> printed, expected;
+  for (const auto& r : rows) printed.insert(std::regex_replace(r, std::regex("\\s+"), " "));
+  for (const auto& c : data["commitments"])
+    expected.insert(c["start"].get<std::string>() + " " + c["provider"].get<std::string>() + " " + c["site"].get<std::string>());
+  ASSERT_GT(expected.size(), 50u);
+  EXPECT_EQ(printed, expected);
+  const auto ranks = matching_lines(text, std::regex(R"(^\s*([0-9]+)\s+(power_mw|supply_gpu|ramp_gpu|share_point|budget_usd|demand_ref_gpu)\s)"));
+  std::multiset<int> got;
+  for (const auto& r : ranks) got.insert(std::stoi(r));
+  std::multiset<int> want;
+  for (size_t i = 1; i <= data["marginals"].size(); ++i) want.insert(static_cast<int>(i));
+  EXPECT_EQ(got, want);
+  // The binding choices are printed in words, and the contract value per provider.
+  ASSERT_FALSE(data["binding_choices"].empty());
+  EXPECT_NE(text.find("provider share cap binds"), std::string::npos);
+  for (const auto& v : data["contract_value_by_provider"])
+    EXPECT_FALSE(matching_lines(text, std::regex("^\\s*" + v["provider"].get<std::string>() + "\\s+[0-9,]+\\s+[0-9,]+\\s+\\$")).empty())
+        << v["provider"];
+  EXPECT_EQ(page_images("report-plan-print"), 3);
+}
+
+// The simulation printed: every longest wait, every size band and kind, every site.
+TEST_F(ReportInBrowser, PrintedSimulationHoldsEveryTableRow) {
+  if (!has_poppler()) GTEST_SKIP() << "pdftotext/pdftoppm not installed (poppler-utils, bash scripts/setup.sh): PDF test skipped";
+  const auto data = page_data(slurp(sim_html()))["simulation"];
+  const std::string text = print_to_pdf(chromium_, sim_html(), "report-simulation-print");
+  ASSERT_FALSE(text.empty());
+  ASSERT_FALSE(data["longest_waits"].empty());
+  for (const auto& w : data["longest_waits"]) {
+    const std::string job = w["job"].get<std::string>();
+    EXPECT_NE(text.find(job), std::string::npos) << job;
+  }
+  ASSERT_GE(data["job_times"].size(), 4u);
+  for (const auto& g : data["job_times"])
+    EXPECT_FALSE(matching_lines(text, std::regex("^\\s*" + std::regex_replace(g["group"].get<std::string>(), std::regex("[+]"), "\\+") + "\\s+[0-9,]+\\s")).empty())
+        << g["group"];
+  for (const auto& site : data["sites"]) {
+    const std::string name = site["site"].get<std::string>();
+    EXPECT_GE(matching_lines(text, std::regex("^\\s*" + name + "\\s+[0-9,]+\\s")).size(), 1u) << name;
+  }
+}
+
+// The new charts: the stacked spend has its total and cumulative lines; a log toggle switches
+// its chart's axis and back without an error; at 800 px nothing is wider than the window.
+TEST_F(ReportInBrowser, SpendLinesLogToggleAndAnEightHundredPixelLayout) {
+  const auto spend = run_probe(chromium_, sim_html(), "probe-spend", R"(
+    const chart = Chart.getChart(document.querySelector('#sim-spend canvas'));
+    const labels = chart.data.datasets.map((d) => d.label);
+    const toggles = Array.from(document.querySelectorAll('button.log-toggle'));
+    const types = [];
+    for (const b of toggles) {
+      const c = Chart.getChart(b.parentElement.querySelector('canvas'));
+      b.click();
+      types.push(c.options.scales.y.type);
+      b.click();
+      types.push(c.options.scales.y.type);
+    }
+    const cdfLabels = ['#sim-queue-time', '#sim-jct'].map((id) => Chart.getChart(document.querySelector(id + ' canvas')).data.datasets.map((d) => d.label));
+    return { labels: labels, cdf: cdfLabels, toggles: toggles.length, types: types, errors: window.gpufleetErrors.length,
+             stacked: chart.data.datasets.filter((d) => d.type === 'bar').every((d) => d.stack === 'spend') };)");
+  ASSERT_TRUE(spend.is_object()) << "no probe result";
+  const auto labels = spend["labels"].dump();
+  EXPECT_NE(labels.find("total per month"), std::string::npos) << labels;
+  EXPECT_NE(labels.find("cumulative (right axis)"), std::string::npos) << labels;
+  EXPECT_TRUE(spend["stacked"].get<bool>());
+  // The queue-time and JCT CDFs have a line by GPU-hours beside the per-job one.
+  EXPECT_EQ(spend["cdf"], nlohmann::json::array({nlohmann::json::array({"started jobs", "by GPU-hours"}),
+                                                nlohmann::json::array({"completed jobs", "by GPU-hours"})}));
+  EXPECT_EQ(spend["toggles"], 2);
+  EXPECT_EQ(spend["types"], nlohmann::json({"logarithmic", "linear", "logarithmic", "linear"}));
+  EXPECT_EQ(spend["errors"], 0);
+
+  for (const fs::path& html : {sim_html(), plan_html()}) {
+    const auto fit = run_probe(chromium_, html, "probe-width", R"(
+      const w = document.documentElement.clientWidth;
+      const wide = Array.from(document.querySelectorAll('figure.chart canvas, dl.totals, h1'))
+        .filter((e) => e.getBoundingClientRect().right > w + 1).length;
+      return { width: w, scroll: document.documentElement.scrollWidth, wide: wide, errors: window.gpufleetErrors.length };)",
+                               "--window-size=800,2000");
+    ASSERT_TRUE(fit.is_object()) << html;
+    EXPECT_LE(fit["width"].get<int>(), 800) << html;
+    EXPECT_EQ(fit["wide"], 0) << html;
+    EXPECT_EQ(fit["errors"], 0) << html;
+  }
+  run_chromium(chromium_, plan_html(), "--window-size=800,3000 --screenshot=" + (kArtefacts / "report-plan-800px.png").string());
+  EXPECT_TRUE(fs::exists(kArtefacts / "report-plan-800px.png"));
+}
+
+// Colours: each provider a hue, its sites shades of that hue (same hue, other lightness), and
+// at least 20 series all distinct.
+TEST_F(ReportInBrowser, ProvidersHaveHuesAndTheirSitesShades) {
+  const auto c = run_probe(chromium_, plan_html(), "probe-colours", R"(
+    const chart = Chart.getChart(document.querySelector('#plan-committed-site canvas'));
+    const sites = {};
+    const data = JSON.parse(document.getElementById('report-data').textContent).plan;
+    for (const s of data.sites) sites[s.name] = s.provider;
+    const out = [];
+    for (const d of chart.data.datasets) if (sites[d.label]) out.push([d.label, sites[d.label], d.borderColor]);
+    return out;)");
+  ASSERT_TRUE(c.is_array());
+  ASSERT_GE(c.size(), 10u);
+  std::map<std::string, std::set<std::string>> hues_by_provider;
+  std::set<std::string> colours;
+  for (const auto& row : c) {
+    std::smatch m;
+    const std::string colour = row[2].get<std::string>();
+    ASSERT_TRUE(std::regex_search(colour, m, std::regex(R"(^hsl\(([0-9.]+),)"))) << colour;
+    hues_by_provider[row[1].get<std::string>()].insert(m[1]);
+    colours.insert(colour);
+  }
+  EXPECT_EQ(colours.size(), c.size());  // every site its own colour
+  std::set<std::string> all_hues;
+  for (const auto& [provider, hues] : hues_by_provider) {
+    EXPECT_EQ(hues.size(), 1u) << provider;  // one hue per provider
+    all_hues.insert(*hues.begin());
+  }
+  EXPECT_EQ(all_hues.size(), hues_by_provider.size());  // providers apart
+  // 20 providers with three sites each, from the page's own palette: providers' hues at least
+  // 10 degrees apart, each site the hue of its provider, all 80 colours distinct.
+  const auto many = run_probe(chromium_, plan_html(), "probe-hues", R"(
+    const out = [];
+    for (const pass of [0, 1]) {  // every site registered before the colours are read
+      for (let i = 0; i < 20; ++i) {
+        const provider = window.gpufleetPalette.provider('p' + i);
+        if (pass) out.push(['p' + i, '', provider]);
+        for (let k = 0; k < 3; ++k) {
+          const site = window.gpufleetPalette.site('p' + i + '-s' + k, 'p' + i);
+          if (pass) out.push(['p' + i + '-s' + k, 'p' + i, site]);
+        }
+      }
+    }
+    return out;)");
+  ASSERT_TRUE(many.is_array());
+  ASSERT_EQ(many.size(), 80u);
+  std::map<std::string, double> hue;
+  std::set<std::string> distinct;
+  for (const auto& row : many) {
+    std::smatch m;
+    const std::string colour = row[2].get<std::string>();
+    ASSERT_TRUE(std::regex_search(colour, m, std::regex(R"(^hsl\(([0-9.]+),)"))) << colour;
+    distinct.insert(colour);
+    if (row[1] == "") hue[row[0].get<std::string>()] = std::stod(m[1]);
+    else EXPECT_DOUBLE_EQ(std::stod(m[1]), hue.at(row[1].get<std::string>())) << row[0];
+  }
+  EXPECT_EQ(distinct.size(), 80u);
+  double closest = 360;
+  for (const auto& [a, ha] : hue)
+    for (const auto& [b, hb] : hue)
+      if (a < b) closest = std::min({closest, std::abs(ha - hb), 360 - std::abs(ha - hb)});
+  EXPECT_GE(closest, 10) << "provider hues too close";
+}
+
+}  // namespace
+}  // namespace gpufleet::testing
+
+namespace gpufleet::testing {
+namespace {
+
+// One folder, a plan with a budget and a simulation: the simulation's monthly spend chart
+// carries the plan's budget (a year's budget over its twelve months) and its cumulative line;
+// the plan's cost per year carries the budget per year.
+TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
+  const fs::path work = fresh_dir("browser-budget");
+  auto example = run_gpufleet("example --plan");
+  ASSERT_EQ(example.status, 0) << example.err;
+  std::string yaml = example.out;
+  const auto policy = yaml.find("\n  policy:\n");
+  ASSERT_NE(policy, std::string::npos);
+  yaml.insert(policy + 11, "    budget_usd_per_year: 6.0e10\n");
+  std::ofstream(work / "budget.yaml") << yaml;
+  const std::string d = (work / "d").string();
+  auto r = run_gpufleet("plan " + (work / "budget.yaml").string() + " --quiet --out " + d);
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run_gpufleet("simulate --quiet --out " + d);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const fs::path html = kArtefacts / "report-both-budget.html";
+  r = run_gpufleet("report " + d + " -o " + html.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  check_page(html, kArtefacts / "report-both-budget.png", 9000, 20);
+  const auto got = run_probe(chromium_, html, "probe-budget", R"(
+    const spend = Chart.getChart(document.querySelector('#sim-spend canvas'));
+    const year = Chart.getChart(document.querySelector('#plan-cost-year canvas'));
+    const find = (chart, label) => { const d = chart.data.datasets.find((x) => x.label === label); return d ? d.data : null; };
+    return { months: spend.data.labels, monthly: find(spend, 'budget per month (plan)'),
+             cumulative: find(spend, 'cumulative budget (right axis)'), yearly: find(year, 'budget') };)");
+  ASSERT_TRUE(got.is_object());
+  ASSERT_TRUE(got["monthly"].is_array()) << got.dump();
+  ASSERT_EQ(got["months"][0], "2026-01");
+  EXPECT_NEAR(got["monthly"][0].get<double>(), 6.0e10 / 12, 1);
+  EXPECT_NEAR(got["monthly"][11].get<double>(), 6.0e10 / 12, 1);
+  EXPECT_NEAR(got["cumulative"][11].get<double>(), 6.0e10, 100);
+  EXPECT_NEAR(got["cumulative"][23].get<double>(), 1.2e11, 100);
+  ASSERT_TRUE(got["yearly"].is_array());
+  EXPECT_NEAR(got["yearly"][0].get<double>(), 6.0e10, 1);
+  fs::remove_all(work);
 }
 
 }  // namespace

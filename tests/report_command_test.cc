@@ -19,7 +19,7 @@ TEST(ReportCommand, SimulateReportInOneStepEqualsReportFromTheFolder) {
   const auto r = run_gpufleet("simulate --quiet --out " + (dir / "results").string() + " --report " + (dir / "one-step.html").string());
   ASSERT_EQ(r.status, 0) << r.err;
   const json run = json::parse(slurp(dir / "results" / "run.json"));
-  EXPECT_EQ(run["command"], "gpufleet simulate --quiet --out " + (dir / "results").string() + " --report " +
+  EXPECT_EQ(run["simulate"]["command"], "gpufleet simulate --quiet --out " + (dir / "results").string() + " --report " +
                                 (dir / "one-step.html").string());
   const auto again = run_gpufleet("report " + (dir / "results").string() + " -o " + (dir / "later.html").string());
   ASSERT_EQ(again.status, 0) << again.err;
@@ -69,6 +69,61 @@ TEST(ReportCommand, PlanReportHasThePlan) {
   }
   EXPECT_EQ(plan["horizon"]["start"], "2026-01-01");
   EXPECT_TRUE(plan["policy"].contains("max_provider_share"));
+  fs::remove_all(dir);
+}
+
+// `plan --out D` then `simulate --out D`: one folder, both results, and run.json keeps an entry
+// per command; each section of the report names the command that wrote it; a command run
+// again replaces only its own entry and files; the digests still catch an edited file.
+TEST(ReportCommand, PlanAndSimulateInOneFolderKeepEachCommandsProvenance) {
+  const fs::path dir = fresh_dir("report-both");
+  const std::string d = (dir / "d").string();
+  const std::string small = (fs::path(GPUFLEET_SOURCE_DIR) / "tests/bad_input/base/small.yaml").string();
+  ASSERT_EQ(run_gpufleet("plan --quiet --out " + d).status, 0);
+  const json plan_run = json::parse(slurp(dir / "d" / "run.json"));
+  ASSERT_TRUE(plan_run.contains("plan"));
+  EXPECT_EQ(plan_run["plan"]["command"], "gpufleet plan --quiet --out " + d);
+  const std::string plan_json = slurp(dir / "d" / "plan.json");
+
+  auto r = run_gpufleet("simulate " + small + " --quiet --out " + d);
+  ASSERT_EQ(r.status, 0) << r.err;
+  json both = json::parse(slurp(dir / "d" / "run.json"));
+  EXPECT_EQ(both["plan"], plan_run["plan"]);  // kept as it was
+  EXPECT_EQ(both["simulate"]["command"], "gpufleet simulate " + small + " --quiet --out " + d);
+  EXPECT_EQ(slurp(dir / "d" / "plan.json"), plan_json);
+  EXPECT_TRUE(both["simulate"]["files"].contains("summary.json"));
+  EXPECT_FALSE(both["simulate"]["files"].contains("plan.json"));
+
+  r = run_gpufleet("report " + d + " -o " + (dir / "r.html").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string html = slurp(dir / "r.html");
+  const auto plan_section = html.find("data-kind=\"plan\"");
+  const auto sim_command = html.find("Produced by: <code>gpufleet simulate ");
+  const auto plan_command = html.find("Produced by: <code>gpufleet plan --quiet --out ");
+  ASSERT_NE(plan_section, std::string::npos);
+  ASSERT_NE(sim_command, std::string::npos);
+  ASSERT_NE(plan_command, std::string::npos);
+  EXPECT_LT(sim_command, plan_section);
+  EXPECT_GT(plan_command, plan_section);
+
+  // simulate again: its entry changes, the plan's stays; then plan again keeps the simulation.
+  ASSERT_EQ(run_gpufleet("simulate " + small + " --quiet --seed 3 --out " + d).status, 0);
+  both = json::parse(slurp(dir / "d" / "run.json"));
+  EXPECT_EQ(both["plan"], plan_run["plan"]);
+  EXPECT_NE(both["simulate"]["command"].get<std::string>().find("--seed 3"), std::string::npos);
+  const json sim_entry = both["simulate"];
+  ASSERT_EQ(run_gpufleet("plan --quiet --out " + d).status, 0);
+  both = json::parse(slurp(dir / "d" / "run.json"));
+  EXPECT_EQ(both["simulate"], sim_entry);
+  EXPECT_TRUE(fs::exists(dir / "d" / "summary.json"));
+  ASSERT_EQ(run_gpufleet("report " + d + " -o " + (dir / "r.html").string()).status, 0);
+
+  // An edited plan.json is caught by its digest.
+  std::ofstream(dir / "d" / "plan.json", std::ios::app) << " ";
+  r = run_gpufleet("report " + d + " -o " + (dir / "r2.html").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("plan.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("digest"), std::string::npos) << r.err;
   fs::remove_all(dir);
 }
 

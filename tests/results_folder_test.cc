@@ -77,7 +77,7 @@ bool run_and_kill(const fs::path& dir, const std::vector<std::string>& args, std
   return ended();
 }
 
-// The files of d, and those run.json lists.
+// The files of d, and those run.json's entries list.
 std::set<std::string> files_in(const fs::path& d) {
   std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(d)) names.insert(e.path().filename().string());
@@ -87,7 +87,8 @@ std::set<std::string> files_in(const fs::path& d) {
 std::set<std::string> files_listed(const fs::path& d) {
   std::set<std::string> names{"run.json"};
   const auto j = nlohmann::json::parse(slurp(d / "run.json"));
-  for (const auto& [name, digest] : j.at("files").items()) names.insert(name);
+  for (const auto& [command, entry] : j.items())  // one entry per command that wrote results here
+    for (const auto& [name, digest] : entry.at("files").items()) names.insert(name);
   return names;
 }
 

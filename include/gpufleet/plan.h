@@ -128,6 +128,9 @@ struct PlanOptions {
   bool marginals = true;         // the marginal-values pass
   bool verify = true;            // the plan-check pass
   bool diagnose = true;          // explain infeasibility with an elastic relaxation
+  // The limit-costs pass: when the provider share cap binds, the LP relaxation solved without
+  // it (and with it) gives what the whole cap costs (PlanResult::share_cap_cost_usd).
+  bool limit_costs = true;
   // Called as each pass starts and after each pass of the MILP search; may be empty. Called
   // on the thread that called run_plan.
   std::function<void(const PlanProgress&)> progress;
@@ -243,7 +246,7 @@ struct ModelSize {
 };
 
 struct PassTiming {
-  std::string name;   // "build" | "solve" | "marginals" | "verify" | "diagnose"
+  std::string name;   // "build" | "solve" | "marginals" | "limit-costs" | "verify" | "diagnose"
   double seconds = 0;
 };
 
@@ -291,6 +294,9 @@ struct PlanResult {
   std::vector<ShareRow> jurisdiction_shares;
   std::vector<ResilienceRow> resilience;
   std::vector<MarginalValue> marginals;
+  // What the whole provider share cap costs, present value: the LP relaxation with it minus
+  // the LP relaxation without it; -1 when not measured (no binding cap, no time, pass off).
+  double share_cap_cost_usd = -1;
   std::vector<InfeasibilityCause> diagnosis;   // when infeasible
   std::vector<std::string> check_failures;     // plan-check findings (empty = verified)
 };

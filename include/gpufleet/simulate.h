@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gpufleet/error.h"
@@ -12,6 +13,8 @@
 #include "gpufleet/workload.h"
 
 namespace gpufleet {
+
+inline constexpr size_t kLongestWaits = 10;
 
 enum class CapacitySource : uint8_t { contract = 0, on_demand = 1, spot = 2 };
 std::string_view to_string(CapacitySource source);
@@ -111,6 +114,34 @@ struct HourRow {
   std::vector<double> spend_usd_by_provider_source;
 };
 
+// Mean, median and 99th percentile of a time over a set of jobs, in seconds. Per job: each job
+// counts once, percentiles by nearest rank on the sorted values (index floor(q x (n - 1))).
+// Weighted by GPU-hours: each job counts as its GPUs x run time on the reference accelerator
+// (an 8,192-GPU run counts 8,192 times a one-GPU job as long); the q-percentile is the
+// smallest value at or below which lies at least q of the weight, the mean the weighted mean.
+struct TimeStats {
+  double mean_s = 0, p50_s = 0, p99_s = 0;
+};
+
+// Queue time (started jobs) and JCT (completed jobs) of one group of jobs: a size band of
+// GPUs asked for ("1", "2-8", "9-64", "65-512", "513+") or a kind ("training", ...).
+struct JobGroupStats {
+  std::string group;
+  int64_t jobs = 0, started = 0, completed = 0;
+  double gpu_hours = 0;  // the group's jobs' GPUs x reference run time, in hours (the weight)
+  TimeStats queue, queue_by_gpu_hours;
+  TimeStats jct, jct_by_gpu_hours;
+};
+
+// A job among those that waited longest: from submission to its first start, or, when it
+// never started, to the horizon (still waiting then).
+struct LongWait {
+  uint32_t id = 0;   // index into Workload::jobs (and Workload::names when it has names)
+  double submit_s = 0;
+  double wait_s = 0;
+  bool started = false;
+};
+
 struct SimSummary {
   int64_t jobs = 0;
   int64_t completed = 0;
@@ -118,6 +149,14 @@ struct SimSummary {
   int64_t unplaceable = 0;           // larger than any pool it may run in: rejected at submit
   double mean_jct_s = 0, p50_jct_s = 0, p99_jct_s = 0;     // completed jobs
   double mean_queue_s = 0, p50_queue_s = 0, p99_queue_s = 0;  // started jobs
+  // The same weighted by GPU-hours, and both split by size band and by kind (groups with no
+  // job left out); the longest waits, longest first (at most kLongestWaits; ties by id).
+  TimeStats queue_by_gpu_hours, jct_by_gpu_hours;
+  // Their distributions by GPU-hours, for a CDF: at most ~200 points (seconds, share of the
+  // GPU-hours of jobs whose time is at most that), the share rising to 1.
+  std::vector<std::pair<double, double>> queue_cdf_by_gpu_hours, jct_cdf_by_gpu_hours;
+  std::vector<JobGroupStats> by_size_band, by_kind;
+  std::vector<LongWait> longest_waits;
   double makespan_s = 0;             // last completion - first submit
   double gpu_seconds_busy = 0;       // GPUs jobs asked for x seconds they ran (the work done)
   double gpu_seconds_allocated = 0;  // the same with gang jobs' whole last nodes (paid for)

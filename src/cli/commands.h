@@ -25,16 +25,20 @@ void add_serve_command(CLI::App& app);
 void add_client_commands(CLI::App& app);
 
 // The report's helpers (report_command.cc). record_command_line keeps argv for run.json;
-// record_run writes run.json into a results folder; report_results renders the results in
+// record_run writes the command's entry of run.json into a results folder; report_results renders the results in
 // out_dir into html_path, or, when out_dir is empty, first writes them with write_results
 // into a temporary folder. Errors end the command with exit status 2.
+// `command_name` ("simulate", "plan", "risk") names the command's entry in run.json.
 void record_command_line(int argc, char** argv);
-void record_run(const std::string& dir);
-void report_results(const std::string& out_dir, const std::string& html_path,
+void record_run(const std::string& dir, const std::string& command_name);
+void report_results(const std::string& out_dir, const std::string& html_path, const std::string& command_name,
                     const std::function<Result<void>(const std::string&)>& write_results);
-// --out DIR: write_results fills a fresh folder beside DIR, run.json records it, and the
-// folder is swapped in whole (util/atomic_folder.h). Errors end the command with exit 2.
-void write_results_folder(const std::string& out_dir, const std::function<Result<void>(const std::string&)>& write_results);
+// --out DIR: write_results fills a fresh folder beside DIR; the results other commands wrote
+// into DIR (their run.json entries and files) are kept unless this command wrote a file of
+// theirs; run.json records this command's; the folder is swapped in whole
+// (util/atomic_folder.h). Errors end the command with exit 2.
+void write_results_folder(const std::string& out_dir, const std::string& command_name,
+                          const std::function<Result<void>(const std::string&)>& write_results);
 
 // Ends the command with exit 2 when `output` (given by `option`) is one of `inputs`, or, for
 // a folder, holds one (output_paths.cc).

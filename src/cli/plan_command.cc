@@ -1,5 +1,5 @@
 // gpufleet plan [SCENARIO.yaml] [--out DIR] [--report FILE] [--emit-scenario OUT.yaml] [--time-limit S]
-//               [--gap REL] [--threads N] [--relax] [--quiet]
+//               [--gap REL] [--threads N] [--relax] [--no-limit-costs] [--quiet]
 // Thin: parse, load, run_plan, print, write. Exit 2 on bad input; an infeasible plan is a
 // result, printed with its diagnosis, with exit status 3 so that scripts can tell.
 #include <algorithm>
@@ -28,6 +28,7 @@ struct PlanArgs {
   std::string report;  // HTML report path
   PlanOptions options;
   bool quiet = false;
+  bool no_limit_costs = false;
 };
 
 // The options table: each option defined once (name, target, description with its default);
@@ -48,6 +49,8 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
       ->capture_default_str();
   cmd.add_option("--threads", a.options.threads, "solver threads")->check(whole_number_in(1, 256, "threads"))->capture_default_str();
   cmd.add_flag("--relax", a.options.relax, "solve the LP relaxation only (fractional blocks; a lower bound)");
+  cmd.add_flag("--no-limit-costs", a.no_limit_costs,
+               "skip the limit-costs pass (the LP solved again without a binding provider share cap, for what the whole cap costs)");
   cmd.add_flag("--quiet", a.quiet, "print only the status line");
 }
 
@@ -91,6 +94,7 @@ void add_plan_command(CLI::App& app) {
     if (!args->report.empty()) refuse_overwriting_input("--report", args->report, files, false);
     if (!args->emit_scenario.empty()) refuse_overwriting_input("--emit-scenario", args->emit_scenario, files, false);
     PlanOptions options = args->options;
+    options.limit_costs = !args->no_limit_costs;
     options.progress = [&progress, text = PlanProgressText()](const PlanProgress& p) mutable { progress.detail(text(p)); };
     progress.begin("planning");
     auto result = run_plan(*inputs, options);
@@ -109,12 +113,12 @@ void add_plan_command(CLI::App& app) {
     const auto write = [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); };
     if (!args->out_dir.empty()) {
       progress.begin("writing the results");
-      write_results_folder(args->out_dir, write);
+      write_results_folder(args->out_dir, "plan", write);
       progress.end();
     }
     if (!args->report.empty()) {
       progress.begin("writing the report");
-      report_results(args->out_dir, args->report, write);
+      report_results(args->out_dir, args->report, "plan", write);
       progress.end();
     }
     if (!args->emit_scenario.empty()) {

@@ -44,11 +44,12 @@ void record_command_line(int argc, char** argv) {
   recorded_command_line() = line;
 }
 
-void record_run(const std::string& dir) {
-  if (auto ok = write_run_record(dir, recorded_command_line()); !ok) exit_bad_input(ok.error());
+void record_run(const std::string& dir, const std::string& command_name) {
+  if (auto ok = write_run_record(dir, command_name, recorded_command_line()); !ok) exit_bad_input(ok.error());
 }
 
-void write_results_folder(const std::string& out_dir, const std::function<Result<void>(const std::string&)>& write_results) {
+void write_results_folder(const std::string& out_dir, const std::string& command_name,
+                          const std::function<Result<void>(const std::string&)>& write_results) {
   FolderSwap swap;
   if (auto ok = swap.begin(out_dir); !ok) exit_bad_input(ok.error());
   if (auto ok = write_results(swap.staging()); !ok) {
@@ -56,11 +57,12 @@ void write_results_folder(const std::string& out_dir, const std::function<Result
     e.message += fmt::format(" (the results in {} are unchanged)", out_dir);
     exit_bad_input(e);
   }
-  record_run(swap.staging());
+  if (auto ok = carry_other_runs(out_dir, swap.staging(), command_name); !ok) exit_bad_input(ok.error());
+  record_run(swap.staging(), command_name);
   if (auto ok = swap.commit(); !ok) exit_bad_input(ok.error());
 }
 
-void report_results(const std::string& out_dir, const std::string& html_path,
+void report_results(const std::string& out_dir, const std::string& html_path, const std::string& command_name,
                     const std::function<Result<void>(const std::string&)>& write_results) {
   if (!out_dir.empty()) {
     render_or_exit(out_dir, html_path);
@@ -79,7 +81,7 @@ void report_results(const std::string& out_dir, const std::string& html_path,
     }
   } cleanup{dir};
   if (auto ok = write_results(dir.string()); !ok) exit_bad_input(ok.error());
-  record_run(dir.string());
+  record_run(dir.string(), command_name);
   render_or_exit(dir.string(), html_path);
 }
 

@@ -103,7 +103,7 @@ void add_risk_command(CLI::App& app) {
     std::fflush(stdout);
     if (!args->out_dir.empty()) {
       progress.begin("writing the results");
-      write_results_folder(args->out_dir, [&](const std::string& d) { return write_risk_results(*result, d); });
+      write_results_folder(args->out_dir, "risk", [&](const std::string& d) { return write_risk_results(*result, d); });
       progress.end();
     }
   });

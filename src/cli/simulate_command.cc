@@ -169,6 +169,34 @@ Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
   return Prepared{std::move(cluster), std::move(*workload), input_files(args, scenario)};
 }
 
+// Queue time and JCT by size band and by kind (per job and by GPU-hours), then the longest
+// waits with the jobs' names.
+void print_job_times(const Workload& workload, const SimSummary& s) {
+  if (s.by_size_band.empty()) return;
+  fmt::print("\n  {:<12}{:>10}{:>14}{:>22}{:>22}{:>22}\n", "jobs", "count", "GPU-hours", "queue p50 / p99",
+             "by GPU-h p50 / p99", "JCT p99 / by GPU-h");
+  const auto pair = [](double a, double b) { return fmt::format("{} / {}", human_duration(a), human_duration(b)); };
+  for (const auto* list : {&s.by_size_band, &s.by_kind})
+    for (const JobGroupStats& g : *list)
+      fmt::print("  {:<12}{:>10}{:>14}{:>22}{:>22}{:>22}\n", list == &s.by_size_band ? g.group + " GPU" : g.group,
+                 with_commas(static_cast<double>(g.jobs)), with_commas(g.gpu_hours), pair(g.queue.p50_s, g.queue.p99_s),
+                 pair(g.queue_by_gpu_hours.p50_s, g.queue_by_gpu_hours.p99_s), pair(g.jct.p99_s, g.jct_by_gpu_hours.p99_s));
+  if (s.longest_waits.empty() || !(s.longest_waits.front().wait_s > 0)) return;
+  fmt::print("\n  {:<36}{:>12}{:>10}{:>12}  {}\n", "longest waits", "kind", "GPUs", "submitted", "waited");
+  for (const LongWait& w : s.longest_waits) {
+    if (!(w.wait_s > 0)) break;
+    const Job& job = workload.jobs[w.id];
+    std::string name = w.id < workload.names.size() && !workload.names[w.id].empty() ? workload.names[w.id] : fmt::format("job {}", w.id);
+    if (name.size() > 34) {  // cut at a character's first byte, not inside a UTF-8 sequence
+      size_t cut = 33;
+      while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+      name = name.substr(0, cut) + "~";
+    }
+    fmt::print("  {:<36}{:>12}{:>10}{:>12}  {}\n", name, to_string(job.kind), with_commas(job.gpus),
+               "day " + with_commas(std::floor(w.submit_s / 86400)), human_duration(w.wait_s) + (w.started ? "" : " (never ran)"));
+  }
+}
+
 void print_summary(const Scenario& scenario, const Workload& workload, const SimResults& r) {
   const SimSummary& s = r.summary;
   // One line of the summary table: a label and its value, right-aligned.
@@ -191,9 +219,13 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
   row("completed", with_commas(static_cast<double>(s.completed)));
   if (s.unplaceable > 0) row("unplaceable (too large)", with_commas(static_cast<double>(s.unplaceable)));
   if (s.never_started > 0) row("never started", with_commas(static_cast<double>(s.never_started)));
-  row("mean / p50 / p99 JCT",
-             fmt::format("{} / {} / {}", human_duration(s.mean_jct_s), human_duration(s.p50_jct_s), human_duration(s.p99_jct_s)));
-  row("mean queue time", human_duration(s.mean_queue_s));
+  const auto three = [](double mean, double p50, double p99) {
+    return fmt::format("{} / {} / {}", human_duration(mean), human_duration(p50), human_duration(p99));
+  };
+  row("mean / p50 / p99 JCT", three(s.mean_jct_s, s.p50_jct_s, s.p99_jct_s));
+  row("  by GPU-hours", three(s.jct_by_gpu_hours.mean_s, s.jct_by_gpu_hours.p50_s, s.jct_by_gpu_hours.p99_s));
+  row("mean / p50 / p99 queue", three(s.mean_queue_s, s.p50_queue_s, s.p99_queue_s));
+  row("  by GPU-hours", three(s.queue_by_gpu_hours.mean_s, s.queue_by_gpu_hours.p50_s, s.queue_by_gpu_hours.p99_s));
   row("makespan", human_duration(s.makespan_s));
   row("GPU-hours busy", with_commas(s.gpu_seconds_busy / 3600));
   row("committed utilisation", fmt::format("{:.1f}%", 100 * s.committed_utilisation));
@@ -225,6 +257,7 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
                  with_commas(t.gpu_seconds_busy / 3600), fmt::format("{:.4f}%", 100 * t.availability));
     }
   }
+  print_job_times(workload, s);
   if (!r.outages.empty()) {
     fmt::print("\n  {:<44}{:>12}{:>10}{:>10}{:>16}{:>14}\n", "outage", "start", "hours", "jobs hit",
                "GPU-h lost", "extra OD");
@@ -293,14 +326,14 @@ void run(const SimulateArgs& args) {
   if (!args.out_dir.empty()) {
     std::fflush(stdout);
     progress.begin("writing the results");
-    write_results_folder(args.out_dir, write);
+    write_results_folder(args.out_dir, "simulate", write);
     progress.end();
     if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
   }
   if (!args.report.empty()) {
     std::fflush(stdout);
     progress.begin("writing the report");
-    report_results(args.out_dir, args.report, write);
+    report_results(args.out_dir, args.report, "simulate", write);
     progress.end();
     if (!args.quiet) fmt::print("  report written to {}\n", args.report);
   }

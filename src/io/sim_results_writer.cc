@@ -111,6 +111,49 @@ void add_attribution(nlohmann::ordered_json& j, const SimResults& r, const Scena
   j["spend_commitments"] = spend;
 }
 
+nlohmann::ordered_json time_stats_json(const TimeStats& t) {
+  return {{"mean_s", t.mean_s}, {"p50_s", t.p50_s}, {"p99_s", t.p99_s}};
+}
+
+// "job_times_by_size_band" and "job_times_by_kind": queue time and JCT per group, per job and by
+// GPU-hours; "longest_waits": the jobs that waited longest, with their names when the workload
+// has names.
+void add_job_times(nlohmann::ordered_json& j, const SimSummary& s, const Workload& workload) {
+  const auto groups = [](const std::vector<JobGroupStats>& list, const char* key) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const JobGroupStats& g : list)
+      a.push_back({{key, g.group},
+                   {"jobs", g.jobs},
+                   {"started", g.started},
+                   {"completed", g.completed},
+                   {"gpu_hours", g.gpu_hours},
+                   {"queue", time_stats_json(g.queue)},
+                   {"queue_by_gpu_hours", time_stats_json(g.queue_by_gpu_hours)},
+                   {"jct", time_stats_json(g.jct)},
+                   {"jct_by_gpu_hours", time_stats_json(g.jct_by_gpu_hours)}});
+    return a;
+  };
+  j["job_times_by_size_band"] = groups(s.by_size_band, "gpus");
+  j["job_times_by_kind"] = groups(s.by_kind, "kind");
+  nlohmann::ordered_json waits = nlohmann::ordered_json::array();
+  for (const LongWait& w : s.longest_waits) {
+    nlohmann::ordered_json o;
+    o["id"] = w.id;
+    o["name"] = w.id < workload.names.size() ? workload.names[w.id] : std::string();
+    if (w.id < workload.jobs.size()) {
+      const Job& in = workload.jobs[w.id];
+      o["tenant"] = in.tenant < workload.tenants.size() ? workload.tenants[in.tenant] : std::string();
+      o["kind"] = to_string(in.kind);
+      o["gpus"] = in.gpus;
+    }
+    o["submit_s"] = w.submit_s;
+    o["wait_s"] = w.wait_s;
+    o["started"] = w.started;
+    waits.push_back(o);
+  }
+  j["longest_waits"] = waits;
+}
+
 Result<void> write_summary(const SimResults& r, const Scenario& scenario, const Workload& workload,
                            const std::string& path) {
   const SimSummary& s = r.summary;
@@ -130,6 +173,16 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   j["mean_queue_s"] = s.mean_queue_s;
   j["p50_queue_s"] = s.p50_queue_s;
   j["p99_queue_s"] = s.p99_queue_s;
+  j["queue_by_gpu_hours"] = time_stats_json(s.queue_by_gpu_hours);
+  j["jct_by_gpu_hours"] = time_stats_json(s.jct_by_gpu_hours);
+  // [seconds, share of GPU-hours at or below], for the report's CDFs by GPU-hours.
+  const auto cdf_json = [](const std::vector<std::pair<double, double>>& points) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const auto& [x, p] : points) a.push_back({x, p});
+    return a;
+  };
+  j["queue_cdf_by_gpu_hours"] = cdf_json(s.queue_cdf_by_gpu_hours);
+  j["jct_cdf_by_gpu_hours"] = cdf_json(s.jct_cdf_by_gpu_hours);
   j["makespan_s"] = s.makespan_s;
   j["gpu_seconds_busy"] = s.gpu_seconds_busy;
   j["gpu_seconds_allocated"] = s.gpu_seconds_allocated;
@@ -189,13 +242,18 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   nlohmann::ordered_json sites = nlohmann::ordered_json::object();
   for (size_t i = 0; i < r.by_site.size() && i < scenario.sites.size(); ++i) {
     const SiteTotals& t = r.by_site[i];
-    sites[scenario.sites[i].name] = {{"gpu_seconds_busy", t.gpu_seconds_busy},
+    const int provider = scenario.sites[i].provider;
+    sites[scenario.sites[i].name] = {{"provider", provider >= 0 && static_cast<size_t>(provider) < scenario.providers.size()
+                                                      ? scenario.providers[static_cast<size_t>(provider)].name
+                                                      : std::string()},
+                                     {"gpu_seconds_busy", t.gpu_seconds_busy},
                                      {"energy_mwh", t.energy_mwh},
                                      {"carbon_t", t.carbon_t},
                                      {"electricity_usd", t.electricity_usd}};
   }
   j["sites"] = sites;
   add_attribution(j, r, scenario, workload);
+  add_job_times(j, s, workload);
   j["sim_wall_s"] = s.sim_wall_s;  // the only value that differs between identical runs
   return write_file_atomically(path, j.dump(2) + "\n");
 }

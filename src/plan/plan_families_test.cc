@@ -2,6 +2,7 @@
 // instance without it is solved too, so the test fails if the family stops biting).
 #include <gtest/gtest.h>
 
+#include "plan/plan_binding.h"
 #include "plan/plan_test_util.h"
 
 namespace gpufleet {
@@ -74,6 +75,58 @@ TEST(PlanFamilies, ProviderShareCapForcesASecondProvider) {
       valued = true;
     }
   EXPECT_TRUE(valued);
+}
+
+// The binding choice in words: one point of the 60% cap is 10 GPUs moved between $1 and $2
+// for a year either way ($87.6K); the sentence says so, and the terminal report carries it.
+TEST(PlanFamilies, BindingShareCapIsSaidInWordsWithBothSides) {
+  PlanInputs in = two_providers();
+  in.max_provider_share = 0.6;
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r);
+  const auto binding = plan::binding_choices(*r, in);
+  ASSERT_GE(binding.size(), 2u);
+  // First the whole cap, re-solved without it: 400 GPUs move from $2 back to $1 for a year.
+  EXPECT_EQ(binding[0].kind, "share_cap");
+  EXPECT_NEAR(r->share_cap_cost_usd, 400 * kYearHours, 1.0);
+  EXPECT_EQ(binding[0].sentence,
+            "The 60% provider share cap as a whole costs $3.50M in present value over the horizon (the LP relaxation "
+            "solved with and without it).");
+  EXPECT_EQ(binding[1].kind, "share_point");
+  EXPECT_EQ(binding[1].what, "cheap");
+  EXPECT_NEAR(binding[1].usd_more, 10 * kYearHours, 1.0);
+  EXPECT_NEAR(binding[1].usd_less, 10 * kYearHours, 1.0);
+  EXPECT_EQ(binding[1].sentence,
+            "The 60% provider share cap binds for cheap: one point more (61%) saves $87.6K in present value over the "
+            "horizon; one point less (59%) costs $87.6K.");
+  const std::string report = format_plan_report(*r, in);
+  EXPECT_NE(report.find(binding[0].sentence), std::string::npos);
+  EXPECT_NE(report.find(binding[1].sentence), std::string::npos);
+  // The pass can be switched off.
+  PlanOptions off = exact_options();
+  off.limit_costs = false;
+  auto without_pass = run_plan(in, off);
+  ASSERT_TRUE(without_pass);
+  EXPECT_EQ(without_pass->share_cap_cost_usd, -1);
+  // Without the cap nothing binds: the cheap provider takes everything.
+  in.max_provider_share = 1.0;
+  auto free = run_plan(in, exact_options());
+  ASSERT_TRUE(free);
+  EXPECT_TRUE(plan::binding_choices(*free, in).empty());
+}
+
+// A power cap that one MW less would leave without a plan says so.
+TEST(PlanFamilies, BindingPowerCapSaysWhenOneLessLeavesNoPlan) {
+  PlanInputs in = two_providers();
+  in.scenario.sites[0].power_cap_mw = 0.42;
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r);
+  const auto binding = plan::binding_choices(*r, in);
+  ASSERT_FALSE(binding.empty());
+  EXPECT_EQ(binding[0].kind, "power_mw");
+  EXPECT_EQ(binding[0].sentence,
+            "The 0.42 MW power cap at cheap-us binds: one MW more in every period saves $3.50M in present value over the "
+            "horizon; one MW less leaves no plan that meets every limit.");
 }
 
 TEST(PlanFamilies, ProviderN1KeepsCriticalDemandElsewhere) {

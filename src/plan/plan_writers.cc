@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/plan.h"
+#include "plan/plan_binding.h"
 #include "util/atomic_file.h"
 #include "util/human_format.h"
 #include "util/time_parse.h"
@@ -72,6 +73,11 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
     return out;
   }
 
+  if (const auto binding = plan::binding_choices(r, in); !binding.empty()) {
+    line("");
+    line("What the binding limits cost (marginal values, one unit either way):");
+    for (const auto& b : binding) line("  " + b.sentence);
+  }
   line("");
   size_t gpu_commitments = 0, spend_commitments = 0;
   for (const auto& c : r.commitments) (c.kind == Commitment::Kind::spend ? spend_commitments : gpu_commitments)++;
@@ -269,7 +275,26 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
                                            : std::string()},
                           {"jurisdiction", site.jurisdiction}, {"power_cap_mw", site.power_cap_mw}});
   j["policy"] = {{"max_provider_share", in.max_provider_share}, {"n1_providers", in.n1_providers},
-                 {"n1_sites", in.n1_sites}, {"n1_share", in.n1_share}};
+                 {"n1_sites", in.n1_sites}, {"n1_share", in.n1_share}, {"budget_usd_per_year", in.budget_usd_per_year}};
+  // The contracts in force before the plan, for the report's timeline of terms: face value =
+  // GPUs of the ramp x hours of the term x price (undiscounted; take-or-pay bills at least
+  // take_or_pay_share of it).
+  j["existing_contracts"] = json::array();
+  for (const Contract& c : sc.contracts) {
+    const auto name_of = [](const auto& list, int i) {
+      return i >= 0 && static_cast<size_t>(i) < list.size() ? list[static_cast<size_t>(i)].name : std::string();
+    };
+    int64_t peak = 0;
+    for (const auto& step : c.ramp) peak = std::max(peak, step.gpus);
+    const double hours = std::max(0.0, c.end_s - c.start_s) / 3600;
+    j["existing_contracts"].push_back(
+        {{"name", c.name}, {"provider", name_of(sc.providers, c.provider)}, {"site", name_of(sc.sites, c.site)},
+         {"accelerator", name_of(sc.accelerators, c.accelerator)},
+         {"start", format_iso_date(sc.start_unix_s + static_cast<int64_t>(c.start_s))},
+         {"end", format_iso_date(sc.start_unix_s + static_cast<int64_t>(c.end_s))}, {"gpus", peak},
+         {"usd_per_gpu_hour", c.usd_per_gpu_hour}, {"take_or_pay_share", c.take_or_pay_share},
+         {"total_usd", hours > 0 ? c.average_gpus(c.start_s, c.end_s) * hours * c.usd_per_gpu_hour : 0.0}});
+  }
   auto shares = [](const std::vector<ShareRow>& rows) {
     json a = json::array();
     for (const auto& s : rows)
@@ -287,6 +312,12 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
     j["marginals"].push_back({{"kind", m.kind}, {"what", m.what}, {"period", m.period}, {"usd", m.usd},
                               {"usd_less", m.less_feasible ? json(m.usd_less) : json(nullptr)}, {"exact", m.exact},
                               {"basis", m.basis}});
+  j["share_cap_cost_usd"] = r.share_cap_cost_usd >= 0 ? json(r.share_cap_cost_usd) : json(nullptr);
+  j["binding_choices"] = json::array();
+  for (const auto& b : plan::binding_choices(r, in))
+    j["binding_choices"].push_back({{"kind", b.kind}, {"what", b.what}, {"usd_more", b.usd_more},
+                                    {"usd_less", b.less_feasible ? json(b.usd_less) : json(nullptr)}, {"exact", b.exact},
+                                    {"sentence", b.sentence}});
   j["diagnosis"] = json::array();
   for (const auto& c : r.diagnosis)
     j["diagnosis"].push_back({{"family", c.family}, {"period", c.period}, {"message", c.message}, {"amount", c.amount}});

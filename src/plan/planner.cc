@@ -1,7 +1,10 @@
 // run_plan: the planner's named passes, each timed and each switchable by PlanOptions:
-// build -> solve -> [marginals] -> [verify], or build -> solve -> [diagnose] when infeasible.
+// build -> solve -> [marginals] -> [limit-costs] -> [verify], or build -> solve -> [diagnose] when
+// infeasible.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -130,6 +133,39 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
     result.marginals = std::move(*values);
   } else if (options.marginals) {
     result.notes.push_back("marginal values skipped: the time limit was reached");
+  }
+  // What the whole provider share cap costs: the LP relaxation solved again without it (and,
+  // for a MILP plan, with it, for a like-for-like difference), when it binds and time is left.
+  const bool cap_binds = std::any_of(result.marginals.begin(), result.marginals.end(), [](const MarginalValue& m) {
+    return m.kind == "share_point" && m.period == "all" && m.usd > 0;
+  });
+  if (options.limit_costs && cap_binds && inputs.max_provider_share < 1 && left() > 0) {
+    PassTimer timer(result, "limit-costs", options);
+    // At most as long as the search took (at least 2 s), like the marginal values.
+    const auto pass_start = std::chrono::steady_clock::now();
+    const double budget_s = std::min(left(), std::max(2.0, outcome.seconds));
+    const auto pass_left = [&] {
+      return std::min(left(), budget_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - pass_start).count());
+    };
+    PlanOptions lp;
+    lp.relax = true;
+    lp.marginals = lp.verify = lp.diagnose = lp.limit_costs = false;
+    lp.threads = options.threads;
+    std::optional<double> with_cap;
+    if (options.relax) {
+      with_cap = result.objective_usd;
+    } else {
+      lp.time_limit_s = std::max(0.01, pass_left() / 2);
+      if (auto r = run_plan(inputs, lp); r && r->status == PlanStatus::optimal) with_cap = r->objective_usd;
+    }
+    PlanInputs uncapped = inputs;
+    uncapped.max_provider_share = 1.0;
+    lp.time_limit_s = std::max(0.01, pass_left());
+    auto without = with_cap && pass_left() > 0 ? run_plan(std::move(uncapped), lp) : Result<PlanResult>(fail("", 0, 0, "", "no time"));
+    if (with_cap && without && without->status == PlanStatus::optimal)
+      result.share_cap_cost_usd = std::max(0.0, *with_cap - without->objective_usd);
+    else
+      result.notes.push_back("the whole share cap's cost was not measured: the time limit was reached");
   }
   if (options.verify) {
     PassTimer timer(result, "verify", options);

@@ -32,7 +32,7 @@ std::string escape_script(std::string_view text) {
   return out;
 }
 
-std::string render_html(const std::vector<ReportSection>& sections, const std::optional<std::string>& command) {
+std::string render_html(const std::vector<ReportSection>& sections) {
   std::string title;
   for (const auto& s : sections) title += (title.empty() ? "" : " + ") + s.scenario;
   std::string out;
@@ -57,7 +57,7 @@ std::string render_html(const std::vector<ReportSection>& sections, const std::o
     out += fmt::format("<p class=\"kind\">gpufleet {} report</p>\n<h1>{}</h1>\n", escape_html(s.kind), escape_html(s.scenario));
     out += fmt::format("<p class=\"horizon\">Horizon: {}</p>\n", escape_html(s.horizon));
     out += fmt::format("<p class=\"command\">Produced by: <code>{}</code></p>\n",
-                       command ? escape_html(*command) : std::string("(not recorded: no run.json in the results folder)"));
+                       s.command ? escape_html(*s.command) : std::string("(not recorded: no run.json entry for these results)"));
     out += "<dl class=\"totals\">\n";
     for (const auto& [label, value] : s.totals)
       out += fmt::format("<div><dt>{}</dt><dd>{}</dd></div>\n", escape_html(label), escape_html(value));

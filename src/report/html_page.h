@@ -1,4 +1,4 @@
-// Assembles the report page: the header (scenario, horizon, totals, the command) as static
+// Assembles the report page: each section's header (scenario, horizon, totals, its command) as static
 // HTML, the data as JSON, and the embedded stylesheet, Chart.js and page script. A Content
 // Security Policy forbids the page every network load.
 #pragma once
@@ -13,7 +13,7 @@
 namespace gpufleet::report {
 
 // REQUIRES: sections is not empty.
-std::string render_html(const std::vector<ReportSection>& sections, const std::optional<std::string>& command);
+std::string render_html(const std::vector<ReportSection>& sections);
 
 // Text safe inside HTML element content and attribute values.
 std::string escape_html(std::string_view text);

@@ -1,7 +1,10 @@
 #include "report/plan_report_data.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -45,6 +48,84 @@ json split_series(const json& periods, const std::string& key) {
     }
   }
   return out;
+}
+
+// A date "YYYY-MM-DD" as a decimal year (2026-07-01 -> 2026.5); nullopt when it is not one.
+std::optional<double> decimal_year(const std::string& date) {
+  int y = 0, m = 0, d = 0;
+  if (date.size() < 10 || std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+    return std::nullopt;
+  return y + (m - 1) / 12.0 + (d - 1) / 365.25;
+}
+
+// The commitment list a buyer signs: every contract, new and existing, as a row of the timeline
+// of terms ("contract_terms": start and end in decimal years), and their value per provider
+// ("contract_value_by_provider": undiscounted, over whole terms). New commitments start at
+// their period: the horizon's start plus period_months per period.
+void add_contract_terms(json& d, const json& plan, const json& commitments, const json& periods) {
+  const json& h = plan.contains("horizon") && plan.at("horizon").is_object() ? plan.at("horizon") : json::object();
+  const auto start = decimal_year(h.contains("start") && h.at("start").is_string() ? h.at("start").get<std::string>() : "");
+  const int period_months = h.contains("period_months") && h.at("period_months").is_number_integer() ? h.at("period_months").get<int>() : 3;
+  std::map<std::string, size_t> period_index;
+  for (size_t t = 0; t < periods.size(); ++t) period_index[periods[t].at("period").get<std::string>()] = t;
+  json rows = json::array();
+  struct Value {
+    double new_usd = 0, existing_usd = 0;
+    int64_t new_contracts = 0, existing_contracts = 0, new_gpus = 0, existing_gpus = 0;
+  };
+  std::map<std::string, Value> by_provider;
+  std::vector<std::string> provider_order;
+  const auto value_of = [&](const std::string& provider) -> Value& {
+    if (!by_provider.contains(provider)) provider_order.push_back(provider);
+    return by_provider[provider];
+  };
+  if (plan.contains("existing_contracts") && plan.at("existing_contracts").is_array()) {
+    for (const json& c : plan.at("existing_contracts")) {
+      if (!c.is_object()) continue;
+      const auto from = decimal_year(c.value("start", "")), to = decimal_year(c.value("end", ""));
+      const std::string provider = c.value("provider", "");
+      Value& v = value_of(provider);
+      ++v.existing_contracts;
+      v.existing_usd += c.value("total_usd", 0.0);
+      v.existing_gpus += c.value("gpus", int64_t{0});
+      if (!from || !to) continue;
+      rows.push_back({{"kind", "existing"}, {"label", fmt::format("{} {} (existing)", c.value("site", ""), c.value("accelerator", ""))},
+                      {"provider", provider}, {"site", c.value("site", "")}, {"from", compact(*from, 6)}, {"to", compact(*to, 6)},
+                      {"start", c.value("start", "")}, {"end", c.value("end", "")}, {"gpus", c.value("gpus", int64_t{0})},
+                      {"total_usd", c.value("total_usd", 0.0)}});
+    }
+  }
+  for (const json& c : commitments) {
+    const std::string provider = c.at("provider").get<std::string>();
+    Value& v = value_of(provider);
+    ++v.new_contracts;
+    v.new_usd += c.at("total_usd").get<double>();
+    v.new_gpus += c.at("gpus").get<int64_t>();
+    const auto t = period_index.find(c.at("start").get<std::string>());
+    if (!start || t == period_index.end()) continue;
+    const double from = *start + static_cast<double>(t->second * static_cast<size_t>(period_months)) / 12.0;
+    const double term = c.at("term_years").get<double>();
+    rows.push_back({{"kind", "new"},
+                    {"label", fmt::format("{} {} from {}", c.at("site").get<std::string>(), c.at("accelerator").get<std::string>(),
+                                          c.at("start").get<std::string>())},
+                    {"provider", provider}, {"site", c.at("site")}, {"from", compact(from, 6)}, {"to", compact(from + term, 6)},
+                    {"start", c.at("start")}, {"end", fmt::format("{} years on", term)}, {"gpus", c.at("gpus")},
+                    {"total_usd", c.at("total_usd")}});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+    return a.at("provider") != b.at("provider") ? a.at("provider").get<std::string>() < b.at("provider").get<std::string>()
+                                                : a.at("from").get<double>() < b.at("from").get<double>();
+  });
+  d["contract_terms"] = rows;
+  json value = json::array();
+  std::sort(provider_order.begin(), provider_order.end());
+  for (const std::string& p : provider_order) {
+    const Value& v = by_provider[p];
+    value.push_back({{"provider", p}, {"new_contracts", v.new_contracts}, {"new_gpus", v.new_gpus}, {"new_usd", v.new_usd},
+                     {"existing_contracts", v.existing_contracts}, {"existing_gpus", v.existing_gpus},
+                     {"existing_usd", v.existing_usd}, {"total_usd", v.new_usd + v.existing_usd}});
+  }
+  d["contract_value_by_provider"] = value;
 }
 
 }  // namespace
@@ -157,6 +238,9 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
   // Limits the plan was held to, when plan.json records them.
   if (j.contains("policy") && j.at("policy").is_object()) d["policy"] = j.at("policy");
   if (j.contains("sites") && j.at("sites").is_array()) d["sites"] = j.at("sites");
+  if (j.contains("horizon") && j.at("horizon").is_object()) d["horizon"] = j.at("horizon");
+  if (j.contains("binding_choices") && j.at("binding_choices").is_array()) d["binding_choices"] = j.at("binding_choices");
+  add_contract_terms(d, j, **commitments, P);
 
   double total = 0;
   for (const json& y : **by_year) total += y.at("total_usd").get<double>();

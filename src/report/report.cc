@@ -55,9 +55,16 @@ Result<void> write_report_unguarded(const std::string& dir, const std::string& h
     if (!p) return fail(p.error());
     sections.push_back(std::move(*p));
   }
-  auto command = report::read_run_record(dir);
-  if (!command) return fail(command.error());
-  return write_file_atomically(html_path, report::render_html(sections, *command));
+  auto commands = report::read_run_record(dir);
+  if (!commands) return fail(commands.error());
+  // Each section shows the command that wrote it; an old single record, every section.
+  for (auto& s : sections) {
+    const auto own = commands->find(s.kind == "simulation" ? "simulate" : s.kind);
+    const auto single = commands->find("");
+    if (own != commands->end()) s.command = own->second;
+    else if (single != commands->end()) s.command = single->second;
+  }
+  return write_file_atomically(html_path, report::render_html(sections));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "report/html_page.h"
 #include "report/report_assets.h"
 #include "report/time_buckets.h"
+#include "util/digest.h"
 #include "../../tests/html_checks.h"
 
 namespace gpufleet::report {
@@ -148,7 +149,8 @@ TEST(HtmlPage, ChartJsIsEmbeddedAndNothingIsLoaded) {
   s.horizon = "2026-01-01 to 2026-01-02 (1.0 d)";
   s.totals = {{"Total cost", "$1.20B"}};
   s.data = {{"note", "</script><img src=http://example.invalid/x>"}};
-  const std::string html = render_html({s}, "gpufleet simulate --out 'my dir'");
+  s.command = "gpufleet simulate --out 'my dir'";
+  const std::string html = render_html({s});
   EXPECT_NE(html.find("<h1>lab &lt;east&gt;</h1>"), std::string::npos);
   EXPECT_NE(html.find("gpufleet simulate --out &#39;my dir&#39;"), std::string::npos);
   EXPECT_NE(html.find("<dt>Total cost</dt><dd>$1.20B</dd>"), std::string::npos);
@@ -207,7 +209,7 @@ void write_small_sim(const fs::path& dir, bool with_faults) {
 TEST(SimReport, FiguresComputedByHand) {
   TempDir dir("sim");
   write_small_sim(dir.path(), false);
-  write_run_record(dir.path().string(), "gpufleet simulate small.yaml --out results");
+  write_run_record(dir.path().string(), "simulate", "gpufleet simulate small.yaml --out results");
   const fs::path html_path = dir.path() / "report.html";
   ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
   const std::string html = slurp(html_path);
@@ -480,6 +482,47 @@ TEST(PlanReport, BothResultsInOneFolderGiveOnePageWithBoth) {
   const json d = page_data(slurp(html_path));
   EXPECT_TRUE(d.contains("simulation"));
   EXPECT_TRUE(d.contains("plan"));
+}
+
+}  // namespace
+}  // namespace gpufleet::report
+
+namespace gpufleet::report {
+namespace {
+
+// A run.json written before it had one entry per command ({command, files} at the top) is
+// still read: its command heads every section, and its digests are still checked.
+TEST(RunRecord, TheOldSingleRecordIsStillRead) {
+  TempDir dir("legacy-run");
+  write_small_sim(dir.path(), false);
+  write_text(dir.path() / "plan.json", small_plan().dump());
+  nlohmann::json files = nlohmann::json::object();
+  for (const char* name : {"summary.json", "jobs.csv", "timeseries.csv", "plan.json"})
+    files[name] = file_digest(slurp(dir.path() / name));
+  write_text(dir.path() / "run.json", nlohmann::json{{"command", "gpufleet old --out d"}, {"files", files}}.dump());
+  const fs::path html_path = dir.path() / "report.html";
+  ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
+  const std::string html = slurp(html_path);
+  size_t shown = 0;
+  for (size_t at = 0; (at = html.find("Produced by: <code>gpufleet old --out d</code>", at)) != std::string::npos; ++at) ++shown;
+  EXPECT_EQ(shown, 2u);  // both sections
+  write_text(dir.path() / "plan.json", small_plan().dump() + " ");
+  const auto r = write_report(dir.path().string(), html_path.string());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("digest"), std::string::npos) << r.error().to_string();
+}
+
+// Two entries may not claim one file.
+TEST(RunRecord, AFileListedByTwoCommandsIsAMixedFolder) {
+  TempDir dir("two-claims");
+  write_small_sim(dir.path(), false);
+  const std::string digest = file_digest(slurp(dir.path() / "summary.json"));
+  nlohmann::json run = {{"simulate", {{"command", "a"}, {"files", {{"summary.json", digest}}}}},
+                        {"plan", {{"command", "b"}, {"files", {{"summary.json", digest}}}}}};
+  write_text(dir.path() / "run.json", run.dump());
+  const auto r = write_report(dir.path().string(), (dir.path() / "r.html").string());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("listed by two runs"), std::string::npos) << r.error().to_string();
 }
 
 }  // namespace

@@ -248,6 +248,15 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
   for (const CdfPoint& c : cdf_points(std::move(queue_h), 300)) queue.push_back({compact(c.x), compact(c.p)});
   d["jct_cdf_hours"] = jct;
   d["queue_cdf_hours"] = queue;
+  // The same by GPU-hours, from the summary (older summaries have none).
+  for (const auto& [key, out_key] : {std::pair{"jct_cdf_by_gpu_hours", "jct_cdf_by_gpu_hours"}, std::pair{"queue_cdf_by_gpu_hours", "queue_cdf_by_gpu_hours"}}) {
+    json points = json::array();
+    if (summary_json->contains(key) && summary_json->at(key).is_array())
+      for (const json& p : summary_json->at(key))
+        if (p.is_array() && p.size() == 2 && p[0].is_number() && p[1].is_number())
+          points.push_back({compact(p[0].get<double>() / kHour), compact(p[1].get<double>())});
+    d[out_key] = points;
+  }
 
   // Per provider and per site, from the summary.
   const auto& pj = summary_json->at("providers");
@@ -270,6 +279,7 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
     for (const auto& [name, value] : sites->json().items()) {
       const JsonObject o(value, summary_path, "sites." + name);
       site_rows.push_back({{"site", name},
+                           {"provider", value.contains("provider") && value.at("provider").is_string() ? value.at("provider").get<std::string>() : std::string()},
                            {"gpu_hours_busy", o.optional_number("gpu_seconds_busy").value_or(0) / kHour},
                            {"energy_mwh", o.optional_number("energy_mwh").value_or(0)},
                            {"carbon_t", o.optional_number("carbon_t").value_or(0)},
@@ -317,6 +327,48 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
     d["reliability"] = r;
   }
 
+  // Queue time and JCT per size band and kind, per job and by GPU-hours, and the longest
+  // waits, when the summary has them (older results do not).
+  json job_times = json::array();
+  for (const auto& [key, field] : {std::pair{"job_times_by_size_band", "gpus"}, std::pair{"job_times_by_kind", "kind"}}) {
+    if (!summary_json->contains(key) || !summary_json->at(key).is_array()) continue;
+    for (const json& g : summary_json->at(key)) {
+      if (!g.is_object()) continue;
+      const auto figure = [&](const char* name, const char* stat) {
+        return g.contains(name) && g.at(name).is_object() && g.at(name).contains(stat) && g.at(name).at(stat).is_number()
+                   ? g.at(name).at(stat).get<double>() / kHour
+                   : 0.0;
+      };
+      const std::string group = g.contains(field) && g.at(field).is_string() ? g.at(field).get<std::string>() : "";
+      job_times.push_back({{"group", std::string(field) == "gpus" ? group + " GPUs" : group},
+                           {"jobs", g.value("jobs", 0.0)},
+                           {"gpu_hours", g.value("gpu_hours", 0.0)},
+                           {"queue_p50_h", figure("queue", "p50_s")},
+                           {"queue_p99_h", figure("queue", "p99_s")},
+                           {"queue_w_mean_h", figure("queue_by_gpu_hours", "mean_s")},
+                           {"queue_w_p50_h", figure("queue_by_gpu_hours", "p50_s")},
+                           {"queue_w_p99_h", figure("queue_by_gpu_hours", "p99_s")},
+                           {"jct_p99_h", figure("jct", "p99_s")},
+                           {"jct_w_p99_h", figure("jct_by_gpu_hours", "p99_s")}});
+    }
+  }
+  d["job_times"] = job_times;
+  json waits = json::array();
+  if (summary_json->contains("longest_waits") && summary_json->at("longest_waits").is_array()) {
+    for (const json& w : summary_json->at("longest_waits")) {
+      if (!w.is_object() || !(w.value("wait_s", 0.0) > 0)) continue;
+      const std::string name = w.value("name", "");
+      waits.push_back({{"job", name.empty() ? fmt::format("job {}", w.value("id", 0)) : name},
+                       {"tenant", w.value("tenant", "")},
+                       {"kind", w.value("kind", "")},
+                       {"gpus", w.value("gpus", 0)},
+                       {"submitted", format_iso_date(start_unix_s + static_cast<int64_t>(w.value("submit_s", 0.0)))},
+                       {"wait_h", w.value("wait_s", 0.0) / kHour},
+                       {"started", w.value("started", true)}});
+    }
+  }
+  d["longest_waits"] = waits;
+
   // The header's totals.
   const double jobs = *s.number("jobs"), completed = *s.number("completed");
   out.totals = {
@@ -330,6 +382,25 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
       {"Energy", fmt::format("{} MWh", with_commas(*s.number("energy_mwh")))},
       {"Carbon", fmt::format("{} t CO2e", with_commas(*s.number("carbon_t")))},
   };
+  if (summary_json->contains("queue_by_gpu_hours") && summary_json->at("queue_by_gpu_hours").is_object()) {
+    const json& q = summary_json->at("queue_by_gpu_hours");
+    out.totals.emplace_back("Mean / p99 queue by GPU-hours",
+                            fmt::format("{} / {}", human_duration(q.value("mean_s", 0.0)), human_duration(q.value("p99_s", 0.0))));
+  }
+  if (!waits.empty())
+    out.totals.emplace_back("Longest wait", fmt::format("{}: {}{}", waits[0]["job"].get<std::string>(),
+                                                        human_duration(waits[0]["wait_h"].get<double>() * kHour),
+                                                        waits[0]["started"].get<bool>() ? "" : " (never ran)"));
+  if (auto contracts = s.object("contracts")) {
+    double idle = 0;
+    for (const auto& [name, c] : contracts->json().items())
+      if (c.is_object() && c.contains("idle_take_or_pay_usd") && c.at("idle_take_or_pay_usd").is_number())
+        idle += c.at("idle_take_or_pay_usd").get<double>();
+    const double cost = *s.number("cost_usd");
+    out.totals.emplace_back("Idle take-or-pay", cost > 0 ? fmt::format("{} ({:.0f}% of cost)", human_usd(idle), 100 * idle / cost) : human_usd(idle));
+  }
+  if (const double busy_h = *s.number("gpu_seconds_busy") / kHour; busy_h > 0)
+    out.totals.emplace_back("Cost per busy GPU-hour", fmt::format("${:.2f}", *s.number("cost_usd") / busy_h));
   if (auto g = s.optional_number("goodput")) out.totals.emplace_back("Goodput", fmt::format("{:.1f}%", 100 * *g));
   if (auto n = s.optional_number("interruptions")) out.totals.emplace_back("Interruptions", with_commas(*n));
   // With carbon-aware placement the simulator also ran cost placement, for comparison.

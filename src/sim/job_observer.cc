@@ -1,33 +1,50 @@
 #include "sim/job_observer.h"
 
+#include "sim/job_time_stats.h"
 #include "util/huge_pages.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <limits>
 
 namespace gpufleet::sim {
 
 namespace {
-// Mean, p50 and p99 of values (reordered).
-void stats(std::vector<double>& values, double& mean, double& p50, double& p99) {
-  mean = p50 = p99 = 0;
-  if (values.empty()) return;
-  double sum = 0;
-  for (double v : values) sum += v;
-  mean = sum / static_cast<double>(values.size());
-  // p99 lies at or above p50's rank: once p50 is in place, only the part above it is searched.
-  const auto k50 = static_cast<ptrdiff_t>(0.50 * static_cast<double>(values.size() - 1));
-  const auto k99 = static_cast<ptrdiff_t>(0.99 * static_cast<double>(values.size() - 1));
-  std::nth_element(values.begin(), values.begin() + k50, values.end());
-  p50 = values[static_cast<size_t>(k50)];
-  std::nth_element(values.begin() + k50, values.begin() + k99, values.end());
-  p99 = values[static_cast<size_t>(k99)];
+
+float gpu_hours_of(const Job& job) {
+  return static_cast<float>(static_cast<double>(job.gpus) * job.duration_s / kSecondsPerHour);
 }
+
+// The statistics of one figure: the jobs whose time (from time_of(i), an absolute time) is
+// >= 0, less their submit time; room only for the times other than 0.
+template <typename TimeOf>
+GroupedTimes figure_stats(const std::vector<Job>& jobs, TimeOf time_of, WeightedCdf& cdf) {
+  TimeSamples samples;
+  size_t others = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) others += time_of(i) >= 0 && time_of(i) - jobs[i].submit_s > 0;
+  samples.reserve(others);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const double t = time_of(i);
+    if (t < 0) continue;
+    samples.add(std::max(0.0, t - jobs[i].submit_s), gpu_hours_of(jobs[i]), size_band(jobs[i].gpus),
+                std::min<size_t>(static_cast<size_t>(jobs[i].kind), kJobKinds - 1));
+  }
+  return samples.stats(&cdf);
+}
+
+// Orders waits longest first, then by id: "a before b".
+bool waited_longer(const LongWait& a, const LongWait& b) {
+  return a.wait_s != b.wait_s ? a.wait_s > b.wait_s : a.id < b.id;
+}
+
 }  // namespace
 
 JobObserver::JobObserver(const SimContext& ctx, bool rows)
-    : ctx_(ctx), stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0), rows_(rows) {
+    : ctx_(ctx),
+      stopped_bits_((ctx.workload.jobs.size() + 63) / 64, 0),
+      unplaceable_bits_((ctx.workload.jobs.size() + 63) / 64, 0),
+      rows_(rows) {
   const size_t n = ctx.workload.jobs.size();
   reserve_huge(start_s_, n);
   reserve_huge(end_s_, n);
@@ -71,13 +88,14 @@ void JobObserver::on_finish(SimResults& results) {
     rows.resize(in.size());
   }
   JobResult scratch;  // the row being made when rows are not kept
-  // Queue times and JCTs, in id order, are compacted into start_s_ and end_s_ as they are
-  // read (the write index never passes the read index): no more memory.
-  size_t queued = 0, completed = 0;
+  size_t started = 0;
   double first_submit = std::numeric_limits<double>::infinity();
   double last_end = -std::numeric_limits<double>::infinity();
   int64_t not_started = 0;
   double restarts = 0;
+  std::vector<LongWait> longest;  // a heap whose front is the shortest of the longest waits kept
+  std::array<int64_t, kTimeGroups> group_jobs{};
+  std::array<double, kTimeGroups> group_gpu_hours{};
   for (size_t i = 0; i < in.size(); ++i) {
     const Job& job = in[i];
     if (!rows_) scratch = JobResult{};
@@ -86,10 +104,28 @@ void JobObserver::on_finish(SimResults& results) {
     r.submit_s = job.submit_s;
     r.gpus = job.gpus;
     first_submit = std::min(first_submit, r.submit_s);
+    for (size_t g : {size_t{0}, 1 + size_band(job.gpus), 1 + kSizeBands + std::min<size_t>(static_cast<size_t>(job.kind), kJobKinds - 1)}) {
+      ++group_jobs[g];
+      group_gpu_hours[g] += gpu_hours_of(job);
+    }
+    // Waits: to the first start, or to the horizon for a job still waiting then (not one
+    // rejected at submit, nor one submitted after the horizon).
+    LongWait wait{job.id, job.submit_s, (start_s_[i] >= 0 ? start_s_[i] : ctx_.horizon_s) - job.submit_s, start_s_[i] >= 0};
+    if ((wait.started || !unplaceable_before(job.id)) && wait.wait_s >= 0) {
+      if (longest.size() < kLongestWaits) {
+        longest.push_back(wait);
+        std::push_heap(longest.begin(), longest.end(), waited_longer);
+      } else if (waited_longer(wait, longest.front())) {
+        std::pop_heap(longest.begin(), longest.end(), waited_longer);
+        longest.back() = wait;
+        std::push_heap(longest.begin(), longest.end(), waited_longer);
+      }
+    }
     if (start_s_[i] < 0) {
       ++not_started;
       continue;
     }
+    ++started;
     r.start_s = start_s_[i];
     r.end_s = end_s_[i];
     const PoolSpec& spec = ctx_.fleet.pool(pool_[i]).spec;
@@ -111,28 +147,52 @@ void JobObserver::on_finish(SimResults& results) {
       const double gpu_s = static_cast<double>(gpus) * (r.end_s - run_start);
       r.gpu_seconds_allocated += gpu_s;
       by_source[static_cast<size_t>(spec.source)] += gpu_s / kSecondsPerHour * spec.usd_per_gpu_hour;
+      last_end = std::max(last_end, r.end_s);
     }
     r.contract_usd = by_source[static_cast<size_t>(CapacitySource::contract)];
     r.on_demand_usd = by_source[static_cast<size_t>(CapacitySource::on_demand)];
     r.spot_usd = by_source[static_cast<size_t>(CapacitySource::spot)];
     r.cost_usd = r.contract_usd + r.on_demand_usd + r.spot_usd;
     restarts += r.restarts;
-    start_s_[queued++] = r.start_s - r.submit_s;
-    if (r.end_s >= 0) {
-      end_s_[completed++] = r.end_s - r.submit_s;
-      last_end = std::max(last_end, r.end_s);
-    }
   }
-  std::vector<double>& queue = start_s_;
-  std::vector<double>& jct = end_s_;
-  queue.resize(queued);
-  jct.resize(completed);
-  sum.completed = static_cast<int64_t>(jct.size());
-  sum.restarts_per_job = queue.empty() ? 0 : restarts / static_cast<double>(queue.size());
+  std::sort_heap(longest.begin(), longest.end(), waited_longer);
+  sum.longest_waits = std::move(longest);
+  sum.restarts_per_job = started == 0 ? 0 : restarts / static_cast<double>(started);
   sum.never_started = not_started - unplaceable_;
-  sum.makespan_s = jct.empty() ? 0 : last_end - first_submit;
-  stats(jct, sum.mean_jct_s, sum.p50_jct_s, sum.p99_jct_s);
-  stats(queue, sum.mean_queue_s, sum.p50_queue_s, sum.p99_queue_s);
+  // One figure at a time (16 bytes per job whose time is not 0 while it is computed), each
+  // array freed once read: on_finish() is called once.
+  std::vector<uint32_t>().swap(pool_);
+  const GroupedTimes queue = figure_stats(in, [&](size_t i) { return start_s_[i]; }, sum.queue_cdf_by_gpu_hours);
+  std::vector<double>().swap(start_s_);
+  const GroupedTimes jct = figure_stats(in, [&](size_t i) { return end_s_[i]; }, sum.jct_cdf_by_gpu_hours);
+  std::vector<double>().swap(end_s_);
+  sum.completed = jct[0].count;
+  sum.makespan_s = jct[0].count == 0 ? 0 : last_end - first_submit;
+  sum.mean_jct_s = jct[0].per_job.mean_s;
+  sum.p50_jct_s = jct[0].per_job.p50_s;
+  sum.p99_jct_s = jct[0].per_job.p99_s;
+  sum.mean_queue_s = queue[0].per_job.mean_s;
+  sum.p50_queue_s = queue[0].per_job.p50_s;
+  sum.p99_queue_s = queue[0].per_job.p99_s;
+  sum.queue_by_gpu_hours = queue[0].by_gpu_hours;
+  sum.jct_by_gpu_hours = jct[0].by_gpu_hours;
+  const auto group = [&](size_t g, std::string_view name) {
+    JobGroupStats out;
+    out.group = std::string(name);
+    out.jobs = group_jobs[g];
+    out.gpu_hours = group_gpu_hours[g];
+    out.started = queue[g].count;
+    out.completed = jct[g].count;
+    out.queue = queue[g].per_job;
+    out.queue_by_gpu_hours = queue[g].by_gpu_hours;
+    out.jct = jct[g].per_job;
+    out.jct_by_gpu_hours = jct[g].by_gpu_hours;
+    return out;
+  };
+  for (size_t b = 0; b < kSizeBands; ++b)
+    if (group_jobs[1 + b] > 0) sum.by_size_band.push_back(group(1 + b, size_band_name(b)));
+  for (size_t k = 0; k < kJobKinds; ++k)
+    if (group_jobs[1 + kSizeBands + k] > 0) sum.by_kind.push_back(group(1 + kSizeBands + k, to_string(static_cast<JobKind>(k))));
   results.jobs = std::move(rows);
 }
 

@@ -10,6 +10,7 @@
   // so that those before this script count too.
   if (!Array.isArray(window.gpufleetErrors)) window.gpufleetErrors = [];
   const status = { expected: 0, rendered: 0, errors: window.gpufleetErrors };
+  const charts = [];  // every chart drawn, for resizing before printing
 
   // ---- Numbers for people -------------------------------------------------------------
   const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -38,16 +39,42 @@
   }
   function fmtNumber(v, digits) { return v === null || v === undefined || !isFinite(v) ? 'n/a' : v.toFixed(digits); }
 
-  // ---- Colours: one per provider or site, stable across charts ----------------------------
-  const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-  const colourOf = new Map();
-  function colour(name) {
-    if (!colourOf.has(name)) colourOf.set(name, palette[colourOf.size % palette.length]);
-    return colourOf.get(name);
+  // ---- Colours: each provider a hue, its sites shades of it ---------------------------------
+  // Hues are spaced by the golden angle (137.5°), so that any number of providers stays apart;
+  // a provider's k-th site of n takes lightness from 30% (darkest) to 68%. Other series
+  // (sources, kinds, one-off lines) take hues of their own, at a lightness no site uses.
+  const hueOf = new Map();       // provider -> hue
+  const providerOf = new Map();  // site -> provider
+  const sitesOf = new Map();     // provider -> [sites]
+  const otherHue = new Map();
+  function hue(i) { return (i * 137.508 + 210) % 360; }
+  function registerProvider(name) { if (name && !hueOf.has(name)) hueOf.set(name, hue(hueOf.size)); }
+  function registerSite(site, provider) {
+    if (!site || !provider || providerOf.has(site)) return;
+    registerProvider(provider);
+    providerOf.set(site, provider);
+    if (!sitesOf.has(provider)) sitesOf.set(provider, []);
+    sitesOf.get(provider).push(site);
   }
-  function withAlpha(hex, alpha) {
-    const n = parseInt(hex.slice(1), 16);
+  function hsl(h, s, l) { return 'hsl(' + h.toFixed(1) + ',' + s + '%,' + l + '%)'; }
+  function colour(name) {
+    if (hueOf.has(name)) return hsl(hueOf.get(name), 70, 42);
+    if (providerOf.has(name)) {
+      const p = providerOf.get(name), list = sitesOf.get(p), k = list.indexOf(name), n = list.length;
+      return hsl(hueOf.get(p), 72, n <= 1 ? 42 : 30 + (38 * k) / (n - 1));
+    }
+    if (!otherHue.has(name)) otherHue.set(name, hue(otherHue.size + 7) );
+    return hsl(otherHue.get(name), 45, 55);
+  }
+  function withAlpha(c, alpha) {
+    if (c.startsWith('hsl(')) return 'hsla(' + c.slice(4, -1) + ',' + alpha + ')';
+    const n = parseInt(c.slice(1), 16);
     return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + alpha + ')';
+  }
+  // A lighter shade of a colour (for on-demand and spot beside a provider's contracts).
+  function lighter(c, by) {
+    const m = /^hsl\(([\d.]+),(\d+)%,([\d.]+)%\)$/.exec(c);
+    return m ? hsl(Number(m[1]), Number(m[2]), Math.min(88, Number(m[3]) + by)) : c;
   }
 
   // ---- Charts ------------------------------------------------------------------------------
@@ -90,12 +117,25 @@
     };
   }
 
+  // A long line of text as lines of at most `width` characters, broken at spaces (a chart's
+  // subtitle does not wrap by itself: a long one would be drawn in a tiny font).
+  function wrapLines(text, width) {
+    const lines = [];
+    let current = '';
+    for (const word of text.split(' ')) {
+      if (current && current.length + 1 + word.length > width) { lines.push(current); current = word; }
+      else current = current ? current + ' ' + word : word;
+    }
+    if (current) lines.push(current);
+    return lines.length <= 1 ? text : lines;
+  }
+
   // Adds a titled chart to container. config is a Chart.js configuration; `title` and
   // `subtitle` become the chart's own title and a line of explanation.
   // layout: {wide: spans the page's width, height: of the drawing area in px}.
   function addChart(container, id, title, subtitle, config, layout) {
     const figure = document.createElement('figure');
-    figure.className = 'chart' + (layout && layout.wide ? ' wide' : '');
+    figure.className = 'chart' + (layout && layout.wide ? ' wide' : '') + (layout && layout.tall ? ' tall' : '');
     figure.id = id;
     const box = document.createElement('div');
     box.className = 'canvas-box';
@@ -109,7 +149,7 @@
     config.options = config.options || {};
     config.options.plugins = Object.assign({
       title: { display: true, text: title, font: { size: 15, weight: 'bold' } },
-      subtitle: { display: !!subtitle, text: subtitle || '', padding: { bottom: 8 } },
+      subtitle: { display: !!subtitle, text: wrapLines(subtitle || '', layout && layout.wide ? 150 : 85), padding: { bottom: 8 } },
       legend: { display: true },
     }, config.options.plugins || {});
     // Stacked areas: each fills down to the one below it in its stack, the lowest to zero.
@@ -120,11 +160,41 @@
       seen.add(ds.stack);
     }
     status.expected += 1;
+    let chart = null;
     try {
-      new Chart(canvas, config);
+      chart = new Chart(canvas, config);
+      charts.push(chart);
     } catch (e) {
       status.errors.push(id + ': ' + e.message);
     }
+    // Growth charts: a button switches the value axis between linear and log scale (zero
+    // points drop out of a log scale; the axis then starts at the smallest value drawn).
+    if (chart && layout && layout.logToggle) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'log-toggle';
+      button.textContent = 'log scale';
+      button.setAttribute('aria-pressed', 'false');
+      const linear = { beginAtZero: config.options.scales.y.beginAtZero, min: config.options.scales.y.min };
+      button.addEventListener('click', () => {
+        const toLog = button.getAttribute('aria-pressed') !== 'true';
+        const y = chart.options.scales.y;
+        if (toLog) {
+          y.type = 'logarithmic';
+          y.beginAtZero = false;
+          y.min = undefined;
+        } else {
+          y.type = 'linear';
+          y.beginAtZero = linear.beginAtZero;
+          y.min = linear.min;
+        }
+        button.setAttribute('aria-pressed', String(toLog));
+        button.textContent = toLog ? 'linear scale' : 'log scale';
+        try { chart.update(); } catch (e) { status.errors.push(id + ' (log scale): ' + e.message); }
+      });
+      figure.insertBefore(button, box);
+    }
+    return chart;
   }
 
   function line(label, data, colourName, opts) {
@@ -141,10 +211,21 @@
     return { type: 'bar', label, data, backgroundColor: fillColour, borderColor: fillColour, stack };
   }
   function sum(values) { return values.reduce((a, b) => a + (b || 0), 0); }
+  // A stacked spend chart's lines: the total of each bar and, on the right axis 'cumulative',
+  // the running total; and that axis.
+  function totalLines(totals, totalLabel) {
+    let running = 0;
+    return [
+      line(totalLabel, totals, 'total', { borderColor: '#111', borderWidth: 2, yAxisID: 'y', order: 0, stack: 'total' }),
+      line('cumulative (right axis)', totals.map((v) => (running += v || 0)), 'cumulative',
+        { borderColor: '#555', borderDash: [6, 3], borderWidth: 2, yAxisID: 'cumulative', order: 0, stack: 'cumulative' }),
+    ];
+  }
+  const cumulativeAxis = () => axis('cumulative USD', 'usd', { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } });
   function names(obj) { return obj ? Object.keys(obj) : []; }
 
   // ---- Tables --------------------------------------------------------------------------------
-  // columns: [{key, label, format: 'usd'|'count'|'pct'|'hours'|'text'|function, numeric}];
+  // columns: [{key, label, format: 'usd'|'count'|'pct'|'hours'|'text'|function, numeric, name (never wrapped)}];
   // clicking a header sorts by that column (again: the other way).
   function addTable(container, id, title, columns, rows, note) {
     const figure = document.createElement('figure');
@@ -177,6 +258,7 @@
           const td = tr.insertCell();
           td.textContent = cellText(col, r[col.key]);
           if (col.numeric) td.className = 'num';
+          else if (col.name || !/\s/.test(td.textContent)) td.className = 'word';  // a name: never broken, on paper too
           if (col.flag) td.classList.add(col.flag(r));
         }
       }
@@ -217,12 +299,27 @@
     container.appendChild(h);
   }
 
+  // The plan's budget per month for the months "YYYY-MM": budget_usd_per_year[k] / 12 in each
+  // month of plan year k (12 months from the plan's start); null when there is no budget.
+  let planData = null;
+  function monthlyBudget(months, plan) {
+    const perYear = plan && plan.policy && plan.policy.budget_usd_per_year;
+    const start = plan && plan.horizon && plan.horizon.start;
+    if (!Array.isArray(perYear) || !perYear.some((v) => v > 0) || typeof start !== 'string') return null;
+    const y0 = Number(start.slice(0, 4)), m0 = Number(start.slice(5, 7));
+    return months.map((label) => {
+      const k = Math.floor(((Number(label.slice(0, 4)) - y0) * 12 + Number(label.slice(5, 7)) - m0) / 12);
+      return k >= 0 && k < perYear.length && perYear[k] > 0 ? perYear[k] / 12 : null;
+    });
+  }
+
   // ---- Simulation ------------------------------------------------------------------------------
   function drawSimulation(d, el) {
     const labels = d.labels;
     const per = d.bucket === 'day' ? 'daily' : 'weekly';
     const providers = names(d.busy_gpus_by_provider);
-    providers.forEach(colour);
+    providers.forEach(registerProvider);
+    for (const site of d.sites || []) registerSite(site.site, site.provider);
 
     heading(el, 'Capacity and use');
     const capacity = [];
@@ -235,12 +332,14 @@
       'Committed capacity stacked by provider; lines: all GPUs in service (contracts, on-demand, spot) and all busy GPUs, ' + per + ' averages',
       { data: { labels, datasets: capacity },
         options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') },
-          scales: { x: categoryAxis('date (' + per + ')'), y: axis('GPUs', 'count', { stacked: true, beginAtZero: true }) } } });
+          scales: { x: categoryAxis('date (' + per + ')'), y: axis('GPUs', 'count', { stacked: true, beginAtZero: true }) } } },
+      { logToggle: true });
 
     addChart(el, 'sim-busy', 'Busy GPUs by provider', 'GPUs held by running jobs, stacked by provider, ' + per + ' averages',
       { data: { labels, datasets: providers.map((p) => area(p, d.busy_gpus_by_provider[p], p)) },
         options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') },
-          scales: { x: categoryAxis('date (' + per + ')'), y: axis('GPUs', 'count', { stacked: true, beginAtZero: true }) } } });
+          scales: { x: categoryAxis('date (' + per + ')'), y: axis('GPUs', 'count', { stacked: true, beginAtZero: true }) } } },
+      { logToggle: true });
 
     if (d.committed_utilisation) {
       const series = names(d.committed_utilisation);
@@ -253,21 +352,41 @@
     }
 
     heading(el, 'Spend');
-    const shades = { committed: 1.0, on_demand: 0.6, spot: 0.3 };
-    const sourceName = { committed: 'committed', on_demand: 'on-demand', spot: 'spot' };
+    // One stack of every provider's contract, on-demand and spot spend per month (a provider's
+    // hue, lighter for on-demand and spot); lines: the month's total and, on the right axis,
+    // the cumulative spend, with the plan's budget (monthly and cumulative) when the folder
+    // holds a plan with one.
+    const shade = { committed: 0, on_demand: 18, spot: 32 };
+    const sourceName = { committed: 'contracts', on_demand: 'on-demand', spot: 'spot' };
     const spendSets = [];
+    const months = d.months;
+    const total = months.map(() => 0);
     for (const p of providers) {
       const bySource = d.spend_usd_by_provider[p];
       for (const s of ['committed', 'on_demand', 'spot']) {
+        bySource[s].forEach((v, m) => { total[m] += v || 0; });
         if (sum(bySource[s]) <= 0) continue;
-        spendSets.push(bars(p + ' ' + sourceName[s], bySource[s], withAlpha(colour(p), shades[s]), p));
+        spendSets.push(Object.assign(bars(p + ' ' + sourceName[s], bySource[s], withAlpha(lighter(colour(p), shade[s]), 0.9), 'spend'),
+          { yAxisID: 'y', order: 2 }));
       }
     }
-    addChart(el, 'sim-spend', 'Spend per month by provider: committed, on-demand and spot',
-      'One bar per provider per month; committed = contract (take-or-pay) spend, on-demand and spot from the jobs that ran there',
-      { type: 'bar', data: { labels: d.months, datasets: spendSets },
-        options: { plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } },
-          scales: { x: Object.assign(categoryAxis('month'), { stacked: true }), y: axis('USD per month', 'usd', { stacked: true, beginAtZero: true }) } } });
+    spendSets.push(...totalLines(total, 'total per month'));
+    const budget = monthlyBudget(months, planData);
+    if (budget) {
+      let b = 0;
+      spendSets.push(line('budget per month (plan)', budget, 'budget', { borderColor: '#c62828', borderWidth: 2, yAxisID: 'y', order: 0, stack: 'budget', stepped: true }));
+      spendSets.push(line('cumulative budget (right axis)', budget.map((v) => (b += v || 0)), 'cumulative budget', { borderColor: '#c62828', borderDash: [2, 3], borderWidth: 2, yAxisID: 'cumulative', order: 0, stack: 'budget-cumulative' }));
+    }
+    addChart(el, 'sim-spend', 'Spend per month, stacked by provider and source, with the total and cumulative spend',
+      'Bars: contract (take-or-pay) spend, on-demand and spot per provider, nominal USD per calendar month; black: the month\'s total; dashed: cumulative spend (right axis)' +
+      (budget ? '; red: the plan\'s budget per year, spread over its months, and cumulative' : '; no budget (no plan with a budget in this folder)'),
+      { type: 'bar', data: { labels: months, datasets: spendSets },
+        options: { interaction: { mode: 'index', intersect: false },
+          plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } },
+          scales: { x: Object.assign(categoryAxis('month'), { stacked: true }),
+            y: axis('USD per month', 'usd', { stacked: true, beginAtZero: true }),
+            cumulative: cumulativeAxis() } } },
+      { wide: true, height: 420 });
     addTable(el, 'sim-provider-table', 'Cost and use by provider', [
       { key: 'provider', label: 'Provider' },
       { key: 'cost_usd', label: 'Total', format: 'usd', numeric: true },
@@ -293,7 +412,7 @@
     const cdfOptions = (xTitle) => ({
       parsing: false,
       elements: { point: { radius: 2 } },
-      plugins: { tooltip: { callbacks: { label: (c) => fmtPct(c.parsed.y) + ' of jobs ≤ ' + fmtHours(c.parsed.x) } } },
+      plugins: { tooltip: { callbacks: { label: (c) => fmtPct(c.parsed.y) + ' of ' + (c.dataset.weighted ? 'GPU-hours' : 'jobs') + ' ≤ ' + fmtHours(c.parsed.x) } } },
       scales: {
         x: { type: 'logarithmic', title: { display: true, text: xTitle },
           afterBuildTicks: (scale) => {
@@ -301,19 +420,45 @@
             if (ticks.length >= 2) scale.ticks = ticks;
           },
           ticks: { callback: (v) => { const n = niceHours.find(([h]) => Math.abs(h - v) < h * 1e-6); return n ? n[1] : fmtHours(v); } } },
-        y: axis('share of jobs', 'pct', { type: 'linear', min: 0, max: 1 }),
+        y: axis('share of jobs or of GPU-hours', 'pct', { type: 'linear', min: 0, max: 1 }),
       },
     });
     const floor = 1 / 3600;
-    addChart(el, 'sim-jct', 'Job completion time (CDF)', 'Completed jobs: share that finished within the time on the x axis (submit to end)',
-      { type: 'line', data: { datasets: [line('completed jobs', cdf(d.jct_cdf_hours, floor), 'jct', { borderColor: '#2ca02c', stepped: true })] },
+    // Beside each per-job CDF, the same by GPU-hours (each job weighted by its GPUs x run time).
+    const byGpuHours = (points, colour) => (points && points.length > 0
+      ? [line('by GPU-hours', cdf(points, floor), 'by GPU-hours ' + colour, { borderColor: colour, borderDash: [6, 3], stepped: true, weighted: true })] : []);
+    addChart(el, 'sim-jct', 'Job completion time (CDF)', 'Completed jobs: share that finished within the time on the x axis (submit to end); dashed: share of their GPU-hours',
+      { type: 'line', data: { datasets: [line('completed jobs', cdf(d.jct_cdf_hours, floor), 'jct', { borderColor: '#2ca02c', stepped: true })]
+        .concat(byGpuHours(d.jct_cdf_by_gpu_hours, '#145a14')) },
         options: cdfOptions('hours from submission to completion (log scale)') });
-    const waited = d.queue_cdf_hours.filter((p) => p[0] > 0).length;
     const maxWait = d.queue_cdf_hours.length ? d.queue_cdf_hours[d.queue_cdf_hours.length - 1][0] : 0;
     addChart(el, 'sim-queue-time', 'Queue time (CDF)', maxWait <= 0 ? 'Every started job started the moment it was submitted'
-      : 'Started jobs: share that waited at most the time on the x axis; waits under 1 s are drawn at 1 s' + (waited ? '' : ''),
-      { type: 'line', data: { datasets: [line('started jobs', cdf(d.queue_cdf_hours, floor), 'queue time', { borderColor: '#9467bd', stepped: true })] },
+      : 'Started jobs: share that waited at most the time on the x axis; dashed: share of their GPU-hours; waits under 1 s are drawn at 1 s',
+      { type: 'line', data: { datasets: [line('started jobs', cdf(d.queue_cdf_hours, floor), 'queue time', { borderColor: '#9467bd', stepped: true })]
+        .concat(byGpuHours(d.queue_cdf_by_gpu_hours, '#4a2a6e')) },
         options: cdfOptions('hours waiting in the queue (log scale)') });
+
+    if (d.job_times && d.job_times.length > 0) {
+      addTable(el, 'sim-job-times', 'Queue time and JCT by job size and kind: per job and by GPU-hours', [
+        { key: 'group', label: 'Jobs', name: true }, { key: 'jobs', label: 'Count', format: 'count', numeric: true },
+        { key: 'gpu_hours', label: 'GPU-hours', format: 'count', numeric: true },
+        { key: 'queue_p50_h', label: 'Queue p50', format: 'hours', numeric: true },
+        { key: 'queue_p99_h', label: 'Queue p99', format: 'hours', numeric: true },
+        { key: 'queue_w_mean_h', label: 'Queue mean by GPU-h', format: 'hours', numeric: true },
+        { key: 'queue_w_p50_h', label: 'Queue p50 by GPU-h', format: 'hours', numeric: true },
+        { key: 'queue_w_p99_h', label: 'Queue p99 by GPU-h', format: 'hours', numeric: true },
+        { key: 'jct_p99_h', label: 'JCT p99', format: 'hours', numeric: true },
+        { key: 'jct_w_p99_h', label: 'JCT p99 by GPU-h', format: 'hours', numeric: true },
+      ], d.job_times, 'Per job, each job counts once; by GPU-hours, each job counts as its GPUs × run time, so a large run that waited weighs as much as the work it holds.');
+    }
+    if (d.longest_waits && d.longest_waits.length > 0) {
+      addTable(el, 'sim-longest-waits', 'The longest waits', [
+        { key: 'job', label: 'Job', name: true }, { key: 'tenant', label: 'Tenant', name: true }, { key: 'kind', label: 'Kind' },
+        { key: 'gpus', label: 'GPUs', format: 'count', numeric: true }, { key: 'submitted', label: 'Submitted' },
+        { key: 'wait_h', label: 'Waited', format: 'hours', numeric: true },
+        { key: 'started', label: 'Started', format: (v) => (v ? 'yes' : 'never (waited to the end)'), flag: (r) => (r.started ? 'good' : 'bad') },
+      ], d.longest_waits, 'From submission to the first start; a job that never started is counted to the end of the run.');
+    }
 
     heading(el, 'Energy and carbon');
     const sites = d.sites.map((s) => s.site);
@@ -378,6 +523,79 @@
   }
 
   // ---- Plan ----------------------------------------------------------------------------------------
+  // What a buyer signs, first: what the binding limits cost, the contract value per provider,
+  // the timeline of every contract's term (existing and new), and the list.
+  function drawCommitments(d, el) {
+    heading(el, 'Commitments: what the plan signs');
+    if (d.binding_choices && d.binding_choices.length > 0) {
+      const list = document.createElement('ul');
+      list.className = 'binding';
+      list.id = 'plan-binding';
+      for (const b of d.binding_choices) {
+        const item = document.createElement('li');
+        item.textContent = b.sentence;
+        list.appendChild(item);
+      }
+      const intro = document.createElement('p');
+      intro.className = 'facts';
+      intro.textContent = 'What the binding limits cost (a whole limit where the planner solved again without it; else its marginal values, one unit either way):';
+      el.appendChild(intro);
+      el.appendChild(list);
+    }
+    const value = d.contract_value_by_provider || [];
+    addTable(el, 'plan-contract-value', 'Contract value per provider', [
+      { key: 'provider', label: 'Provider' },
+      { key: 'new_contracts', label: 'New contracts', format: 'count', numeric: true },
+      { key: 'new_gpus', label: 'New GPUs', format: 'count', numeric: true },
+      { key: 'new_usd', label: 'New value', format: 'usd', numeric: true },
+      { key: 'existing_contracts', label: 'Existing contracts', format: 'count', numeric: true },
+      { key: 'existing_usd', label: 'Existing value', format: 'usd', numeric: true },
+      { key: 'total_usd', label: 'Total value', format: 'usd', numeric: true },
+    ], value, 'Undiscounted face value over whole terms: GPUs × price × hours of the term (take-or-pay bills at least its share of it, used or not).');
+    // One timeline per provider (a page holds one when printed), its sites in shades of its hue.
+    const terms = d.contract_terms || [];
+    const providersShown = Array.from(new Set(terms.map((t) => t.provider)));
+    const span = terms.reduce((r, t) => [Math.min(r[0], t.from), Math.max(r[1], t.to)], [Infinity, -Infinity]);
+    const siteColour = (t) => (providerOf.has(t.site) ? colour(t.site) : colour(t.provider));
+    providersShown.forEach((p, i) => {
+      const mine = terms.filter((t) => t.provider === p);
+      const existing = mine.filter((t) => t.kind === 'existing').length;
+      addChart(el, 'plan-contract-gantt-' + (i + 1), 'Timeline of contract terms: ' + p,
+        mine.length + ' contracts (' + existing + ' existing, pale and outlined), each from its start to the end of its term; shade: the site',
+        { type: 'bar', data: { labels: mine.map((t) => t.label + ' · ' + fmtCount(t.gpus) + ' GPUs'), datasets: [{
+            type: 'bar', label: p, data: mine.map((t) => [t.from, t.to]),
+            backgroundColor: mine.map((t) => withAlpha(siteColour(t), t.kind === 'existing' ? 0.3 : 0.85)),
+            borderColor: mine.map(siteColour), borderWidth: mine.map((t) => (t.kind === 'existing' ? 1.5 : 0)),
+            barPercentage: 0.9, categoryPercentage: 1.0 }] },
+          options: { indexAxis: 'y',
+            plugins: { legend: { display: false },
+              tooltip: { callbacks: { label: (c) => { const t = mine[c.dataIndex]; return t.kind + ': ' + t.start + ' to ' + t.end + ', ' + fmtCount(t.gpus) + ' GPUs, ' + fmtUsd(t.total_usd); } } } },
+            scales: { y: { ticks: { autoSkip: false, font: { size: 10 } } },
+              x: { type: 'linear', min: Math.floor(span[0]), max: Math.ceil(span[1]), title: { display: true, text: 'year' },
+                ticks: { stepSize: 1, callback: (v) => String(v) } } } } },
+        { wide: true, tall: mine.length > 70, height: 100 + 12 * mine.length });
+    });
+    const rows = (d.commitments || []).map((c) => Object.assign({ kind: 'new' }, c));
+    addTable(el, 'plan-commitments', 'Commitments to sign', [
+      { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'site', label: 'Site' },
+      { key: 'accelerator', label: 'Accelerator' }, { key: 'term_years', label: 'Term (years)', numeric: true },
+      { key: 'gpus', label: 'GPUs', format: 'count', numeric: true },
+      { key: 'usd_per_gpu_hour', label: '$/GPU-hour', format: (v) => '$' + v.toFixed(3), numeric: true },
+      { key: 'total_usd', label: 'Value', format: 'usd', numeric: true },
+    ], rows, 'New contracts, by start; value undiscounted over the whole term.');
+    if (d.spend_commitments && d.spend_commitments.length > 0)
+      addTable(el, 'plan-spend-commitments', 'New spend commitments', [
+        { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'offer', label: 'Offer' },
+        { key: 'term_years', label: 'Term (years)', numeric: true },
+        { key: 'committed_usd', label: 'Committed', format: 'usd', numeric: true },
+        { key: 'discount', label: 'Discount', format: (v) => fmtPct(v), numeric: true },
+        { key: 'spent_usd', label: 'Spent', format: 'usd', numeric: true },
+        { key: 'shortfall_usd', label: 'Shortfall billed', format: 'usd', numeric: true },
+        { key: 'total_usd', label: 'Total', format: 'usd', numeric: true },
+      ], d.spend_commitments, 'Dollars committed to a provider, bought at a discount on its on-demand list prices at any of its sites; the unspent part of each year is billed at the shortfall share.');
+  }
+
+
   function drawPlan(d, el) {
     const labels = d.labels;
     if (d.diagnosis && d.diagnosis.length > 0) {
@@ -388,6 +606,9 @@
       ], d.diagnosis);
     }
     if (labels.length === 0) return;
+    for (const site of d.sites || []) registerSite(site.name, site.provider);
+    for (const p of d.provider_shares || []) registerProvider(p.name);
+    drawCommitments(d, el);
     const demand = (extra) => [
       line('demand: training + inference', d.demand_ref_gpus.total, 'demand', Object.assign({ borderColor: '#000', borderWidth: 2.5, stack: 'demand' }, extra || {})),
       line('demand: inference', d.demand_ref_gpus.inference, 'inference', { borderColor: '#555', borderDash: [4, 3], stack: 'inference' }),
@@ -404,21 +625,33 @@
       addChart(el, id, 'Committed GPUs by ' + what + ' against demand',
         'Existing and new contracts stacked by ' + what + ', with on-demand on top; lines: average demand in each period',
         { data: { labels, datasets: sets.concat(demand()) },
-          options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') }, scales: { x: periodAxis, y: refAxis } } },
-        { wide: true, height: what === 'site' ? 460 : 380 });
+          options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') }, scales: { x: periodAxis, y: Object.assign({}, refAxis) } } },
+        { wide: true, height: what === 'site' ? 460 : 380, logToggle: true });
     }
 
     heading(el, 'Cost');
     const kinds = [['commitments_usd', 'commitments', '#1f77b4'], ['on_demand_usd', 'on-demand', '#ff7f0e'], ['spot_usd', 'spot', '#2ca02c'], ['energy_usd', 'energy', '#7f7f7f']];
-    const costChart = (id, title, subtitle, rows, xTitle) => addChart(el, id, title, subtitle,
-      { type: 'bar', data: { labels: rows.map((r) => r.label), datasets: kinds.map(([k, name, c]) => bars(name, rows.map((r) => r[k]), withAlpha(c, 0.8), 'cost')) },
-        options: { plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } },
-          scales: { x: Object.assign(categoryAxis(xTitle), { stacked: true }), y: axis('USD (undiscounted)', 'usd', { stacked: true, beginAtZero: true }) } } });
     const after = d.after_horizon;
     const yearRows = after ? d.cost_by_year.concat([Object.assign({}, after, { label: 'after: ' + after.label })]) : d.cost_by_year;
+    const budgetPerYear = d.policy && Array.isArray(d.policy.budget_usd_per_year) ? d.policy.budget_usd_per_year : [];
+    const costChart = (id, title, subtitle, rows, xTitle, withLines) => {
+      const sets = kinds.map(([k, name, c]) => Object.assign(bars(name, rows.map((r) => r[k]), withAlpha(c, 0.8), 'cost'), { order: 2 }));
+      const scales = { x: Object.assign(categoryAxis(xTitle), { stacked: true }), y: axis('USD (undiscounted)', 'usd', { stacked: true, beginAtZero: true }) };
+      if (withLines) {
+        const totals = rows.map((r) => kinds.reduce((a, [k]) => a + (r[k] || 0), 0));
+        sets.push(...totalLines(totals, 'total'));
+        if (budgetPerYear.some((v) => v > 0))
+          sets.push(line('budget', rows.map((r, i) => (budgetPerYear[i] > 0 ? budgetPerYear[i] : null)), 'budget', { borderColor: '#c62828', borderWidth: 2, stack: 'budget', order: 0, pointRadius: 3 }));
+        scales.cumulative = cumulativeAxis();
+      }
+      addChart(el, id, title, subtitle,
+        { type: 'bar', data: { labels: rows.map((r) => r.label), datasets: sets },
+          options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + fmtUsd(c.parsed.y) } } }, scales } });
+    };
     costChart('plan-cost-year', 'Cost per year by kind', 'Undiscounted spend in each plan year' +
       (after ? '; the last bar: serving the demand ' + (after.demand_after === 'grow' ? 'growing on' : 'held') + ' for ' + after.label +
-        ' after the horizon (in the objective, apart from the horizon\'s spend)' : ''), yearRows, 'plan year');
+        ' after the horizon (in the objective, apart from the horizon\'s spend)' : '') + '; lines: total, cumulative (right axis)' +
+      (budgetPerYear.some((v) => v > 0) ? ' and the budget per plan year' : ', no budget set'), yearRows, 'plan year', true);
     costChart('plan-cost-provider', 'Cost by provider and kind', 'Undiscounted spend over the horizon; contract tails after the horizon: ' + fmtUsd(d.commitments_beyond_horizon_usd),
       d.cost_by_provider, 'provider');
     addTable(el, 'plan-cost-table', 'Cost per year', [
@@ -477,7 +710,7 @@
       { key: 'ok', label: 'Check', format: (v) => (v === false ? 'SHORT' : 'ok'), flag: (r) => (r.ok === false ? 'bad' : 'good') },
     ], res);
 
-    heading(el, 'Marginal values and commitments');
+    heading(el, 'Marginal values');
     const unit = { power_mw: 'one more MW at the site', supply_gpu: 'one more GPU available', ramp_gpu: 'one more GPU deliverable',
       share_point: 'one more point of share cap', budget_usd: 'one more dollar of budget', demand_ref_gpu: 'one more ref GPU of demand (a cost)' };
     const marginals = d.marginals.map((m, i) => Object.assign({ rank: i + 1, unit: unit[m.kind] || m.kind }, m));
@@ -487,23 +720,6 @@
       { key: 'usd_less', label: 'One unit less', format: (v) => (v === null ? 'no plan' : v === undefined ? '' : fmtUsd(v)), numeric: true },
       { key: 'basis', label: 'From' },
     ], marginals, 'One unit more (and one unit less) of each limit in every period: for a limit, what it saves (costs); for demand, what it costs (saves). Re-solved values are measured, dual values estimated. Click a column to sort.');
-    addTable(el, 'plan-commitments', 'New commitments', [
-      { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'site', label: 'Site' },
-      { key: 'accelerator', label: 'Accelerator' }, { key: 'term_years', label: 'Term (years)', numeric: true },
-      { key: 'gpus', label: 'GPUs', format: 'count', numeric: true },
-      { key: 'usd_per_gpu_hour', label: '$/GPU-hour', format: (v) => '$' + v.toFixed(3), numeric: true },
-      { key: 'total_usd', label: 'Total', format: 'usd', numeric: true },
-    ], d.commitments);
-    if (d.spend_commitments && d.spend_commitments.length > 0)
-      addTable(el, 'plan-spend-commitments', 'New spend commitments', [
-        { key: 'start', label: 'Start' }, { key: 'provider', label: 'Provider' }, { key: 'offer', label: 'Offer' },
-        { key: 'term_years', label: 'Term (years)', numeric: true },
-        { key: 'committed_usd', label: 'Committed', format: 'usd', numeric: true },
-        { key: 'discount', label: 'Discount', format: (v) => fmtPct(v), numeric: true },
-        { key: 'spent_usd', label: 'Spent', format: 'usd', numeric: true },
-        { key: 'shortfall_usd', label: 'Shortfall billed', format: 'usd', numeric: true },
-        { key: 'total_usd', label: 'Total', format: 'usd', numeric: true },
-      ], d.spend_commitments, 'Dollars committed to a provider, bought at a discount on its on-demand list prices at any of its sites; the unspent part of each year is billed at the shortfall share.');
   }
 
   // ---- Status for the browser test ----------------------------------------------------------
@@ -531,8 +747,22 @@
     document.body.dataset.renderStatus = ok ? 'ok' : 'fail';
   }
 
+  // The palette, for the browser test: a provider's colour, and a site's (registering either).
+  window.gpufleetPalette = {
+    provider: (name) => { registerProvider(name); return colour(name); },
+    site: (site, provider) => { registerSite(site, provider); return colour(site); },
+  };
+
+  // Printing lays the page out at the paper's width: the charts are redrawn to fit it, and
+  // again to fit the screen afterwards.
+  const resizeAll = () => { for (const c of charts) c.resize(); };
+  window.addEventListener('beforeprint', resizeAll);
+  window.addEventListener('afterprint', resizeAll);
+  if (window.matchMedia) window.matchMedia('print').addEventListener('change', resizeAll);
+
   try {
     const data = JSON.parse(document.getElementById('report-data').textContent);
+    planData = data.plan || null;
     if (data.simulation) drawSimulation(data.simulation, document.getElementById('simulation-charts'));
     if (data.plan) drawPlan(data.plan, document.getElementById('plan-charts'));
   } catch (e) {
