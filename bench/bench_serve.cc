@@ -84,20 +84,7 @@ Tokens new_database(const fs::path& db) {
 void prefill(const fs::path& db, int64_t jobs) {
   auto store = serve::open_sqlite_store(db.string(), serve::Durability::normal);
   if (!store) die(store.error().to_string());
-  for (int64_t id = 1; id <= jobs;) {
-    serve::Batch b;
-    for (; id <= jobs && b.jobs.size() < 100'000; ++id) {
-      serve::JobRecord r;
-      r.id = id;
-      r.tenant = "bench";
-      r.request.name = "prefill";
-      r.request.gpus = 1;
-      r.request.estimated_duration_s = 7 * kSecondsPerDay;
-      r.remaining_s = r.request.estimated_duration_s;
-      b.jobs.push_back(std::move(r));
-    }
-    if (auto r = (*store)->commit(b); !r) die(r.error().to_string());
-  }
+  bench::prefill_queued(**store, jobs, "bench", 100'000);
 }
 
 int run(const Args& a) {

@@ -59,26 +59,6 @@ double quantile_between(const std::string& before, const std::string& after, dou
   return INFINITY;
 }
 
-// `queued` waiting 1-GPU jobs of tenant backlog, written through the store.
-void prefill(const std::string& url, int64_t queued) {
-  auto store = serve::open_postgresql_store(url);
-  if (!store) die(store.error().to_string());
-  for (int64_t id = 1; id <= queued;) {
-    serve::Batch b;
-    for (; id <= queued && b.jobs.size() < 10'000; ++id) {
-      serve::JobRecord r;
-      r.id = id;
-      r.tenant = "backlog";
-      r.request.name = "backlog";
-      r.request.gpus = 1;
-      r.request.estimated_duration_s = 7 * kSecondsPerDay;
-      r.remaining_s = r.request.estimated_duration_s;
-      b.jobs.push_back(std::move(r));
-    }
-    if (auto r = (*store)->commit(b); !r) die(r.error().to_string());
-  }
-}
-
 // Seconds until `standby` says it leads, after `leader` is killed; -1 if not within 20 s.
 double takeover(testing::ServerProcess& leader, testing::ServerProcess& standby) {
   const auto t0 = Clock::now();
@@ -111,7 +91,11 @@ int run(const Args& a) {
     admin_token = *adm;
   }
   auto t0 = Clock::now();
-  prefill(pg.url(), a.queued);
+  {
+    auto store = serve::open_postgresql_store(pg.url());
+    if (!store) die(store.error().to_string());
+    bench::prefill_queued(**store, a.queued, "backlog", 10'000);  // a tenant over its quota: waits, blocks no one
+  }
   std::printf("bench_serve_pg: PostgreSQL on 127.0.0.1 (fsync on), built-in fleet '%s' with tenant quotas; %lld queued jobs "
               "pre-filled in %.1f s\n",
               scenario->name.c_str(), static_cast<long long>(a.queued), since(t0));

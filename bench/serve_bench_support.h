@@ -116,4 +116,23 @@ inline double histogram_quantile(const std::string& page, double q) {
   return INFINITY;
 }
 
+// Writes jobs 1..count, queued 1-GPU jobs of a week of tenant `tenant`, through the store in
+// transactions of `per_commit` jobs.
+inline void prefill_queued(serve::Store& store, int64_t count, const std::string& tenant, size_t per_commit) {
+  for (int64_t id = 1; id <= count;) {
+    serve::Batch b;
+    for (; id <= count && b.jobs.size() < per_commit; ++id) {
+      serve::JobRecord r;
+      r.id = id;
+      r.tenant = tenant;
+      r.request.name = "prefill-" + tenant;
+      r.request.gpus = 1;
+      r.request.estimated_duration_s = 7 * kSecondsPerDay;
+      r.remaining_s = r.request.estimated_duration_s;
+      b.jobs.push_back(std::move(r));
+    }
+    if (auto r = store.commit(b); !r) die(r.error().to_string());
+  }
+}
+
 }  // namespace gpufleet::bench

@@ -3,31 +3,18 @@
 #include <gtest/gtest.h>
 
 #include "fleet/pool_builder.h"
+#include "sim/sim_test_fixtures.h"
 
 namespace gpufleet::fleet {
 namespace {
 
-// One 1 MW site, PUE 1, an accelerator of 1,000 W (1 kW a GPU): a contract of 600 GPUs that
+// The one-site scenario (PUE 1, an accelerator of 1,000 W: 1 kW a GPU) capped at 1 MW: a contract of 600 GPUs that
 // grows to 900 at t = 1,000 s, and a market offering 500 on-demand and 500 spot GPUs.
 Scenario capped_site() {
-  Scenario s;
-  s.horizon_s = 10000;
-  s.accelerators.push_back({"X", 1000, 80, 1000, 1.0});
-  s.providers.push_back({"p0"});
-  Site& site = s.sites.emplace_back();
-  site.name = "s0";
-  site.provider = 0;
-  site.jurisdiction = "US";
-  site.power_cap_mw = 1.0;
-  Contract c;
-  c.name = "c0";
-  c.site = 0;
-  c.accelerator = 0;
-  c.ramp = {{0, 600}, {1000, 900}};
-  c.usd_per_gpu_hour = 1;
-  c.start_s = 0;
-  c.end_s = 5000;
-  s.contracts.push_back(c);
+  Scenario s = testing::one_site_scenario(600, 10000);
+  s.sites[0].power_cap_mw = 1.0;
+  s.contracts[0].ramp = {{0, 600}, {1000, 900}};
+  s.contracts[0].end_s = 5000;
   Market m;
   m.site = 0;
   m.accelerator = 0;
