@@ -6,7 +6,8 @@
 // (SlurmUser=root), in the foreground, as children of the test that die with it
 // (PR_SET_PDEATHSIG), and are stopped by the destructor after the cluster's jobs are
 // cancelled. available() is false, with the reason, where the binaries are missing or the
-// tests do not run as root: the tests that need it then skip.
+// tests do not run as root: the tests that need it then skip. Self-contained, so that the
+// opt-in benchmark bench/bench_slurm.cc starts the same cluster.
 #pragma once
 
 #include <arpa/inet.h>
@@ -24,19 +25,24 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "command_runner.h"
 
 namespace gpufleet::testing {
 
 class SlurmCluster {
  public:
+  struct Output {
+    int status = -1;  // exit status; -1 if it did not exit normally
+    std::string out, err;
+  };
+
   // nodes named n1..nN, each with gpus_per_node fake GPUs and 4 CPUs, in one partition.
+  // extra_conf: more slurm.conf lines ("MaxJobCount=100000\n"), after the defaults.
   SlurmCluster(const std::string& name, int nodes, int gpus_per_node, std::string cluster = "testcluster",
-               std::string partition = "gpu")
+               std::string partition = "gpu", const std::string& extra_conf = "")
       : cluster_(std::move(cluster)), partition_(std::move(partition)), nodes_(nodes) {
     for (const char* bin : {"/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/bin/sbatch", "/usr/bin/squeue",
                             "/usr/bin/scontrol", "/usr/bin/sinfo", "/usr/bin/scancel"}) {
@@ -50,7 +56,9 @@ class SlurmCluster {
       return;
     }
     // munged's socket path must stay under 108 bytes: a short folder name.
-    dir_ = fresh_dir("slurm-" + name.substr(0, 16));
+    dir_ = std::filesystem::temp_directory_path() / ("gpufleet-slurm-" + name.substr(0, 16) + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
     std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
     for (const char* d : {"state", "log", "dev", "out"}) std::filesystem::create_directories(dir_ / d);
     // The munge key: 1,024 random bits.
@@ -74,7 +82,8 @@ class SlurmCluster {
             "SelectType=select/cons_tres\nSelectTypeParameters=CR_Core\nGresTypes=gpu\nReturnToService=1\nMpiDefault=none\n"
             "SwitchType=switch/none\nJobAcctGatherType=jobacct_gather/none\nAccountingStorageType=accounting_storage/none\n"
             "SlurmdParameters=config_overrides\nMinJobAge=600\nSlurmctldTimeout=30\nSlurmdTimeout=30\nMessageTimeout=5\n"
-            "InactiveLimit=0\nKillWait=2\nSchedulerParameters=sched_min_interval=100000\n";
+            "InactiveLimit=0\nKillWait=2\nSchedulerParameters=sched_min_interval=100000\n"
+         << extra_conf;
     std::ofstream gres(dir_ / "gres.conf");
     gres << "AutoDetect=off\n";
     int device = 0;
@@ -100,17 +109,17 @@ class SlurmCluster {
            "--log-file=" + d + "/log/munged.log", "--pid-file=" + d + "/munged.pid", "--seed-file=" + d + "/munged.seed"},
           "munged");
     if (!wait_for([&] { return std::filesystem::exists(dir_ / "munge.sock"); }, 10)) {
-      reason_ = "munged did not start: " + slurp(dir_ / "log" / "munged.out");
+      reason_ = "munged did not start: " + read_text(dir_ / "log" / "munged.out");
       return;
     }
     spawn({"/usr/sbin/slurmctld", "-D", "-c"}, "slurmctld");
     if (!wait_for([&] { return run("scontrol ping").out.find("UP") != std::string::npos; }, 20)) {
-      reason_ = "slurmctld did not answer: " + slurp(dir_ / "log" / "slurmctld.log");
+      reason_ = "slurmctld did not answer: " + read_text(dir_ / "log" / "slurmctld.log");
       return;
     }
     for (int i = 1; i <= nodes; ++i) spawn({"/usr/sbin/slurmd", "-D", "-N", "n" + std::to_string(i)}, "slurmd-n" + std::to_string(i));
     if (!wait_for([&] { return idle_nodes() == nodes; }, 30)) {
-      reason_ = "the nodes did not become idle: " + run("sinfo -N").out + slurp(dir_ / "log" / "slurmctld.log");
+      reason_ = "the nodes did not become idle: " + run("sinfo -N").out + read_text(dir_ / "log" / "slurmctld.log");
       return;
     }
     running_ = true;
@@ -141,22 +150,22 @@ class SlurmCluster {
   const std::string& partition() const { return partition_; }
 
   // A Slurm command line ("squeue --noheader"), run against this cluster.
-  CommandResult run(const std::string& command) const {
+  Output run(const std::string& command) const {
     static int counter = 0;
     const auto out = dir_ / ("cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     const std::string cmd = "SLURM_CONF=" + conf() + " " + command + " </dev/null >" + out.string() + ".out 2>" + out.string() + ".err";
     const int raw = std::system(cmd.c_str());
-    CommandResult r;
+    Output r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(out.string() + ".out");
-    r.err = slurp(out.string() + ".err");
+    r.out = read_text(out.string() + ".out");
+    r.err = read_text(out.string() + ".err");
     std::filesystem::remove(out.string() + ".out");
     std::filesystem::remove(out.string() + ".err");
     return r;
   }
 
   int idle_nodes() const {
-    const CommandResult r = run("sinfo --noheader --Node --format=%T");
+    const Output r = run("sinfo --noheader --Node --format=%T");
     int n = 0;
     size_t at = 0;
     while ((at = r.out.find("idle", at)) != std::string::npos) {
@@ -178,6 +187,13 @@ class SlurmCluster {
   }
 
  private:
+  static std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
   static int free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};

@@ -181,18 +181,22 @@ class SlurmBackend final : public Backend {
         cancels = std::move(cancels_);
         cancels_.clear();
       }
-      // A run cancelled before its submission was made is simply dropped.
+      // A run cancelled before its submission was made is simply dropped; the others are
+      // cancelled once this batch's submissions are tracked (a resumed run may be among them).
+      std::vector<std::pair<int64_t, int32_t>> to_cancel;
       for (const auto& [job, run] : cancels) {
         const auto before = submits.size();
-        std::erase_if(submits, [&](const RunSpec& s) { return s.job_id == job && s.run == run; });
-        if (submits.size() != before) continue;
+        std::erase_if(submits, [&](const RunSpec& s) { return s.job_id == job && s.run == run && s.backend_job_id == 0 && !s.resume; });
+        if (submits.size() == before) to_cancel.emplace_back(job, run);
+      }
+      for (const RunSpec& s : submits) place(s);
+      for (const auto& [job, run] : to_cancel) {
         const auto it = tracked_.find(job);
         if (it == tracked_.end() || it->second.run != run) continue;
         const CommandResult r = run_scancel(it->second.slurm_id);
         if (!r.ok()) std::fprintf(stderr, "%s: scancel %lld failed: %s\n", prefix().c_str(), static_cast<long long>(it->second.slurm_id), r.message().c_str());
         tracked_.erase(it);
       }
-      for (const RunSpec& s : submits) place(s);
       if (Clock::now() >= next_poll) {
         poll();
         next_poll = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec_.poll_interval_s));

@@ -202,9 +202,17 @@ TEST(SlurmBackend, AResumedRunIsFoundByItsCommentAndNotSubmittedAgain) {
   EXPECT_EQ(got.runs[0].backend_job_id, 41);
   b->cancel(5, 2);
   for (int i = 0; i < 200 && slurm.count("scancel") == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // A run known by its id and cancelled at once (what a restart does with a run its pool no
+  // longer holds) is cancelled in Slurm, not dropped.
+  RunSpec known = run_of(6);
+  known.backend_job_id = 50;
+  known.resume = true;
+  b->submit(known);
+  b->cancel(6, 0);
+  for (int i = 0; i < 200 && slurm.count("scancel") < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   b->stop();
   EXPECT_EQ(slurm.count("sbatch"), 0);
-  EXPECT_EQ(slurm.count("scancel"), 1);
+  EXPECT_EQ(slurm.count("scancel"), 2);
 }
 
 TEST(SlurmBackend, TheStartCheckSaysWhatIsWrongAndHowToExit) {
