@@ -184,7 +184,9 @@ class SlurmBackend final : public Backend {
       // A run cancelled before its submission was made is simply dropped; the others are
       // cancelled once this batch's submissions are tracked (a resumed run may be among them).
       std::vector<std::pair<int64_t, int32_t>> to_cancel;
-      for (const auto& [job, run] : cancels) {
+      for (const auto& cancel : cancels) {
+        const int64_t job = cancel.first;
+        const int32_t run = cancel.second;
         const auto before = submits.size();
         std::erase_if(submits, [&](const RunSpec& s) { return s.job_id == job && s.run == run && s.backend_job_id == 0 && !s.resume; });
         if (submits.size() == before) to_cancel.emplace_back(job, run);
