@@ -1,7 +1,7 @@
 // `gpufleet serve` with a site backed by a real Slurm cluster (slurm_cluster.h: slurmctld, two
 // slurmd and munged that the test starts): jobs submitted over HTTP appear in squeue, run
 // (short sleeps), complete, and are finished in gpufleet; cancel reaches Slurm; a node Slurm
-// marks down requeues the job; a restart tracks the run it had submitted instead of submitting
+// marks down requeues the job, one it drains is drained in the fleet; a restart tracks the run it had submitted instead of submitting
 // it again; a partition that disappears keeps jobs queued with sbatch's reason; a cluster that
 // does not answer or lacks the partition stops the service at start.
 #include <sqlite3.h>
@@ -139,7 +139,7 @@ TEST_F(ServeSlurm, SubmittedJobsRunInSlurmAndFinishAndCancelReachesSlurm) {
   EXPECT_EQ(server_->stop(), 0) << server_->log();
 }
 
-TEST_F(ServeSlurm, ANodeSlurmMarksDownRequeuesTheJobAndItRunsAgainOnceTheNodeIsBack) {
+TEST_F(ServeSlurm, ANodeSlurmMarksDownRequeuesTheJobItRunsAgainOnceTheNodeIsBackAndADrainedNodeKeepsItsJob) {
   start_server();
   const int64_t id = submit(*server_, "long-gang", 8);
   ASSERT_TRUE(wait_job(id, [](const json& j) { return j.contains("backend_job_id"); }, 20)) << job(*server_, id);
@@ -150,13 +150,28 @@ TEST_F(ServeSlurm, ANodeSlurmMarksDownRequeuesTheJobAndItRunsAgainOnceTheNodeIsB
   ASSERT_TRUE(wait_job(id, [](const json& j) { return j["state"] == "queued" && j["restarts"] == 1; }, 30))
       << job(*server_, id) << server_->log();
   const auto fleet = server_->get("/v1/fleet").body;
-  EXPECT_EQ(fleet["pools"][0]["nodes_down"], 1) << fleet;
+  ASSERT_EQ(fleet["pools"][0]["nodes_out_of_service"].size(), 1u) << fleet;
+  EXPECT_EQ(fleet["pools"][0]["nodes_out_of_service"][0]["state"], "down") << fleet;
   EXPECT_NE(squeue_line(*cluster_, first).find("|NODE_FAIL"), std::string::npos) << squeue_line(*cluster_, first);
   ASSERT_EQ(cluster_->run("scontrol update nodename=n1 state=resume").status, 0);
   ASSERT_TRUE(wait_job(id, [&](const json& j) { return j.contains("backend_job_id") && j["backend_job_id"] != first; }, 30))
       << job(*server_, id) << server_->log();
   const int64_t second = job(*server_, id)["backend_job_id"];
   EXPECT_NE(squeue_line(*cluster_, second).find("gpufleet:" + std::to_string(id) + ":1 "), std::string::npos);
+  ASSERT_TRUE(SlurmCluster::wait_for([&] { return squeue_line(*cluster_, second).find("|RUNNING") != std::string::npos; }, 30));
+  // A node Slurm drains is drained in the fleet: the job there runs on.
+  ASSERT_EQ(cluster_->run("scontrol update nodename=n2 state=drain reason=maintenance").status, 0);
+  const auto draining = [&] {
+    const auto f = server_->get("/v1/fleet").body;
+    return f["pools"][0]["nodes_out_of_service"].size() == 1 && f["pools"][0]["nodes_out_of_service"][0]["state"] == "draining";
+  };
+  EXPECT_TRUE(SlurmCluster::wait_for(draining, 20)) << server_->get("/v1/fleet").body << server_->log();
+  EXPECT_EQ(job(*server_, id)["state"], "running");
+  EXPECT_EQ(job(*server_, id)["backend_job_id"], second);
+  ASSERT_EQ(cluster_->run("scontrol update nodename=n2 state=resume").status, 0);
+  EXPECT_TRUE(SlurmCluster::wait_for([&] { return server_->get("/v1/fleet").body["pools"][0]["nodes_out_of_service"].empty(); }, 20))
+      << server_->get("/v1/fleet").body << server_->log();
+  EXPECT_EQ(job(*server_, id)["state"], "running");
   EXPECT_EQ(server_->stop(), 0) << server_->log();
 }
 

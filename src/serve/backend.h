@@ -8,7 +8,7 @@
 // backend's own job id, which the service stores with the job), started, finished, failed,
 // preempted, cancelled there, or refused (the cluster would not take it: the job waits again
 // and the site takes no jobs until the backend lifts its hold). It also reports its nodes
-// going out of service and coming back.
+// failing, drained and coming back.
 //
 // Threads: submit() and cancel() are called under the service's lock and must not block
 // (they queue work for the backend's own thread); the sink is called from that thread, never
@@ -50,10 +50,15 @@ struct RunReport {
   std::string message;         // refused: why ("slurm cluster us-west: sbatch failed: ..."); else a note
 };
 
-// A node of the cluster out of service (down, drained, failed) or back in it.
+// What a node of the cluster can be, as the fleet counts it: in service; failed (down, not
+// responding: its jobs are lost); drained by the cluster's operator (its jobs run on, no new
+// one starts there).
+enum class NodeCondition : uint8_t { in_service, failed, drained };
+
+// A node of the cluster whose condition changed.
 struct NodeReport {
   std::string node;
-  bool down = false;
+  NodeCondition condition = NodeCondition::in_service;
   std::string reason;
   int64_t job_id = 0;   // a job of ours that ran on it (0: none known) ...
   int32_t run = 0;

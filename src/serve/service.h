@@ -217,7 +217,8 @@ class Service {
   std::vector<std::unique_ptr<Backend>> backends_;  // by site
   std::vector<std::string> site_hold_;              // by site: why it takes no jobs now; "" = it does
   std::vector<uint8_t> pool_held_;                  // by pool: its site is held (HeldPlacement reads it)
-  std::map<std::pair<size_t, std::string>, uint32_t> backend_nodes_down_;  // (site, cluster node) -> fleet node
+  // (site, cluster node) -> the fleet node standing for it, failed or drained
+  std::map<std::pair<size_t, std::string>, std::pair<uint32_t, NodeCondition>> backend_nodes_;
   bool backend_reporting_ = false;                  // a backend's own report is being applied
   double clock_offset_s_ = 0;
 };

@@ -150,14 +150,29 @@ void Service::on_node_report(size_t site, const NodeReport& n) {
   const fleet::FleetState& fleet = scheduler_->fleet();
   const auto key = std::pair{site, n.node};
   std::FILE* log = options_.backend_log;
-  if (!n.down) {
-    const auto it = backend_nodes_down_.find(key);
-    if (it == backend_nodes_down_.end()) return;
-    scheduler_->set_node_down(it->second, false);
-    if (log) fmt::print(log, "site {}: {}: node {} of the fleet is repaired\n", scenario_.sites[site].name, n.reason, it->second);
-    backend_nodes_down_.erase(it);
-  } else {
-    if (backend_nodes_down_.count(key)) return;
+  const std::string& site_name = scenario_.sites[site].name;
+  const auto it = backend_nodes_.find(key);
+  // Back in service, or from one condition to the other: what the fleet node had is undone.
+  if (it != backend_nodes_.end()) {
+    const uint32_t fleet_node = it->second.first;
+    const NodeCondition was = it->second.second;
+    if (n.condition == NodeCondition::failed && was == NodeCondition::drained) {
+      // A drained node now broken: failed from its drained state (its jobs are lost).
+      scheduler_->set_node_down(fleet_node, true);
+      it->second.second = NodeCondition::failed;
+      if (log) fmt::print(log, "site {}: {}: node {} of the fleet fails; its jobs are requeued\n", site_name, n.reason, fleet_node);
+    } else {
+      // (A node drained, then failed, is repaired as a drained one.)
+      if (!scheduler_->set_node_down(fleet_node, false)) scheduler_->set_node_drained(fleet_node, false);
+      backend_nodes_.erase(it);
+      if (n.condition == NodeCondition::in_service) {
+        if (log) fmt::print(log, "site {}: {}: node {} of the fleet is back in service\n", site_name, n.reason, fleet_node);
+      } else if (scheduler_->set_node_drained(fleet_node, true)) {
+        backend_nodes_[key] = {fleet_node, NodeCondition::drained};
+        if (log) fmt::print(log, "site {}: {}: node {} of the fleet is drained\n", site_name, n.reason, fleet_node);
+      }
+    }
+  } else if (n.condition != NodeCondition::in_service) {
     // The fleet's node for the cluster's: the one the job that ran there holds, else an idle
     // node of the site that no other cluster node stands for (else any node in service).
     uint32_t chosen = fleet::kNone;
@@ -171,7 +186,7 @@ void Service::on_node_report(size_t site, const NodeReport& n) {
       }
     }
     std::set<uint32_t> taken;
-    for (const auto& [_, f] : backend_nodes_down_) taken.insert(f);
+    for (const auto& [_, f] : backend_nodes_) taken.insert(f.first);
     for (int pass = 0; pass < 2 && chosen == fleet::kNone; ++pass) {
       for (uint32_t p = 0; p < fleet.pool_count() && chosen == fleet::kNone; ++p) {
         if (static_cast<size_t>(fleet.pool(p).spec.site) != site) continue;
@@ -184,9 +199,15 @@ void Service::on_node_report(size_t site, const NodeReport& n) {
         }
       }
     }
-    if (chosen == fleet::kNone || !scheduler_->set_node_down(chosen, true)) return;
-    backend_nodes_down_[key] = chosen;
-    if (log) fmt::print(log, "site {}: {}: node {} of the fleet fails; its jobs are requeued\n", scenario_.sites[site].name, n.reason, chosen);
+    if (chosen == fleet::kNone) return;
+    if (n.condition == NodeCondition::failed) {
+      if (!scheduler_->set_node_down(chosen, true)) return;
+      if (log) fmt::print(log, "site {}: {}: node {} of the fleet fails; its jobs are requeued\n", site_name, n.reason, chosen);
+    } else {
+      if (!scheduler_->set_node_drained(chosen, true)) return;
+      if (log) fmt::print(log, "site {}: {}: node {} of the fleet is drained (its jobs run on)\n", site_name, n.reason, chosen);
+    }
+    backend_nodes_[key] = {chosen, n.condition};
   }
   if (log) std::fflush(log);
   if (!options_.virtual_clock) scheduler_->dispatch_now();

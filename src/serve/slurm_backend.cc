@@ -65,14 +65,16 @@ Meaning meaning_of(std::string state) {
   return Meaning::unknown;
 }
 
-bool node_out_of_service(const std::string& state) {
+NodeCondition node_condition(const std::string& state) {
   // sinfo's long states: idle, mixed, allocated, completing, draining, drained, down, fail,
-  // failing, inval, maint, reserved, ...; a '*' suffix: not responding.
+  // failing, inval, maint, reserved, ...; a suffix '*': not responding ('~' powered off,
+  // '#' powering up).
   std::string base = state;
   const bool not_responding = !base.empty() && (base.back() == '*' || base.back() == '~' || base.back() == '#');
   while (!base.empty() && !std::isalpha(static_cast<unsigned char>(base.back()))) base.pop_back();
-  if (base == "down" || base == "drained" || base == "fail" || base == "inval") return true;
-  return not_responding && base != "idle";
+  if (base == "down" || base == "fail" || base == "inval" || (not_responding && base != "idle")) return NodeCondition::failed;
+  if (base == "drained" || base == "draining" || base == "drain") return NodeCondition::drained;
+  return NodeCondition::in_service;
 }
 
 int64_t parse_job_id(const std::string& out) {
@@ -348,15 +350,15 @@ class SlurmBackend final : public Backend {
     for (const std::string& line : lines_of(r.out)) {
       const auto f = split(line, '|');
       if (f.size() < 2 || f[0].empty()) continue;
-      const bool down = node_out_of_service(f[1]);
-      const auto it = node_down_.find(f[0]);
-      const bool was = it != node_down_.end() && it->second;
-      if (it != node_down_.end() && was == down) continue;
-      node_down_[f[0]] = down;
-      if (it == node_down_.end() && !down) continue;  // first seen, in service: nothing to say
+      const NodeCondition now = node_condition(f[1]);
+      const auto it = node_state_.find(f[0]);
+      if (it != node_state_.end() && it->second == now) continue;
+      const bool first_seen = it == node_state_.end();
+      node_state_[f[0]] = now;
+      if (first_seen && now == NodeCondition::in_service) continue;  // nothing to say
       NodeReport n;
       n.node = f[0];
-      n.down = down;
+      n.condition = now;
       n.reason = fmt::format("{}: node {} is {}{}", prefix(), f[0], f[1], f.size() > 2 && !f[2].empty() && f[2] != "none" ? " (" + f[2] + ")" : "");
       for (const auto& [job, t] : tracked_) {
         const auto at = std::find(t.nodes.begin(), t.nodes.end(), f[0]);
@@ -392,7 +394,7 @@ class SlurmBackend final : public Backend {
 
   // The backend's thread alone:
   std::map<int64_t, Tracked> tracked_;  // by gpufleet job id
-  std::map<std::string, bool> node_down_;
+  std::map<std::string, NodeCondition> node_state_;
   std::string held_;  // why the site takes no jobs; "" = it does
 };
 

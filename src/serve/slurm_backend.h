@@ -13,8 +13,8 @@
 //
 // States: PENDING, CONFIGURING, RUNNING, COMPLETING, SUSPENDED -> started (once); COMPLETED ->
 // finished; FAILED, NODE_FAIL, TIMEOUT, OUT_OF_MEMORY, BOOT_FAIL, DEADLINE -> failed;
-// PREEMPTED -> preempted; CANCELLED (by someone else) -> cancelled. Nodes: down, drained,
-// fail, inval (any with '*', not responding, aside from idle*) -> out of service.
+// PREEMPTED -> preempted; CANCELLED (by someone else) -> cancelled. Nodes: down, fail,
+// inval, or not responding ('*', aside from idle*) -> failed; draining, drained -> drained.
 //
 // When sbatch fails (the controller does not answer, the partition is gone) the run is
 // refused with sbatch's words and the site is held: it takes no jobs until sinfo shows the

@@ -147,10 +147,21 @@ TEST(SlurmBackend, ASubmittedRunStartsAndFinishesAsSqueueSays) {
   }
   ASSERT_TRUE(got.wait([&] { return got.nodes.size() == 1; }));
   EXPECT_EQ(got.nodes[0].node, "n2");
-  EXPECT_TRUE(got.nodes[0].down);
+  EXPECT_EQ(got.nodes[0].condition, NodeCondition::failed);
   EXPECT_EQ(got.nodes[0].job_id, 7);
   EXPECT_EQ(got.nodes[0].node_index, 1);
   EXPECT_THAT(got.nodes[0].reason, HasSubstr("node n2 is down* (test)"));
+  // n1 drained by the cluster's operator, n2 back.
+  {
+    std::lock_guard lock(slurm.mu);
+    slurm.sinfo_nodes = "n1|draining|maintenance\nn2|allocated|none\n";
+  }
+  ASSERT_TRUE(got.wait([&] { return got.nodes.size() == 3; }));
+  std::sort(got.nodes.begin() + 1, got.nodes.end(), [](const NodeReport& a, const NodeReport& b) { return a.node < b.node; });
+  EXPECT_EQ(got.nodes[1].node, "n1");
+  EXPECT_EQ(got.nodes[1].condition, NodeCondition::drained);
+  EXPECT_EQ(got.nodes[2].node, "n2");
+  EXPECT_EQ(got.nodes[2].condition, NodeCondition::in_service);
   {
     std::lock_guard lock(slurm.mu);
     slurm.squeue_out = "42|COMPLETED|n[1-2]\n";
