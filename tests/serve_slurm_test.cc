@@ -152,7 +152,11 @@ TEST_F(ServeSlurm, ANodeSlurmMarksDownRequeuesTheJobItRunsAgainOnceTheNodeIsBack
   const auto fleet = server_->get("/v1/fleet").body;
   ASSERT_EQ(fleet["pools"][0]["nodes_out_of_service"].size(), 1u) << fleet;
   EXPECT_EQ(fleet["pools"][0]["nodes_out_of_service"][0]["state"], "down") << fleet;
-  EXPECT_NE(squeue_line(*cluster_, first).find("|NODE_FAIL"), std::string::npos) << squeue_line(*cluster_, first);
+  // Slurm ended it (NODE_FAIL; or CANCELLED, when gpufleet's scancel of the requeued run got there first).
+  EXPECT_TRUE(SlurmCluster::wait_for([&] {
+    const std::string l = squeue_line(*cluster_, first);
+    return l.find("|NODE_FAIL") != std::string::npos || l.find("|CANCELLED") != std::string::npos;
+  }, 20)) << squeue_line(*cluster_, first);
   ASSERT_EQ(cluster_->run("scontrol update nodename=n1 state=resume").status, 0);
   ASSERT_TRUE(wait_job(id, [&](const json& j) { return j.contains("backend_job_id") && j["backend_job_id"] != first; }, 30))
       << job(*server_, id) << server_->log();
