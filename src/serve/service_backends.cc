@@ -36,6 +36,7 @@ RunSpec run_spec(const JobRecord& r, const Site& site) {
 }  // namespace
 
 void Service::resume_backends() {
+  if (options_.read_only) return;  // a standby's copy hands nothing to the clusters: its leader does
   std::lock_guard lock(mu_);
   for (JobRecord& r : jobs_) {
     if (r.pool < 0 || static_cast<size_t>(r.pool) >= scheduler_->fleet().pool_count()) continue;
