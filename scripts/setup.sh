@@ -14,6 +14,7 @@ packages=(
   libssl-dev             # SHA-256 of bearer tokens (libcrypto); cpp-httplib links it too
   libpqxx-dev            # gpufleet serve --db postgresql://...: state shared by several processes
   postgresql             # a real PostgreSQL 15 server that the serve tests start and stop themselves
+  slurmctld slurmd slurm-client munge  # a real Slurm cluster (controller, nodes, sbatch/squeue/...) that the serve tests start and stop themselves
   libgtest-dev libgmock-dev   # unit tests
   libbenchmark-dev       # opt-in benchmarks
   clang libclang-rt-14-dev    # libFuzzer targets run briefly in the tests

@@ -61,6 +61,28 @@ struct HourlySeries {
   bool operator==(const HourlySeries&) const = default;  // field by field
 };
 
+// A real Slurm cluster that runs the jobs `gpufleet serve` places at a site (src/serve/
+// slurm_backend.h). Without one a site's placements go to the dry-run backend, which only logs.
+struct SlurmBackendSpec {
+  std::string cluster;            // the cluster's ClusterName (checked at start)
+  std::string partition;          // sbatch --partition
+  std::string conf;               // slurm.conf of the cluster (SLURM_CONF); "" = Slurm's default
+  std::string bin_dir;            // where sbatch, squeue, sinfo, scontrol, scancel are; "" = PATH
+  std::string gres = "gpu";       // --gres=<gres>:<GPUs per node>, e.g. "gpu" or "gpu:h100"
+  std::string command;            // the job's batch command (sbatch --wrap) ...
+  std::string script;             // ... or a batch script (absolute path); exactly one of the two
+  std::string account;            // --account for tenants not in accounts; "" = none
+  std::vector<std::pair<std::string, std::string>> accounts;  // tenant -> --account
+  std::string output;             // sbatch --output pattern; "" = Slurm's default
+  std::vector<std::string> sbatch_args;  // more sbatch options, passed as they are
+  double time_limit_factor = 1.0; // --time = estimated duration x this (rounded up to a minute)
+  double poll_interval_s = 2;     // squeue / sinfo polling
+  double retry_interval_s = 10;   // while the cluster refuses jobs: how often it is probed again
+  double command_timeout_s = 30;  // one Slurm command may take this long
+
+  bool operator==(const SlurmBackendSpec&) const = default;  // field by field
+};
+
 struct Site {
   std::string name;          // unique id, e.g. "aws-us-west-2"
   int provider = -1;         // index into Scenario::providers
@@ -72,6 +94,7 @@ struct Site {
   double carbon_g_per_kwh = 0;  // used when carbon_hourly is empty
   HourlySeries carbon_hourly;   // g CO2e per kWh per hour, optional
   double electricity_usd_per_mwh = 0;
+  std::optional<SlurmBackendSpec> slurm;  // `backend: {slurm: ...}`; none = dry run
 
   double carbon_at_hour(int64_t hour) const {
     return carbon_hourly.empty() ? carbon_g_per_kwh : carbon_hourly.at_hour(hour);

@@ -64,7 +64,8 @@ nlohmann::json call(const ClientArgs& args, const std::string& method, const std
 std::string placement_text(const nlohmann::json& j) {
   if (!j.contains("placement")) return "";
   const auto& p = j["placement"];
-  return fmt::format("{}/{} {}", p["provider"].get<std::string>(), p["site"].get<std::string>(), p["source"].get<std::string>());
+  return fmt::format("{}/{} {}{}", p["provider"].get<std::string>(), p["site"].get<std::string>(), p["source"].get<std::string>(),
+                     j.contains("backend_job_id") ? fmt::format(" (backend job {})", j["backend_job_id"].get<int64_t>()) : "");
 }
 
 void print_table(const nlohmann::json& jobs) {

@@ -22,6 +22,7 @@
 
 #include "cli/commands.h"
 #include "gpufleet/scenario.h"
+#include "serve/backend.h"
 #include "serve/http_api.h"
 #include "serve/service.h"
 #include "serve/token.h"
@@ -286,6 +287,12 @@ void run_serve(const ServeArgs& args) {
     return finish(0);
   }
 
+  // The Slurm clusters behind the scenario's sites answer, and have the partitions it names.
+  if (auto problem = serve::check_backends(*scenario)) {
+    std::fprintf(stderr, "error: %s\n", problem->error.to_string().c_str());
+    finish(problem->exit_status);
+  }
+  options.backend_log = stdout;
   auto service = serve::Service::open(*scenario, std::move(*store), options);
   if (!service) {
     std::fprintf(stderr, "error: %s\n", service.error().to_string().c_str());

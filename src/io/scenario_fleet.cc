@@ -95,7 +95,7 @@ Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario
   for (const auto& item : *items) {
     if (auto r = item.check_keys({"name", "provider", "region", "jurisdiction", "power_cap_mw", "pue",
                                   "gpus_per_node", "carbon_g_per_kwh", "carbon_hourly",
-                                  "electricity_usd_per_mwh"});
+                                  "electricity_usd_per_mwh", "backend"});
         !r)
       return r;
     Site site;
@@ -137,6 +137,8 @@ Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario
     auto price = number(item, "electricity_usd_per_mwh", 0, 0.0);
     if (!price) return fail(price.error());
     site.electricity_usd_per_mwh = *price;
+    if (auto f = item.optional("backend"))
+      if (auto r = parse_site_backend(*f, ctx, site); !r) return r;
     s.sites.push_back(std::move(site));
   }
   return {};

@@ -43,6 +43,8 @@ struct LoadContext {
 Result<void> parse_accelerators(const YamlField& list, Scenario& s);
 Result<void> parse_providers(const YamlField& list, Scenario& s);
 Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario& s);
+// A site's `backend:` map (today `slurm:`). REQUIRES: site.name set.
+Result<void> parse_site_backend(const YamlField& f, const LoadContext& ctx, Site& site);
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s);
 Result<void> parse_markets(const YamlField& list, Scenario& s);
 // The money terms of a spend commitment or a plan's spend offer: discount, shortfall_share,

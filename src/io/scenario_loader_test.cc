@@ -943,3 +943,65 @@ TEST(ScenarioSpend, ErrorsNameWhereAndWhat) {
 
 }  // namespace
 }  // namespace gpufleet
+
+namespace gpufleet {
+namespace {
+
+// ---- a site's backend (gpufleet serve) --------------------------------------------------
+
+std::string with_backend(const std::string& slurm) {
+  return replaced(kBase, "    pue: 1.2\n", "    pue: 1.2\n    backend:\n      slurm:\n" + slurm);
+}
+
+TEST(ScenarioBackend, ASlurmSiteReadsEveryField) {
+  const std::string text = with_backend(
+      "        cluster: us-west\n        partition: gpu\n        command: srun train.py\n        conf: etc/slurm.conf\n"
+      "        bin_dir: /opt/slurm/bin\n        gres: gpu:h100\n        account: lab\n        accounts: {research: lab-r, prod: lab-p}\n"
+      "        output: /logs/%j.out\n        sbatch_args: [--qos=high, --exclusive]\n        time_limit_factor: 1.5\n"
+      "        poll_interval: 5s\n        retry_interval: 1m\n        command_timeout: 10s\n");
+  auto s = load_scenario_text(text, "test.yaml", "/base");
+  ASSERT_TRUE(s.has_value()) << s.error().to_string();
+  ASSERT_TRUE(s->sites[0].slurm.has_value());
+  EXPECT_FALSE(s->sites[1].slurm.has_value());  // the dry run
+  const SlurmBackendSpec& b = *s->sites[0].slurm;
+  EXPECT_EQ(b.cluster, "us-west");
+  EXPECT_EQ(b.partition, "gpu");
+  EXPECT_EQ(b.command, "srun train.py");
+  EXPECT_EQ(b.conf, "/base/etc/slurm.conf");
+  EXPECT_EQ(b.bin_dir, "/opt/slurm/bin");
+  EXPECT_EQ(b.gres, "gpu:h100");
+  EXPECT_EQ(b.account, "lab");
+  ASSERT_EQ(b.accounts.size(), 2u);
+  EXPECT_EQ(b.accounts[1], (std::pair<std::string, std::string>{"prod", "lab-p"}));
+  EXPECT_EQ(b.output, "/logs/%j.out");
+  EXPECT_EQ(b.sbatch_args, (std::vector<std::string>{"--qos=high", "--exclusive"}));
+  EXPECT_DOUBLE_EQ(b.time_limit_factor, 1.5);
+  EXPECT_DOUBLE_EQ(b.poll_interval_s, 5);
+  EXPECT_DOUBLE_EQ(b.retry_interval_s, 60);
+  EXPECT_DOUBLE_EQ(b.command_timeout_s, 10);
+}
+
+TEST(ScenarioBackend, BadBackendsAreRefusedAtTheirLineAndColumn) {
+  const std::string ok = "        cluster: c\n        partition: gpu\n        command: 'sleep 1'\n";
+  expect_error_at(with_backend(ok + "        partiton: x\n"), "partiton", "sites[0].backend.slurm.partiton", "did you mean 'partition'?");
+  expect_error_at(replaced(with_backend(ok), "      slurm:", "      slurn:"), "slurn", "sites[0].backend.slurn", "did you mean 'slurm'?");
+  expect_error_at(replaced(with_backend(ok), "        partition: gpu\n", ""), "cluster", "sites[0].backend.slurm.partition", "missing");
+  expect_error_at(replaced(with_backend(ok), "        command: 'sleep 1'\n", ""), "cluster", "sites[0].backend.slurm",
+                  "neither command nor script");
+  expect_error_at(with_backend(ok + "        script: /x.sh\n"), "/x.sh", "sites[0].backend.slurm.script", "both command and script");
+  expect_error_at(replaced(with_backend(ok), "partition: gpu", "partition: gpu,cpu"), "gpu,cpu", "sites[0].backend.slurm.partition",
+                  "one partition name");
+  expect_error_at(with_backend(ok + "        time_limit_factor: 0.5\n"), "0.5", "sites[0].backend.slurm.time_limit_factor", "0.5");
+  expect_error_at(with_backend(ok + "        poll_interval: 0s\n"), "0s", "sites[0].backend.slurm.poll_interval",
+                  "expected a duration from 0.1 s");
+  expect_error_at(with_backend(ok + "        sbatch_args: [qos=high]\n"), "[qos=high]", "sites[0].backend.slurm.sbatch_args",
+                  "each starting with '-'");
+  expect_error_at(with_backend(ok + "        gres: 'gpu:'\n"), "'gpu:'", "sites[0].backend.slurm.gres", "a GRES name");
+  expect_error_at(replaced(with_backend(ok), "command: 'sleep 1'", "script: /no/such/script.sh"), "/no/such", "sites[0].backend.slurm.script",
+                  "cannot read '/no/such/script.sh'");
+  expect_error_at(with_backend(ok + "        accounts: {research: 'a b'}\n"), "'a b'", "sites[0].backend.slurm.accounts.research",
+                  "a Slurm account name");
+}
+
+}  // namespace
+}  // namespace gpufleet

@@ -35,6 +35,7 @@ struct JobRecord {
   int32_t restarts = 0;        // runs stopped by a failure, preemption or outage
   double gpu_seconds = 0;      // GPUs x seconds held in earlier runs (the current one aside)
   double spend_usd = 0;        // what those runs cost at their pools' prices
+  int64_t backend_job_id = 0;  // the current run's id in its site's backend (a Slurm job id); 0 = none
 };
 
 }  // namespace gpufleet::serve

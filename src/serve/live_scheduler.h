@@ -79,6 +79,10 @@ class LiveScheduler final : public sched::Dispatcher {
   // drained (undrain).
   bool set_node_drained(uint32_t n, bool drain);
 
+  // Where jobs may go changed outside the fleet (a backend takes jobs again): the policies'
+  // blocked heads look again.
+  void capacity_changed() { bump_capacity(); }
+
   // Pools in an outage now.
   std::vector<uint32_t> pools_down() const;
 

@@ -45,6 +45,10 @@ CREATE TABLE gpufleet_jobs (
   spend_usd DOUBLE PRECISION NOT NULL
 );
 )sql",
+    // 2: the backend's id of a job's current run (a Slurm job id): see sqlite_store.cc.
+    R"sql(
+ALTER TABLE gpufleet_jobs ADD COLUMN backend_job_id BIGINT NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 // Jobs written per INSERT statement by a commit (a batch may hold many more).
@@ -119,6 +123,7 @@ class PgStore final : public Store {
         j.restarts = row[17].as<int>();
         j.gpu_seconds = row[18].as<double>();
         j.spend_usd = row[19].as<double>();
+        j.backend_job_id = row[20].as<int64_t>();
         out.jobs.push_back(std::move(j));
       }
       for (const auto& row : w.exec("SELECT sha256, tenant, role FROM gpufleet_tokens"))
@@ -148,12 +153,13 @@ class PgStore final : public Store {
         for (size_t i = from; i < to; ++i) {
           const JobRecord& j = batch.jobs[i];
           auto num = [&](double x) { return w.quote(fmt::format("{:.17g}", x)); };
-          sql += fmt::format("{}({},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{})", i == from ? "" : ",", j.id,
+          sql += fmt::format("{}({},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{})", i == from ? "" : ",", j.id,
                              w.quote(j.tenant), w.quote(j.request.name), j.request.gpus, w.quote(join_lines(j.request.accelerators)),
                              w.quote(j.request.jurisdiction), static_cast<int>(j.request.kind), static_cast<int>(j.request.priority),
                              num(j.request.estimated_duration_s), num(j.request.checkpoint_interval_s),
                              w.quote(j.request.idempotency_key), static_cast<int>(j.state), num(j.submit_s), num(j.start_s),
-                             num(j.end_s), j.pool, num(j.remaining_s), j.restarts, num(j.gpu_seconds), num(j.spend_usd));
+                             num(j.end_s), j.pool, num(j.remaining_s), j.restarts, num(j.gpu_seconds), num(j.spend_usd),
+                             j.backend_job_id);
         }
         sql += " ON CONFLICT (id) DO UPDATE SET tenant=EXCLUDED.tenant, name=EXCLUDED.name, gpus=EXCLUDED.gpus, "
                "accelerators=EXCLUDED.accelerators, jurisdiction=EXCLUDED.jurisdiction, kind=EXCLUDED.kind, "
@@ -161,7 +167,7 @@ class PgStore final : public Store {
                "checkpoint_interval_s=EXCLUDED.checkpoint_interval_s, idempotency_key=EXCLUDED.idempotency_key, "
                "state=EXCLUDED.state, submit_s=EXCLUDED.submit_s, start_s=EXCLUDED.start_s, end_s=EXCLUDED.end_s, "
                "pool=EXCLUDED.pool, remaining_s=EXCLUDED.remaining_s, restarts=EXCLUDED.restarts, "
-               "gpu_seconds=EXCLUDED.gpu_seconds, spend_usd=EXCLUDED.spend_usd";
+               "gpu_seconds=EXCLUDED.gpu_seconds, spend_usd=EXCLUDED.spend_usd, backend_job_id=EXCLUDED.backend_job_id";
         w.exec0(sql);
       }
       for (const TokenRecord& t : batch.tokens) w.exec_prepared0("add_token", t.sha256_hex, t.tenant, static_cast<int>(t.role));

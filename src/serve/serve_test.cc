@@ -48,6 +48,7 @@ TEST(SqliteStore, WhatIsCommittedIsReadBackWholeAfterReopening) {
     j.restarts = 2;
     j.gpu_seconds = 99;
     j.spend_usd = 12.5;
+    j.backend_job_id = 4242;
     b.jobs.push_back(j);
     b.clock_s = 123.456789012345;
     b.tokens.push_back({"abc", "research", Role::tenant});
@@ -71,6 +72,7 @@ TEST(SqliteStore, WhatIsCommittedIsReadBackWholeAfterReopening) {
   EXPECT_EQ(j.end_s, 9);
   EXPECT_EQ(j.request.estimated_duration_s, 7200.5);
   EXPECT_EQ(j.restarts, 2);
+  EXPECT_EQ(j.backend_job_id, 4242);
   EXPECT_EQ(state->clock_s, 123.456789012345);
   ASSERT_EQ(state->tokens.size(), 1u);
   EXPECT_EQ(state->tokens[0].tenant, "research");
@@ -86,7 +88,52 @@ TEST(SqliteStore, ADatabaseFromANewerGpufleetIsRefusedNotDamaged) {
   sqlite3_close(db);
   auto store = open_sqlite_store(path, Durability::full);
   ASSERT_FALSE(store);
-  EXPECT_NE(store.error().message.find("schema version 99, newer than this gpufleet's 1"), std::string::npos);
+  EXPECT_NE(store.error().message.find("schema version 99, newer than this gpufleet's 2"), std::string::npos);
+}
+
+// The first schema, as gpufleet wrote it before the backends' job ids.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tokens (sha256 TEXT PRIMARY KEY, tenant TEXT NOT NULL, role INTEGER NOT NULL);
+CREATE TABLE jobs (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, gpus INTEGER NOT NULL,
+  accelerators TEXT NOT NULL, jurisdiction TEXT NOT NULL, kind INTEGER NOT NULL, priority INTEGER NOT NULL,
+  estimated_duration_s REAL NOT NULL, checkpoint_interval_s REAL NOT NULL, idempotency_key TEXT NOT NULL,
+  state INTEGER NOT NULL, submit_s REAL NOT NULL, start_s REAL NOT NULL, end_s REAL NOT NULL, pool INTEGER NOT NULL,
+  remaining_s REAL NOT NULL, restarts INTEGER NOT NULL, gpu_seconds REAL NOT NULL, spend_usd REAL NOT NULL);
+INSERT INTO jobs VALUES (1, 'research', 'old', 8, '', '', 1, 0, 3600, 0, '', 1, 5, 6, -1, 0, 3600, 0, 0, 0);
+PRAGMA user_version = 1;
+)sql";
+
+TEST(SqliteStore, AVersion1DatabaseIsMigratedKeepingItsJobs) {
+  const auto path = temp_db("v1");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  {
+    auto store = open_sqlite_store(path, Durability::full);
+    ASSERT_TRUE(store) << store.error().to_string();
+    auto state = (*store)->load();
+    ASSERT_TRUE(state) << state.error().to_string();
+    ASSERT_EQ(state->jobs.size(), 1u);
+    EXPECT_EQ(state->jobs[0].request.name, "old");
+    EXPECT_EQ(state->jobs[0].state, JobState::running);
+    EXPECT_EQ(state->jobs[0].backend_job_id, 0);
+    Batch b;
+    b.jobs.push_back(state->jobs[0]);
+    b.jobs[0].backend_job_id = 77;
+    ASSERT_TRUE((*store)->commit(b));
+  }
+  auto store = open_sqlite_store(path, Durability::full);
+  ASSERT_TRUE(store);
+  EXPECT_EQ((*store)->load()->jobs[0].backend_job_id, 77);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(s, 0), 2);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
 }
 
 TEST(SqliteStore, NotADatabaseIsAnError) {

@@ -91,6 +91,8 @@ Result<std::unique_ptr<Service>> Service::from_state(const Scenario& scenario, s
   auto placement = sched::make_placement_policy(
       s->options_.placement_policy.empty() ? scenario.policy.placement : s->options_.placement_policy, scenario);
   if (!placement) return tl::unexpected(placement.error());
+  s->make_backends(pools.size());
+  *placement = s->hold_aware(std::move(*placement));
   Service* self = s.get();
   LiveScheduler::Hooks hooks;
   hooks.started = [self](uint32_t slot) { self->on_started(slot); };
@@ -102,6 +104,7 @@ Result<std::unique_ptr<Service>> Service::from_state(const Scenario& scenario, s
   s->submitted_ns_.assign(s->options_.job_capacity, 0);
   s->latency_buckets_.assign(kLatencyBucketsS.size() + 1, 0);
   if (auto r = s->restore(std::move(*state)); !r) return tl::unexpected(r.error());
+  s->resume_backends();
   return s;
 }
 
@@ -180,10 +183,12 @@ void Service::start() {
   if (options_.read_only) return;
   writer_ = std::thread([this] { writer_loop(); });
   if (!options_.virtual_clock) ticker_ = std::thread([this] { scheduler_loop(); });
+  start_backends();
 }
 
 void Service::stop() {
   if (stopping_.exchange(true)) return;
+  stop_backends();
   writer_cv_.notify_all();
   if (ticker_.joinable()) ticker_.join();
   if (writer_.joinable()) writer_.join();
@@ -305,6 +310,7 @@ void Service::on_started(uint32_t slot) {
     ++latency_count_;
   }
   if (started_log_) started_log_->push_back(id);
+  backend_run_started(r);
   touch_job(id);
 }
 
@@ -325,6 +331,7 @@ void Service::on_stopped(uint32_t slot, StopReason, double) {
   const int64_t id = id_of_slot_[slot];
   JobRecord& r = jobs_[static_cast<size_t>(id - 1)];
   close_run(r);
+  backend_run_ended(r);
   set_state(r, JobState::queued);
   r.remaining_s = scheduler_->remaining_at_start(slot);
   ++r.restarts;
@@ -394,6 +401,7 @@ std::string Service::why_pending(const JobRecord& r) const {
   if (best >= static_cast<int64_t>(r.request.gpus))
     out += fmt::format("; it fits now and waits for the next placement pass or for jobs ahead of it (queue policy {})",
                        options_.queue_policy.empty() ? scenario_.policy.queue : options_.queue_policy);
+  out += backend_notes(j);
   return out;
 }
 
@@ -414,6 +422,7 @@ nlohmann::ordered_json Service::job_json(const JobRecord& r) const {
   j["start_s"] = r.start_s >= 0 ? nlohmann::ordered_json(r.start_s) : nlohmann::ordered_json();
   j["end_s"] = r.end_s >= 0 ? nlohmann::ordered_json(r.end_s) : nlohmann::ordered_json();
   j["restarts"] = r.restarts;
+  if (r.backend_job_id != 0) j["backend_job_id"] = r.backend_job_id;
   if (r.pool >= 0) {
     const auto& spec = scheduler_->fleet().pool(static_cast<uint32_t>(r.pool)).spec;
     j["last_run"] = {{"pool", r.pool},
@@ -558,7 +567,10 @@ Reply Service::cancel_job(const Caller& caller, int64_t id) {
     if (!r) return error_reply(404, "", fmt::format("no job {}", id));
     if (is_final(r->state)) return error_reply(409, "", fmt::format("job {} is already {}", id, to_string(r->state)));
     const int32_t slot = slot_of_id_[static_cast<size_t>(id - 1)];
-    if (r->state == JobState::running) close_run(*r);
+    if (r->state == JobState::running) {
+      close_run(*r);
+      backend_run_ended(*r);
+    }
     scheduler_->cancel(static_cast<uint32_t>(slot));
     slot_of_id_[static_cast<size_t>(id - 1)] = -1;
     set_state(*r, JobState::cancelled);
@@ -591,6 +603,7 @@ Reply Service::job_event(const Caller& caller, int64_t id, const std::string& bo
     const auto slot = static_cast<uint32_t>(slot_of_id_[static_cast<size_t>(id - 1)]);
     if (event == "finished") {
       close_run(*r);
+      backend_run_ended(*r);
       scheduler_->finish(slot);
       slot_of_id_[static_cast<size_t>(id - 1)] = -1;
       set_state(*r, JobState::finished);
@@ -890,6 +903,7 @@ Reply Service::health() {
   reply.body["clock"] = options_.virtual_clock ? "virtual" : "real";
   reply.body["now_s"] = scheduler_->now();
   reply.body["jobs_known"] = jobs_.size();
+  reply.body["backends"] = backends_json();
   return reply;
 }
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/scenario.h"
+#include "serve/backend.h"
 #include "serve/job_record.h"
 #include "serve/live_scheduler.h"
 #include "serve/store.h"
@@ -46,6 +48,8 @@ struct ServiceOptions {
   // it, and every change with 503 naming the leader (leader_url()).
   bool read_only = false;
   std::function<std::string()> leader_url;
+  std::FILE* backend_log = nullptr;       // what the backends do (dry run: what they would do); null: nowhere
+  CommandRunner slurm_runner;             // how Slurm commands run; empty: run_command (subprocess.h)
 };
 
 // Who is calling, from their token.
@@ -146,6 +150,27 @@ class Service {
   Reply error_reply(int status, const std::string& field, const std::string& message) const;
   Reply unavailable() const;
 
+  // ---- backends: where placed jobs run (service_backends.cc; called under mu_ unless said) ----
+  // The site backends and the placement that skips their held pools. REQUIRES: before restore().
+  void make_backends(size_t pool_count);
+  std::unique_ptr<sched::PlacementPolicy> hold_aware(std::unique_ptr<sched::PlacementPolicy> placement);
+  // After restore(), not under mu_: running jobs are handed to their backends to track again.
+  void resume_backends();
+  void start_backends();  // not under mu_
+  void stop_backends();   // not under mu_
+  // A run started in a pool: its site's backend submits it.
+  void backend_run_started(JobRecord& job);
+  // The service ended a job's current run (requeue, cancel, finished by an event): its
+  // backend ends it too, unless the backend itself reported the end.
+  void backend_run_ended(JobRecord& job);
+  // Reports from a backend's thread (not under mu_).
+  void on_run_report(size_t site, const RunReport& report);
+  void on_node_report(size_t site, const NodeReport& report);
+  void on_hold(size_t site, const std::string& reason);
+  // "; slurm cluster x: sbatch failed: ..." for each held site the job may use.
+  std::string backend_notes(const Job& job) const;
+  nlohmann::ordered_json backends_json() const;
+
   const Scenario& scenario_;
   std::unique_ptr<Store> store_;
   ServiceOptions options_;
@@ -187,6 +212,14 @@ class Service {
   std::atomic<bool> stopping_{false};
   std::thread writer_, ticker_;
   int64_t origin_ns_ = 0;  // real clock: steady-clock reading at clock_offset_s_
+
+  // Backends (service_backends.cc), under mu_ except backends_ itself (fixed after open()).
+  std::vector<std::unique_ptr<Backend>> backends_;  // by site
+  std::vector<std::string> site_hold_;              // by site: why it takes no jobs now; "" = it does
+  std::vector<uint8_t> pool_held_;                  // by pool: its site is held (HeldPlacement reads it)
+  // (site, cluster node) -> the fleet node standing for it, failed or drained
+  std::map<std::pair<size_t, std::string>, std::pair<uint32_t, NodeCondition>> backend_nodes_;
+  bool backend_reporting_ = false;                  // a backend's own report is being applied
   double clock_offset_s_ = 0;
 };
 

@@ -44,6 +44,11 @@ CREATE TABLE jobs (
   spend_usd REAL NOT NULL
 );
 )sql",
+    // 2: the backend's id of a job's current run (a Slurm job id), so that a restarted service
+    // tracks the run it had submitted instead of submitting it again.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN backend_job_id INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -68,7 +73,7 @@ class SqliteStore final : public Store {
     if (auto r = exec("PRAGMA journal_mode=WAL"); !r) return r;
     if (auto r = exec(durability_ == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !r) return r;
     if (auto r = migrate(); !r) return r;
-    for (auto [stmt, sql] : {std::pair{&upsert_job_, "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+    for (auto [stmt, sql] : {std::pair{&upsert_job_, "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
                              std::pair{&add_token_, "INSERT OR REPLACE INTO tokens VALUES (?,?,?)"},
                              std::pair{&set_meta_, "INSERT OR REPLACE INTO meta VALUES (?,?)"},
                              std::pair{&begin_, "BEGIN IMMEDIATE"}, std::pair{&commit_, "COMMIT"},
@@ -104,6 +109,7 @@ class SqliteStore final : public Store {
       j.restarts = sqlite3_column_int(s, 17);
       j.gpu_seconds = sqlite3_column_double(s, 18);
       j.spend_usd = sqlite3_column_double(s, 19);
+      j.backend_job_id = sqlite3_column_int64(s, 20);
       out.jobs.push_back(std::move(j));
     }
     sqlite3_finalize(s);
@@ -156,6 +162,7 @@ class SqliteStore final : public Store {
       sqlite3_bind_int(s, 18, j.restarts);
       sqlite3_bind_double(s, 19, j.gpu_seconds);
       sqlite3_bind_double(s, 20, j.spend_usd);
+      sqlite3_bind_int64(s, 21, j.backend_job_id);
       if (!step(s)) return undo("writing a job");
     }
     for (const TokenRecord& t : batch.tokens) {
