@@ -33,9 +33,10 @@
 
 #include <fmt/format.h>
 
-#include "../tests/slurm_cluster.h"
+#include "slurm_cluster.h"
 #include "gpufleet/scenario.h"
 #include "loopback_http.h"
+#include "serve_bench_support.h"
 #include "serve/http_api.h"
 #include "serve/service.h"
 #include "serve/slurm_backend.h"
@@ -46,30 +47,16 @@ namespace gpufleet {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+using bench::Clock;
+using bench::die;
+using bench::since;
+using bench::Stats;
 
 struct Args {
   int64_t jobs = 1000;
   int reps = 3;
   int clients = 16;
   serve::Durability durability = serve::Durability::full;
-};
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "bench_slurm: %s\n", what.c_str());
-  std::exit(1);
-}
-
-struct Stats {
-  std::vector<double> v;
-  double best() const { return *std::max_element(v.begin(), v.end()); }
-  double median() const {
-    std::vector<double> s = v;
-    std::sort(s.begin(), s.end());
-    return s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
-  }
 };
 
 std::string scenario_yaml(const testing::SlurmCluster& c) {
@@ -139,25 +126,11 @@ double run_gpufleet(const Scenario& scenario, const fs::path& db, int64_t jobs, 
     if (!t) die(t.error().to_string());
     token = *t;
   }
-  auto store = serve::open_sqlite_store(db.string(), durability);
-  if (!store) die(store.error().to_string());
-  auto service = serve::Service::open(scenario, std::move(*store), serve::ServiceOptions{});
-  if (!service) die(service.error().to_string());
-  serve::HttpOptions http;
-  http.port = 0;
-  http.requests_per_s = 1e9;
-  http.burst = 1e9;
-  serve::HttpServer server(**service, http);
-  auto port = server.bind();
-  if (!port) die(port.error().to_string());
-  (*service)->start();
-  std::thread serving([&] { server.serve(); });
-  bench::LoopbackLoad load(*port, clients, "POST", "/v1/jobs", token, 201);
+  bench::Server server(scenario, serve::open_sqlite_store(db.string(), durability));
+  server.service->start();
+  bench::LoopbackLoad load(server.port, clients, "POST", "/v1/jobs", token, 201);
   const std::string body = R"({"gpus": 4, "estimated_duration": "1h", "name": "bench"})";
   const auto res = load.run(600, jobs, [&](int64_t) { return body; });
-  server.stop();
-  serving.join();
-  (*service)->stop();
   if (!res.error.empty()) die(res.error);
   if (res.ok != jobs) die(fmt::format("{} of {} submissions answered 201; the first other: {}", res.ok, jobs, res.first_other));
   return static_cast<double>(jobs) / res.seconds;
@@ -189,11 +162,11 @@ int run(const Args& a) {
     std::fflush(stdout);
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
-  std::printf("  sbatch accepted jobs/s       best %.0f, median %.0f\n", sbatch.best(), sbatch.median());
-  std::printf("  gpufleet accepted jobs/s     best %.0f, median %.0f (committed, synchronous=%s)\n", fleet.best(), fleet.median(),
+  std::printf("  sbatch accepted jobs/s       best %.0f, median %.0f\n", sbatch.best(true), sbatch.median());
+  std::printf("  gpufleet accepted jobs/s     best %.0f, median %.0f (committed, synchronous=%s)\n", fleet.best(true), fleet.median(),
               a.durability == serve::Durability::full ? "FULL" : "NORMAL");
   std::printf("  ratio gpufleet / sbatch      %.1fx of the medians, %.1fx of the bests (target >= 10x)\n", fleet.median() / sbatch.median(),
-              fleet.best() / sbatch.best());
+              fleet.best(true) / sbatch.best(true));
   return 0;
 }
 
@@ -209,8 +182,8 @@ int main(int argc, char** argv) {
     else if (k == "--clients") a.clients = std::stoi(v);
     else if (k == "--synchronous" && (v == "full" || v == "normal"))
       a.durability = v == "full" ? gpufleet::serve::Durability::full : gpufleet::serve::Durability::normal;
-    else gpufleet::die("unknown option " + k + "; expected --jobs, --reps, --clients or --synchronous full|normal");
+    else gpufleet::bench::die("unknown option " + k + "; expected --jobs, --reps, --clients or --synchronous full|normal");
   }
-  if (a.jobs < 1 || a.reps < 1 || a.clients < 1) gpufleet::die("--jobs, --reps and --clients must be at least 1");
+  if (a.jobs < 1 || a.reps < 1 || a.clients < 1) gpufleet::bench::die("--jobs, --reps and --clients must be at least 1");
   return gpufleet::run(a);
 }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "child_process.h"
 #include "command_runner.h"
 
 namespace gpufleet::testing {
@@ -48,21 +48,7 @@ class ServerProcess {
     for (const std::string& a : std::vector<std::string>{"--db", db_.empty() ? (dir_ / "state.db").string() : db_, "--listen", "127.0.0.1:0", "--tokens",
                                 (dir_ / "tokens").string(), "--ready-file", (dir_ / "url").string()})
       argv.push_back(a);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // The server dies with the test process, even one killed before its destructors run.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() == 1) ::_exit(127);
-      const std::string log = (dir_ / "server.log").string();
-      FILE* f = std::freopen(log.c_str(), "a", stdout);
-      (void)f;
-      ::dup2(::fileno(stdout), 2);
-      std::vector<char*> c;
-      for (auto& a : argv) c.push_back(a.data());
-      c.push_back(nullptr);
-      ::execv(c[0], c.data());
-      ::_exit(127);
-    }
+    pid_ = spawn_child(argv, (dir_ / "server.log").string());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
       if (std::filesystem::exists(dir_ / "url")) {

@@ -13,7 +13,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -29,6 +28,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "child_process.h"
 
 namespace gpufleet::testing {
 
@@ -69,9 +70,9 @@ class SlurmCluster {
       std::ofstream(dir_ / "munge.key", std::ios::binary) << key;
       std::filesystem::permissions(dir_ / "munge.key", std::filesystem::perms::owner_read);
     }
-    const int ctld_port = free_port();
+    const int ctld_port = free_loopback_port();
     std::vector<int> node_ports;
-    for (int i = 0; i < nodes; ++i) node_ports.push_back(free_port());
+    for (int i = 0; i < nodes; ++i) node_ports.push_back(free_loopback_port());
     const std::string d = dir_.string();
     std::ofstream conf(dir_ / "slurm.conf");
     conf << "ClusterName=" << cluster_ << "\nSlurmctldHost=localhost(127.0.0.1)\nSlurmctldPort=" << ctld_port
@@ -194,39 +195,9 @@ class SlurmCluster {
     return ss.str();
   }
 
-  static int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      socklen_t len = sizeof addr;
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-      port = ntohs(addr.sin_port);
-    }
-    ::close(fd);
-    return port;
-  }
-
   void spawn(std::vector<std::string> argv, const std::string& log) {
     const std::string out = (dir_ / "log" / (log + ".out")).string();
-    const std::string conf_env = "SLURM_CONF=" + conf();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() == 1) ::_exit(127);
-      ::setenv("SLURM_CONF", conf().c_str(), 1);
-      FILE* f = std::freopen(out.c_str(), "a", stdout);
-      (void)f;
-      ::dup2(::fileno(stdout), 2);
-      std::vector<char*> c;
-      for (auto& a : argv) c.push_back(a.data());
-      c.push_back(nullptr);
-      ::execv(c[0], c.data());
-      ::_exit(127);
-    }
+    const pid_t pid = spawn_child(std::move(argv), out, {{"SLURM_CONF", conf()}});
     if (pid > 0) pids_.push_back(pid);
   }
 
