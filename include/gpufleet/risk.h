@@ -16,6 +16,10 @@
 
 namespace gpufleet {
 
+namespace risk {
+class RankGroup;  // the processes a run is split across (src/risk/rank_group.h)
+}  // namespace risk
+
 // How one demand stream (training, or the inference of one jurisdiction) may differ from the
 // plan's forecast: a multiplier per plan year (year 0 included) applied to the forecast.
 enum class DemandModel : uint8_t {
@@ -104,8 +108,12 @@ Result<std::vector<Contract>> read_plan_commitments(const PlanInputs& inputs, co
 
 struct RiskOptions {
   int64_t futures = 1000;  // >= 1
-  int threads = 1;         // >= 1; the results do not depend on it
-  // Called from worker threads with futures done so far; may be empty.
+  int threads = 1;         // >= 1, per rank; the results do not depend on it
+  // The MPI ranks the futures are split across (contiguous blocks; rank 0 gathers, summarises
+  // and reports); nullptr: this process alone. The results do not depend on it either.
+  risk::RankGroup* ranks = nullptr;
+  // Called from worker threads with the futures of this rank's share done so far and the
+  // share's size (every future in one process); may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
 };
 
@@ -136,9 +144,14 @@ struct FutureOutcome {
   std::vector<double> idle_by_provider_usd;  // discounted, per provider
   std::vector<double> shortfall_gpu_hours;   // per period, reference GPU-hours of demand unmet
   std::vector<double> shortfall_by_stream_gpu_hours;  // per stream, over the horizon
+
+  bool operator==(const FutureOutcome&) const = default;
 };
 
 struct RiskResult {
+  // false on an MPI rank other than 0: its futures went to rank 0, which alone has the
+  // outcomes and the summaries below (empty here), and prints and writes them.
+  bool reports = true;
   std::string scenario;
   int64_t futures = 0;
   uint64_t seed = 0;
@@ -166,6 +179,8 @@ struct RiskResult {
 // on-demand and spot at that future's prices and availability, shortfall, idle take-or-pay.
 // Costs use contract_usd_per_hour() and the planner's hours and discounting, over the plan's
 // horizon. REQUIRES: prepare_plan_inputs(inputs) succeeded (parse_plan_section does it).
+// With options.ranks, collective: every rank calls it with the same arguments, and an error
+// is returned on every rank (the lowest rank's).
 Result<RiskResult> run_risk(const PlanInputs& inputs, const UncertaintySpec& uncertainty,
                             const std::vector<Contract>& commitments, const RiskOptions& options);
 

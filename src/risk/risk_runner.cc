@@ -1,14 +1,16 @@
-// run_risk: futures on threads, each written into its own slot, then summarised in index
-// order, so that the result is the same for any thread count.
+// run_risk: the period model's futures through the runner (threads, ranks), then summarised
+// on rank 0 in index order, so that the result is the same for any thread and rank count.
 #include <algorithm>
-#include <atomic>
-#include <thread>
+#include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "gpufleet/risk.h"
+#include "risk/future_runner.h"
 #include "risk/future_sampler.h"
 #include "risk/period_model.h"
+#include "risk/rank_group.h"
 #include "risk/risk_book.h"
 #include "risk/risk_stats.h"
 
@@ -20,25 +22,39 @@ constexpr double kMaxRiskOutcomeBytes = 4.0 * (1 << 30);  // what the outcomes o
 
 Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, const std::vector<Contract>& commitments,
                             const RiskOptions& options) {
-  if (options.futures < 1 || options.futures > kMaxRiskFutures)
-    return fail("<command line>", 0, 0, "--futures", fmt::format("{}: expected from 1 to {}", options.futures, kMaxRiskFutures));
-  if (options.threads < 1) return fail("<command line>", 0, 0, "--threads", "expected at least 1");
-  auto book = risk::make_book(in, commitments);
-  if (!book) return fail(book.error());
+  // Every rank checks the same things; they agree before any future is evaluated, so that a
+  // rank that fails never leaves the others waiting for its outcomes.
+  std::optional<risk::Book> book;
+  Result<void> ready = [&]() -> Result<void> {
+    if (options.futures < 1 || options.futures > kMaxRiskFutures)
+      return fail("<command line>", 0, 0, "--futures", fmt::format("{}: expected from 1 to {}", options.futures, kMaxRiskFutures));
+    if (options.threads < 1) return fail("<command line>", 0, 0, "--threads", "expected at least 1");
+    auto made = risk::make_book(in, commitments);
+    if (!made) return fail(made.error());
+    book = std::move(*made);
+    // Each future's outcome is kept until the end (futures.csv has a row per future, on
+    // rank 0): refuse a run whose outcomes would not fit before allocating them.
+    const Scenario& sc = in.scenario;
+    const size_t doubles_per_future = static_cast<size_t>(in.periods + book->calendar.years) + 4 * sc.providers.size() +
+                                      3 * book->streams.size() + 2 * sc.sites.size();
+    constexpr size_t kVectors = 11, kAllocationOverhead = 16;
+    const double bytes_per_future =
+        static_cast<double>(sizeof(FutureOutcome) + 8 * doubles_per_future + kVectors * kAllocationOverhead);
+    if (bytes_per_future * static_cast<double>(options.futures) > kMaxRiskOutcomeBytes)
+      return fail("<command line>", 0, 0, "--futures",
+                  fmt::format("{} futures of this plan keep about {:.1f} GiB of outcomes; at most {:.0f} GiB ({} futures)", options.futures,
+                              bytes_per_future * static_cast<double>(options.futures) / (1 << 30), kMaxRiskOutcomeBytes / (1 << 30),
+                              static_cast<int64_t>(kMaxRiskOutcomeBytes / bytes_per_future)));
+    return {};
+  }();
+  std::unique_ptr<risk::RankGroup> alone;
+  risk::RankGroup* ranks = options.ranks;
+  if (!ranks) {
+    alone = risk::single_process_group();
+    ranks = alone.get();
+  }
+  if (auto ok = risk::agree(*ranks, ready); !ok) return fail(ok.error());
   const Scenario& sc = in.scenario;
-
-  // Each future's outcome is kept until the end (futures.csv has a row per future): refuse a
-  // run whose outcomes would not fit before allocating them.
-  const size_t doubles_per_future = static_cast<size_t>(in.periods + book->calendar.years) + 4 * sc.providers.size() +
-                                    3 * book->streams.size() + 2 * sc.sites.size();
-  constexpr size_t kVectors = 11, kAllocationOverhead = 16;
-  const double bytes_per_future =
-      static_cast<double>(sizeof(FutureOutcome) + 8 * doubles_per_future + kVectors * kAllocationOverhead);
-  if (bytes_per_future * static_cast<double>(options.futures) > kMaxRiskOutcomeBytes)
-    return fail("<command line>", 0, 0, "--futures",
-                fmt::format("{} futures of this plan keep about {:.1f} GiB of outcomes; at most {:.0f} GiB ({} futures)", options.futures,
-                            bytes_per_future * static_cast<double>(options.futures) / (1 << 30), kMaxRiskOutcomeBytes / (1 << 30),
-                            static_cast<int64_t>(kMaxRiskOutcomeBytes / bytes_per_future)));
 
   RiskResult r;
   r.scenario = sc.name;
@@ -50,26 +66,17 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
   for (const auto& p : sc.providers) r.providers.push_back(p.name);
   for (const auto& s : sc.sites) r.sites.push_back(s.name);
   r.contracts = static_cast<int>(book->contracts.size());
-  r.outcomes.resize(static_cast<size_t>(options.futures));
 
-  const int threads = static_cast<int>(std::min<int64_t>(options.threads, options.futures));
-  std::atomic<int64_t> next{0}, done{0};
-  constexpr int64_t kChunk = 64;  // futures taken at once by a thread
-  auto work = [&] {
-    for (;;) {
-      const int64_t first = next.fetch_add(kChunk);
-      if (first >= options.futures) return;
-      const int64_t last = std::min(options.futures, first + kChunk);
-      for (int64_t k = first; k < last; ++k)
-        r.outcomes[static_cast<size_t>(k)] = risk::evaluate_future(*book, risk::sample_future(spec, *book, sc.seed, k));
-      const int64_t now = done.fetch_add(last - first) + (last - first);
-      if (options.progress) options.progress(now, options.futures);
-    }
+  const risk::FutureEvaluator period_model = [&](int64_t k) -> Result<FutureOutcome> {
+    return risk::evaluate_future(*book, risk::sample_future(spec, *book, sc.seed, k));
   };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  auto outcomes = risk::run_futures(period_model, {options.futures, options.threads, ranks, options.progress});
+  if (!outcomes) return fail(outcomes.error());
+  if (ranks->rank() != 0) {
+    r.reports = false;
+    return r;
+  }
+  r.outcomes = std::move(*outcomes);
 
   // Summaries, each over the futures in index order.
   const auto n = static_cast<size_t>(options.futures);
