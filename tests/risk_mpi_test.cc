@@ -1,6 +1,6 @@
 // `mpirun --oversubscribe -n K gpufleet risk` on this machine: the same bytes (futures.csv,
 // risk.json, the terminal line) as one process, for 1 and 2 threads per rank and for more ranks
-// than futures; rank 0 alone prints; bad input on every rank, and a failure on rank 0 alone,
+// than futures; rank 0 alone prints (and draws the progress line); bad input on every rank, and a failure on rank 0 alone,
 // end every rank with exit 2 within a bounded time (`timeout` turns a hang into status 124).
 // Skipped when mpirun is absent (scripts/setup.sh installs it). Built without MPI, mpirun's
 // copies refuse to run (exit 2) instead of each evaluating every future.
@@ -78,6 +78,20 @@ TEST_F(RiskMpi, MoreRanksThanFuturesLeavesSomeRanksNothingToDo) {
   ASSERT_EQ(three.status, 0) << three.err;
   EXPECT_EQ(three.out, one.out);  // the terminal table, printed once
   EXPECT_EQ(slurp(dir_ / "three" / "futures.csv"), slurp(dir_ / "one" / "futures.csv"));
+}
+
+TEST_F(RiskMpi, RankZeroAloneDrawsTheProgressLine) {
+  // A rank's stderr is a pipe to mpirun, never a terminal: rank 0 draws anyway, the others not.
+  const auto r = run_gpufleet("risk " + scenario_.string() + " --futures 20000 --threads 1",
+                              "GPUFLEET_PROGRESS_DELAY_S=0 " + mpirun(2));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(occurrences(r.err, "reading the scenario: done in"), 1u) << r.err;
+  EXPECT_EQ(occurrences(r.err, "done in "), 2u) << r.err;  // reading, then sampling: one rank's lines
+  EXPECT_NE(r.err.find(" of 10,000 futures on rank 0 (of 2 ranks, 20,000 futures in all)"), std::string::npos) << r.err;
+  // Without mpirun and without a terminal, no line.
+  const auto alone = run_gpufleet("risk " + scenario_.string() + " --futures 20000 --threads 1", "GPUFLEET_PROGRESS_DELAY_S=0");
+  ASSERT_EQ(alone.status, 0) << alone.err;
+  EXPECT_EQ(alone.err, "");
 }
 
 TEST_F(RiskMpi, BadInputEndsEveryRankWithExitTwoAndOneMessage) {

@@ -107,7 +107,8 @@ void add_risk_command(CLI::App& app) {
     if (!joined) exit_bad_input(joined.error());
     risk::RankGroup& ranks = **joined;
     const bool reporter = ranks.rank() == 0;
-    ProgressLine progress(!args->quiet && reporter);
+    // Under mpirun, rank 0's stderr is a pipe to mpirun, which prints it: rank 0 draws the line.
+    ProgressLine progress(!args->quiet && reporter, ranks.under_mpirun());
     progress.begin("reading the scenario");
     auto loaded = load_risk_inputs(*args);
     progress.end();

@@ -15,6 +15,7 @@ class SingleProcess final : public RankGroup {
   int rank() const override { return 0; }
   int size() const override { return 1; }
   int local_size() const override { return 1; }
+  bool under_mpirun() const override { return false; }
   std::optional<Failure> lowest_failure(std::optional<std::string> mine) override {
     if (!mine) return std::nullopt;
     return Failure{0, std::move(*mine)};

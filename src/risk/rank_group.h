@@ -21,6 +21,7 @@ class RankGroup {
   virtual int rank() const = 0;        // 0 .. size() - 1; rank 0 reports
   virtual int size() const = 0;        // >= 1
   virtual int local_size() const = 0;  // ranks on this machine (this one included)
+  virtual bool under_mpirun() const = 0;  // started by mpirun (even with one rank)
   // Every rank gets the lowest rank that passed bytes, and its bytes; nullopt when none did.
   struct Failure {
     int rank = 0;

@@ -36,6 +36,7 @@ class MpiWorld final : public RankGroup {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   int local_size() const override { return local_size_; }
+  bool under_mpirun() const override { return true; }
 
   std::optional<Failure> lowest_failure(std::optional<std::string> mine) override {
     const int candidate = mine ? rank_ : size_;
