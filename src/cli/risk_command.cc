@@ -104,7 +104,10 @@ void add_risk_command(CLI::App& app) {
   cmd->callback([args] {
     // Under mpirun every rank runs this; rank 0 alone prints and writes (see risk/rank_group.h).
     auto joined = risk::join_rank_group();
-    if (!joined) exit_bad_input(joined.error());
+    if (!joined) {
+      if (risk::launched_rank() == 0) exit_bad_input(joined.error());
+      throw CLI::RuntimeError(kExitBadInput);  // rank 0 says why
+    }
     risk::RankGroup& ranks = **joined;
     const bool reporter = ranks.rank() == 0;
     // Under mpirun, rank 0's stderr is a pipe to mpirun, which prints it: rank 0 draws the line.

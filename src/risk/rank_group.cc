@@ -26,6 +26,12 @@ class SingleProcess final : public RankGroup {
 
 }  // namespace
 
+int launched_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  return 0;
+}
+
 std::unique_ptr<RankGroup> single_process_group() { return std::make_unique<SingleProcess>(); }
 
 Result<void> agree(RankGroup& ranks, const Result<void>& mine) {

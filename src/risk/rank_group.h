@@ -44,6 +44,11 @@ class RankGroup {
 // MPI (K copies would each evaluate every future). Call at most once per process.
 Result<std::unique_ptr<RankGroup>> join_rank_group();
 
+// The rank mpirun (or srun) gave this process, read from its environment without MPI
+// (OMPI_COMM_WORLD_RANK, PMIX_RANK, PMI_RANK); 0 outside mpirun. For what rank 0 alone prints
+// before any group is joined (usage errors, help).
+int launched_rank();
+
 // This process alone (what join_rank_group returns outside mpirun).
 std::unique_ptr<RankGroup> single_process_group();
 
