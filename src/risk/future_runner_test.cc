@@ -1,10 +1,14 @@
 // The runner: blocks that cover the futures in rank order, each outcome in its own future's
 // slot for any thread count, and the lowest failing future's error whatever the threads' timing.
+// Any evaluator plugs into the whole run through run_risk_with.
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "risk/future_runner.h"
+#include "risk/future_sampler.h"
+#include "risk/period_model.h"
+#include "risk/risk_run.h"
 
 namespace gpufleet::risk {
 namespace {
@@ -70,6 +74,45 @@ TEST(FutureRunner, TheLowestFailingFuturesErrorIsReturnedWhateverTheTiming) {
     ASSERT_FALSE(outcomes);
     EXPECT_EQ(outcomes.error().line, 70);
   }
+}
+
+}  // namespace
+}  // namespace gpufleet::risk
+
+namespace gpufleet::risk {
+namespace {
+
+// Another evaluator plugs into the whole run (checks, book, runner, summaries): here the
+// period model with every cost doubled, whose summary is twice run_risk's; a factory's error
+// is the run's.
+TEST(RiskRunWith, AnyEvaluatorPlugsIntoTheRun) {
+  auto in = load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>");
+  ASSERT_TRUE(in) << in.error().to_string();
+  UncertaintySpec spec;
+  spec.training = {"", DemandModel::lognormal, 0.3, 0.5, {}};
+  RiskOptions options;
+  options.futures = 200;
+  options.threads = 2;
+  auto base = run_risk(*in, spec, {}, options);
+  ASSERT_TRUE(base) << base.error().to_string();
+  const uint64_t seed = in->scenario.seed;
+  auto doubled = run_risk_with(*in, {}, options, [&](const Book& book) -> Result<FutureEvaluator> {
+    return [&spec, &book, seed](int64_t k) -> Result<FutureOutcome> {
+      FutureOutcome o = evaluate_future(book, sample_future(spec, book, seed, k));
+      o.cost_usd *= 2;
+      return o;
+    };
+  });
+  ASSERT_TRUE(doubled) << doubled.error().to_string();
+  EXPECT_GT(base->cost.p95, base->cost.p5);  // the futures differ
+  EXPECT_DOUBLE_EQ(doubled->cost.mean, 2 * base->cost.mean);
+  EXPECT_DOUBLE_EQ(doubled->cost.p95, 2 * base->cost.p95);
+  EXPECT_EQ(doubled->shortfall_expected_gpu_hours, base->shortfall_expected_gpu_hours);
+  auto refused = run_risk_with(*in, {}, options, [](const Book&) -> Result<FutureEvaluator> {
+    return fail("sim.yaml", 3, 5, "workload", "cannot be scaled");
+  });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "workload");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// run_risk: the period model's futures through the runner (threads, ranks), then summarised
-// on rank 0 in index order, so that the result is the same for any thread and rank count.
+// run_risk_with: checks, the book, any evaluator's futures through the runner (threads,
+// ranks), then the summaries on rank 0 in index order, so that the result is the same for any
+// thread and rank count. run_risk: the same with the period model.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "risk/period_model.h"
 #include "risk/rank_group.h"
 #include "risk/risk_book.h"
+#include "risk/risk_run.h"
 #include "risk/risk_stats.h"
 
 namespace gpufleet {
@@ -20,11 +22,14 @@ namespace {
 constexpr double kMaxRiskOutcomeBytes = 4.0 * (1 << 30);  // what the outcomes of one run may take
 }  // namespace
 
-Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, const std::vector<Contract>& commitments,
-                            const RiskOptions& options) {
+namespace risk {
+
+Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contract>& commitments, const RiskOptions& options,
+                                 const EvaluatorFactory& make_evaluator) {
   // Every rank checks the same things; they agree before any future is evaluated, so that a
   // rank that fails never leaves the others waiting for its outcomes.
   std::optional<risk::Book> book;
+  std::optional<FutureEvaluator> evaluate;
   Result<void> ready = [&]() -> Result<void> {
     if (options.futures < 1 || options.futures > kMaxRiskFutures)
       return fail("<command line>", 0, 0, "--futures", fmt::format("{}: expected from 1 to {}", options.futures, kMaxRiskFutures));
@@ -45,6 +50,9 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
                   fmt::format("{} futures of this plan keep about {:.1f} GiB of outcomes; at most {:.0f} GiB ({} futures)", options.futures,
                               bytes_per_future * static_cast<double>(options.futures) / (1 << 30), kMaxRiskOutcomeBytes / (1 << 30),
                               static_cast<int64_t>(kMaxRiskOutcomeBytes / bytes_per_future)));
+    auto e = make_evaluator(*book);
+    if (!e) return fail(e.error());
+    evaluate = std::move(*e);
     return {};
   }();
   std::unique_ptr<risk::RankGroup> alone;
@@ -67,10 +75,7 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
   for (const auto& s : sc.sites) r.sites.push_back(s.name);
   r.contracts = static_cast<int>(book->contracts.size());
 
-  const risk::FutureEvaluator period_model = [&](int64_t k) -> Result<FutureOutcome> {
-    return risk::evaluate_future(*book, risk::sample_future(spec, *book, sc.seed, k));
-  };
-  auto outcomes = risk::run_futures(period_model, {options.futures, options.threads, ranks, options.progress});
+  auto outcomes = risk::run_futures(*evaluate, {options.futures, options.threads, ranks, options.progress});
   if (!outcomes) return fail(outcomes.error());
   if (ranks->rank() != 0) {
     r.reports = false;
@@ -109,6 +114,16 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
     r.idle_by_provider.push_back(over([p](const FutureOutcome& o) { return o.idle_by_provider_usd[p]; }));
   }
   return r;
+}
+
+}  // namespace risk
+
+Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, const std::vector<Contract>& commitments,
+                            const RiskOptions& options) {
+  const uint64_t seed = in.scenario.seed;
+  return risk::run_risk_with(in, commitments, options, [&spec, seed](const risk::Book& book) -> Result<risk::FutureEvaluator> {
+    return [&spec, &book, seed](int64_t k) -> Result<FutureOutcome> { return risk::evaluate_future(book, risk::sample_future(spec, book, seed, k)); };
+  });
 }
 
 }  // namespace gpufleet
