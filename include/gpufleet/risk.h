@@ -115,6 +115,10 @@ struct RiskOptions {
   // Called from worker threads with the futures of this rank's share done so far and the
   // share's size (every future in one process); may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
+  // shards > 0: evaluate only shard `shard` of `shards` (one task of a job array; the futures
+  // an MPI rank `shard` of `shards` would take); the result's outcomes are that block's alone,
+  // from first_future, without summaries (merge_risk_shards makes the run). Not with ranks.
+  int shard = 0, shards = 0;  // 0 <= shard < shards
 };
 
 // The most futures one run evaluates (a future's outcomes are kept until the end, and a run
@@ -152,6 +156,7 @@ struct RiskResult {
   // false on an MPI rank other than 0: its futures went to rank 0, which alone has the
   // outcomes and the summaries below (empty here), and prints and writes them.
   bool reports = true;
+  int64_t first_future = 0;  // of outcomes[0]: 0 but in a shard
   std::string scenario;
   int64_t futures = 0;
   uint64_t seed = 0;
@@ -183,6 +188,22 @@ struct RiskResult {
 // is returned on every rank (the lowest rank's).
 Result<RiskResult> run_risk(const PlanInputs& inputs, const UncertaintySpec& uncertainty,
                             const std::vector<Contract>& commitments, const RiskOptions& options);
+
+// One shard's outcomes, as `gpufleet risk --shard I/K --out DIR` writes them (DIR/shard.txt).
+struct RiskShard {
+  uint64_t inputs_digest = 0;  // the caller's digest of what the run depends on (scenario, plan, seed)
+  int64_t futures = 0;         // of the whole run
+  int shard = 0, shards = 1;
+  std::vector<FutureOutcome> outcomes;  // its block of futures, in order
+};
+Result<void> write_risk_shard(const RiskShard& shard, const std::string& dir);
+Result<RiskShard> read_risk_shard(const std::string& dir);
+
+// The run whose shards these are: the same result, byte for byte, as run_risk in one process.
+// Errors name the shard's folder when a shard is missing or repeated, or was run on other
+// inputs (digest), another number of futures or of shards. REQUIRES: as run_risk.
+Result<RiskResult> merge_risk_shards(const PlanInputs& inputs, const std::vector<Contract>& commitments, std::vector<RiskShard> shards,
+                                     const std::vector<std::string>& shard_dirs, uint64_t inputs_digest, int64_t futures);
 
 // The terminal table.
 std::string format_risk_report(const RiskResult& result);

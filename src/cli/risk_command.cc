@@ -17,6 +17,7 @@
 #include "risk/rank_group.h"
 #include "util/atomic_file.h"
 #include "util/cpu_count.h"
+#include "util/digest.h"
 #include "util/human_format.h"
 
 namespace gpufleet::cli {
@@ -31,6 +32,8 @@ struct RiskArgs {
   int threads = 0;  // 0: every core
   std::optional<uint64_t> seed;
   bool quiet = false;
+  std::string shard;               // "I/K": one task of a job array
+  std::vector<std::string> merge;  // the shards' --out folders
 };
 
 void add_options(CLI::App& cmd, RiskArgs& a) {
@@ -45,6 +48,11 @@ void add_options(CLI::App& cmd, RiskArgs& a) {
   cmd.add_option("--seed", a.seed, "seed of the futures (default: the scenario's)");
   cmd.add_option("--out", a.out_dir, "write risk.json and futures.csv into this directory")->check(non_empty_path());
   cmd.add_flag("--quiet", a.quiet, "print only the summary line");
+  auto* shard = cmd.add_option("--shard", a.shard,
+                               "I/K: evaluate only the I-th of K blocks of the futures (0-based; a job array's task) and write them into --out "
+                               "for --merge");
+  cmd.add_option("--merge", a.merge, "summarise, print and write the run from these --shard folders (every I of one K once)")
+      ->excludes(shard);
 }
 
 // What every rank reads before the futures: the plan's inputs, the uncertainty, the plan's
@@ -54,6 +62,8 @@ struct RiskInputs {
   PlanInputs inputs;
   UncertaintySpec spec;
   std::vector<Contract> commitments;
+  uint64_t digest = 0;  // of the scenario's text, the plan's plan.json and the seed: what shards must share
+  int shard = 0, shards = 0;
 };
 
 Result<RiskInputs> load_risk_inputs(const RiskArgs& args) {
@@ -79,12 +89,38 @@ Result<RiskInputs> load_risk_inputs(const RiskArgs& args) {
     commitments = std::move(*c);
   }
   if (args.seed) inputs->scenario.seed = *args.seed;
+  std::string identity = text + "\n--plan\n";
+  if (!args.plan_dir.empty()) {
+    auto plan = read_file((std::filesystem::path(args.plan_dir) / "plan.json").string());
+    if (!plan) return fail(plan.error());
+    identity += *plan;
+  }
+  identity += fmt::format("\n--seed {}\n", inputs->scenario.seed);
+  int shard = 0, shards = 0;
+  if (!args.shard.empty()) {
+    int used = 0;
+    if (std::sscanf(args.shard.c_str(), "%d/%d%n", &shard, &shards, &used) != 2 || static_cast<size_t>(used) != args.shard.size() ||
+        shards < 1 || shards > 100000 || shard < 0 || shard >= shards)
+      return fail("<command line>", 0, 0, "--shard", fmt::format("'{}': expected I/K with 0 <= I < K <= 100000, e.g. 0/4", args.shard));
+    if (args.out_dir.empty()) return fail("<command line>", 0, 0, "--shard", "a shard writes its futures into --out DIR, for --merge");
+  }
   if (!args.out_dir.empty()) {
     std::vector<std::string> files{args.scenario};
     if (!args.plan_dir.empty()) files.push_back((std::filesystem::path(args.plan_dir) / "plan.json").string());
     if (auto ok = check_not_overwriting_input("--out", args.out_dir, files, true); !ok) return fail(ok.error());
   }
-  return RiskInputs{std::move(*inputs), std::move(*spec), std::move(commitments)};
+  return RiskInputs{std::move(*inputs), std::move(*spec), std::move(commitments), fnv1a64(identity), shard, shards};
+}
+
+// --merge: the shards' folders read and merged into the run.
+Result<RiskResult> merge_shards(const RiskInputs& in, const std::vector<std::string>& dirs, int64_t futures) {
+  std::vector<RiskShard> shards;
+  for (const std::string& d : dirs) {
+    auto s = read_risk_shard(d);
+    if (!s) return fail(s.error());
+    shards.push_back(std::move(*s));
+  }
+  return merge_risk_shards(in.inputs, in.commitments, std::move(shards), dirs, in.digest, futures);
 }
 
 // Ends the command with exit 2 on every rank once they agree on `error` and have left the
@@ -127,12 +163,26 @@ void add_risk_command(CLI::App& app) {
     options.progress = [&progress, &of_ranks](int64_t done, int64_t total) {
       progress.detail(fmt::format("{} of {} futures{}", with_commas(static_cast<double>(done)), with_commas(static_cast<double>(total)), of_ranks));
     };
-    progress.begin("sampling futures");
-    auto result = run_risk(loaded->inputs, loaded->spec, loaded->commitments, options);
+    options.shard = loaded->shard;
+    options.shards = loaded->shards;
+    if (!args->merge.empty() && ranks.size() > 1)
+      exit_bad_input_on_every_rank(ranks, Error{"<command line>", 0, 0, "--merge", "a merge runs in one process, not under mpirun"});
+    progress.begin(args->merge.empty() ? "sampling futures" : "merging the shards");
+    auto result = args->merge.empty() ? run_risk(loaded->inputs, loaded->spec, loaded->commitments, options)
+                                      : merge_shards(*loaded, args->merge, args->futures);
     progress.end();
     // Every collective call is done: rank 0 goes on alone to print and write.
     if (!result) exit_bad_input_on_every_rank(ranks, result.error());
     ranks.leave();
+    if (options.shards > 0) {
+      const int64_t first = result->first_future, count = static_cast<int64_t>(result->outcomes.size());
+      write_results_folder(args->out_dir, "risk", [&](const std::string& d) {
+        return write_risk_shard({loaded->digest, result->futures, options.shard, options.shards, std::move(result->outcomes)}, d);
+      });
+      std::printf("risk shard %d/%d: %lld futures (from future %lld) of %lld written to %s\n", options.shard, options.shards,
+                  static_cast<long long>(count), static_cast<long long>(first), static_cast<long long>(result->futures), args->out_dir.c_str());
+      return;
+    }
     if (!result->reports) return;
     if (args->quiet) {
       double worst = 0;

@@ -34,6 +34,10 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
     if (options.futures < 1 || options.futures > kMaxRiskFutures)
       return fail("<command line>", 0, 0, "--futures", fmt::format("{}: expected from 1 to {}", options.futures, kMaxRiskFutures));
     if (options.threads < 1) return fail("<command line>", 0, 0, "--threads", "expected at least 1");
+    if (options.shards < 0 || (options.shards > 0 && (options.shard < 0 || options.shard >= options.shards)))
+      return fail("<command line>", 0, 0, "--shard", fmt::format("{}/{}: expected I/K with 0 <= I < K", options.shard, options.shards));
+    if (options.shards > 0 && options.ranks && options.ranks->size() > 1)
+      return fail("<command line>", 0, 0, "--shard", "a shard runs in one process: use --shard or mpirun, not both");
     auto made = risk::make_book(in, commitments);
     if (!made) return fail(made.error());
     book = std::move(*made);
@@ -75,6 +79,17 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
   for (const auto& s : sc.sites) r.sites.push_back(s.name);
   r.contracts = static_cast<int>(book->contracts.size());
 
+  if (options.shards > 0) {  // one block, on this process's threads
+    const auto [first, last] = rank_block(options.futures, options.shard, options.shards);
+    const FutureEvaluator& whole = *evaluate;
+    auto block = risk::run_futures([&whole, first](int64_t k) { return whole(first + k); },
+                                   {last - first, options.threads, nullptr, options.progress});
+    if (!block) return fail(block.error());
+    r.reports = false;
+    r.first_future = first;
+    r.outcomes = std::move(*block);
+    return r;
+  }
   auto outcomes = risk::run_futures(*evaluate, {options.futures, options.threads, ranks, options.progress});
   if (!outcomes) return fail(outcomes.error());
   if (ranks->rank() != 0) {
