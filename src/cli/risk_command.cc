@@ -1,4 +1,5 @@
 // gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--quiet]
+//               [--shard I/K | --merge DIR...]
 // Thin: load the plan's inputs and the `uncertainty:` section, read the plan's commitments,
 // run_risk, print, write. Exit 2 on bad input. Under `mpirun -n K` the K ranks share the
 // futures, agree on every error (all exit 2, rank 0 prints it), and rank 0 alone prints and
