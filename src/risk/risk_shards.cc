@@ -80,9 +80,14 @@ Result<RiskShard> read_risk_shard(const std::string& dir) {
   s.futures = futures;
   s.shard = shard;
   s.shards = shards;
-  s.outcomes.resize(static_cast<size_t>(outcomes));
   std::string_view rest(*bytes);
   rest.remove_prefix(eol + 1);
+  // As many lines as the header says before any outcome is allocated (a header may lie).
+  const auto lines = static_cast<int64_t>(std::count(rest.begin(), rest.end(), '\n'));
+  if (lines < outcomes)
+    return fail(path, static_cast<int>(lines + 2), 0, "",
+                fmt::format("the file ends before the outcome of future {} ({} of {})", first + lines, lines + 1, outcomes));
+  s.outcomes.resize(static_cast<size_t>(outcomes));
   std::string outcome;
   for (int64_t k = 0; k < outcomes; ++k) {
     const int line = static_cast<int>(k + 2);
