@@ -136,6 +136,12 @@ struct FutureOutcome {
   std::vector<double> idle_by_provider_usd;  // discounted, per provider
   std::vector<double> shortfall_gpu_hours;   // per period, reference GPU-hours of demand unmet
   std::vector<double> shortfall_by_stream_gpu_hours;  // per stream, over the horizon
+  // Per period (added for the report's fan charts; kept last so that serialisers of the fields
+  // above are unchanged).
+  std::vector<double> demand_ref_gpus;      // per period: mean demand of every stream, reference GPUs
+  std::vector<double> delivered_ref_gpus;   // per period: contract GPUs delivered (after slips and site
+                                            // power, before disruptions), reference GPUs
+  std::vector<double> spend_by_provider_period_usd;  // undiscounted, provider-major: [p x periods + t]
 };
 
 struct RiskResult {
@@ -158,6 +164,10 @@ struct RiskResult {
   std::vector<Distribution> cost_by_year;            // undiscounted
   std::vector<Distribution> cost_by_provider;        // discounted
   std::vector<Distribution> idle_by_provider;        // discounted
+  std::vector<Distribution> shortfall_by_period;     // per period, reference GPU-hours
+  std::vector<Distribution> demand_by_period;        // per period, reference GPUs
+  std::vector<Distribution> delivered_by_period;     // per period, reference GPUs
+  std::vector<std::vector<Distribution>> spend_by_provider_period;  // [provider][period], undiscounted
   std::vector<FutureOutcome> outcomes;               // indexed by future
 };
 

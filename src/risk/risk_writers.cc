@@ -74,10 +74,17 @@ Result<void> write_risk_results(const RiskResult& r, const std::string& dir) {
   for (size_t k = 0; k < r.streams.size(); ++k)
     j["shortfall_by_stream"].push_back({{"stream", r.streams[k]}, {"gpu_hours", to_json(r.shortfall_by_stream[k])}});
   j["periods"] = ordered_json::array();
-  for (size_t t = 0; t < r.period_labels.size(); ++t)
+  for (size_t t = 0; t < r.period_labels.size(); ++t) {
+    ordered_json spend = ordered_json::object();
+    for (size_t p = 0; p < r.providers.size(); ++p) spend[r.providers[p]] = to_json(r.spend_by_provider_period[p][t]);
     j["periods"].push_back({{"period", r.period_labels[t]}, {"shortfall_probability", r.shortfall_probability[t]},
                             {"shortfall_expected_gpu_hours", r.shortfall_expected_gpu_hours[t]},
-                            {"shortfall_p95_gpu_hours", r.shortfall_p95_gpu_hours[t]}});
+                            {"shortfall_p95_gpu_hours", r.shortfall_p95_gpu_hours[t]},
+                            {"shortfall_gpu_hours", to_json(r.shortfall_by_period[t])},
+                            {"demand_ref_gpus", to_json(r.demand_by_period[t])},
+                            {"delivered_ref_gpus", to_json(r.delivered_by_period[t])},
+                            {"spend_by_provider_usd", spend}});
+  }
   j["years"] = ordered_json::array();
   for (size_t y = 0; y < r.year_labels.size(); ++y) j["years"].push_back({{"year", r.year_labels[y]}, {"cost_usd", to_json(r.cost_by_year[y])}});
   j["providers"] = ordered_json::array();
