@@ -1,4 +1,4 @@
-// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--quiet]
+// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--report FILE] [--quiet]
 // Thin: load the plan's inputs and the `uncertainty:` section, read the plan's commitments,
 // run_risk, print, write. Exit 2 on bad input.
 #include <cstdio>
@@ -24,6 +24,7 @@ struct RiskArgs {
   std::string scenario;
   std::string plan_dir;
   std::string out_dir;
+  std::string report;  // HTML report path
   int64_t futures = 1000;
   int threads = 0;  // 0: every core
   std::optional<uint64_t> seed;
@@ -41,6 +42,8 @@ void add_options(CLI::App& cmd, RiskArgs& a) {
       ->check(whole_number_in(1, 256, "threads"));
   cmd.add_option("--seed", a.seed, "seed of the futures (default: the scenario's)");
   cmd.add_option("--out", a.out_dir, "write risk.json and futures.csv into this directory")->check(non_empty_path());
+  cmd.add_option("--report", a.report, "write the HTML report of the risk run (fan charts, cost distribution) into this file")
+      ->check(non_empty_path());
   cmd.add_flag("--quiet", a.quiet, "print only the summary line");
 }
 
@@ -76,11 +79,10 @@ void add_risk_command(CLI::App& app) {
     }
     progress.end();
     if (args->seed) inputs->scenario.seed = *args->seed;
-    if (!args->out_dir.empty()) {
-      std::vector<std::string> files{args->scenario};
-      if (!args->plan_dir.empty()) files.push_back((std::filesystem::path(args->plan_dir) / "plan.json").string());
-      refuse_overwriting_input("--out", args->out_dir, files, true);
-    }
+    std::vector<std::string> input_files{args->scenario};
+    if (!args->plan_dir.empty()) input_files.push_back((std::filesystem::path(args->plan_dir) / "plan.json").string());
+    if (!args->out_dir.empty()) refuse_overwriting_input("--out", args->out_dir, input_files, true);
+    if (!args->report.empty()) refuse_overwriting_input("--report", args->report, input_files, false);
     RiskOptions options;
     options.futures = args->futures;
     options.threads = args->threads > 0 ? args->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -101,9 +103,15 @@ void add_risk_command(CLI::App& app) {
       std::fputs(format_risk_report(*result).c_str(), stdout);
     }
     std::fflush(stdout);
+    const auto write = [&](const std::string& d) { return write_risk_results(*result, d); };
     if (!args->out_dir.empty()) {
       progress.begin("writing the results");
-      write_results_folder(args->out_dir, "risk", [&](const std::string& d) { return write_risk_results(*result, d); });
+      write_results_folder(args->out_dir, "risk", write);
+      progress.end();
+    }
+    if (!args->report.empty()) {
+      progress.begin("writing the report");
+      report_results(args->out_dir, args->report, "risk", write);
       progress.end();
     }
   });
