@@ -17,7 +17,7 @@ namespace gpufleet::cli {
 
 namespace {
 
-std::string& recorded_command_line() {
+std::string& command_line_slot() {
   static std::string line;
   return line;
 }
@@ -41,11 +41,13 @@ void render_or_exit(const std::string& dir, const std::string& html_path) {
 void record_command_line(int argc, char** argv) {
   std::string line = "gpufleet";  // the program's name, not the path it was started by
   for (int i = 1; i < argc; ++i) line += " " + shell_word(argv[i]);
-  recorded_command_line() = line;
+  command_line_slot() = line;
 }
 
+const std::string& recorded_command_line() { return command_line_slot(); }
+
 void record_run(const std::string& dir, const std::string& command_name) {
-  if (auto ok = write_run_record(dir, command_name, recorded_command_line()); !ok) exit_bad_input(ok.error());
+  if (auto ok = write_run_record(dir, command_name, command_line_slot()); !ok) exit_bad_input(ok.error());
 }
 
 void write_results_folder(const std::string& out_dir, const std::string& command_name,
