@@ -1,6 +1,7 @@
-// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--report FILE] [--quiet]
-// Thin: load the plan's inputs and the `uncertainty:` section, read the plan's commitments,
-// run_risk, print, write. Exit 2 on bad input.
+// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--report FILE] [--sweep FIELD=V1,V2,...]... [--quiet]
+// Thin: load the plan's inputs, the `uncertainty:` section and the plan's commitments
+// (load_risk_setup), and every sweep variant (prepare_sweep) before any future; run_risk, then
+// run_risk_sweep; print, write. Exit 2 on bad input.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -28,6 +29,7 @@ struct RiskArgs {
   int64_t futures = 1000;
   int threads = 0;  // 0: every core
   std::optional<uint64_t> seed;
+  std::vector<std::string> sweeps;  // FIELD=V1,V2,...
   bool quiet = false;
 };
 
@@ -44,6 +46,11 @@ void add_options(CLI::App& cmd, RiskArgs& a) {
   cmd.add_option("--out", a.out_dir, "write risk.json and futures.csv into this directory")->check(non_empty_path());
   cmd.add_option("--report", a.report, "write the HTML report of the risk run (fan charts, cost distribution) into this file")
       ->check(non_empty_path());
+  cmd.add_option("--sweep", a.sweeps,
+                 "FIELD=V1,V2,...: re-run with one numeric scenario field (plan.demand.training.growth_per_year, "
+                 "markets[2].on_demand_usd_per_gpu_hour, sites[NAME].power_cap_mw) set to each value; repeatable; a tornado of the cost mean")
+      ->take_all()
+      ->allow_extra_args(false);
   cmd.add_flag("--quiet", a.quiet, "print only the summary line");
 }
 
@@ -67,18 +74,17 @@ void add_risk_command(CLI::App& app) {
       const std::string parent = std::filesystem::path(args->scenario).parent_path().string();
       if (!parent.empty()) dir = parent;
     }
-    auto inputs = load_plan_text(text, name, dir);
-    if (!inputs) exit_bad_input(inputs.error());
-    auto spec = parse_uncertainty_section(*inputs, text, name);
-    if (!spec) exit_bad_input(spec.error());
-    std::vector<Contract> commitments;
-    if (!args->plan_dir.empty()) {
-      auto c = read_plan_commitments(*inputs, args->plan_dir);
-      if (!c) exit_bad_input(c.error());
-      commitments = std::move(*c);
+    auto setup = load_risk_setup(text, name, dir, args->plan_dir, args->seed);
+    if (!setup) exit_bad_input(setup.error());
+    std::vector<SweepSpec> sweeps;
+    for (const std::string& s : args->sweeps) {
+      auto spec = parse_sweep_option(s);
+      if (!spec) exit_bad_input(spec.error());
+      sweeps.push_back(std::move(*spec));
     }
+    auto prepared = prepare_sweep(sweeps, text, name, dir, args->plan_dir, args->seed);
+    if (!prepared) exit_bad_input(prepared.error());
     progress.end();
-    if (args->seed) inputs->scenario.seed = *args->seed;
     std::vector<std::string> input_files{args->scenario};
     if (!args->plan_dir.empty()) input_files.push_back((std::filesystem::path(args->plan_dir) / "plan.json").string());
     if (!args->out_dir.empty()) refuse_overwriting_input("--out", args->out_dir, input_files, true);
@@ -90,7 +96,7 @@ void add_risk_command(CLI::App& app) {
       progress.detail(fmt::format("{} of {} futures", with_commas(static_cast<double>(done)), with_commas(static_cast<double>(total))));
     };
     progress.begin("sampling futures");
-    auto result = run_risk(*inputs, *spec, commitments, options);
+    auto result = run_risk(setup->inputs, setup->uncertainty, setup->commitments, options);
     progress.end();
     if (!result) exit_bad_input(result.error());
     if (args->quiet) {
@@ -102,8 +108,20 @@ void add_risk_command(CLI::App& app) {
     } else {
       std::fputs(format_risk_report(*result).c_str(), stdout);
     }
+    std::optional<SweepResult> swept;
+    if (!sweeps.empty()) {
+      progress.begin(fmt::format("sweeping {} variants", prepared->variants.size()));
+      auto s = run_risk_sweep(*prepared, options, *result);
+      progress.end();
+      if (!s) exit_bad_input(s.error());
+      swept = std::move(*s);
+      std::fputs(("\n" + format_sweep_report(*swept)).c_str(), stdout);
+    }
     std::fflush(stdout);
-    const auto write = [&](const std::string& d) { return write_risk_results(*result, d); };
+    const auto write = [&](const std::string& d) -> Result<void> {
+      if (auto ok = write_risk_results(*result, d); !ok) return ok;
+      return swept ? write_sweep_results(*swept, d) : Result<void>{};
+    };
     if (!args->out_dir.empty()) {
       progress.begin("writing the results");
       write_results_folder(args->out_dir, "risk", write);

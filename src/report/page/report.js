@@ -803,21 +803,21 @@
       const rows = d.sweep.fields;
       const base = d.sweep.baseline_cost_mean_usd;
       addChart(el, 'risk-tornado', 'What moves the cost most (tornado)',
-        'Mean total discounted cost with one scenario field set to its lowest and to its highest swept value, the others as in the scenario (baseline ' + fmtUsd(base) + '); largest swing first',
+        'Per field, the lowest and the highest mean total discounted cost over its swept values (the other fields as in the scenario, the same futures), from the scenario as written (' + fmtUsd(base) + '); largest swing first',
         { type: 'bar', data: { labels: rows.map((r) => r.field), datasets: [
-          bars('lowest value', rows.map((r) => [base, r.low_cost_mean_usd]), withAlpha('#1565c0', 0.8)),
-          bars('highest value', rows.map((r) => [base, r.high_cost_mean_usd]), withAlpha('#c62828', 0.8))].map((s) => Object.assign(s, { grouped: false })) },
+          bars('lowest cost mean', rows.map((r) => [base, r.low_cost_mean_usd]), withAlpha('#1565c0', 0.8)),
+          bars('highest cost mean', rows.map((r) => [base, r.high_cost_mean_usd]), withAlpha('#c62828', 0.8))].map((s) => Object.assign(s, { grouped: false })) },
           options: { indexAxis: 'y', plugins: { tooltip: { callbacks: { label: (k) => {
             const r = rows[k.dataIndex], low = k.datasetIndex === 0;
             return r.field + ' = ' + fmtNumber(low ? r.low_value : r.high_value, 4) + ': ' + fmtUsd(low ? r.low_cost_mean_usd : r.high_cost_mean_usd); } } } },
-            scales: { y: labelAxis('scenario field'), x: axis('mean total discounted cost (USD)', 'usd') } } },
+            scales: { y: labelAxis('scenario field'), x: axis('mean total discounted cost (USD)', 'usd', { beginAtZero: false }) } } },
         { wide: true, height: 100 + 36 * rows.length });
       addTable(el, 'risk-sweep-table', 'Sweep', [
         { key: 'field', label: 'Field', name: true },
-        { key: 'low_value', label: 'Lowest value', format: (v) => fmtNumber(v, 4), numeric: true },
-        { key: 'low_cost_mean_usd', label: 'Cost mean there', format: 'usd', numeric: true },
-        { key: 'high_value', label: 'Highest value', format: (v) => fmtNumber(v, 4), numeric: true },
-        { key: 'high_cost_mean_usd', label: 'Cost mean there', format: 'usd', numeric: true },
+        { key: 'low_value', label: 'Value at the lowest cost', format: (v) => fmtNumber(v, 4), numeric: true },
+        { key: 'low_cost_mean_usd', label: 'Lowest cost mean', format: 'usd', numeric: true },
+        { key: 'high_value', label: 'Value at the highest cost', format: (v) => fmtNumber(v, 4), numeric: true },
+        { key: 'high_cost_mean_usd', label: 'Highest cost mean', format: 'usd', numeric: true },
         { key: 'swing_usd', label: 'Swing', format: 'usd', numeric: true },
       ], rows, 'Every value swept is in sweep.json.');
     }
