@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "html_checks.h"
 #include "risk_fixture.h"
 
 namespace gpufleet::testing {
@@ -38,37 +39,19 @@ std::vector<double> future_costs(const fs::path& csv) {
   return out;
 }
 
-json page_data(const std::string& html) {
-  const std::string open = "<script id=\"report-data\" type=\"application/json\">";
-  const auto from = html.find(open) + open.size();
-  return json::parse(html.substr(from, html.find("</script>", from) - from));
-}
-
 class CompareCommand : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = fresh_dir("compare");
-    const fs::path scenario = write_risk_scenario(dir_, kRiskScenario);
-    std::string fast = kRiskScenario;
-    fast.replace(fast.find("growth_per_year: 1.5"), 20, "growth_per_year: 2.0");
-    const fs::path planned_fast = write_risk_scenario(dir_, fast, "fast.yaml");
-    for (const auto& [yaml, out] : {std::pair{scenario, "plan-a"}, std::pair{planned_fast, "plan-b"}}) {
-      const auto p = run_gpufleet("plan " + yaml.string() + " --quiet --out " + (dir_ / out).string());
-      ASSERT_EQ(p.status, 0) << p.err;
-    }
-    // Both plans on the same futures of the same scenario.
-    for (const char* plan : {"plan-a", "plan-b"}) {
-      const auto r = run_gpufleet("risk " + scenario.string() + " --plan " + (dir_ / plan).string() + " --futures 200 --quiet --out " +
-                                  (dir_ / (std::string("risk-") + plan)).string());
-      ASSERT_EQ(r.status, 0) << r.err;
-    }
+    const std::string failed = write_two_plans_on_the_same_futures(dir_);
+    ASSERT_EQ(failed, "");
   }
   static fs::path dir_;
 };
 fs::path CompareCommand::dir_;
 
 TEST_F(CompareCommand, TwoRisksAndAPlanSideBySideWithRegret) {
-  const fs::path a = dir_ / "risk-plan-a", b = dir_ / "risk-plan-b", html = dir_ / "compare.html";
+  const fs::path a = dir_ / "risk-a", b = dir_ / "risk-b", html = dir_ / "compare.html";
   const auto r = run_gpufleet("compare " + a.string() + " " + b.string() + " " + (dir_ / "plan-a").string() + " --report " + html.string());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("CVaR95"), std::string::npos) << r.out;
@@ -99,7 +82,7 @@ TEST_F(CompareCommand, TwoRisksAndAPlanSideBySideWithRegret) {
 }
 
 TEST_F(CompareCommand, FoldersOfNoKnownKindOrOtherFuturesExitTwo) {
-  const fs::path a = dir_ / "risk-plan-a";
+  const fs::path a = dir_ / "risk-a";
   const fs::path empty = fresh_dir("compare-empty");
   const auto unknown = run_gpufleet("compare " + a.string() + " " + empty.string());
   EXPECT_EQ(unknown.status, 2) << unknown.out;

@@ -87,13 +87,6 @@ Counts parse_status(const std::string& s) {
   return c;
 }
 
-// The JSON the page draws (<script id="report-data">).
-nlohmann::json page_data(const std::string& html) {
-  const std::string open = "<script id=\"report-data\" type=\"application/json\">";
-  const auto from = html.find(open) + open.size();
-  return nlohmann::json::parse(html.substr(from, html.find("</script>", from) - from));
-}
-
 // A copy of the page with `script` run after the page's own, writing its answer (a JSON text)
 // into <pre id="probe">; returns that answer, parsed (null when there is none).
 nlohmann::json run_probe(const std::string& chromium, const fs::path& html, const std::string& name, const std::string& script,
@@ -522,32 +515,15 @@ TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
 }
 
 
-// Two plans of the small risk scenario evaluated on the same 200 futures (the first with a
-// sweep), in work/risk-a and work/risk-b; the first's page in html.
-void write_two_risk_runs(const fs::path& work, const fs::path& html) {
-  const fs::path scenario = write_risk_scenario(work, kRiskScenario);
-  std::string fast = kRiskScenario;
-  fast.replace(fast.find("growth_per_year: 1.5"), 20, "growth_per_year: 2.0");
-  const fs::path planned_fast = write_risk_scenario(work, fast, "fast.yaml");
-  for (const auto& [yaml, out] : {std::pair{scenario, "plan-a"}, std::pair{planned_fast, "plan-b"}}) {
-    const auto p = run_gpufleet("plan " + yaml.string() + " --quiet --out " + (work / out).string());
-    ASSERT_EQ(p.status, 0) << p.err;
-  }
-  const std::string risk = "risk " + scenario.string() + " --futures 200 --quiet";
-  auto r = run_gpufleet(risk + " --plan " + (work / "plan-a").string() + " --out " + (work / "risk-a").string() + " --report " +
-                        html.string() + " --sweep plan.demand.training.growth_per_year=1.2,1.5,1.8 --sweep 'markets[0].on_demand_usd_per_gpu_hour=4,8'");
-  ASSERT_EQ(r.status, 0) << r.err;
-  r = run_gpufleet(risk + " --plan " + (work / "plan-b").string() + " --out " + (work / "risk-b").string());
-  ASSERT_EQ(r.status, 0) << r.err;
-}
-
 // The risk page: its fan charts have a band and a median in every period, the histogram counts
 // every future, and the P95 and CVaR95 both distribution charts mark are risk.json's numbers.
 TEST_F(ReportInBrowser, RiskPageDrawsFansAndMarksP95AndCVaRFromRiskJson) {
   const fs::path work = fresh_dir("browser-risk");
   const fs::path html = kArtefacts / "report-risk.html";
-  write_two_risk_runs(work, html);
-  if (HasFatalFailure()) return;
+  ASSERT_EQ(write_two_plans_on_the_same_futures(work, "--report " + html.string() +
+                                                         " --sweep plan.demand.training.growth_per_year=1.2,1.5,1.8"
+                                                         " --sweep 'markets[0].on_demand_usd_per_gpu_hour=4,8'"),
+            "");
   EXPECT_TRUE(network_references(slurp(html)).empty());
   check_page(html, kArtefacts / "report-risk.png", 3600, 6);
   const std::string dom = run_chromium(chromium_, html, "--dump-dom");
@@ -596,8 +572,7 @@ TEST_F(ReportInBrowser, RiskPageDrawsFansAndMarksP95AndCVaRFromRiskJson) {
 // risk folder, the other tables.
 TEST_F(ReportInBrowser, ComparePageDrawsTheCostCdfsAndTheRegretTable) {
   const fs::path work = fresh_dir("browser-compare");
-  write_two_risk_runs(work, kArtefacts / "report-risk-for-compare.html");
-  if (HasFatalFailure()) return;
+  ASSERT_EQ(write_two_plans_on_the_same_futures(work), "");
   const fs::path html = kArtefacts / "report-compare.html";
   const auto r = run_gpufleet("compare " + (work / "risk-a").string() + " " + (work / "risk-b").string() + " " + (work / "plan-a").string() +
                               " --report " + html.string());

@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+
+#include "command_runner.h"
 
 namespace gpufleet::testing {
 
@@ -52,6 +55,27 @@ inline std::filesystem::path write_risk_scenario(const std::filesystem::path& di
   const std::filesystem::path p = dir / name;
   std::ofstream(p) << text;
   return p;
+}
+
+// Two plans of kRiskScenario (plan-a as written, plan-b planned for training growth 2.0)
+// evaluated by `risk` on the same 200 futures of kRiskScenario into work/risk-a and
+// work/risk-b; `risk_a_extra` is appended to the first risk command (--report, --sweep).
+// Returns "" or what failed.
+inline std::string write_two_plans_on_the_same_futures(const std::filesystem::path& work, const std::string& risk_a_extra = "") {
+  const std::filesystem::path scenario = write_risk_scenario(work, kRiskScenario);
+  std::string fast = kRiskScenario;
+  fast.replace(fast.find("growth_per_year: 1.5"), 20, "growth_per_year: 2.0");
+  const std::filesystem::path planned_fast = write_risk_scenario(work, fast, "fast.yaml");
+  for (const auto& [yaml, out] : {std::pair{scenario, "plan-a"}, std::pair{planned_fast, "plan-b"}}) {
+    const auto p = run_gpufleet("plan " + yaml.string() + " --quiet --out " + (work / out).string());
+    if (p.status != 0) return "plan " + yaml.string() + ": " + p.err;
+  }
+  const std::string risk = "risk " + scenario.string() + " --futures 200 --quiet";
+  for (const auto& [plan, extra] : {std::pair{std::string("a"), risk_a_extra}, std::pair{std::string("b"), std::string()}}) {
+    const auto r = run_gpufleet(risk + " --plan " + (work / ("plan-" + plan)).string() + " --out " + (work / ("risk-" + plan)).string() + " " + extra);
+    if (r.status != 0) return "risk of plan-" + plan + ": " + r.err;
+  }
+  return "";
 }
 
 }  // namespace gpufleet::testing

@@ -44,11 +44,7 @@ Result<void> read_risk(ComparedFolder& f, RiskFolder& risk) {
   if (!short_mean) return fail(short_mean.error());
   if (!short_p95) return fail(short_p95.error());
   f.shortfall = fmt::format("mean {} ref GPU-h, P95 {}", with_commas(*short_mean), with_commas(*short_p95));
-  auto providers = j.array("providers");
-  if (!providers) return fail(providers.error());
-  for (size_t i = 0; i < (*providers)->size(); ++i) {
-    const JsonObject p = j.element((**providers)[i], "providers", i);
-    if (!p.json().is_object()) return fail(p.error("", "expected an object"));
+  return j.each_object("providers", [&](const JsonObject& p) -> Result<void> {
     auto name = p.string("provider");
     if (!name) return fail(name.error());
     auto c = p.object("cost_usd");
@@ -56,8 +52,8 @@ Result<void> read_risk(ComparedFolder& f, RiskFolder& risk) {
     auto mean = c->number("mean");
     if (!mean) return fail(mean.error());
     f.cost_by_provider.emplace_back(*name, *mean);
-  }
-  return {};
+    return {};
+  });
 }
 
 // plan.json: the objective (when no risk.json gives the cost), cost by provider, commitments.
@@ -66,12 +62,8 @@ Result<void> read_plan(ComparedFolder& f, bool cost_from_plan) {
   auto loaded = read_json_object(path);
   if (!loaded) return fail(loaded.error());
   const JsonObject plan(*loaded, path);
-  auto commitments = plan.array("commitments");
-  if (!commitments) return fail(commitments.error());
   f.has_plan = true;
-  for (size_t i = 0; i < (*commitments)->size(); ++i) {
-    const JsonObject c = plan.element((**commitments)[i], "commitments", i);
-    if (!c.json().is_object()) return fail(c.error("", "expected an object"));
+  auto signed_ = plan.each_object("commitments", [&](const JsonObject& c) -> Result<void> {
     auto provider = c.string("provider");
     if (!provider) return fail(provider.error());
     auto start = c.string("start");
@@ -79,7 +71,9 @@ Result<void> read_plan(ComparedFolder& f, bool cost_from_plan) {
     auto gpus = c.number("gpus");
     if (!gpus) return fail(gpus.error());
     f.commitment_gpus[{*provider, start->substr(0, 4)}] += *gpus;
-  }
+    return {};
+  });
+  if (!signed_) return signed_;
   if (!cost_from_plan) return {};
   auto solver = plan.object("solver");
   if (!solver) return fail(solver.error());
@@ -91,18 +85,14 @@ Result<void> read_plan(ComparedFolder& f, bool cost_from_plan) {
   f.basis = "present value (the plan's objective)";
   one_cost(f, *objective);
   f.shortfall = fmt::format("none planned ({}: the plan serves its forecast)", *status);
-  auto by_provider = plan.array("cost_by_provider");
-  if (!by_provider) return fail(by_provider.error());
-  for (size_t i = 0; i < (*by_provider)->size(); ++i) {
-    const JsonObject p = plan.element((**by_provider)[i], "cost_by_provider", i);
-    if (!p.json().is_object()) return fail(p.error("", "expected an object"));
+  return plan.each_object("cost_by_provider", [&](const JsonObject& p) -> Result<void> {
     auto name = p.string("label");
     if (!name) return fail(name.error());
     auto total = p.number("total_usd");
     if (!total) return fail(total.error());
     f.cost_by_provider.emplace_back(*name, *total);
-  }
-  return {};
+    return {};
+  });
 }
 
 Result<void> read_simulation(ComparedFolder& f) {

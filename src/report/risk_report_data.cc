@@ -34,13 +34,9 @@ json empty_band() { return {{"p5", json::array()}, {"p50", json::array()}, {"p95
 
 // The bands of risk.json's periods: demand, delivered, shortfall, spend per provider.
 Result<void> add_fans(const JsonObject& risk, json& d) {
-  auto periods = risk.array("periods");
-  if (!periods) return fail(periods.error());
   json labels = json::array(), demand = empty_band(), delivered = empty_band(), shortfall = empty_band(),
        spend = json::object(), probability = json::array();
-  for (size_t t = 0; t < (*periods)->size(); ++t) {
-    const JsonObject p = risk.element((**periods)[t], "periods", t);
-    if (!p.json().is_object()) return fail(p.error("", "expected an object"));
+  auto read = risk.each_object("periods", [&](const JsonObject& p) -> Result<void> {
     auto label = p.string("period");
     if (!label) return fail(label.error());
     labels.push_back(*label);
@@ -61,7 +57,9 @@ Result<void> add_fans(const JsonObject& risk, json& d) {
       if (!spend.contains(name)) spend[name] = empty_band();
       if (auto ok = add_to_band(*o, spend[name]); !ok) return ok;
     }
-  }
+    return {};
+  });
+  if (!read) return read;
   d["labels"] = labels;
   d["demand_ref_gpus"] = demand;
   d["delivered_ref_gpus"] = delivered;
@@ -81,12 +79,8 @@ Result<void> add_sweep(const std::string& dir, json& d) {
   const JsonObject sweep(*loaded, path);
   auto base = sweep.number("baseline_cost_mean_usd");
   if (!base) return fail(base.error());
-  auto fields = sweep.array("fields");
-  if (!fields) return fail(fields.error());
   json rows = json::array();
-  for (size_t i = 0; i < (*fields)->size(); ++i) {
-    const JsonObject f = sweep.element((**fields)[i], "fields", i);
-    if (!f.json().is_object()) return fail(f.error("", "expected an object"));
+  auto read = sweep.each_object("fields", [&](const JsonObject& f) -> Result<void> {
     auto field = f.string("field");
     if (!field) return fail(field.error());
     json row = {{"field", *field}};
@@ -96,7 +90,9 @@ Result<void> add_sweep(const std::string& dir, json& d) {
       row[k] = *v;
     }
     rows.push_back(row);
-  }
+    return {};
+  });
+  if (!read) return read;
   d["sweep"] = {{"baseline_cost_mean_usd", *base}, {"fields", rows}};
   return {};
 }
