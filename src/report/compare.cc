@@ -6,6 +6,7 @@
 
 #include "report/json_input.h"
 #include "report/risk_folder.h"
+#include "report/run_record.h"
 #include "util/human_format.h"
 
 namespace gpufleet::report {
@@ -161,6 +162,8 @@ Result<Comparison> compare_folders(const std::vector<std::string>& dirs) {
         return fail(dir, 0, 0, "",
                     "no results of a known kind: expected risk.json (from `risk --out`), plan.json (from `plan --out`) or "
                     "summary.json (from `simulate --out`)");
+      // The files must be those run.json records (not edited, not mixed from several runs).
+      if (auto ok = verify_run_files(dir, {"risk.json", "futures.csv", "plan.json", "summary.json"}); !ok) return fail(ok.error());
       if (risk) {
         auto r = read_risk_folder(dir);
         if (!r) return fail(r.error());
