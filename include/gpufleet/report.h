@@ -1,5 +1,5 @@
 // The report: one self-contained HTML page (charts, sortable tables) of the results that
-// `simulate --out DIR` or `plan --out DIR` wrote. The charting library (Chart.js) is embedded
+// `simulate --out DIR`, `plan --out DIR` or `risk --out DIR` wrote, or of `compare`. The charting library (Chart.js) is embedded
 // in the page at build time; the page loads nothing from the network.
 #pragma once
 
