@@ -49,8 +49,9 @@ void add_options(CLI::App& cmd, RiskArgs& a) {
   cmd.add_option("--sweep", a.sweeps,
                  "FIELD=V1,V2,...: re-run with one numeric scenario field (plan.demand.training.growth_per_year, "
                  "markets[2].on_demand_usd_per_gpu_hour, sites[NAME].power_cap_mw) set to each value; repeatable; a tornado of the cost mean")
-      ->take_all()
-      ->allow_extra_args(false);
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd.add_flag("--quiet", a.quiet, "print only the summary line");
 }
 
