@@ -1,9 +1,11 @@
-// Static checks of a report page: every way it could reach the network.
+// Static checks of a report page: every way it could reach the network; the data it draws.
 #pragma once
 
 #include <regex>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace gpufleet::testing {
 
@@ -20,6 +22,13 @@ inline std::vector<std::string> network_references(const std::string& html) {
   for (const char* api : {"fetch(", "XMLHttpRequest", "WebSocket", "sendBeacon", "EventSource", "importScripts", "import("})
     if (html.find(api) != std::string::npos) found.push_back(api);
   return found;
+}
+
+// The JSON the page draws (<script id="report-data">).
+inline nlohmann::json page_data(const std::string& html) {
+  const std::string open = "<script id=\"report-data\" type=\"application/json\">";
+  const auto from = html.find(open) + open.size();
+  return nlohmann::json::parse(html.substr(from, html.find("</script>", from) - from));
 }
 
 }  // namespace gpufleet::testing

@@ -1,5 +1,5 @@
 // The report in a real browser: headless Chromium opens the pages written for the default
-// simulation and the default plan, and the test checks that every chart drew, that no script
+// simulation and the default plan (and for a risk run and a comparison), and the test checks that every chart drew, that no script
 // error or blocked load happened, that the page loaded no resource at all, and that tables
 // sort. Screenshots and the pages are kept in <build>/test-artefacts/. Skips when Chromium is
 // not installed (scripts/setup.sh installs Debian's `chromium`).
@@ -19,6 +19,7 @@
 
 #include "command_runner.h"
 #include "html_checks.h"
+#include "risk_fixture.h"
 
 namespace gpufleet::testing {
 namespace {
@@ -84,13 +85,6 @@ Counts parse_status(const std::string& s) {
     c.resources = std::stoi(m[5]);
   }
   return c;
-}
-
-// The JSON the page draws (<script id="report-data">).
-nlohmann::json page_data(const std::string& html) {
-  const std::string open = "<script id=\"report-data\" type=\"application/json\">";
-  const auto from = html.find(open) + open.size();
-  return nlohmann::json::parse(html.substr(from, html.find("</script>", from) - from));
 }
 
 // A copy of the page with `script` run after the page's own, writing its answer (a JSON text)
@@ -517,6 +511,88 @@ TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
   EXPECT_NEAR(got["cumulative"][23].get<double>(), 1.2e11, 100);
   ASSERT_TRUE(got["yearly"].is_array());
   EXPECT_NEAR(got["yearly"][0].get<double>(), 6.0e10, 1);
+  fs::remove_all(work);
+}
+
+
+// The risk page: its fan charts have a band and a median in every period, the histogram counts
+// every future, and the P95 and CVaR95 both distribution charts mark are risk.json's numbers.
+TEST_F(ReportInBrowser, RiskPageDrawsFansAndMarksP95AndCVaRFromRiskJson) {
+  const fs::path work = fresh_dir("browser-risk");
+  const fs::path html = kArtefacts / "report-risk.html";
+  ASSERT_EQ(write_two_plans_on_the_same_futures(work, "--report " + html.string() +
+                                                         " --sweep plan.demand.training.growth_per_year=1.2,1.5,1.8"
+                                                         " --sweep 'markets[0].on_demand_usd_per_gpu_hour=4,8'"),
+            "");
+  EXPECT_TRUE(network_references(slurp(html)).empty());
+  check_page(html, kArtefacts / "report-risk.png", 3600, 6);
+  const std::string dom = run_chromium(chromium_, html, "--dump-dom");
+  for (const char* id : {"risk-capacity-fan", "risk-spend-fan", "risk-shortfall-fan", "risk-cost-histogram", "risk-cost-cdf", "risk-tornado",
+                         "risk-sweep-table"})
+    EXPECT_NE(dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  const auto got = run_probe(chromium_, html, "probe-risk", R"(
+    const chart = (id) => Chart.getChart(document.querySelector('#' + id + ' canvas'));
+    const marks = (id) => { const out = {}; for (const d of chart(id).data.datasets) if (d.marker) out[d.marker] = { value: d.value, x: d.data[0].x, x2: d.data[1].x }; return out; };
+    const fans = {};
+    for (const id of ['risk-capacity-fan', 'risk-spend-fan', 'risk-shortfall-fan'])
+      fans[id] = chart(id).data.datasets.map((d) => ({ label: d.label, n: d.data.length, numbers: d.data.every((v) => typeof v === 'number' && isFinite(v)) }));
+    const bars = chart('risk-cost-histogram').data.datasets.find((d) => !d.marker);
+    const tornado = chart('risk-tornado');
+    return { histogram: marks('risk-cost-histogram'), cdf: marks('risk-cost-cdf'), fans,
+             counted: bars.data.reduce((a, b) => a + b.y, 0), periods: chart('risk-capacity-fan').data.labels.length,
+             tornado: tornado.data.labels, low: tornado.data.datasets[0].data };)");
+  ASSERT_TRUE(got.is_object()) << "no probe answer";
+  const auto risk = nlohmann::json::parse(slurp(work / "risk-a" / "risk.json"));
+  for (const char* chart : {"histogram", "cdf"})
+    for (const char* stat : {"p95", "cvar95", "mean"}) {
+      EXPECT_EQ(got[chart][stat]["value"], risk["cost_usd"][stat]) << chart << " " << stat;
+      EXPECT_EQ(got[chart][stat]["x"], risk["cost_usd"][stat]) << chart << " " << stat;
+      EXPECT_EQ(got[chart][stat]["x2"], risk["cost_usd"][stat]) << chart << " " << stat;
+    }
+  EXPECT_LT(risk["cost_usd"]["p95"].get<double>(), risk["cost_usd"]["cvar95"].get<double>());
+  EXPECT_EQ(got["counted"], 200);
+  EXPECT_EQ(got["periods"], 8);
+  // Each fan: per series a P95 edge, a P5 edge and a median, each with a number per period.
+  EXPECT_EQ(got["fans"]["risk-capacity-fan"].size(), 6u);  // demand and delivered
+  EXPECT_EQ(got["fans"]["risk-spend-fan"].size(), 6u);     // aws and gcp
+  for (const auto& [id, sets] : got["fans"].items())
+    for (const auto& d : sets) {
+      EXPECT_EQ(d["n"], 8) << id << " " << d["label"];
+      EXPECT_TRUE(d["numbers"].get<bool>()) << id << " " << d["label"];
+    }
+  // The tornado: largest swing first, demand growth ahead of the market price here.
+  const auto sweep = nlohmann::json::parse(slurp(work / "risk-a" / "sweep.json"));
+  ASSERT_EQ(got["tornado"].size(), 2u);
+  EXPECT_EQ(got["tornado"][0], sweep["fields"][0]["field"]);
+  EXPECT_EQ(got["low"][0][1], sweep["fields"][0]["low_cost_mean_usd"]);
+  fs::remove_all(work);
+}
+
+// The comparison page: one cost CDF per folder on one chart, the regret table with a row per
+// risk folder, the other tables.
+TEST_F(ReportInBrowser, ComparePageDrawsTheCostCdfsAndTheRegretTable) {
+  const fs::path work = fresh_dir("browser-compare");
+  ASSERT_EQ(write_two_plans_on_the_same_futures(work), "");
+  const fs::path html = kArtefacts / "report-compare.html";
+  const auto r = run_gpufleet("compare " + (work / "risk-a").string() + " " + (work / "risk-b").string() + " " + (work / "plan-a").string() +
+                              " --report " + html.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(network_references(slurp(html)).empty());
+  check_page(html, kArtefacts / "report-compare.png", 1800, 1);
+  const auto got = run_probe(chromium_, html, "probe-compare", R"(
+    const cdf = Chart.getChart(document.querySelector('#compare-cost-cdf canvas'));
+    const rows = (id) => Array.from(document.querySelectorAll('#' + id + ' tbody tr')).map((tr) => Array.from(tr.cells).map((c) => c.textContent));
+    return { lines: cdf.data.datasets.map((d) => ({ label: d.label, n: d.data.length, last: d.data[d.data.length - 1].y })),
+             regret: rows('compare-regret'), summary: rows('compare-summary'), commitments: rows('compare-commitments') };)");
+  ASSERT_TRUE(got.is_object()) << "no probe answer";
+  ASSERT_EQ(got["lines"].size(), 3u);
+  for (const auto& l : got["lines"]) EXPECT_EQ(l["last"], 1) << l["label"];  // every CDF reaches 1
+  EXPECT_GT(got["lines"][0]["n"].get<int>(), 50);                          // 200 futures, downsampled
+  EXPECT_EQ(got["lines"][2]["n"], 2);                                      // the plan's one cost: a step
+  ASSERT_EQ(got["regret"].size(), 2u);
+  EXPECT_EQ(got["regret"][0][0], (work / "risk-a").string());
+  EXPECT_EQ(got["summary"].size(), 3u);
+  EXPECT_GT(got["commitments"].size(), 0u);
   fs::remove_all(work);
 }
 

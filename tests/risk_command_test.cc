@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
-#include "risk_scenario.h"
+#include "risk_fixture.h"
 
 namespace gpufleet::testing {
 namespace {
@@ -15,15 +15,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path write_scenario(const fs::path& dir, const std::string& text) {
-  const fs::path p = dir / "risk.yaml";
-  std::ofstream(p) << text;
-  return p;
-}
-
 TEST(RiskCommand, APlanOverFuturesIsTheSameForOneAndTwoThreads) {
   const fs::path dir = fresh_dir("risk-plan");
-  const fs::path scenario = write_scenario(dir, kRiskScenario);
+  const fs::path scenario = write_risk_scenario(dir, kRiskScenario);
   const auto p = run_gpufleet("plan " + scenario.string() + " --quiet --out " + (dir / "plan").string());
   ASSERT_EQ(p.status, 0) << p.err << p.out;
   const std::string common = "risk " + scenario.string() + " --plan " + (dir / "plan").string() + " --futures 500 --quiet";
@@ -56,7 +50,7 @@ TEST(RiskCommand, BadUncertaintyExitsTwoNamingFileLineAndField) {
   const fs::path dir = fresh_dir("risk-bad");
   std::string text = kRiskScenario;
   text.replace(text.find("volatility: 0.3, correlation: 0.5"), 33, "volatility: 0.3, correlation: 1.5");
-  const fs::path scenario = write_scenario(dir, text);
+  const fs::path scenario = write_risk_scenario(dir, text);
   const auto r = run_gpufleet("risk " + scenario.string() + " --futures 10");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.err.find(scenario.string() + ":29:64:"), std::string::npos) << r.err;
@@ -64,7 +58,7 @@ TEST(RiskCommand, BadUncertaintyExitsTwoNamingFileLineAndField) {
   const auto zero = run_gpufleet("risk " + scenario.string() + " --futures 0");
   EXPECT_EQ(zero.status, 2);
   EXPECT_NE(zero.err.find("--futures"), std::string::npos) << zero.err;
-  const auto no_plan = run_gpufleet("risk " + write_scenario(dir, kRiskScenario).string() + " --plan " + (dir / "nowhere").string());
+  const auto no_plan = run_gpufleet("risk " + write_risk_scenario(dir, kRiskScenario).string() + " --plan " + (dir / "nowhere").string());
   EXPECT_EQ(no_plan.status, 2);
   EXPECT_NE(no_plan.err.find("plan.json"), std::string::npos) << no_plan.err;
 }

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "command_runner.h"
-#include "risk_scenario.h"
+#include "risk_fixture.h"
 
 namespace gpufleet::testing {
 namespace {

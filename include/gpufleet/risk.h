@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -150,6 +151,12 @@ struct FutureOutcome {
   std::vector<double> shortfall_by_stream_gpu_hours;  // per stream, over the horizon
 
   bool operator==(const FutureOutcome&) const = default;
+  // Per period (added for the report's fan charts; kept last so that serialisers of the fields
+  // above are unchanged).
+  std::vector<double> demand_ref_gpus;      // per period: mean demand of every stream, reference GPUs
+  std::vector<double> delivered_ref_gpus;   // per period: contract GPUs delivered (after slips and site
+                                            // power, before disruptions), reference GPUs
+  std::vector<double> spend_by_provider_period_usd;  // undiscounted, provider-major: [p x periods + t]
 };
 
 struct RiskResult {
@@ -176,6 +183,10 @@ struct RiskResult {
   std::vector<Distribution> cost_by_year;            // undiscounted
   std::vector<Distribution> cost_by_provider;        // discounted
   std::vector<Distribution> idle_by_provider;        // discounted
+  std::vector<Distribution> shortfall_by_period;     // per period, reference GPU-hours
+  std::vector<Distribution> demand_by_period;        // per period, reference GPUs
+  std::vector<Distribution> delivered_by_period;     // per period, reference GPUs
+  std::vector<std::vector<Distribution>> spend_by_provider_period;  // [provider][period], undiscounted
   std::vector<FutureOutcome> outcomes;               // indexed by future
 };
 
@@ -204,6 +215,66 @@ Result<RiskShard> read_risk_shard(const std::string& dir);
 // inputs (digest), another number of futures or of shards. REQUIRES: as run_risk.
 Result<RiskResult> merge_risk_shards(const PlanInputs& inputs, const std::vector<Contract>& commitments, std::vector<RiskShard> shards,
                                      const std::vector<std::string>& shard_dirs, uint64_t inputs_digest, int64_t futures);
+// What one risk evaluation needs, loaded from a scenario's YAML text: the plan's inputs (with
+// the seed replaced when `seed` is given), the `uncertainty:` section, and, when plan_dir is
+// not empty, the commitments of that `plan --out` folder. Errors as the three loaders'.
+struct RiskSetup {
+  PlanInputs inputs;
+  UncertaintySpec uncertainty;
+  std::vector<Contract> commitments;
+};
+Result<RiskSetup> load_risk_setup(const std::string& text, const std::string& name, const std::string& base_dir,
+                                  const std::string& plan_dir, std::optional<uint64_t> seed);
+
+// `risk --sweep FIELD=V1,V2,...`: one numeric field of the scenario file (a path as in
+// io/yaml_path.h: plan.demand.training.growth_per_year, markets[2].on_demand_usd_per_gpu_hour,
+// sites[NAME].power_cap_mw, uncertainty.demand.training.volatility) set to each value in
+// turn, the rest as in the file, over the same futures (same seed and count).
+struct SweepSpec {
+  std::string field;
+  std::vector<double> values;  // at least one, finite
+};
+// "FIELD=V1,V2,..."; errors name --sweep and what was expected.
+Result<SweepSpec> parse_sweep_option(const std::string& text);
+
+// Every variant of every sweep, loaded and checked before any future is drawn: a field that is
+// not in the file (with the nearest key or name), not a number, or a value the scenario's own
+// checks refuse is an Error naming --sweep, the field and the value.
+struct SweepVariant {
+  size_t sweep = 0;  // index into the specs
+  double value = 0;
+  RiskSetup setup;
+};
+struct PreparedSweep {
+  std::vector<SweepSpec> specs;
+  std::vector<double> scenario_values;  // per spec: the value in the file
+  std::vector<SweepVariant> variants;
+};
+Result<PreparedSweep> prepare_sweep(const std::vector<SweepSpec>& specs, const std::string& text, const std::string& name,
+                                    const std::string& base_dir, const std::string& plan_dir, std::optional<uint64_t> seed);
+
+struct SweptField {
+  std::string field;
+  double scenario_value = 0;
+  std::vector<double> values;       // as given
+  std::vector<Distribution> cost;   // per value: total discounted cost over the futures
+  double low_value = 0, high_value = 0;                  // the values giving the lowest and highest cost mean
+  double low_cost_mean_usd = 0, high_cost_mean_usd = 0;  // those cost means
+  double swing_usd = 0;                                  // high - low
+};
+struct SweepResult {
+  std::string scenario;
+  int64_t futures = 0;
+  uint64_t seed = 0;
+  double baseline_cost_mean_usd = 0;  // the scenario as written
+  std::vector<SweptField> fields;     // largest swing first (ties: in the order given)
+};
+// Runs every variant with options (futures, threads; progress is called per variant's futures).
+Result<SweepResult> run_risk_sweep(const PreparedSweep& sweep, const RiskOptions& options, const RiskResult& baseline);
+// The tornado as a terminal table.
+std::string format_sweep_report(const SweepResult& sweep);
+// sweep.json into dir (docs/risk-format.md).
+Result<void> write_sweep_results(const SweepResult& sweep, const std::string& dir);
 
 // The terminal table.
 std::string format_risk_report(const RiskResult& result);

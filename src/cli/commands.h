@@ -20,6 +20,7 @@ void add_example_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
 void add_risk_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 // submit, status, cancel, queue: clients of a running server (client_commands.cc).
 void add_client_commands(CLI::App& app);
@@ -30,6 +31,7 @@ void add_client_commands(CLI::App& app);
 // into a temporary folder. Errors end the command with exit status 2.
 // `command_name` ("simulate", "plan", "risk") names the command's entry in run.json.
 void record_command_line(int argc, char** argv);
+const std::string& recorded_command_line();  // as a shell reads it back; "gpufleet" first
 void record_run(const std::string& dir, const std::string& command_name);
 void report_results(const std::string& out_dir, const std::string& html_path, const std::string& command_name,
                     const std::function<Result<void>(const std::string&)>& write_results);

@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
   gpufleet::cli::add_validate_command(app);
   gpufleet::cli::add_example_command(app);
   gpufleet::cli::add_report_command(app);
+  gpufleet::cli::add_compare_command(app);
   gpufleet::cli::add_serve_command(app);
   gpufleet::cli::add_client_commands(app);
   gpufleet::cli::record_command_line(argc, argv);

@@ -1,6 +1,6 @@
 // gpufleet report DIR -o REPORT.html: one self-contained HTML page of the results that
-// `simulate --out DIR` or `plan --out DIR` wrote. Also the helpers behind `--report FILE` on
-// simulate and plan, and run.json (the command line, for the report's header).
+// `simulate --out DIR`, `plan --out DIR` or `risk --out DIR` wrote. Also the helpers behind
+// `--report FILE` on simulate, plan and risk, and run.json (the command line, for the report's header).
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,7 +17,7 @@ namespace gpufleet::cli {
 
 namespace {
 
-std::string& recorded_command_line() {
+std::string& command_line_slot() {
   static std::string line;
   return line;
 }
@@ -41,11 +41,13 @@ void render_or_exit(const std::string& dir, const std::string& html_path) {
 void record_command_line(int argc, char** argv) {
   std::string line = "gpufleet";  // the program's name, not the path it was started by
   for (int i = 1; i < argc; ++i) line += " " + shell_word(argv[i]);
-  recorded_command_line() = line;
+  command_line_slot() = line;
 }
 
+const std::string& recorded_command_line() { return command_line_slot(); }
+
 void record_run(const std::string& dir, const std::string& command_name) {
-  if (auto ok = write_run_record(dir, command_name, recorded_command_line()); !ok) exit_bad_input(ok.error());
+  if (auto ok = write_run_record(dir, command_name, command_line_slot()); !ok) exit_bad_input(ok.error());
 }
 
 void write_results_folder(const std::string& out_dir, const std::string& command_name,
@@ -88,13 +90,14 @@ void report_results(const std::string& out_dir, const std::string& html_path, co
 void add_report_command(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>("report.html");
-  auto* cmd = app.add_subcommand("report", "Render the results of `simulate --out` or `plan --out` as one self-contained HTML page");
+  auto* cmd = app.add_subcommand("report", "Render the results of `simulate --out`, `plan --out` or `risk --out` as one self-contained HTML page");
   // Not checked by CLI11: a missing folder is bad input (exit 2) reported by write_report.
-  cmd->add_option("dir", *dir, "Results folder written by `simulate --out DIR` or `plan --out DIR`")->required();
+  cmd->add_option("dir", *dir, "Results folder written by `simulate --out DIR`, `plan --out DIR` or `risk --out DIR`")->required();
   cmd->add_option("-o,--out", *out, "The HTML file to write")->capture_default_str()->check(non_empty_path());
   cmd->callback([dir, out] {
     std::vector<std::string> inputs;
-    for (const char* name : {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv", "run.json"})
+    for (const char* name :
+         {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv", "risk.json", "futures.csv", "sweep.json", "run.json"})
       inputs.push_back((std::filesystem::path(*dir) / name).string());
     refuse_overwriting_input("--out", *out, inputs, false);
     render_or_exit(*dir, *out);

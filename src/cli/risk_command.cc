@@ -1,9 +1,10 @@
-// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--quiet]
-//               [--shard I/K | --merge DIR...]
-// Thin: load the plan's inputs and the `uncertainty:` section, read the plan's commitments,
-// run_risk, print, write. Exit 2 on bad input. Under `mpirun -n K` the K ranks share the
+// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--report FILE]
+//               [--sweep FIELD=V1,V2,...]... [--shard I/K | --merge DIR...] [--quiet]
+// Thin: load the plan's inputs, the `uncertainty:` section and the plan's commitments
+// (load_risk_setup), and every sweep variant (prepare_sweep) before any future; run_risk, then
+// run_risk_sweep; print, write. Exit 2 on bad input. Under `mpirun -n K` the K ranks share the
 // futures, agree on every error (all exit 2, rank 0 prints it), and rank 0 alone prints and
-// writes the results.
+// writes the results (and runs the sweeps, on its threads).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -29,9 +30,11 @@ struct RiskArgs {
   std::string scenario;
   std::string plan_dir;
   std::string out_dir;
+  std::string report;  // HTML report path
   int64_t futures = 1000;
   int threads = 0;  // 0: every core
   std::optional<uint64_t> seed;
+  std::vector<std::string> sweeps;  // FIELD=V1,V2,...
   bool quiet = false;
   std::string shard;               // "I/K": one task of a job array
   std::vector<std::string> merge;  // the shards' --out folders
@@ -48,6 +51,14 @@ void add_options(CLI::App& cmd, RiskArgs& a) {
       ->check(whole_number_in(1, 256, "threads"));
   cmd.add_option("--seed", a.seed, "seed of the futures (default: the scenario's)");
   cmd.add_option("--out", a.out_dir, "write risk.json and futures.csv into this directory")->check(non_empty_path());
+  cmd.add_option("--report", a.report, "write the HTML report of the risk run (fan charts, cost distribution) into this file")
+      ->check(non_empty_path());
+  cmd.add_option("--sweep", a.sweeps,
+                 "FIELD=V1,V2,...: re-run with one numeric scenario field (plan.demand.training.growth_per_year, "
+                 "markets[2].on_demand_usd_per_gpu_hour, sites[NAME].power_cap_mw) set to each value; repeatable; a tornado of the cost mean")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd.add_flag("--quiet", a.quiet, "print only the summary line");
   auto* shard = cmd.add_option("--shard", a.shard,
                                "I/K: evaluate only the I-th of K blocks of the futures (0-based; a job array's task) and write them into --out "
@@ -65,6 +76,7 @@ struct RiskInputs {
   std::vector<Contract> commitments;
   uint64_t digest = 0;  // of the scenario's text, the plan's plan.json and the seed: what shards must share
   int shard = 0, shards = 0;
+  PreparedSweep sweep;  // --sweep: every variant, loaded and checked
 };
 
 Result<RiskInputs> load_risk_inputs(const RiskArgs& args) {
@@ -79,24 +91,23 @@ Result<RiskInputs> load_risk_inputs(const RiskArgs& args) {
     const std::string parent = std::filesystem::path(args.scenario).parent_path().string();
     if (!parent.empty()) dir = parent;
   }
-  auto inputs = load_plan_text(text, name, dir);
-  if (!inputs) return fail(inputs.error());
-  auto spec = parse_uncertainty_section(*inputs, text, name);
-  if (!spec) return fail(spec.error());
-  std::vector<Contract> commitments;
-  if (!args.plan_dir.empty()) {
-    auto c = read_plan_commitments(*inputs, args.plan_dir);
-    if (!c) return fail(c.error());
-    commitments = std::move(*c);
+  auto setup = load_risk_setup(text, name, dir, args.plan_dir, args.seed);
+  if (!setup) return fail(setup.error());
+  std::vector<SweepSpec> sweeps;
+  for (const std::string& sw : args.sweeps) {
+    auto spec = parse_sweep_option(sw);
+    if (!spec) return fail(spec.error());
+    sweeps.push_back(std::move(*spec));
   }
-  if (args.seed) inputs->scenario.seed = *args.seed;
+  auto prepared = prepare_sweep(sweeps, text, name, dir, args.plan_dir, args.seed);
+  if (!prepared) return fail(prepared.error());
   std::string identity = text + "\n--plan\n";
   if (!args.plan_dir.empty()) {
     auto plan = read_file((std::filesystem::path(args.plan_dir) / "plan.json").string());
     if (!plan) return fail(plan.error());
     identity += *plan;
   }
-  identity += fmt::format("\n--seed {}\n", inputs->scenario.seed);
+  identity += fmt::format("\n--seed {}\n", setup->inputs.scenario.seed);
   int shard = 0, shards = 0;
   if (!args.shard.empty()) {
     int used = 0;
@@ -110,7 +121,13 @@ Result<RiskInputs> load_risk_inputs(const RiskArgs& args) {
     if (!args.plan_dir.empty()) files.push_back((std::filesystem::path(args.plan_dir) / "plan.json").string());
     if (auto ok = check_not_overwriting_input("--out", args.out_dir, files, true); !ok) return fail(ok.error());
   }
-  return RiskInputs{std::move(*inputs), std::move(*spec), std::move(commitments), fnv1a64(identity), shard, shards};
+  if (!args.report.empty()) {
+    std::vector<std::string> files{args.scenario};
+    if (!args.plan_dir.empty()) files.push_back((std::filesystem::path(args.plan_dir) / "plan.json").string());
+    if (auto ok = check_not_overwriting_input("--report", args.report, files, false); !ok) return fail(ok.error());
+  }
+  return RiskInputs{std::move(setup->inputs), std::move(setup->uncertainty), std::move(setup->commitments), fnv1a64(identity), shard, shards,
+                    std::move(*prepared)};
 }
 
 // --merge: the shards' folders read and merged into the run.
@@ -153,7 +170,8 @@ void add_risk_command(CLI::App& app) {
     auto loaded = load_risk_inputs(*args);
     progress.end();
     if (auto ok = risk::agree(ranks, loaded ? Result<void>{} : fail(loaded.error())); !ok) exit_bad_input_on_every_rank(ranks, ok.error());
-
+    const std::vector<SweepSpec>& sweeps = loaded->sweep.specs;
+    const PreparedSweep* prepared = &loaded->sweep;
     RiskOptions options;
     options.futures = args->futures;
     options.threads = args->threads > 0 ? args->threads : default_worker_threads(ranks.local_size());
@@ -194,10 +212,31 @@ void add_risk_command(CLI::App& app) {
     } else {
       std::fputs(format_risk_report(*result).c_str(), stdout);
     }
+    std::optional<SweepResult> swept;
+    if (!sweeps.empty()) {
+      progress.begin(fmt::format("sweeping {} variants", prepared->variants.size()));
+      RiskOptions alone = options;  // rank 0 alone, after the others have left
+      alone.ranks = nullptr;
+      alone.shard = alone.shards = 0;
+      auto s = run_risk_sweep(*prepared, alone, *result);
+      progress.end();
+      if (!s) exit_bad_input(s.error());
+      swept = std::move(*s);
+      std::fputs(("\n" + format_sweep_report(*swept)).c_str(), stdout);
+    }
     std::fflush(stdout);
+    const auto write = [&](const std::string& d) -> Result<void> {
+      if (auto ok = write_risk_results(*result, d); !ok) return ok;
+      return swept ? write_sweep_results(*swept, d) : Result<void>{};
+    };
     if (!args->out_dir.empty()) {
       progress.begin("writing the results");
-      write_results_folder(args->out_dir, "risk", [&](const std::string& d) { return write_risk_results(*result, d); });
+      write_results_folder(args->out_dir, "risk", write);
+      progress.end();
+    }
+    if (!args->report.empty()) {
+      progress.begin("writing the report");
+      report_results(args->out_dir, args->report, "risk", write);
       progress.end();
     }
   });

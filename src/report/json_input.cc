@@ -68,4 +68,15 @@ JsonObject JsonObject::element(const nlohmann::ordered_json& e, const std::strin
   return JsonObject(e, file_, fmt::format("{}[{}]", path(key), i));
 }
 
+Result<void> JsonObject::each_object(const std::string& key, const std::function<Result<void>(const JsonObject&)>& each) const {
+  auto rows = array(key);
+  if (!rows) return fail(rows.error());
+  for (size_t i = 0; i < (*rows)->size(); ++i) {
+    const JsonObject e = element((**rows)[i], key, i);
+    if (!e.json().is_object()) return fail(e.error("", fmt::format("expected an object, found {}", type_name(e.json()))));
+    if (auto ok = each(e); !ok) return ok;
+  }
+  return {};
+}
+
 }  // namespace gpufleet::report

@@ -2,6 +2,7 @@
 // the line and column of a syntax error, or the dotted path of a missing or mistyped field.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,9 @@ class JsonObject {
   // Required, an array; each element is checked by the caller with element().
   Result<const nlohmann::ordered_json*> array(const std::string& key) const;
   JsonObject element(const nlohmann::ordered_json& e, const std::string& key, size_t i) const;
+  // Required, an array of objects: calls each(element) in order, stopping at the first Error
+  // (an element that is not an object is one, named key[i]).
+  Result<void> each_object(const std::string& key, const std::function<Result<void>(const JsonObject&)>& each) const;
   Error error(const std::string& key, std::string message) const;
   const nlohmann::ordered_json& json() const { return j_; }
   std::string path(const std::string& key) const { return where_.empty() ? key : where_ + "." + key; }

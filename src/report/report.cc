@@ -7,6 +7,7 @@
 #include "gpufleet/report.h"
 #include "report/html_page.h"
 #include "report/plan_report_data.h"
+#include "report/risk_report_data.h"
 #include "report/run_record.h"
 #include "report/sim_report_data.h"
 #include "util/atomic_file.h"
@@ -35,14 +36,17 @@ Result<void> write_report_unguarded(const std::string& dir, const std::string& h
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    return fail(dir, 0, 0, "", "not a results folder (expected the folder written by `simulate --out` or `plan --out`)");
+    return fail(dir, 0, 0, "", "not a results folder (expected the folder written by `simulate --out`, `plan --out` or `risk --out`)");
   const bool is_sim = fs::exists(fs::path(dir) / "summary.json", ec);
   const bool is_plan = fs::exists(fs::path(dir) / "plan.json", ec);
-  if (!is_sim && !is_plan)
+  const bool is_risk = fs::exists(fs::path(dir) / "risk.json", ec);
+  if (!is_sim && !is_plan && !is_risk)
     return fail(dir, 0, 0, "",
-                "no results found: expected summary.json, timeseries.csv and jobs.csv (from `simulate --out`) "
-                "or plan.json (from `plan --out`)");
-  if (auto ok = report::verify_run_files(dir, {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv"}); !ok)
+                "no results found: expected summary.json, timeseries.csv and jobs.csv (from `simulate --out`), "
+                "plan.json (from `plan --out`) or risk.json and futures.csv (from `risk --out`)");
+  if (auto ok = report::verify_run_files(
+          dir, {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv", "risk.json", "futures.csv", "sweep.json"});
+      !ok)
     return fail(ok.error());
   std::vector<report::ReportSection> sections;
   if (is_sim) {
@@ -54,6 +58,11 @@ Result<void> write_report_unguarded(const std::string& dir, const std::string& h
     auto p = report::read_plan_section(dir);
     if (!p) return fail(p.error());
     sections.push_back(std::move(*p));
+  }
+  if (is_risk) {
+    auto r = report::read_risk_section(dir);
+    if (!r) return fail(r.error());
+    sections.push_back(std::move(*r));
   }
   auto commands = report::read_run_record(dir);
   if (!commands) return fail(commands.error());

@@ -12,7 +12,7 @@
 namespace gpufleet::report {
 
 struct ReportSection {
-  std::string kind;      // "simulation" | "plan"
+  std::string kind;      // "simulation" | "plan" | "risk" | "compare"
   std::string scenario;  // the scenario's name
   std::string horizon;   // "2026-01-01 to 2028-01-01 (2.0 y)"
   std::vector<std::pair<std::string, std::string>> totals;  // label, value ("Cost", "$9.98B")

@@ -18,7 +18,8 @@ FutureOutcome distinct_outcome() {
   FutureOutcome o;
   auto& [demand_multiplier_final, demand_scenario, delivery_delay_days, power_shortfall_share, on_demand_price_final, disrupted_days,
          cost_usd, commitments_usd, on_demand_usd, spot_usd, energy_usd, idle_take_or_pay_usd, cost_by_year_usd, cost_by_provider_usd,
-         idle_by_provider_usd, shortfall_gpu_hours, shortfall_by_stream_gpu_hours] = o;
+         idle_by_provider_usd, shortfall_gpu_hours, shortfall_by_stream_gpu_hours, demand_ref_gpus, delivered_ref_gpus,
+         spend_by_provider_period_usd] = o;
   demand_multiplier_final = {1.5, 0.1 + 0.2};
   demand_scenario = {-1, 3, 7};
   delivery_delay_days = {0, 91.25, 1e-300, 4};
@@ -36,6 +37,9 @@ FutureOutcome distinct_outcome() {
   idle_by_provider_usd = {10, 11, 12};
   shortfall_gpu_hours = std::vector<double>(28, 13.5);
   shortfall_by_stream_gpu_hours = {14, 15, 16, 17};
+  demand_ref_gpus = {18, 19.5};
+  delivered_ref_gpus = {20, 21, 22.25};
+  spend_by_provider_period_usd = {23, 24, 25, 26, 27};
   return o;
 }
 

@@ -55,6 +55,9 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
   out.idle_by_provider_usd.assign(nprov, 0.0);
   out.shortfall_gpu_hours.assign(periods, 0.0);
   out.shortfall_by_stream_gpu_hours.assign(ns, 0.0);
+  out.demand_ref_gpus.assign(periods, 0.0);
+  out.delivered_ref_gpus.assign(periods, 0.0);
+  out.spend_by_provider_period_usd.assign(nprov * periods, 0.0);
 
   std::vector<double> cap(nc), price(nc), remaining_mw(nsites), paid_weight(np);
   std::vector<Resource> res;
@@ -86,6 +89,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       }
       remaining_mw[s] = std::max(0.0, usable - site_mw[s]);
     }
+    for (size_t c = 0; c < nc; ++c) out.delivered_ref_gpus[t] += cap[c] * b.pools[static_cast<size_t>(b.contract_pool[c])].speed;
 
     // What can be used this period, and at what marginal price.
     res.clear();
@@ -142,6 +146,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
     for (size_t step = 1; step <= ns; ++step) {
       const size_t k = step % ns;  // 1, 2, ..., ns - 1, then 0 (training)
       double need = b.demand_ref_gpus[k][t] * d.demand[k][t];
+      out.demand_ref_gpus[t] += need;
       double spot_budget = k == 0 ? (1.0 - b.training_critical_share) * need : 0.0;
       for (int i : order) {
         if (!(need > 0)) break;
@@ -186,6 +191,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       out.cost_by_provider_usd[static_cast<size_t>(p.provider)] += (usd + energy) * discount;
       out.idle_by_provider_usd[static_cast<size_t>(p.provider)] += idle * discount;
       out.cost_by_year_usd[static_cast<size_t>(year)] += usd + energy;
+      out.spend_by_provider_period_usd[static_cast<size_t>(p.provider) * periods + t] += usd + energy;
     }
     for (const auto& r : res) {
       if (r.source != Source::on_demand && r.source != Source::spot) continue;
@@ -196,6 +202,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       out.energy_usd += energy * discount;
       out.cost_by_provider_usd[static_cast<size_t>(p.provider)] += (market + energy) * discount;
       out.cost_by_year_usd[static_cast<size_t>(year)] += market + energy;
+      out.spend_by_provider_period_usd[static_cast<size_t>(p.provider) * periods + t] += market + energy;
     }
   }
   out.cost_usd = out.commitments_usd + out.on_demand_usd + out.spot_usd + out.energy_usd;

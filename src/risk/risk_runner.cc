@@ -44,9 +44,10 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
     // Each future's outcome is kept until the end (futures.csv has a row per future, on
     // rank 0): refuse a run whose outcomes would not fit before allocating them.
     const Scenario& sc = in.scenario;
-    const size_t doubles_per_future = static_cast<size_t>(in.periods + book->calendar.years) + 4 * sc.providers.size() +
-                                      3 * book->streams.size() + 2 * sc.sites.size();
-    constexpr size_t kVectors = 11, kAllocationOverhead = 16;
+    const auto periods = static_cast<size_t>(in.periods);
+    const size_t doubles_per_future = 3 * periods + static_cast<size_t>(book->calendar.years) +
+                                      sc.providers.size() * (4 + periods) + 3 * book->streams.size() + 2 * sc.sites.size();
+    constexpr size_t kVectors = 14, kAllocationOverhead = 16;
     const double bytes_per_future =
         static_cast<double>(sizeof(FutureOutcome) + 8 * doubles_per_future + kVectors * kAllocationOverhead);
     if (bytes_per_future * static_cast<double>(options.futures) > kMaxRiskOutcomeBytes)
@@ -100,6 +101,7 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
 
   // Summaries, each over the futures in index order.
   const auto n = static_cast<size_t>(options.futures);
+  const auto periods = static_cast<size_t>(in.periods);
   auto over = [&](auto value) {
     std::vector<double> v(n);
     for (size_t k = 0; k < n; ++k) v[k] = value(r.outcomes[k]);
@@ -119,6 +121,9 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
     const Distribution d = over([t](const FutureOutcome& o) { return o.shortfall_gpu_hours[t]; });
     r.shortfall_expected_gpu_hours.push_back(d.mean);
     r.shortfall_p95_gpu_hours.push_back(d.p95);
+    r.shortfall_by_period.push_back(d);
+    r.demand_by_period.push_back(over([t](const FutureOutcome& o) { return o.demand_ref_gpus[t]; }));
+    r.delivered_by_period.push_back(over([t](const FutureOutcome& o) { return o.delivered_ref_gpus[t]; }));
   }
   for (size_t k = 0; k < r.streams.size(); ++k)
     r.shortfall_by_stream.push_back(over([k](const FutureOutcome& o) { return o.shortfall_by_stream_gpu_hours[k]; }));
@@ -127,6 +132,10 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
   for (size_t p = 0; p < r.providers.size(); ++p) {
     r.cost_by_provider.push_back(over([p](const FutureOutcome& o) { return o.cost_by_provider_usd[p]; }));
     r.idle_by_provider.push_back(over([p](const FutureOutcome& o) { return o.idle_by_provider_usd[p]; }));
+    r.spend_by_provider_period.emplace_back();
+    for (size_t t = 0; t < periods; ++t)
+      r.spend_by_provider_period.back().push_back(
+          over([p, t, periods](const FutureOutcome& o) { return o.spend_by_provider_period_usd[p * periods + t]; }));
   }
   return r;
 }

@@ -1,5 +1,6 @@
 // The outputs of a risk run: the terminal table, risk.json (the summary) and futures.csv (one
-// row per future: its draws, then its outcomes; plain numbers that pandas reads directly).
+// row per future: its draws, then its outcomes; plain numbers that pandas reads directly);
+// and of a sweep: its tornado table and sweep.json.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -74,10 +75,17 @@ Result<void> write_risk_results(const RiskResult& r, const std::string& dir) {
   for (size_t k = 0; k < r.streams.size(); ++k)
     j["shortfall_by_stream"].push_back({{"stream", r.streams[k]}, {"gpu_hours", to_json(r.shortfall_by_stream[k])}});
   j["periods"] = ordered_json::array();
-  for (size_t t = 0; t < r.period_labels.size(); ++t)
+  for (size_t t = 0; t < r.period_labels.size(); ++t) {
+    ordered_json spend = ordered_json::object();
+    for (size_t p = 0; p < r.providers.size(); ++p) spend[r.providers[p]] = to_json(r.spend_by_provider_period[p][t]);
     j["periods"].push_back({{"period", r.period_labels[t]}, {"shortfall_probability", r.shortfall_probability[t]},
                             {"shortfall_expected_gpu_hours", r.shortfall_expected_gpu_hours[t]},
-                            {"shortfall_p95_gpu_hours", r.shortfall_p95_gpu_hours[t]}});
+                            {"shortfall_p95_gpu_hours", r.shortfall_p95_gpu_hours[t]},
+                            {"shortfall_gpu_hours", to_json(r.shortfall_by_period[t])},
+                            {"demand_ref_gpus", to_json(r.demand_by_period[t])},
+                            {"delivered_ref_gpus", to_json(r.delivered_by_period[t])},
+                            {"spend_by_provider_usd", spend}});
+  }
   j["years"] = ordered_json::array();
   for (size_t y = 0; y < r.year_labels.size(); ++y) j["years"].push_back({{"year", r.year_labels[y]}, {"cost_usd", to_json(r.cost_by_year[y])}});
   j["providers"] = ordered_json::array();
@@ -139,6 +147,40 @@ Result<void> write_risk_results(const RiskResult& r, const std::string& dir) {
     csv += '\n';
   }
   return write_file_atomically((std::filesystem::path(dir) / "futures.csv").string(), csv);
+}
+
+std::string format_sweep_report(const SweepResult& s) {
+  std::string out;
+  auto line = [&out](const std::string& text) { out += text + "\n"; };
+  size_t w = 5;
+  for (const auto& f : s.fields) w = std::max(w, f.field.size());
+  line(fmt::format("Sweep: cost mean over the same {} futures (seed {}); the scenario as written: {}", s.futures, s.seed,
+                   human_usd(s.baseline_cost_mean_usd)));
+  line(fmt::format("  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>12}", "field", w, "low at", "cost mean", "high at", "cost mean", "swing"));
+  for (const auto& f : s.fields)
+    line(fmt::format("  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>12}", f.field, w, fmt::format("{:g}", f.low_value),
+                     human_usd(f.low_cost_mean_usd), fmt::format("{:g}", f.high_value), human_usd(f.high_cost_mean_usd),
+                     human_usd(f.swing_usd)));
+  return out;
+}
+
+Result<void> write_sweep_results(const SweepResult& s, const std::string& dir) {
+  using nlohmann::ordered_json;
+  ordered_json j;
+  j["scenario"] = s.scenario;
+  j["futures"] = s.futures;
+  j["seed"] = s.seed;
+  j["baseline_cost_mean_usd"] = s.baseline_cost_mean_usd;
+  j["fields"] = ordered_json::array();
+  for (const auto& f : s.fields) {
+    ordered_json runs = ordered_json::array();
+    for (size_t i = 0; i < f.values.size(); ++i)
+      runs.push_back({{"value", f.values[i]}, {"cost_usd", to_json(f.cost[i])}});
+    j["fields"].push_back({{"field", f.field}, {"scenario_value", f.scenario_value}, {"low_value", f.low_value},
+                           {"low_cost_mean_usd", f.low_cost_mean_usd}, {"high_value", f.high_value},
+                           {"high_cost_mean_usd", f.high_cost_mean_usd}, {"swing_usd", f.swing_usd}, {"runs", runs}});
+  }
+  return write_file_atomically((std::filesystem::path(dir) / "sweep.json").string(), j.dump(2) + "\n");
 }
 
 }  // namespace gpufleet

@@ -722,6 +722,150 @@
     ], marginals, 'One unit more (and one unit less) of each limit in every period: for a limit, what it saves (costs); for demand, what it costs (saves). Re-solved values are measured, dual values estimated. Click a column to sort.');
   }
 
+  // ---- Risk ------------------------------------------------------------------------------------
+  // A fan: the P5-P95 band of a distribution per period, shaded, and its P50 as a line. The
+  // band's edges are labelled "<name> P95" and "<name> P5" (the legend shows only the P50).
+  function fan(name, band, c, extra) {
+    const o = extra || {};
+    return [
+      Object.assign({ type: 'line', label: name + ' P95', data: band.p95, borderColor: withAlpha(c, 0.45), backgroundColor: withAlpha(c, 0.16),
+        borderWidth: 1, fill: '+1', band: name }, o),
+      Object.assign({ type: 'line', label: name + ' P5', data: band.p5, borderColor: withAlpha(c, 0.45), backgroundColor: withAlpha(c, 0.45),
+        borderWidth: 1, fill: false, band: name }, o),
+      Object.assign({ type: 'line', label: name + ' (P50; band P5-P95)', data: band.p50, borderColor: c, backgroundColor: c, borderWidth: 2.5, fill: false }, o),
+    ];
+  }
+  const fanLegend = { labels: { filter: (item, data) => !data.datasets[item.datasetIndex].band } };
+  function fanTooltip(format) {
+    const f = tickFormats[format];
+    return { mode: 'index', intersect: false, callbacks: { label: (c) => c.dataset.label.replace(' (P50; band P5-P95)', ' P50') + ': ' + f(c.parsed.y) } };
+  }
+  // A vertical line at x = value from y = 0 to y = top, marking a statistic of a distribution
+  // (`marker` names it for the browser test: 'p95', 'cvar95', 'mean').
+  function marker(label, value, top, c, marker, dash) {
+    return { type: 'line', label, data: [{ x: value, y: 0 }, { x: value, y: top }], borderColor: c, backgroundColor: c,
+      borderWidth: 2, borderDash: dash || [], fill: false, marker, value, pointRadius: 0, order: 0 };
+  }
+
+  function drawRisk(d, el) {
+    const labels = d.labels;
+    const periodAxis = categoryAxis('period');
+    heading(el, 'Demand against committed capacity');
+    addChart(el, 'risk-capacity-fan', 'Demand against the capacity contracts deliver',
+      'Per period over ' + fmtCount(d.futures) + ' futures: the median (line) and the P5-P95 band (shaded) of demand (every stream, reference GPUs) and of the contract capacity delivered (after delivery slips and site power, before disruptions)',
+      { data: { labels, datasets: fan('demand', d.demand_ref_gpus, '#222222').concat(fan('delivered by contracts', d.delivered_ref_gpus, colour('delivered'))) },
+        options: { interaction: { mode: 'index', intersect: false }, plugins: { legend: fanLegend, tooltip: fanTooltip('count') },
+          scales: { x: periodAxis, y: axis('reference GPUs (H100-SXM = 1)', 'count', { beginAtZero: true }) } } },
+      { wide: true, height: 380 });
+
+    const providers = names(d.spend_by_provider_usd);
+    for (const p of providers) registerProvider(p);
+    addChart(el, 'risk-spend-fan', 'Spend per provider',
+      'Undiscounted spend in each period (contracts, on-demand, spot, energy): median per provider and its P5-P95 band over the futures',
+      { data: { labels, datasets: [].concat(...providers.map((p) => fan(p, d.spend_by_provider_usd[p], colour(p)))) },
+        options: { interaction: { mode: 'index', intersect: false }, plugins: { legend: fanLegend, tooltip: fanTooltip('usd') },
+          scales: { x: periodAxis, y: axis('USD per period (undiscounted)', 'usd', { beginAtZero: true }) } } },
+      { wide: true, height: 380 });
+
+    addChart(el, 'risk-shortfall-fan', 'Shortfall',
+      'Reference GPU-hours of demand left unmet in each period: median and P5-P95 band; dotted (right axis): the share of futures with any shortfall',
+      { data: { labels, datasets: fan('GPU-hours short', d.shortfall_gpu_hours, '#c62828').concat([
+        line('chance of any shortfall (right axis)', d.shortfall_probability, 'chance', { borderColor: '#555', borderDash: [2, 3], yAxisID: 'chance' })]) },
+        options: { interaction: { mode: 'index', intersect: false }, plugins: { legend: fanLegend },
+          scales: { x: periodAxis, y: axis('reference GPU-hours short', 'count', { beginAtZero: true }),
+            chance: axis('share of futures', 'pct', { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false } }) } } },
+      { wide: true, height: 340 });
+
+    heading(el, 'Cost distribution');
+    const c = d.cost_usd;
+    const bins = d.cost_histogram;
+    const top = Math.max(1, ...bins.map((b) => b.count));
+    const marks = (height) => [
+      marker('mean ' + fmtUsd(c.mean), c.mean, height, '#555', 'mean', [2, 3]),
+      marker('P95 ' + fmtUsd(c.p95), c.p95, height, '#e65100', 'p95', [6, 3]),
+      marker('CVaR95 ' + fmtUsd(c.cvar95), c.cvar95, height, '#b71c1c', 'cvar95'),
+    ];
+    const costAxis = axis('total discounted cost (present value, USD)', 'usd', { type: 'linear' });
+    addChart(el, 'risk-cost-histogram', 'Cost over the futures (histogram)',
+      'Futures by total discounted cost, ' + bins.length + ' equal bins; lines: the mean, P95 and CVaR95 (the mean of the worst 5% of futures)',
+      { type: 'bar', data: { datasets: [Object.assign(bars('futures', bins.map((b) => ({ x: (b.from + b.to) / 2, y: b.count })), withAlpha(colour('cost'), 0.75)),
+        { barPercentage: 1, categoryPercentage: 1, order: 1 })].concat(marks(top)) },
+        options: { plugins: { tooltip: { callbacks: { label: (k) => k.dataset.marker ? k.dataset.label : fmtCount(k.parsed.y) + ' futures near ' + fmtUsd(k.parsed.x) } } },
+          scales: { x: costAxis, y: axis('futures', 'count', { beginAtZero: true }) } } });
+    addChart(el, 'risk-cost-cdf', 'Cost over the futures (CDF)',
+      'Share of futures whose total discounted cost is at most the value on the x axis; lines: the mean, P95 and CVaR95',
+      { type: 'line', data: { datasets: [line('futures', d.cost_cdf.map((p) => ({ x: p.x, y: p.p })), 'cost', { stepped: true, order: 1 })].concat(marks(1)) },
+        options: { plugins: { tooltip: { callbacks: { label: (k) => k.dataset.marker ? k.dataset.label : fmtPct(k.parsed.y) + ' of futures ≤ ' + fmtUsd(k.parsed.x) } } },
+          scales: { x: costAxis, y: axis('share of futures', 'pct', { type: 'linear', min: 0, max: 1 }) } } });
+
+    if (d.sweep && d.sweep.fields.length > 0) {
+      heading(el, 'Sensitivity');
+      const rows = d.sweep.fields;
+      const base = d.sweep.baseline_cost_mean_usd;
+      addChart(el, 'risk-tornado', 'What moves the cost most (tornado)',
+        'Per field, the lowest and the highest mean total discounted cost over its swept values (the other fields as in the scenario, the same futures), from the scenario as written (' + fmtUsd(base) + '); largest swing first',
+        { type: 'bar', data: { labels: rows.map((r) => r.field), datasets: [
+          bars('lowest cost mean', rows.map((r) => [base, r.low_cost_mean_usd]), withAlpha('#1565c0', 0.8)),
+          bars('highest cost mean', rows.map((r) => [base, r.high_cost_mean_usd]), withAlpha('#c62828', 0.8))].map((s) => Object.assign(s, { grouped: false })) },
+          options: { indexAxis: 'y', plugins: { tooltip: { callbacks: { label: (k) => {
+            const r = rows[k.dataIndex], low = k.datasetIndex === 0;
+            return r.field + ' = ' + fmtNumber(low ? r.low_value : r.high_value, 4) + ': ' + fmtUsd(low ? r.low_cost_mean_usd : r.high_cost_mean_usd); } } } },
+            scales: { y: labelAxis('scenario field'), x: axis('mean total discounted cost (USD)', 'usd', { beginAtZero: false }) } } },
+        { wide: true, height: 100 + 36 * rows.length });
+      addTable(el, 'risk-sweep-table', 'Sweep', [
+        { key: 'field', label: 'Field', name: true },
+        { key: 'low_value', label: 'Value at the lowest cost', format: (v) => fmtNumber(v, 4), numeric: true },
+        { key: 'low_cost_mean_usd', label: 'Lowest cost mean', format: 'usd', numeric: true },
+        { key: 'high_value', label: 'Value at the highest cost', format: (v) => fmtNumber(v, 4), numeric: true },
+        { key: 'high_cost_mean_usd', label: 'Highest cost mean', format: 'usd', numeric: true },
+        { key: 'swing_usd', label: 'Swing', format: 'usd', numeric: true },
+      ], rows, 'Every value swept is in sweep.json.');
+    }
+  }
+
+  // ---- Compare ---------------------------------------------------------------------------------
+  function drawCompare(d, el) {
+    heading(el, 'Cost');
+    const sets = d.cdfs.map((s) => line(s.label, s.points.map((p) => ({ x: p.x, y: p.p })), 'folder ' + s.label, { stepped: true, folder: s.label }));
+    addChart(el, 'compare-cost-cdf', 'Cost distributions side by side (CDF)',
+      'Share of futures whose cost is at most the value on the x axis, one line per folder; a plan or a simulation has one cost: a vertical step',
+      { type: 'line', data: { datasets: sets },
+        options: { plugins: { tooltip: { callbacks: { label: (k) => k.dataset.label + ': ' + fmtPct(k.parsed.y) + ' ≤ ' + fmtUsd(k.parsed.x) } } },
+          scales: { x: axis('cost (USD)', 'usd', { type: 'linear' }), y: axis('share of futures', 'pct', { type: 'linear', min: 0, max: 1 }) } } },
+      { wide: true, height: 360 });
+    const usd = { format: 'usd', numeric: true };
+    addTable(el, 'compare-summary', 'Folders compared', [
+      { key: 'label', label: 'Folder', name: true }, { key: 'kind', label: 'Kind' }, { key: 'basis', label: 'Cost basis' },
+      Object.assign({ key: 'mean', label: 'Cost (mean)' }, usd), Object.assign({ key: 'p5', label: 'P5' }, usd),
+      Object.assign({ key: 'p50', label: 'P50' }, usd), Object.assign({ key: 'p95', label: 'P95' }, usd),
+      Object.assign({ key: 'cvar95', label: 'CVaR95' }, usd),
+      { key: 'shortfall', label: 'Shortfall', format: 'text' },
+    ], d.folders, 'Risk folders: the distribution over their futures; plan and simulation folders: their one cost.');
+    if (d.regret.rows.length > 0) {
+      addTable(el, 'compare-regret', 'Regret', [
+        { key: 'label', label: 'Folder', name: true },
+        Object.assign({ key: 'mean_usd', label: 'Mean regret' }, usd), Object.assign({ key: 'p95_usd', label: 'P95 regret' }, usd),
+        Object.assign({ key: 'max_usd', label: 'Max regret' }, usd),
+        { key: 'best_share', label: 'Best in', format: 'pct', numeric: true },
+      ], d.regret.rows, 'Each folder\'s cost in each future minus the best of the folders in that future (' + d.regret.note + ').');
+    } else {
+      const p = document.createElement('p');
+      p.className = 'note';
+      p.id = 'compare-regret-note';
+      p.textContent = 'No regret: ' + d.regret.note + '.';
+      el.appendChild(p);
+    }
+    if (d.shares.length > 0)
+      addTable(el, 'compare-shares', 'Provider shares of cost', [
+        { key: 'provider', label: 'Provider', name: true }].concat(d.labels.map((l) => ({ key: l, label: l, format: 'pct', numeric: true }))),
+      d.shares, 'Each provider\'s share of the folder\'s cost (risk: of the mean cost per provider).');
+    if (d.commitments.length > 0)
+      addTable(el, 'compare-commitments', 'New commitments per provider and year (plan folders)', [
+        { key: 'provider', label: 'Provider', name: true }, { key: 'year', label: 'Start year' }]
+        .concat(d.plan_labels.map((l) => ({ key: l, label: l + ' (GPUs)', format: 'count', numeric: true }))),
+      d.commitments, 'GPUs of the contracts each plan signs, by provider and the year they start.');
+  }
+
   // ---- Status for the browser test ----------------------------------------------------------
   function blankCanvases() {
     let blank = 0;
@@ -765,6 +909,8 @@
     planData = data.plan || null;
     if (data.simulation) drawSimulation(data.simulation, document.getElementById('simulation-charts'));
     if (data.plan) drawPlan(data.plan, document.getElementById('plan-charts'));
+    if (data.risk) drawRisk(data.risk, document.getElementById('risk-charts'));
+    if (data.compare) drawCompare(data.compare, document.getElementById('compare-charts'));
   } catch (e) {
     status.errors.push(e.message);
   }
