@@ -99,6 +99,11 @@ struct PlanInputs {
   double n1_share = 1.0;             // in [0, 1]
   std::vector<double> budget_usd_per_year;  // per plan year (12 months from the start); 0 or absent = none
 
+  // The scenario file's text and folder (load_plan_text keeps them): `plan --emit-scenario`
+  // overlays the plan's contracts on it. Empty for inputs built in code.
+  std::string scenario_text;
+  std::string base_dir;
+
   // Derived calendar, filled by prepare_plan_inputs(): period start times (Unix seconds),
   // one more than the horizon's periods, extended to cover the longest term.
   std::vector<int64_t> period_start_unix_s;
@@ -327,6 +332,10 @@ Result<void> write_plan_results(const PlanResult& result, const PlanInputs& inpu
                                 const std::string& dir);
 // A scenario (docs/scenario-format.md) whose contracts are the existing ones plus the plan's
 // commitments, with the same accelerators, providers, sites and markets and a small workload.
+// When inputs.scenario_text is set, it is the input scenario with its `contracts:` (and
+// `spend_commitments:`) replaced and its name suffixed "-planned", everything else kept as
+// written (workload, quotas, faults, checkpoints, markets, tenants, comments), relative file
+// paths made absolute; a scenario without a workload gets a small default one.
 std::string plan_scenario_yaml(const PlanResult& result, const PlanInputs& inputs);
 Result<void> write_plan_scenario(const PlanResult& result, const PlanInputs& inputs,
                                  const std::string& path);
