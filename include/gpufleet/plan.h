@@ -15,6 +15,7 @@
 
 #include "gpufleet/error.h"
 #include "gpufleet/scenario.h"
+#include "gpufleet/workload.h"
 
 namespace gpufleet {
 
@@ -320,6 +321,18 @@ Result<PlanInputs> load_plan_text(const std::string& text, const std::string& na
 // the whole file (only its `plan:` key is read).
 Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text,
                                       const std::string& name);
+
+// `workload: {from_plan_demand: true}`: jobs whose reference GPU-hours, per plan period and per
+// demand stream (training anywhere; inference in its jurisdiction), are the plan's demand x
+// demand_multiplier[stream][period] (streams: training, then inputs.inference in order; empty:
+// the forecast), attributed to the period they are submitted in, periods cut at the scenario's
+// horizon. Sizes, durations (capped at duration_max), kinds, tenants, priorities, accelerators
+// and checkpoints come from the scenario's workload classes, drawn by their arrivals_per_hour as
+// weights; inference classes serve inference (of their jurisdiction, or every one), the others
+// training; a stream none serves draws from every class. Each stream and period draws from its
+// own stream of the scenario's seed; the last job of a period is cut short to meet its target.
+// REQUIRES: prepare_plan_inputs(inputs) succeeded.
+Result<Workload> build_plan_demand_workload(const PlanInputs& inputs, const std::vector<std::vector<double>>& demand_multiplier = {});
 
 // The built-in planning scenario: a frontier lab's seven-year, five-cloud build-out
 // (2026-2032), with sources in comments.
