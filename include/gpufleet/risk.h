@@ -102,9 +102,15 @@ Result<UncertaintySpec> parse_uncertainty_section(const PlanInputs& inputs, cons
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
 Result<std::vector<Contract>> read_plan_commitments(const PlanInputs& inputs, const std::string& plan_dir);
 
+// How a future is evaluated: the period model, or the discrete-event simulator (docs/risk-format.md).
+enum class RiskFidelity : uint8_t { period_model = 0, simulator = 1 };
+
 struct RiskOptions {
   int64_t futures = 1000;  // >= 1
   int threads = 1;         // >= 1; the results do not depend on it
+  // simulator: each future replayed through simulate() (the scenario's workload must be
+  // `from_plan_demand`); its outcome in the same FutureOutcome.
+  RiskFidelity fidelity = RiskFidelity::period_model;
   // Called from worker threads with futures done so far; may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
 };
@@ -136,12 +142,17 @@ struct FutureOutcome {
   std::vector<double> idle_by_provider_usd;  // discounted, per provider
   std::vector<double> shortfall_gpu_hours;   // per period, reference GPU-hours of demand unmet
   std::vector<double> shortfall_by_stream_gpu_hours;  // per stream, over the horizon
+  // Physical GPU-hours in service over the horizon: the contracts as delivered (late, within
+  // the site's power, outside disruptions) and the markets' on-demand and spot GPUs outside
+  // disruptions (the simulator: also outside node failures and spot reclaims). Not in futures.csv.
+  double capacity_gpu_hours = 0;
 };
 
 struct RiskResult {
   std::string scenario;
   int64_t futures = 0;
   uint64_t seed = 0;
+  RiskFidelity fidelity = RiskFidelity::period_model;  // how the futures were evaluated
   std::vector<std::string> streams;          // "training", "inference EU", ...
   std::vector<std::string> period_labels;    // the plan's periods
   std::vector<std::string> year_labels;      // plan years

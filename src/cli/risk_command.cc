@@ -1,4 +1,4 @@
-// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--quiet]
+// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--simulate] [--out DIR] [--quiet]
 // Thin: load the plan's inputs and the `uncertainty:` section, read the plan's commitments,
 // run_risk, print, write. Exit 2 on bad input.
 #include <cstdio>
@@ -28,6 +28,7 @@ struct RiskArgs {
   int threads = 0;  // 0: every core
   std::optional<uint64_t> seed;
   bool quiet = false;
+  bool simulate = false;
 };
 
 void add_options(CLI::App& cmd, RiskArgs& a) {
@@ -42,6 +43,9 @@ void add_options(CLI::App& cmd, RiskArgs& a) {
   cmd.add_option("--seed", a.seed, "seed of the futures (default: the scenario's)");
   cmd.add_option("--out", a.out_dir, "write risk.json and futures.csv into this directory")->check(non_empty_path());
   cmd.add_flag("--quiet", a.quiet, "print only the summary line");
+  cmd.add_flag("--simulate", a.simulate,
+               "replay each future through the discrete-event simulator (the workload must be made from the plan's demand: "
+               "workload: {from_plan_demand: true, classes: ...})");
 }
 
 }  // namespace
@@ -83,11 +87,12 @@ void add_risk_command(CLI::App& app) {
     }
     RiskOptions options;
     options.futures = args->futures;
+    options.fidelity = args->simulate ? RiskFidelity::simulator : RiskFidelity::period_model;
     options.threads = args->threads > 0 ? args->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     options.progress = [&progress](int64_t done, int64_t total) {
       progress.detail(fmt::format("{} of {} futures", with_commas(static_cast<double>(done)), with_commas(static_cast<double>(total))));
     };
-    progress.begin("sampling futures");
+    progress.begin(args->simulate ? "simulating futures" : "sampling futures");
     auto result = run_risk(*inputs, *spec, commitments, options);
     progress.end();
     if (!result) exit_bad_input(result.error());

@@ -2,6 +2,7 @@
 // order, so that the result is the same for any thread count.
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "risk/period_model.h"
 #include "risk/risk_book.h"
 #include "risk/risk_stats.h"
+#include "risk/simulated_future.h"
 
 namespace gpufleet {
 
@@ -44,6 +46,7 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
   r.scenario = sc.name;
   r.futures = options.futures;
   r.seed = sc.seed;
+  r.fidelity = options.fidelity;
   r.streams = book->streams;
   for (int t = 0; t < in.periods; ++t) r.period_labels.push_back(period_label(in, t));
   for (int y = 0; y < book->calendar.years; ++y) r.year_labels.push_back(period_label(in, y * (12 / in.period_months)).substr(0, 4));
@@ -52,16 +55,33 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
   r.contracts = static_cast<int>(book->contracts.size());
   r.outcomes.resize(static_cast<size_t>(options.futures));
 
+  // The evaluator: the period model, or the simulator (each future a whole simulation, taken one at a time).
+  std::optional<risk::SimulatedFutures> simulated;
+  if (options.fidelity == RiskFidelity::simulator) {
+    auto s = risk::SimulatedFutures::prepare(in, *book);
+    if (!s) return fail(s.error());
+    simulated = std::move(*s);
+  }
+  std::vector<std::optional<Error>> errors(simulated ? r.outcomes.size() : 0);
+  auto evaluate = [&](int64_t k) {
+    const risk::FutureDraws draws = risk::sample_future(spec, *book, sc.seed, k);
+    if (!simulated) return risk::evaluate_future(*book, draws);
+    auto o = simulated->evaluate(draws);
+    if (o) return std::move(*o);
+    errors[static_cast<size_t>(k)] = o.error();
+    return FutureOutcome{};
+  };
+
   const int threads = static_cast<int>(std::min<int64_t>(options.threads, options.futures));
   std::atomic<int64_t> next{0}, done{0};
-  constexpr int64_t kChunk = 64;  // futures taken at once by a thread
+  const int64_t kChunk = simulated ? 1 : 64;  // futures taken at once by a thread
   auto work = [&] {
     for (;;) {
       const int64_t first = next.fetch_add(kChunk);
       if (first >= options.futures) return;
       const int64_t last = std::min(options.futures, first + kChunk);
       for (int64_t k = first; k < last; ++k)
-        r.outcomes[static_cast<size_t>(k)] = risk::evaluate_future(*book, risk::sample_future(spec, *book, sc.seed, k));
+        r.outcomes[static_cast<size_t>(k)] = evaluate(k);
       const int64_t now = done.fetch_add(last - first) + (last - first);
       if (options.progress) options.progress(now, options.futures);
     }
@@ -70,6 +90,8 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
   for (int i = 1; i < threads; ++i) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();
+  for (const auto& e : errors)  // the first future, in index order, that could not be simulated
+    if (e) return fail(*e);
 
   // Summaries, each over the futures in index order.
   const auto n = static_cast<size_t>(options.futures);
