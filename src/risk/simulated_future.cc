@@ -58,17 +58,19 @@ Result<FutureOutcome> SimulatedFutures::evaluate(const FutureDraws& d) const {
   for (size_t s = 0; s < nsites; ++s) {
     if (!(d.power_shortfall[s] > 0) || !(sc.sites[s].power_cap_mw > 0)) continue;
     const double usable = sc.sites[s].power_cap_mw * (1.0 - d.power_shortfall[s]);
-    double peak = 0;
+    // The contracts' draw at the site changes only where one of them steps up or starts.
+    std::vector<double> instants;
     for (const Contract& k : sc.contracts)
-      for (const RampStep& step : k.ramp) {
-        if (k.site != static_cast<int>(s)) continue;
-        double mw = 0;
-        for (size_t c = 0; c < nc; ++c)
-          if (sc.contracts[c].site == static_cast<int>(s))
-            mw += static_cast<double>(sc.contracts[c].gpus_at(std::max(step.at_s, sc.contracts[c].start_s))) *
-                  b.pools[static_cast<size_t>(b.contract_pool[c])].mw_per_gpu;
-        peak = std::max(peak, mw);
-      }
+      if (k.site == static_cast<int>(s))
+        for (const RampStep& step : k.ramp) instants.push_back(std::max(step.at_s, k.start_s));
+    double peak = 0;
+    for (double at : instants) {
+      double mw = 0;
+      for (size_t c = 0; c < nc; ++c)
+        if (sc.contracts[c].site == static_cast<int>(s))
+          mw += static_cast<double>(sc.contracts[c].gpus_at(at)) * b.pools[static_cast<size_t>(b.contract_pool[c])].mw_per_gpu;
+      peak = std::max(peak, mw);
+    }
     sc.sites[s].power_cap_mw = usable;
     if (!(peak > usable)) continue;
     const double f = usable / peak;

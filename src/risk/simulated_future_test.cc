@@ -29,7 +29,7 @@ accelerators:
 providers: [{name: a}, {name: b}]
 sites:
   - {name: a-us, provider: a, region: r1, jurisdiction: US, pue: 1.1, gpus_per_node: 8}
-  - {name: b-eu, provider: b, region: r2, jurisdiction: EU, pue: 1.2, gpus_per_node: 8}
+  - {name: b-eu, provider: b, region: r2, jurisdiction: EU, power_cap_mw: 2.0, pue: 1.2, gpus_per_node: 8}
 contracts:
   - {name: a-h100, site: a-us, accelerator: H100-SXM, usd_per_gpu_hour: 2.5, start: 2026-01-01, end: 2028-01-01, gpus: 4096}
   - name: a-b200
@@ -66,12 +66,14 @@ PlanInputs lab() {
   return *in;
 }
 
-// Deliveries of provider a late by 40 days in every future (a fixed delay: sigma 0), and the EU
-// site down for a lognormal time in each year it is hit.
+// Deliveries of provider a late by 40 days in every future (a fixed delay: sigma 0), the EU
+// site's power 30% short (its contract, 1.72 MW, cut to 1.4 MW), and the EU site down for a
+// lognormal time in each year it is hit.
 UncertaintySpec late_and_disrupted() {
   UncertaintySpec spec;
   spec.training = {"", DemandModel::lognormal, 0.2, 0.3, {}};
   spec.delivery.push_back({0, 1.0, 40 * 86400.0, 0.0});
+  spec.power.push_back({1, 1.0, 0.3, 0.3});
   spec.disruptions.push_back({1, "", 0.7, 20 * 86400.0, 0.5});
   return spec;
 }
