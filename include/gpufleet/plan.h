@@ -328,8 +328,9 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
 // the forecast), attributed to the period they are submitted in, periods cut at the scenario's
 // horizon. Sizes, durations (capped at duration_max), kinds, tenants, priorities, accelerators
 // and checkpoints come from the scenario's workload classes, drawn by their arrivals_per_hour as
-// weights; inference classes serve inference (of their jurisdiction, or every one), the others
-// training; a stream none serves draws from every class. Each stream and period draws from its
+// weights, and from its traces' rows (picked at random; weight: rows per hour of the trace);
+// inference classes and rows serve inference (of the class's jurisdiction, or every one), the
+// others training; a stream none serves draws from all of them. Each stream and period draws from its
 // own stream of the scenario's seed; the last job of a period is cut short to meet its target.
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
 Result<Workload> build_plan_demand_workload(const PlanInputs& inputs, const std::vector<std::vector<double>>& demand_multiplier = {});

@@ -355,11 +355,12 @@ Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Sc
 
   if (s.workload.from_plan_demand) {
     const YamlField at = *section.optional("from_plan_demand");
-    if (!s.workload.traces.empty() || !s.workload.fixed.empty())
-      return fail(at.error("the plan's demand makes every job: expected classes only (their size and duration mix), "
-                           "no traces or fixed jobs"));
-    if (s.workload.classes.empty())
-      return fail(at.error("expected workload.classes: the job-size and duration mix the plan's demand is cut into"));
+    if (!s.workload.fixed.empty())
+      return fail(at.error("the plan's demand makes every job: expected classes or traces only (their size and duration "
+                           "mix), no fixed jobs"));
+    if (s.workload.classes.empty() && s.workload.traces.empty())
+      return fail(at.error("expected workload.classes or workload.traces: the job-size and duration mix the plan's demand "
+                           "is cut into"));
     return {};
   }
   if (s.workload.max_jobs == 0) {

@@ -2,6 +2,9 @@
 // period by period and jurisdiction by jurisdiction.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <string>
 
 #include "gpufleet/plan.h"
@@ -133,7 +136,7 @@ TEST(PlanDemandWorkload, BadInputIsRefusedWithTheField) {
   with_fixed.replace(with_fixed.find("  classes:\n"), 0, "  fixed:\n    - {name: x, gpus: 8, duration: 1h}\n");
   auto f = load_plan_text(with_fixed, "lab.yaml");
   ASSERT_FALSE(f);
-  EXPECT_NE(f.error().to_string().find("classes only"), std::string::npos) << f.error().to_string();
+  EXPECT_NE(f.error().to_string().find("no fixed jobs"), std::string::npos) << f.error().to_string();
 
   // Jobs too small for the demand: the count is refused before the jobs are made.
   std::string tiny = kLab;
@@ -149,6 +152,42 @@ TEST(PlanDemandWorkload, BadInputIsRefusedWithTheField) {
   auto plain = build_workload(t->scenario);
   ASSERT_FALSE(plain);
   EXPECT_NE(plain.error().to_string().find("from_plan_demand"), std::string::npos);
+}
+
+// A trace's jobs as the mix: sizes and run times picked from its rows (inference rows for the
+// inference streams), the plan's GPU-hours per period again.
+TEST(PlanDemandWorkload, ATracesJobsAreTheMix) {
+  const std::string dir = ::testing::TempDir() + "/demand-trace";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream trace(dir + "/jobs.csv");
+    trace << "submit,gpus,duration,kind,team\n"
+             "0,16,7200,training,a\n600,128,86400,training,b\n900,32,172800,inference,serving\n"
+             "1800,256,43200,research,a\n3600,8,3600,inference,serving\n";
+  }
+  std::string text = kLab;
+  const size_t from = text.find("  classes:\n"), to = text.find("plan:\n");
+  text.replace(from, to - from,
+               "  traces:\n"
+               "    - {format: csv, path: jobs.csv, map: {submit: submit, gpus: gpus, duration: duration, kind: kind, tenant: team}}\n");
+  auto in = load_plan_text(text, dir + "/lab.yaml", dir);
+  ASSERT_TRUE(in) << in.error().to_string();
+  ASSERT_TRUE(prepare_plan_inputs(*in));
+  auto w = build_plan_demand_workload(*in);
+  ASSERT_TRUE(w) << w.error().to_string();
+  const Sums s = sums_of(*in, *w);
+  for (int t = 0; t < in->periods; ++t) {
+    const auto ti = static_cast<size_t>(t);
+    EXPECT_NEAR(s.by_stream[0][ti], in->training_ref_gpu_hours[ti], 0.01 * in->training_ref_gpu_hours[ti]) << t;
+    const double eu = in->inference[0].ref_gpus[ti] * plan::period_hours(*in, t);
+    EXPECT_NEAR(s.by_stream[1][ti], eu, 0.01 * eu) << t;
+  }
+  std::set<uint32_t> training_sizes, inference_sizes;
+  for (const Job& j : w->jobs) (j.kind == JobKind::inference ? inference_sizes : training_sizes).insert(j.gpus);
+  EXPECT_EQ(training_sizes, (std::set<uint32_t>{16, 128, 256}));
+  EXPECT_EQ(inference_sizes, (std::set<uint32_t>{8, 32}));
+  for (const Job& j : w->jobs)
+    if (j.kind == JobKind::inference) EXPECT_EQ(w->tenants[j.tenant], "serving");
 }
 
 }  // namespace

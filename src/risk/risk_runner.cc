@@ -74,12 +74,12 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
 
   const int threads = static_cast<int>(std::min<int64_t>(options.threads, options.futures));
   std::atomic<int64_t> next{0}, done{0};
-  const int64_t kChunk = simulated ? 1 : 64;  // futures taken at once by a thread
+  const int64_t chunk = simulated ? 1 : 64;  // futures taken at once by a thread
   auto work = [&] {
     for (;;) {
-      const int64_t first = next.fetch_add(kChunk);
+      const int64_t first = next.fetch_add(chunk);
       if (first >= options.futures) return;
-      const int64_t last = std::min(options.futures, first + kChunk);
+      const int64_t last = std::min(options.futures, first + chunk);
       for (int64_t k = first; k < last; ++k)
         r.outcomes[static_cast<size_t>(k)] = evaluate(k);
       const int64_t now = done.fetch_add(last - first) + (last - first);
