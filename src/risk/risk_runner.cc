@@ -68,7 +68,9 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
     if (!simulated) return risk::evaluate_future(*book, draws);
     auto o = simulated->evaluate(draws);
     if (o) return std::move(*o);
-    errors[static_cast<size_t>(k)] = o.error();
+    Error e = o.error();
+    e.message = fmt::format("future {}: {}", k, e.message);
+    errors[static_cast<size_t>(k)] = std::move(e);
     return FutureOutcome{};
   };
 

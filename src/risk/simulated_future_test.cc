@@ -195,6 +195,20 @@ TEST(RiskSimulate, AScenarioThatCannotBeSimulatedIsRefused) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().to_string().find("from_plan_demand"), std::string::npos) << r.error().to_string();
   EXPECT_NE(r.error().to_string().find("no-workload.yaml"), std::string::npos) << r.error().to_string();
+
+  // The forecast's jobs fit under max_jobs, a future with three times the training demand does
+  // not: refused naming the future, not cut short.
+  PlanInputs capped = lab();
+  auto forecast = build_plan_demand_workload(capped);
+  ASSERT_TRUE(forecast) << forecast.error().to_string();
+  capped.scenario.workload.max_jobs = std::round(1.5 * static_cast<double>(forecast->jobs.size()));
+  UncertaintySpec high;
+  high.training.model = DemandModel::scenarios;
+  high.training.scenarios.push_back({"high", 1.0, {3.0, 3.0}});
+  auto big = run(capped, high, RiskFidelity::simulator, 2, 2);
+  ASSERT_FALSE(big);
+  EXPECT_NE(big.error().to_string().find("future 0: "), std::string::npos) << big.error().to_string();
+  EXPECT_NE(big.error().to_string().find("max_jobs"), std::string::npos) << big.error().to_string();
 }
 
 }  // namespace
