@@ -63,5 +63,43 @@ TEST(RiskCommand, BadUncertaintyExitsTwoNamingFileLineAndField) {
   EXPECT_NE(no_plan.err.find("plan.json"), std::string::npos) << no_plan.err;
 }
 
+// The loop closed on the command line: plan, the planned fleet emitted over the scenario (its
+// demand workload kept) and simulated, and the plan's futures replayed through the simulator
+// (risk --simulate): the same files as the period model's, byte-identical for 1 and 2 threads.
+TEST(RiskCommand, SimulatedFuturesOfAPlan) {
+  const fs::path dir = fresh_dir("risk-simulate");
+  std::string text = kRiskScenario;
+  text.replace(text.find("plan:\n"), 0,
+               "workload:\n"
+               "  from_plan_demand: true\n"
+               "  classes:\n"
+               "    - {name: train, kind: training, arrivals_per_hour: 1, gpus: {64: 0.5, 256: 0.5}, duration_median: 1d, duration_max: 4d}\n"
+               "    - {name: serve, kind: inference, arrivals_per_hour: 1, gpus: {64: 1}, duration_median: 7d, duration_max: 10d}\n");
+  const fs::path scenario = write_risk_scenario(dir, text);
+  const auto p = run_gpufleet("plan " + scenario.string() + " --quiet --out " + (dir / "plan").string() + " --emit-scenario " +
+                              (dir / "planned.yaml").string());
+  ASSERT_EQ(p.status, 0) << p.err << p.out;
+  const auto sim = run_gpufleet("simulate " + (dir / "planned.yaml").string() + " --quiet --out " + (dir / "sim").string());
+  ASSERT_EQ(sim.status, 0) << sim.err << sim.out;
+  const json summary = json::parse(slurp(dir / "sim" / "summary.json"));
+  EXPECT_GT(summary["jobs"].get<int64_t>(), 100);
+  EXPECT_GT(summary["committed_utilisation"].get<double>(), 0.1);
+
+  const std::string common = "risk " + scenario.string() + " --plan " + (dir / "plan").string() + " --simulate --futures 4 --quiet";
+  const auto one = run_gpufleet(common + " --threads 1 --out " + (dir / "one").string());
+  ASSERT_EQ(one.status, 0) << one.err << one.out;
+  const auto two = run_gpufleet(common + " --threads 2 --out " + (dir / "two").string());
+  ASSERT_EQ(two.status, 0) << two.err;
+  const std::string csv = slurp(dir / "one" / "futures.csv");
+  EXPECT_EQ(csv, slurp(dir / "two" / "futures.csv"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
+  const json r = json::parse(slurp(dir / "one" / "risk.json"));
+  EXPECT_EQ(r["fidelity"], "simulator");
+  EXPECT_GT(r["cost_usd"]["mean"].get<double>(), 0);
+  const auto table = run_gpufleet(common.substr(0, common.size() - 8) + " --threads 2");
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("simulator"), std::string::npos) << table.out;
+}
+
 }  // namespace
 }  // namespace gpufleet::testing

@@ -15,6 +15,7 @@
 
 #include "gpufleet/error.h"
 #include "gpufleet/scenario.h"
+#include "gpufleet/workload.h"
 
 namespace gpufleet {
 
@@ -98,6 +99,11 @@ struct PlanInputs {
   bool n1_sites = false;             // losing any one site leaves n1_share of critical demand
   double n1_share = 1.0;             // in [0, 1]
   std::vector<double> budget_usd_per_year;  // per plan year (12 months from the start); 0 or absent = none
+
+  // The scenario file's text and folder (load_plan_text keeps them): `plan --emit-scenario`
+  // overlays the plan's contracts on it. Empty for inputs built in code.
+  std::string scenario_text;
+  std::string base_dir;
 
   // Derived calendar, filled by prepare_plan_inputs(): period start times (Unix seconds),
   // one more than the horizon's periods, extended to cover the longest term.
@@ -316,6 +322,19 @@ Result<PlanInputs> load_plan_text(const std::string& text, const std::string& na
 Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text,
                                       const std::string& name);
 
+// `workload: {from_plan_demand: true}`: jobs whose reference GPU-hours, per plan period and per
+// demand stream (training anywhere; inference in its jurisdiction), are the plan's demand x
+// demand_multiplier[stream][period] (streams: training, then inputs.inference in order; empty:
+// the forecast), attributed to the period they are submitted in, periods cut at the scenario's
+// horizon. Sizes, durations (capped at duration_max), kinds, tenants, priorities, accelerators
+// and checkpoints come from the scenario's workload classes, drawn by their arrivals_per_hour as
+// weights, and from its traces' rows (picked at random; weight: rows per hour of the trace);
+// inference classes and rows serve inference (of the class's jurisdiction, or every one), the
+// others training; a stream none serves draws from all of them. Each stream and period draws from its
+// own stream of the scenario's seed; the last job of a period is cut short to meet its target.
+// REQUIRES: prepare_plan_inputs(inputs) succeeded.
+Result<Workload> build_plan_demand_workload(const PlanInputs& inputs, const std::vector<std::vector<double>>& demand_multiplier = {});
+
 // The built-in planning scenario: a frontier lab's seven-year, five-cloud build-out
 // (2026-2032), with sources in comments.
 std::string_view default_plan_scenario_yaml();
@@ -327,6 +346,10 @@ Result<void> write_plan_results(const PlanResult& result, const PlanInputs& inpu
                                 const std::string& dir);
 // A scenario (docs/scenario-format.md) whose contracts are the existing ones plus the plan's
 // commitments, with the same accelerators, providers, sites and markets and a small workload.
+// When inputs.scenario_text is set, it is the input scenario with its `contracts:` (and
+// `spend_commitments:`) replaced and its name suffixed "-planned", everything else kept as
+// written (workload, quotas, faults, checkpoints, markets, tenants, comments), relative file
+// paths made absolute; a scenario without a workload gets a small default one.
 std::string plan_scenario_yaml(const PlanResult& result, const PlanInputs& inputs);
 Result<void> write_plan_scenario(const PlanResult& result, const PlanInputs& inputs,
                                  const std::string& path);

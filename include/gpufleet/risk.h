@@ -107,12 +107,18 @@ Result<UncertaintySpec> parse_uncertainty_section(const PlanInputs& inputs, cons
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
 Result<std::vector<Contract>> read_plan_commitments(const PlanInputs& inputs, const std::string& plan_dir);
 
+// How a future is evaluated: the period model, or the discrete-event simulator (docs/risk-format.md).
+enum class RiskFidelity : uint8_t { period_model = 0, simulator = 1 };
+
 struct RiskOptions {
   int64_t futures = 1000;  // >= 1
   int threads = 1;         // >= 1, per rank; the results do not depend on it
   // The MPI ranks the futures are split across (contiguous blocks; rank 0 gathers, summarises
   // and reports); nullptr: this process alone. The results do not depend on it either.
   risk::RankGroup* ranks = nullptr;
+  // simulator: each future replayed through simulate() (the scenario's workload must be
+  // `from_plan_demand`); its outcome in the same FutureOutcome.
+  RiskFidelity fidelity = RiskFidelity::period_model;
   // Called from worker threads with the futures of this rank's share done so far and the
   // share's size (every future in one process); may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
@@ -157,6 +163,10 @@ struct FutureOutcome {
   std::vector<double> delivered_ref_gpus;   // per period: contract GPUs delivered (after slips and site
                                             // power, before disruptions), reference GPUs
   std::vector<double> spend_by_provider_period_usd;  // undiscounted, provider-major: [p x periods + t]
+  // Physical GPU-hours in service over the horizon: the contracts as delivered (late, within
+  // the site's power, outside disruptions) and the markets' on-demand and spot GPUs outside
+  // disruptions (the simulator: also outside node failures and spot reclaims). Not in futures.csv.
+  double capacity_gpu_hours = 0;
 };
 
 struct RiskResult {
@@ -167,6 +177,7 @@ struct RiskResult {
   std::string scenario;
   int64_t futures = 0;
   uint64_t seed = 0;
+  RiskFidelity fidelity = RiskFidelity::period_model;  // how the futures were evaluated
   std::vector<std::string> streams;          // "training", "inference EU", ...
   std::vector<std::string> period_labels;    // the plan's periods
   std::vector<std::string> year_labels;      // plan years

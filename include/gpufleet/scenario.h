@@ -353,6 +353,10 @@ struct WorkloadSpec {
   std::vector<JobClass> classes;
   std::vector<FixedJob> fixed;
   double max_jobs = 0;  // 0 = no cap; the generator stops after this many jobs
+  // `from_plan_demand: true`: the jobs are made from the `plan:` section's demand (per period
+  // and jurisdiction, in reference GPU-hours) with the classes' size and duration mix; the
+  // classes' arrivals_per_hour weigh them against each other (build_plan_demand_workload).
+  bool from_plan_demand = false;
 
   bool operator==(const WorkloadSpec&) const = default;  // field by field
 };

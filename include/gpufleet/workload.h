@@ -109,4 +109,9 @@ Result<TimeFormat> parse_time_format(std::string_view text, const std::string& w
 // with `seed` driving every random draw. Accelerator names resolve against the scenario.
 Result<Workload> build_workload(const Scenario& scenario, const TraceReadOptions& options = {});
 
+// The job each of the scenario's workload classes makes, checked as build_workload checks
+// them, without submit time, size and duration (accelerator mask, tenant, jurisdiction, kind,
+// priority, checkpoint profile); tenants, jurisdictions and profiles are interned into `into`.
+Result<std::vector<Job>> job_class_templates(const Scenario& scenario, Workload& into);
+
 }  // namespace gpufleet

@@ -1,4 +1,4 @@
-// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--out DIR] [--report FILE]
+// gpufleet risk [SCENARIO.yaml] [--plan DIR] [--futures N] [--threads N] [--seed S] [--simulate] [--out DIR] [--report FILE]
 //               [--sweep FIELD=V1,V2,...]... [--shard I/K | --merge DIR...] [--quiet]
 // Thin: load the plan's inputs, the `uncertainty:` section and the plan's commitments
 // (load_risk_setup), and every sweep variant (prepare_sweep) before any future; run_risk, then
@@ -38,6 +38,7 @@ struct RiskArgs {
   bool quiet = false;
   std::string shard;               // "I/K": one task of a job array
   std::vector<std::string> merge;  // the shards' --out folders
+  bool simulate = false;
 };
 
 void add_options(CLI::App& cmd, RiskArgs& a) {
@@ -65,6 +66,9 @@ void add_options(CLI::App& cmd, RiskArgs& a) {
                                "for --merge");
   cmd.add_option("--merge", a.merge, "summarise, print and write the run from these --shard folders (every I of one K once)")
       ->excludes(shard);
+  cmd.add_flag("--simulate", a.simulate,
+               "replay each future through the discrete-event simulator (the workload must be made from the plan's demand: "
+               "workload: {from_plan_demand: true, classes: ...})");
 }
 
 // What every rank reads before the futures: the plan's inputs, the uncertainty, the plan's
@@ -174,6 +178,7 @@ void add_risk_command(CLI::App& app) {
     const PreparedSweep* prepared = &loaded->sweep;
     RiskOptions options;
     options.futures = args->futures;
+    options.fidelity = args->simulate ? RiskFidelity::simulator : RiskFidelity::period_model;
     options.threads = args->threads > 0 ? args->threads : default_worker_threads(ranks.local_size());
     options.ranks = &ranks;
     const std::string of_ranks =
@@ -186,7 +191,7 @@ void add_risk_command(CLI::App& app) {
     options.shards = loaded->shards;
     if (!args->merge.empty() && ranks.size() > 1)
       exit_bad_input_on_every_rank(ranks, Error{"<command line>", 0, 0, "--merge", "a merge runs in one process, not under mpirun"});
-    progress.begin(args->merge.empty() ? "sampling futures" : "merging the shards");
+    progress.begin(!args->merge.empty() ? "merging the shards" : args->simulate ? "simulating futures" : "sampling futures");
     auto result = args->merge.empty() ? run_risk(loaded->inputs, loaded->spec, loaded->commitments, options)
                                       : merge_shards(*loaded, args->merge, args->futures);
     progress.end();

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "gpufleet/plan.h"
 #include "cli/option_checks.h"
 #include "cli/progress_line.h"
 #include "fleet/pool_builder.h"
@@ -84,6 +85,16 @@ struct Prepared {
   std::vector<std::string> inputs;  // the files read
 };
 
+// The scenario's workload; one made from the plan's demand reads the plan section of the same file.
+Result<Workload> scenario_workload(const SimulateArgs& args, const Scenario& scenario, const TraceReadOptions& options) {
+  if (!scenario.workload.from_plan_demand) return build_workload(scenario, options);
+  auto in = load_plan_file(args.scenario_path);
+  if (!in) return fail(in.error());
+  in->scenario.seed = scenario.seed;
+  if (auto ok = prepare_plan_inputs(*in); !ok) return fail(ok.error());
+  return build_plan_demand_workload(*in);
+}
+
 Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
   progress.begin("reading the scenario");
   Result<Scenario> loaded = args.scenario_path.empty() ? default_scenario() : load_scenario_file(args.scenario_path);
@@ -140,7 +151,7 @@ Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
   read_options.skip_bad_rows = args.skip_bad_rows;
   progress.begin(scenario.workload.traces.empty() ? "building the workload" : "reading the trace");
   if (args.gpus <= 0) {
-    auto workload = build_workload(scenario, read_options);
+    auto workload = scenario_workload(args, scenario, read_options);
     progress.end();
     if (!workload) return fail(workload.error());
     auto inputs = input_files(args, scenario);
@@ -149,7 +160,7 @@ Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
   // --gpus N: the workload is built as the scenario asks, then run on one cluster of N
   // reference GPUs; accelerator and jurisdiction constraints no longer apply.
   if (!args.trace.empty()) scenario.horizon_s = std::numeric_limits<double>::infinity();  // the whole trace
-  auto workload = build_workload(scenario, read_options);
+  auto workload = scenario_workload(args, scenario, read_options);
   progress.end();
   if (!workload) return fail(workload.error());
   for (Job& j : workload->jobs) {

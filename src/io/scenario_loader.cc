@@ -206,6 +206,9 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
     if (auto r = parse_workload(*f, ctx, s); !r) return fail(r.error());
   // `plan` belongs to the planner and `uncertainty` to risk, which parse them themselves.
   s.has_plan_section = root->optional("plan").has_value();
+  if (s.workload.from_plan_demand && !s.has_plan_section)
+    return fail(root->optional("workload")->optional("from_plan_demand")->error(
+        "the workload is made from the plan's demand, but the scenario has no `plan:` section with a demand"));
   return s;
 }
 

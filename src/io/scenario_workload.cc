@@ -341,7 +341,10 @@ Result<void> each(const YamlField& section, std::string_view key, Parse parse) {
 }  // namespace
 
 Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Scenario& s) {
-  if (auto r = section.check_keys({"max_jobs", "traces", "classes", "fixed"}); !r) return r;
+  if (auto r = section.check_keys({"max_jobs", "traces", "classes", "fixed", "from_plan_demand"}); !r) return r;
+  auto from_plan = section.get_bool("from_plan_demand", false);
+  if (!from_plan) return fail(from_plan.error());
+  s.workload.from_plan_demand = *from_plan;
   // A cap, not a way around the guard below: it is bounded by the same limit.
   auto max_jobs = section.get_int("max_jobs", 0, 0, static_cast<int64_t>(kMaxExpectedJobs));
   if (!max_jobs) return fail(max_jobs.error());
@@ -350,6 +353,16 @@ Result<void> parse_workload(const YamlField& section, const LoadContext& ctx, Sc
   if (auto r = each(section, "classes", [&](const YamlField& f) { return parse_class(f, ctx, s); }); !r) return r;
   if (auto r = each(section, "fixed", [&](const YamlField& f) { return parse_fixed(f, ctx, s); }); !r) return r;
 
+  if (s.workload.from_plan_demand) {
+    const YamlField at = *section.optional("from_plan_demand");
+    if (!s.workload.fixed.empty())
+      return fail(at.error("the plan's demand makes every job: expected classes or traces only (their size and duration "
+                           "mix), no fixed jobs"));
+    if (s.workload.classes.empty() && s.workload.traces.empty())
+      return fail(at.error("expected workload.classes or workload.traces: the job-size and duration mix the plan's demand "
+                           "is cut into"));
+    return {};
+  }
   if (s.workload.max_jobs == 0) {
     double expected = 0;
     for (const auto& c : s.workload.classes) {

@@ -217,7 +217,9 @@ Result<void> add_trace(Builder& b, size_t index, const TraceSource& src,
   return {};
 }
 
-Result<void> add_class(Builder& b, size_t index, const JobClass& c, uint64_t stream_label) {
+// A class's checks and the job it makes, without submit time, size and duration; its
+// tenant, jurisdiction and profile interned into b.out.
+Result<Job> class_template(Builder& b, size_t index, const JobClass& c) {
   const std::string field = fmt::format("workload.classes[{}]", index);
   if (!finite_at_least(c.arrivals_per_hour, 0))
     return fail(b.error(field + ".arrivals_per_hour", "expected a rate >= 0"));
@@ -265,7 +267,28 @@ Result<void> add_class(Builder& b, size_t index, const JobClass& c, uint64_t str
   if (!jurisdiction) return fail(jurisdiction.error());
   auto profile = profile_of(b, c.checkpoint_interval_s, c.checkpoint_cost_s, c.flexible_slack_s, field);
   if (!profile) return fail(profile.error());
+  Job job;
+  job.accelerator_mask = *mask;
+  job.tenant = *tenant;
+  job.jurisdiction = *jurisdiction;
+  job.kind = c.kind;
+  job.priority = *priority;
+  job.profile = *profile;
+  return job;
+}
 
+Result<void> add_class(Builder& b, size_t index, const JobClass& c, uint64_t stream_label) {
+  const std::string field = fmt::format("workload.classes[{}]", index);
+  auto made = class_template(b, index, c);
+  if (!made) return fail(made.error());
+  Job job = *made;
+  std::vector<double> cumulative(c.gpus.size());
+  double total = 0;
+  for (size_t k = 0; k < c.gpus.size(); ++k) {
+    total += c.gpus_weight[k];
+    cumulative[k] = total;
+  }
+  const double end = std::min(c.end_s.value_or(b.horizon_s), b.horizon_s);
   if (c.arrivals_per_hour == 0 || end <= c.start_s) return {};
   const double rate_per_s = c.arrivals_per_hour / kSecondsPerHour;
   const double expected = rate_per_s * (end - c.start_s);
@@ -279,13 +302,6 @@ Result<void> add_class(Builder& b, size_t index, const JobClass& c, uint64_t str
   b.out.jobs.reserve(b.out.jobs.size() +
                      static_cast<size_t>(std::min(likely, static_cast<double>(b.cap))));
 
-  Job job;
-  job.accelerator_mask = *mask;
-  job.tenant = *tenant;
-  job.jurisdiction = *jurisdiction;
-  job.kind = c.kind;
-  job.priority = *priority;
-  job.profile = *profile;
   Rng rng = Rng::derived(b.scenario.seed, stream_label);
   const size_t sizes = c.gpus.size();
   double t = c.start_s;
@@ -352,8 +368,29 @@ Result<void> add_fixed(Builder& b, size_t index, const FixedJob& f) {
 
 }  // namespace
 
+Result<std::vector<Job>> job_class_templates(const Scenario& scenario, Workload& into) {
+  Builder b{scenario, std::move(into), scenario.horizon_s > 0 ? scenario.horizon_s : kMaxHorizonS, kMaxJobs};
+  if (b.out.tenants.empty()) b.out.tenants.emplace_back();
+  if (b.out.jurisdictions.empty()) b.out.jurisdictions.emplace_back();
+  if (b.out.profiles.empty()) b.out.profiles.push_back(JobProfile{scenario.checkpoint.interval_s, scenario.checkpoint.cost_s, 0});
+  std::vector<Job> jobs;
+  Result<void> ok;
+  for (size_t i = 0; i < scenario.workload.classes.size() && ok; ++i) {
+    auto job = class_template(b, i, scenario.workload.classes[i]);
+    if (job) jobs.push_back(*job);
+    else ok = fail(job.error());
+  }
+  into = std::move(b.out);
+  if (!ok) return fail(ok.error());
+  return jobs;
+}
+
 Result<Workload> build_workload(const Scenario& scenario, const TraceReadOptions& options) {
   const WorkloadSpec& spec = scenario.workload;
+  if (spec.from_plan_demand)
+    return fail(Error{scenario.source_file, 0, 0, "workload.from_plan_demand",
+                      "this workload is made from the plan's demand: load the scenario with its `plan:` section "
+                      "(build_plan_demand_workload)"});
   const double horizon = scenario.horizon_s > 0 ? scenario.horizon_s
                                                 : std::numeric_limits<double>::infinity();
   Builder b{scenario, Workload{}, horizon, kMaxJobs};

@@ -224,6 +224,23 @@ markets:
   - {site: coreweave-us-east, accelerator: B200, on_demand_usd_per_gpu_hour: 8.6, on_demand_gpus: 1024, spot_usd_per_gpu_hour: 4.26, spot_gpus: 2048, spot_preemptions_per_node_hour: 0.0002}   # sources.md#coreweave-prices: CoreWeave B200 spot
   - {site: coreweave-us-east, accelerator: GB200, on_demand_usd_per_gpu_hour: 10.5, on_demand_gpus: 1024}
 
+# The plan's demand as jobs, for `gpufleet simulate` of the planned fleet and `gpufleet risk
+# --simulate` (docs/scenario-format.md): the classes give only the mix (arrivals_per_hour is each
+# class's weight). Assumptions: frontier runs of 1k-8k GPUs for about ten days (the Llama 3 405B
+# run held 16,384 H100 for 54 days, sources.md#reliability), research jobs of 64-512 GPUs, and
+# inference served by replicas of 256-1,024 GPUs redeployed monthly. Large jobs keep a seven-year
+# replay to tens of thousands of jobs.
+workload:
+  from_plan_demand: true
+  classes:
+    - {name: frontier, kind: training, tenant: pretraining, priority: 2, arrivals_per_hour: 1,
+       gpus: {1024: 0.3, 4096: 0.4, 8192: 0.3}, duration_median: 10d, duration_sigma: 0.5, duration_max: 30d,
+       checkpoint_interval: 30m, checkpoint_cost: 1m}
+    - {name: research, kind: research, tenant: research, arrivals_per_hour: 2,
+       gpus: {64: 0.5, 512: 0.5}, duration_median: 1d, duration_sigma: 1.0, duration_max: 7d}
+    - {name: serving, kind: inference, tenant: product, priority: 3, arrivals_per_hour: 1,
+       gpus: {256: 0.5, 1024: 0.5}, duration_median: 30d, duration_sigma: 0.2, duration_max: 45d}
+
 plan:
   horizon: 7y                      # 28 quarters, 2026Q1 .. 2032Q4
   period: quarter

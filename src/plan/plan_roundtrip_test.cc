@@ -1,5 +1,8 @@
 // The plan-section loader, the built-in planning scenario, and plan -> simulate: the emitted
 // scenario loads with the scenario loader and its contracts are the plan's commitments.
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "gpufleet/plan.h"
@@ -179,6 +182,65 @@ TEST(PlanDefault, ExistingAzureContractsAreThoseOfTheSimulateScenario) {
     ++matched;
   }
   EXPECT_EQ(matched, 2);
+}
+
+// plan --emit-scenario overlays the plan's contracts on the input scenario: its quotas,
+// faults, checkpoints, workload and comments stay as written; a relative trace path becomes
+// absolute so that the emitted file may be written anywhere.
+TEST(PlanRoundTrip, EmittedScenarioKeepsTheScenariosQuotasFaultsAndWorkload) {
+  const std::string dir = ::testing::TempDir() + "/overlay";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream trace(dir + "/jobs.csv");
+    trace << "submit,gpus,duration\n0,8,3600\n";
+  }
+  std::string text = std::string(kSmall) + R"yaml(
+policy:
+  queue: fifo-backfill
+  quotas:
+    - {tenant: research, guaranteed_gpus: 128, can_borrow: false}
+    - {tenant: prod, guaranteed_gpus: 256}
+checkpoint: {interval: 2h, cost: 5m, restart_overhead: 10m}
+faults:
+  node_failures_per_gpu_hour: 1.0e-5
+  repair_median: 1d
+  outages:
+    - {name: eu dark, site: b-eu, start: 2026-03-01, duration: 2d}   # a comment kept
+workload:
+  traces:
+    - {format: csv, path: jobs.csv, map: {submit: submit, gpus: gpus, duration: duration}, tenant: prod}
+  classes:
+    - {name: research, tenant: research, arrivals_per_hour: 2, gpus: {8: 1}, duration_median: 1h}
+)yaml";
+  auto in = load_plan_text(text, dir + "/lab.yaml", dir);
+  ASSERT_TRUE(in) << in.error().to_string();
+  auto original = load_scenario_text(text, dir + "/lab.yaml", dir);
+  ASSERT_TRUE(original) << original.error().to_string();
+  auto r = run_plan(*in, PlanOptions{});
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_FALSE(r->commitments.empty());
+  ASSERT_TRUE(prepare_plan_inputs(*in));
+  const std::string yaml = plan_scenario_yaml(*r, *in);
+  EXPECT_NE(yaml.find("# a comment kept"), std::string::npos) << yaml;
+  // Loaded from another folder: the trace is still found.
+  auto sc = load_scenario_text(yaml, "/nowhere/planned.yaml", "/nowhere");
+  ASSERT_TRUE(sc) << sc.error().to_string() << "\n" << yaml;
+  EXPECT_EQ(sc->name, "small-plan-planned");
+  EXPECT_EQ(sc->policy, original->policy);
+  ASSERT_EQ(sc->policy.quotas.size(), 2u);
+  EXPECT_EQ(sc->policy.quotas[0].tenant, "research");
+  EXPECT_EQ(sc->faults, original->faults);
+  ASSERT_EQ(sc->faults.outages.size(), 1u);
+  EXPECT_DOUBLE_EQ(sc->faults.node_failures_per_gpu_hour, 1.0e-5);
+  EXPECT_EQ(sc->checkpoint, original->checkpoint);
+  EXPECT_EQ(sc->markets, original->markets);
+  EXPECT_EQ(sc->workload, original->workload);
+  EXPECT_EQ(sc->workload.traces.at(0).path, std::filesystem::absolute(dir + "/jobs.csv").lexically_normal().string());
+  // The contracts: the existing one, then one per commitment.
+  ASSERT_EQ(sc->contracts.size(), 1 + r->commitments.size());
+  EXPECT_EQ(sc->contracts[0], original->contracts[0]);
+  EXPECT_EQ(sc->accelerators, original->accelerators);
+  EXPECT_EQ(sc->sites, original->sites);
 }
 
 }  // namespace

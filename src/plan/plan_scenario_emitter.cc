@@ -8,6 +8,7 @@
 
 #include "gpufleet/plan.h"
 #include "plan/plan_model_builder.h"
+#include "io/yaml_overlay.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
 
@@ -35,43 +36,11 @@ std::string quoted(const std::string& s) {
   return out + "\"";
 }
 
-}  // namespace
-
-std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
+// The `contracts:` section: the existing contracts, then one per commitment of the plan.
+std::string contracts_section(const PlanResult& r, const PlanInputs& in) {
   const Scenario& sc = in.scenario;
   std::string y;
   auto w = [&y](std::string s) { y += s + "\n"; };
-  w(fmt::format("# Written by `gpufleet plan --emit-scenario` from {}: the existing contracts plus the", quoted(sc.name)));
-  w(fmt::format("# {} commitments of the plan ({}, objective ${:.0f}).", r.commitments.size(), to_string(r.status), r.objective_usd));
-  w(fmt::format("name: {}", quoted(sc.name + "-planned")));
-  w(fmt::format("description: {}", quoted("fleet of the plan of " + sc.name)));
-  w(fmt::format("start: {}", format_iso_date(sc.start_unix_s)));
-  w(fmt::format("end: {}", format_iso_date(in.period_start_unix_s[u(in.periods)])));
-  w(fmt::format("seed: {}", sc.seed));
-  w("");
-  w("accelerators:");
-  for (const auto& a : sc.accelerators)
-    w(fmt::format("  - {{name: {}, bf16_tflops: {}, hbm_gib: {}, board_power_w: {}, speed_factor: {}}}", quoted(a.name), a.bf16_tflops,
-                  a.hbm_gib, a.board_power_w, a.speed_factor));
-  w("providers:");
-  for (const auto& p : sc.providers) w(fmt::format("  - {{name: {}}}", quoted(p.name)));
-  w("sites:");
-  for (const auto& s : sc.sites) {
-    w(fmt::format("  - name: {}", quoted(s.name)));
-    w(fmt::format("    provider: {}", quoted(sc.providers[u(s.provider)].name)));
-    w(fmt::format("    region: {}", quoted(s.region)));
-    w(fmt::format("    jurisdiction: {}", quoted(s.jurisdiction)));
-    w(fmt::format("    power_cap_mw: {}", s.power_cap_mw));
-    w(fmt::format("    pue: {}", s.pue));
-    w(fmt::format("    gpus_per_node: {}", s.gpus_per_node));
-    w(fmt::format("    carbon_g_per_kwh: {}", s.carbon_g_per_kwh));
-    if (!s.carbon_hourly.source.empty())  // absolute: the emitted file may be written elsewhere
-      w(fmt::format("    carbon_hourly: {{path: {}, column: {}}}",
-                    quoted(std::filesystem::absolute(s.carbon_hourly.source).lexically_normal().string()),
-                    quoted(s.carbon_hourly.column)));
-    w(fmt::format("    electricity_usd_per_mwh: {}", s.electricity_usd_per_mwh));
-  }
-  w("");
   w("contracts:");
   for (const auto& c : sc.contracts) {
     w(fmt::format("  - name: {}", quoted(c.name)));
@@ -126,7 +95,14 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
     w(fmt::format("      - {{at: {}, gpus: {}}}", time_text(sc, start), c.gpus));
   }
   if (sc.contracts.empty() && n == 0) y.replace(y.rfind("contracts:\n"), 11, "contracts: []\n");
-  w("");
+  return y;
+}
+
+// The `markets:` section, as the scenario has it.
+std::string markets_section(const PlanInputs& in) {
+  const Scenario& sc = in.scenario;
+  std::string y;
+  auto w = [&y](std::string s) { y += s + "\n"; };
   w("markets:");
   int markets = 0;
   for (const auto& m : sc.markets) {
@@ -137,13 +113,20 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
                   m.on_demand_gpus, m.spot_usd_per_gpu_hour, m.spot_gpus, m.spot_preemptions_per_node_hour));
   }
   if (markets == 0) y.replace(y.rfind("markets:\n"), 9, "markets: []\n");
+  return y;
+}
+
+// The `spend_commitments:` section (the scenario's and the plan's), or "" when there is none.
+std::string spend_section(const PlanResult& r, const PlanInputs& in) {
+  const Scenario& sc = in.scenario;
+  std::string y;
+  auto w = [&y](std::string s) { y += s + "\n"; };
   // Spend commitments: the scenario's and the plan's.
   std::vector<SpendCommitment> spend = sc.spend_commitments;
   for (const auto& c : r.commitments)
     if (c.kind == Commitment::Kind::spend && c.offer >= 0)
       spend.push_back(plan::spend_offer_commitment(in, in.spend_offers[u(c.offer)], c.start_period));
   if (!spend.empty()) {
-    w("");
     w("spend_commitments:");
     int k = 0;
     for (const auto& c : spend) {
@@ -158,7 +141,13 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
       if (c.escalator_per_year != 0) w(fmt::format("    escalator_per_year: {}", c.escalator_per_year));
     }
   }
-  w("");
+  return y;
+}
+
+// A small default workload to replay on the planned fleet.
+std::string default_workload_section() {
+  std::string y;
+  auto w = [&y](std::string s) { y += s + "\n"; };
   w("# A small default workload to replay on the planned fleet: research jobs for the first");
   w("# 30 days and one large training run; edit or replace with traces.");
   w("workload:");
@@ -183,6 +172,77 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
   w("      duration: 20d");
   w("      count: 1");
   return y;
+}
+
+std::string header_comment(const PlanResult& r, const PlanInputs& in) {
+  return fmt::format("# Written by `gpufleet plan --emit-scenario` from {}: the existing contracts plus the\n"
+                     "# {} commitments of the plan ({}, objective ${:.0f}).\n",
+                     quoted(in.scenario.name), r.commitments.size(), to_string(r.status), r.objective_usd);
+}
+
+// The whole scenario written from the model (inputs built in code, with no text to overlay).
+std::string written_scenario(const PlanResult& r, const PlanInputs& in) {
+  const Scenario& sc = in.scenario;
+  std::string y;
+  auto w = [&y](std::string s) { y += s + "\n"; };
+  y += header_comment(r, in);
+  w(fmt::format("# Written by `gpufleet plan --emit-scenario` from {}: the existing contracts plus the", quoted(sc.name)));
+  w(fmt::format("# {} commitments of the plan ({}, objective ${:.0f}).", r.commitments.size(), to_string(r.status), r.objective_usd));
+  w(fmt::format("name: {}", quoted(sc.name + "-planned")));
+  w(fmt::format("description: {}", quoted("fleet of the plan of " + sc.name)));
+  w(fmt::format("start: {}", format_iso_date(sc.start_unix_s)));
+  w(fmt::format("end: {}", format_iso_date(in.period_start_unix_s[u(in.periods)])));
+  w(fmt::format("seed: {}", sc.seed));
+  w("");
+  w("accelerators:");
+  for (const auto& a : sc.accelerators)
+    w(fmt::format("  - {{name: {}, bf16_tflops: {}, hbm_gib: {}, board_power_w: {}, speed_factor: {}}}", quoted(a.name), a.bf16_tflops,
+                  a.hbm_gib, a.board_power_w, a.speed_factor));
+  w("providers:");
+  for (const auto& p : sc.providers) w(fmt::format("  - {{name: {}}}", quoted(p.name)));
+  w("sites:");
+  for (const auto& s : sc.sites) {
+    w(fmt::format("  - name: {}", quoted(s.name)));
+    w(fmt::format("    provider: {}", quoted(sc.providers[u(s.provider)].name)));
+    w(fmt::format("    region: {}", quoted(s.region)));
+    w(fmt::format("    jurisdiction: {}", quoted(s.jurisdiction)));
+    w(fmt::format("    power_cap_mw: {}", s.power_cap_mw));
+    w(fmt::format("    pue: {}", s.pue));
+    w(fmt::format("    gpus_per_node: {}", s.gpus_per_node));
+    w(fmt::format("    carbon_g_per_kwh: {}", s.carbon_g_per_kwh));
+    if (!s.carbon_hourly.source.empty())  // absolute: the emitted file may be written elsewhere
+      w(fmt::format("    carbon_hourly: {{path: {}, column: {}}}",
+                    quoted(std::filesystem::absolute(s.carbon_hourly.source).lexically_normal().string()),
+                    quoted(s.carbon_hourly.column)));
+    w(fmt::format("    electricity_usd_per_mwh: {}", s.electricity_usd_per_mwh));
+  }
+  w("");
+  y += contracts_section(r, in);
+  w("");
+  y += markets_section(in);
+  if (const std::string spend = spend_section(r, in); !spend.empty()) {
+    w("");
+    y += spend;
+  }
+  w("");
+  y += default_workload_section();
+  return y;
+}
+
+}  // namespace
+
+std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
+  if (in.scenario_text.empty()) return written_scenario(r, in);
+  const Scenario& sc = in.scenario;
+  std::vector<std::pair<std::string, std::string>> sections{
+      {"name", fmt::format("name: {}\n", quoted(sc.name + "-planned"))}, {"contracts", contracts_section(r, in)}};
+  if (std::string spend = spend_section(r, in); !spend.empty()) sections.emplace_back("spend_commitments", std::move(spend));
+  if (sc.workload == WorkloadSpec{}) sections.emplace_back("workload", default_workload_section());
+  auto text = absolute_scenario_paths(in.scenario_text, sc.source_file, in.base_dir);
+  if (text) text = replace_top_level_sections(*text, sc.source_file, sections);
+  // The text was loaded already, so it parses; should it not, the scenario written from the model.
+  if (!text) return written_scenario(r, in);
+  return header_comment(r, in) + *text;
 }
 
 Result<void> write_plan_scenario(const PlanResult& r, const PlanInputs& in, const std::string& path) {

@@ -398,7 +398,12 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
 Result<PlanInputs> load_plan_text(const std::string& text, const std::string& name, const std::string& base_dir) {
   auto scenario = load_scenario_text(text, name, base_dir);
   if (!scenario) return fail(scenario.error());
-  return parse_plan_section(std::move(*scenario), text, name);
+  auto in = parse_plan_section(std::move(*scenario), text, name);
+  if (in) {
+    in->scenario_text = text;
+    in->base_dir = base_dir;
+  }
+  return in;
 }
 
 Result<PlanInputs> load_plan_file(const std::string& path) {

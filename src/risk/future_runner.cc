@@ -16,7 +16,6 @@ namespace gpufleet::risk {
 
 namespace {
 
-constexpr int64_t kChunk = 64;  // futures a thread takes at once
 
 // The outcomes of [first, last) on this rank's threads, or the error of the lowest future in
 // it that failed.
@@ -32,9 +31,9 @@ Result<std::vector<FutureOutcome>> run_block(const FutureEvaluator& evaluate, in
   std::optional<Error> error;
   auto work = [&] {
     for (;;) {
-      const int64_t from = next.fetch_add(kChunk);
+      const int64_t from = next.fetch_add(run.chunk);
       if (from >= last || from >= failed_at.load()) return;
-      const int64_t to = std::min(last, from + kChunk);
+      const int64_t to = std::min(last, from + run.chunk);
       for (int64_t k = from; k < to && k < failed_at.load(); ++k) {
         Result<FutureOutcome> o = evaluate(k);
         if (o) {
@@ -52,7 +51,7 @@ Result<std::vector<FutureOutcome>> run_block(const FutureEvaluator& evaluate, in
       if (run.progress) run.progress(std::min(now, n), n);
     }
   };
-  const int threads = static_cast<int>(std::min<int64_t>(run.threads, (n + kChunk - 1) / kChunk));
+  const int threads = static_cast<int>(std::min<int64_t>(run.threads, (n + run.chunk - 1) / run.chunk));
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back(work);
   work();

@@ -26,6 +26,7 @@ struct FutureRun {
   // Called from worker threads with the futures of this rank's block done so far and the
   // block's size; may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
+  int64_t chunk = 64;          // futures a thread takes at once (1 for whole simulations)
 };
 
 // [first, last) of the futures rank `rank` of `size` evaluates: contiguous, in rank order,

@@ -115,6 +115,7 @@ FutureDraws sample_future(const UncertaintySpec& spec, const Book& book, uint64_
     }
   }
   f.unavailable.assign(sc.sites.size(), std::vector<double>(periods, 0.0));
+  f.down.resize(sc.sites.size());
   for (size_t site = 0; site < sc.sites.size(); ++site) {
     auto& iv = down[site];
     if (iv.empty()) continue;
@@ -129,8 +130,27 @@ FutureDraws sample_future(const UncertaintySpec& spec, const Book& book, uint64_
       for (const auto& [a, b] : merged) covered += std::max(0.0, std::min(b, cal.end_s[t]) - std::max(a, cal.start_s[t]));
       f.unavailable[site][t] = std::min(1.0, covered / (cal.end_s[t] - cal.start_s[t]));
     }
+    f.down[site] = std::move(merged);
   }
   return f;
+}
+
+void record_draws(const Book& b, const FutureDraws& d, FutureOutcome& out) {
+  const Calendar& cal = b.calendar;
+  const size_t periods = static_cast<size_t>(cal.periods), ns = b.streams.size();
+  const size_t nprov = b.scenario->providers.size(), nsites = b.scenario->sites.size();
+  for (size_t k = 0; k < ns; ++k) out.demand_multiplier_final.push_back(periods ? d.demand[k][periods - 1] : 1.0);
+  out.demand_scenario = d.demand_scenario;
+  for (size_t p = 0; p < nprov; ++p) {
+    out.delivery_delay_days.push_back(d.delivery_delay_s[p] / kSecondsPerDay);
+    out.on_demand_price_final.push_back(periods ? d.on_demand_price[p][periods - 1] : 1.0);
+  }
+  out.power_shortfall_share = d.power_shortfall;
+  for (size_t s = 0; s < nsites; ++s) {
+    double days = 0;
+    for (size_t t = 0; t < periods; ++t) days += d.unavailable[s][t] * (cal.end_s[t] - cal.start_s[t]) / kSecondsPerDay;
+    out.disrupted_days.push_back(days);
+  }
 }
 
 }  // namespace gpufleet::risk

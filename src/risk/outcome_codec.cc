@@ -63,7 +63,7 @@ bool take(std::string_view& in, std::string& text) {
   demand_multiplier_final, demand_scenario, delivery_delay_days, power_shortfall_share, on_demand_price_final, disrupted_days, \
       cost_usd, commitments_usd, on_demand_usd, spot_usd, energy_usd, idle_take_or_pay_usd, cost_by_year_usd,                  \
       cost_by_provider_usd, idle_by_provider_usd, shortfall_gpu_hours, shortfall_by_stream_gpu_hours, demand_ref_gpus,      \
-      delivered_ref_gpus, spend_by_provider_period_usd
+      delivered_ref_gpus, spend_by_provider_period_usd, capacity_gpu_hours
 
 void encode_outcome(const FutureOutcome& outcome, std::string& out) {
   const auto& [GPUFLEET_OUTCOME_FIELDS] = outcome;

@@ -19,7 +19,7 @@ FutureOutcome distinct_outcome() {
   auto& [demand_multiplier_final, demand_scenario, delivery_delay_days, power_shortfall_share, on_demand_price_final, disrupted_days,
          cost_usd, commitments_usd, on_demand_usd, spot_usd, energy_usd, idle_take_or_pay_usd, cost_by_year_usd, cost_by_provider_usd,
          idle_by_provider_usd, shortfall_gpu_hours, shortfall_by_stream_gpu_hours, demand_ref_gpus, delivered_ref_gpus,
-         spend_by_provider_period_usd] = o;
+         spend_by_provider_period_usd, capacity_gpu_hours] = o;
   demand_multiplier_final = {1.5, 0.1 + 0.2};
   demand_scenario = {-1, 3, 7};
   delivery_delay_days = {0, 91.25, 1e-300, 4};
@@ -40,6 +40,7 @@ FutureOutcome distinct_outcome() {
   demand_ref_gpus = {18, 19.5};
   delivered_ref_gpus = {20, 21, 22.25};
   spend_by_provider_period_usd = {23, 24, 25, 26, 27};
+  capacity_gpu_hours = 2.8e9 + 0.25;
   return o;
 }
 

@@ -41,11 +41,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       contract[c] = &k;
       continue;
     }
-    Contract late = k;
-    for (auto& step : late.ramp)
-      if (step.at_s > 0) step.at_s += delay;
-    if (late.start_s > 0) late.start_s = std::min(late.start_s + delay, late.end_s);
-    shifted.push_back(std::move(late));
+    shifted.push_back(delivered_late(k, delay));
     contract[c] = &shifted.back();
   }
 
@@ -185,6 +181,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
                          (fee_due ? k.termination->fee_usd : 0.0);
       const double idle = price[c] * std::max(0.0, k.take_or_pay_share * cap[c] - used[c]) * hours;
       const double energy = cap[c] * a * p.energy_usd_per_gpu_hour * hours;
+      out.capacity_gpu_hours += cap[c] * a * hours;
       out.commitments_usd += usd * discount;
       out.energy_usd += energy * discount;
       out.idle_take_or_pay_usd += idle * discount;
@@ -194,6 +191,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       out.spend_by_provider_period_usd[static_cast<size_t>(p.provider) * periods + t] += usd + energy;
     }
     for (const auto& r : res) {
+      if (r.source == Source::on_demand || r.source == Source::spot) out.capacity_gpu_hours += r.gpus * hours;
       if (r.source != Source::on_demand && r.source != Source::spot) continue;
       const PoolInfo& p = b.pools[static_cast<size_t>(r.pool)];
       const double energy = r.used * p.energy_usd_per_gpu_hour * hours;
@@ -207,19 +205,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
   }
   out.cost_usd = out.commitments_usd + out.on_demand_usd + out.spot_usd + out.energy_usd;
 
-  // The draws, as one row of futures.csv shows them.
-  for (size_t k = 0; k < ns; ++k) out.demand_multiplier_final.push_back(periods ? d.demand[k][periods - 1] : 1.0);
-  out.demand_scenario = d.demand_scenario;
-  for (size_t p = 0; p < nprov; ++p) {
-    out.delivery_delay_days.push_back(d.delivery_delay_s[p] / kSecondsPerDay);
-    out.on_demand_price_final.push_back(periods ? d.on_demand_price[p][periods - 1] : 1.0);
-  }
-  out.power_shortfall_share = d.power_shortfall;
-  for (size_t s = 0; s < nsites; ++s) {
-    double days = 0;
-    for (size_t t = 0; t < periods; ++t) days += d.unavailable[s][t] * (cal.end_s[t] - cal.start_s[t]) / kSecondsPerDay;
-    out.disrupted_days.push_back(days);
-  }
+  record_draws(b, d, out);
   return out;
 }
 

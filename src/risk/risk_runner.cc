@@ -15,6 +15,7 @@
 #include "risk/risk_book.h"
 #include "risk/risk_run.h"
 #include "risk/risk_stats.h"
+#include "risk/simulated_future.h"
 
 namespace gpufleet {
 
@@ -73,6 +74,7 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
   r.scenario = sc.name;
   r.futures = options.futures;
   r.seed = sc.seed;
+  r.fidelity = options.fidelity;
   r.streams = book->streams;
   for (int t = 0; t < in.periods; ++t) r.period_labels.push_back(period_label(in, t));
   for (int y = 0; y < book->calendar.years; ++y) r.year_labels.push_back(period_label(in, y * (12 / in.period_months)).substr(0, 4));
@@ -80,18 +82,19 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
   for (const auto& s : sc.sites) r.sites.push_back(s.name);
   r.contracts = static_cast<int>(book->contracts.size());
 
+  const int64_t chunk = options.fidelity == RiskFidelity::simulator ? 1 : 64;  // a simulation is a second or more
   if (options.shards > 0) {  // one block, on this process's threads
     const auto [first, last] = rank_block(options.futures, options.shard, options.shards);
     const FutureEvaluator& whole = *evaluate;
     auto block = risk::run_futures([&whole, first](int64_t k) { return whole(first + k); },
-                                   {last - first, options.threads, nullptr, options.progress});
+                                   {last - first, options.threads, nullptr, options.progress, chunk});
     if (!block) return fail(block.error());
     r.reports = false;
     r.first_future = first;
     r.outcomes = std::move(*block);
     return r;
   }
-  auto outcomes = risk::run_futures(*evaluate, {options.futures, options.threads, ranks, options.progress});
+  auto outcomes = risk::run_futures(*evaluate, {options.futures, options.threads, ranks, options.progress, chunk});
   if (!outcomes) return fail(outcomes.error());
   if (ranks->rank() != 0) {
     r.reports = false;
@@ -145,8 +148,21 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
 Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, const std::vector<Contract>& commitments,
                             const RiskOptions& options) {
   const uint64_t seed = in.scenario.seed;
-  return risk::run_risk_with(in, commitments, options, [&spec, seed](const risk::Book& book) -> Result<risk::FutureEvaluator> {
-    return [&spec, &book, seed](int64_t k) -> Result<FutureOutcome> { return risk::evaluate_future(book, risk::sample_future(spec, book, seed, k)); };
+  const RiskFidelity fidelity = options.fidelity;
+  return risk::run_risk_with(in, commitments, options, [&in, &spec, seed, fidelity](const risk::Book& book) -> Result<risk::FutureEvaluator> {
+    if (fidelity == RiskFidelity::period_model)
+      return [&spec, &book, seed](int64_t k) -> Result<FutureOutcome> { return risk::evaluate_future(book, risk::sample_future(spec, book, seed, k)); };
+    // The simulator: each future a whole simulation (thread-safe: evaluate reads the prepared state).
+    auto prepared = risk::SimulatedFutures::prepare(in, book);
+    if (!prepared) return fail(prepared.error());
+    auto simulated = std::make_shared<const risk::SimulatedFutures>(std::move(*prepared));
+    return [&spec, &book, seed, simulated](int64_t k) -> Result<FutureOutcome> {
+      auto o = simulated->evaluate(risk::sample_future(spec, book, seed, k));
+      if (o) return o;
+      Error e = o.error();
+      e.message = fmt::format("future {}: {}", k, e.message);
+      return fail(std::move(e));
+    };
   });
 }
 

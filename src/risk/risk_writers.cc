@@ -35,7 +35,8 @@ std::string format_risk_report(const RiskResult& r) {
     auto v = [usd](double x) { return usd ? human_usd(x) : with_commas(x); };
     line(fmt::format("  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10}", label, v(d.mean), v(d.p5), v(d.p50), v(d.p95), v(d.cvar95)));
   };
-  line(fmt::format("Risk: {} | {} futures, seed {} | {} contracts, period model", r.scenario, r.futures, r.seed, r.contracts));
+  line(fmt::format("Risk: {} | {} futures, seed {} | {} contracts, {}", r.scenario, r.futures, r.seed, r.contracts,
+                   r.fidelity == RiskFidelity::simulator ? "simulator" : "period model"));
   line("");
   line(fmt::format("  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10}", "", "mean", "P5", "P50", "P95", "CVaR95"));
   row("cost (present value)", r.cost, true);
@@ -67,6 +68,7 @@ Result<void> write_risk_results(const RiskResult& r, const std::string& dir) {
   j["model"] = "period";
   j["futures"] = r.futures;
   j["seed"] = r.seed;
+  j["fidelity"] = r.fidelity == RiskFidelity::simulator ? "simulator" : "period_model";
   j["contracts"] = r.contracts;
   j["cost_usd"] = to_json(r.cost);
   j["idle_take_or_pay_usd"] = to_json(r.idle_take_or_pay);
