@@ -40,11 +40,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       contract[c] = &k;
       continue;
     }
-    Contract late = k;
-    for (auto& step : late.ramp)
-      if (step.at_s > 0) step.at_s += delay;
-    if (late.start_s > 0) late.start_s = std::min(late.start_s + delay, late.end_s);
-    shifted.push_back(std::move(late));
+    shifted.push_back(delivered_late(k, delay));
     contract[c] = &shifted.back();
   }
 
