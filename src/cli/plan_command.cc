@@ -75,9 +75,8 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
       ->check(whole_number_in(0, 100000, "futures"))
       ->capture_default_str();
   cmd.add_option("--evpi-futures", a.stochastic.perfect_information_futures,
-                 "with --futures: planned futures each planned alone for the value of perfect information (EVPI; 0: skip)")
-      ->check(whole_number_in(0, 100000, "futures"))
-      ->capture_default_str();
+                 "with --futures: planned futures each planned alone for the value of perfect information (EVPI; 0: skip; default: 10, at most --futures)")
+      ->check(whole_number_in(0, 100000, "futures"));
   cmd.add_option("--seed", a.seed, "with --futures: seed of the futures (default: the scenario's)");
 }
 
@@ -107,7 +106,8 @@ void add_plan_command(CLI::App& app) {
   auto args = std::make_shared<PlanArgs>();
   auto* cmd = app.add_subcommand("plan", "Plan capacity commitments across providers (MILP, COIN-OR CBC)");
   add_options(*cmd, *args);
-  cmd->callback([args] {
+  CLI::Option* cmd_evpi = cmd->get_option("--evpi-futures");
+  cmd->callback([args, cmd_evpi] {
     ProgressLine progress(!args->quiet);
     progress.begin("reading the scenario");
     std::string text, name = "<built-in>", dir = ".";
@@ -124,6 +124,7 @@ void add_plan_command(CLI::App& app) {
     auto inputs = load_plan_text(text, name, dir);
     if (!inputs) exit_bad_input(inputs.error());
     const bool stochastic = args->stochastic.futures > 0;
+    if (stochastic && cmd_evpi->count() == 0) args->stochastic.perfect_information_futures = std::min<int64_t>(10, args->stochastic.futures);
     UncertaintySpec uncertainty;
     if (stochastic) {
       auto spec = parse_uncertainty_section(*inputs, text, name);
