@@ -15,6 +15,7 @@ packages=(
   libpqxx-dev            # gpufleet serve --db postgresql://...: state shared by several processes
   postgresql             # a real PostgreSQL 15 server that the serve tests start and stop themselves
   slurmctld slurmd slurm-client munge  # a real Slurm cluster (controller, nodes, sbatch/squeue/...) that the serve tests start and stop themselves
+  openmpi-bin libopenmpi-dev  # mpirun -n K gpufleet risk: futures split across MPI ranks (optional at build time; the tests run mpirun)
   libgtest-dev libgmock-dev   # unit tests
   libbenchmark-dev       # opt-in benchmarks
   clang libclang-rt-14-dev    # libFuzzer targets run briefly in the tests

@@ -33,12 +33,13 @@ inline std::filesystem::path fresh_dir(const std::string& name) {
   return dir;
 }
 
-// `args` is appended to the binary's path as shell words. stdin is /dev/null.
-inline CommandResult run_gpufleet(const std::string& args) {
+// `args` is appended to the binary's path as shell words, and the binary to `launcher`'s
+// (e.g. "timeout 120 mpirun -n 2"), if any. stdin is /dev/null.
+inline CommandResult run_gpufleet(const std::string& args, const std::string& launcher = "") {
   static int counter = 0;
   const auto dir = fresh_dir("cmd" + std::to_string(counter++));
   const auto out = dir / "stdout", err = dir / "stderr";
-  const std::string cmd = std::string(GPUFLEET_BINARY) + " " + args + " </dev/null >" + out.string() +
+  const std::string cmd = (launcher.empty() ? "" : launcher + " ") + std::string(GPUFLEET_BINARY) + " " + args + " </dev/null >" + out.string() +
                           " 2>" + err.string();
   const int raw = std::system(cmd.c_str());
   CommandResult r;

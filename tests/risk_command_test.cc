@@ -7,53 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "risk_scenario.h"
 
 namespace gpufleet::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// A small plan (two providers, two jurisdictions, two years of quarters) with an uncertainty
-// section after its plan section.
-const char* kScenario = R"(name: risk-e2e
-start: 2026-01-01
-horizon: 30d
-seed: 7
-accelerators:
-  - {name: H100-SXM, bf16_tflops: 989.4, hbm_gib: 80, board_power_w: 700, speed_factor: 1.0}
-providers:
-  - name: aws
-  - name: gcp
-sites:
-  - {name: aws-east, provider: aws, region: us-east-1, jurisdiction: US, power_cap_mw: 50, pue: 1.2, electricity_usd_per_mwh: 80}
-  - {name: gcp-eu, provider: gcp, region: europe-west4, jurisdiction: EU, power_cap_mw: 50, pue: 1.1, electricity_usd_per_mwh: 90}
-markets:
-  - {site: aws-east, accelerator: H100-SXM, on_demand_usd_per_gpu_hour: 6.0, on_demand_gpus: 4096}
-  - {site: gcp-eu, accelerator: H100-SXM, on_demand_usd_per_gpu_hour: 6.5, on_demand_gpus: 4096}
-plan:
-  horizon: 2y
-  period: quarter
-  discount_rate: 0.08
-  demand:
-    training: {gpu_hours_per_period: 2.0e6, growth_per_year: 1.5, critical_share: 0.5}
-    inference:
-      - {jurisdiction: EU, gpus: 500, growth_per_year: 1.2, critical_share: 0.9}
-  offers:
-    - {site: aws-east, accelerator: H100-SXM, terms: {1y: 3.0, 2y: 2.6}, block_gpus: 256}
-    - {site: gcp-eu, accelerator: H100-SXM, terms: {1y: 3.2}, block_gpus: 256}
-uncertainty:
-  demand:
-    training: {model: lognormal, volatility: 0.3, correlation: 0.5}
-    inference:
-      - {jurisdiction: EU, volatility: 0.2}
-  delivery:
-    - {provider: gcp, probability: 0.5, delay: {median: 60d, sigma: 0.5}}
-  prices:
-    - {provider: aws, on_demand_volatility: 0.2}
-  disruptions:
-    - {jurisdiction: EU, probability_per_year: 0.3, duration: {median: 60d, sigma: 0.5}}
-)";
 
 fs::path write_scenario(const fs::path& dir, const std::string& text) {
   const fs::path p = dir / "risk.yaml";
@@ -63,7 +23,7 @@ fs::path write_scenario(const fs::path& dir, const std::string& text) {
 
 TEST(RiskCommand, APlanOverFuturesIsTheSameForOneAndTwoThreads) {
   const fs::path dir = fresh_dir("risk-plan");
-  const fs::path scenario = write_scenario(dir, kScenario);
+  const fs::path scenario = write_scenario(dir, kRiskScenario);
   const auto p = run_gpufleet("plan " + scenario.string() + " --quiet --out " + (dir / "plan").string());
   ASSERT_EQ(p.status, 0) << p.err << p.out;
   const std::string common = "risk " + scenario.string() + " --plan " + (dir / "plan").string() + " --futures 500 --quiet";
@@ -94,7 +54,7 @@ TEST(RiskCommand, APlanOverFuturesIsTheSameForOneAndTwoThreads) {
 
 TEST(RiskCommand, BadUncertaintyExitsTwoNamingFileLineAndField) {
   const fs::path dir = fresh_dir("risk-bad");
-  std::string text = kScenario;
+  std::string text = kRiskScenario;
   text.replace(text.find("volatility: 0.3, correlation: 0.5"), 33, "volatility: 0.3, correlation: 1.5");
   const fs::path scenario = write_scenario(dir, text);
   const auto r = run_gpufleet("risk " + scenario.string() + " --futures 10");
@@ -104,7 +64,7 @@ TEST(RiskCommand, BadUncertaintyExitsTwoNamingFileLineAndField) {
   const auto zero = run_gpufleet("risk " + scenario.string() + " --futures 0");
   EXPECT_EQ(zero.status, 2);
   EXPECT_NE(zero.err.find("--futures"), std::string::npos) << zero.err;
-  const auto no_plan = run_gpufleet("risk " + write_scenario(dir, kScenario).string() + " --plan " + (dir / "nowhere").string());
+  const auto no_plan = run_gpufleet("risk " + write_scenario(dir, kRiskScenario).string() + " --plan " + (dir / "nowhere").string());
   EXPECT_EQ(no_plan.status, 2);
   EXPECT_NE(no_plan.err.find("plan.json"), std::string::npos) << no_plan.err;
 }

@@ -16,6 +16,10 @@
 
 namespace gpufleet {
 
+namespace risk {
+class RankGroup;  // the processes a run is split across (src/risk/rank_group.h)
+}  // namespace risk
+
 // How one demand stream (training, or the inference of one jurisdiction) may differ from the
 // plan's forecast: a multiplier per plan year (year 0 included) applied to the forecast.
 enum class DemandModel : uint8_t {
@@ -107,9 +111,17 @@ Result<std::vector<Contract>> read_plan_commitments(const PlanInputs& inputs, co
 
 struct RiskOptions {
   int64_t futures = 1000;  // >= 1
-  int threads = 1;         // >= 1; the results do not depend on it
-  // Called from worker threads with futures done so far; may be empty.
+  int threads = 1;         // >= 1, per rank; the results do not depend on it
+  // The MPI ranks the futures are split across (contiguous blocks; rank 0 gathers, summarises
+  // and reports); nullptr: this process alone. The results do not depend on it either.
+  risk::RankGroup* ranks = nullptr;
+  // Called from worker threads with the futures of this rank's share done so far and the
+  // share's size (every future in one process); may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
+  // shards > 0: evaluate only shard `shard` of `shards` (one task of a job array; the futures
+  // an MPI rank `shard` of `shards` would take); the result's outcomes are that block's alone,
+  // from first_future, without summaries (merge_risk_shards makes the run). Not with ranks.
+  int shard = 0, shards = 0;  // 0 <= shard < shards
 };
 
 // The most futures one run evaluates (a future's outcomes are kept until the end, and a run
@@ -139,9 +151,15 @@ struct FutureOutcome {
   std::vector<double> idle_by_provider_usd;  // discounted, per provider
   std::vector<double> shortfall_gpu_hours;   // per period, reference GPU-hours of demand unmet
   std::vector<double> shortfall_by_stream_gpu_hours;  // per stream, over the horizon
+
+  bool operator==(const FutureOutcome&) const = default;
 };
 
 struct RiskResult {
+  // false on an MPI rank other than 0: its futures went to rank 0, which alone has the
+  // outcomes and the summaries below (empty here), and prints and writes them.
+  bool reports = true;
+  int64_t first_future = 0;  // of outcomes[0]: 0 but in a shard
   std::string scenario;
   int64_t futures = 0;
   uint64_t seed = 0;
@@ -169,6 +187,8 @@ struct RiskResult {
 // on-demand and spot at that future's prices and availability, shortfall, idle take-or-pay.
 // Costs use contract_usd_per_hour() and the planner's hours and discounting, over the plan's
 // horizon. REQUIRES: prepare_plan_inputs(inputs) succeeded (parse_plan_section does it).
+// With options.ranks, collective: every rank calls it with the same arguments, and an error
+// is returned on every rank (the lowest rank's).
 Result<RiskResult> run_risk(const PlanInputs& inputs, const UncertaintySpec& uncertainty,
                             const std::vector<Contract>& commitments, const RiskOptions& options);
 
@@ -224,6 +244,22 @@ Result<std::vector<PlanFuture>> plan_futures(const PlanInputs& inputs, const Unc
 std::string format_stochastic_summary(const StochasticPlanResult& result);
 // stochastic.json (the summary and each planned future's cost) into a plan's result folder.
 Result<void> write_stochastic_results(const StochasticPlanResult& result, const std::string& dir);
+
+// One shard's outcomes, as `gpufleet risk --shard I/K --out DIR` writes them (DIR/shard.txt).
+struct RiskShard {
+  uint64_t inputs_digest = 0;  // the caller's digest of what the run depends on (scenario, plan, seed)
+  int64_t futures = 0;         // of the whole run
+  int shard = 0, shards = 1;
+  std::vector<FutureOutcome> outcomes;  // its block of futures, in order
+};
+Result<void> write_risk_shard(const RiskShard& shard, const std::string& dir);
+Result<RiskShard> read_risk_shard(const std::string& dir);
+
+// The run whose shards these are: the same result, byte for byte, as run_risk in one process.
+// Errors name the shard's folder when a shard is missing or repeated, or was run on other
+// inputs (digest), another number of futures or of shards. REQUIRES: as run_risk.
+Result<RiskResult> merge_risk_shards(const PlanInputs& inputs, const std::vector<Contract>& commitments, std::vector<RiskShard> shards,
+                                     const std::vector<std::string>& shard_dirs, uint64_t inputs_digest, int64_t futures);
 
 // The terminal table.
 std::string format_risk_report(const RiskResult& result);

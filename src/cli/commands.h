@@ -44,6 +44,9 @@ void write_results_folder(const std::string& out_dir, const std::string& command
 // a folder, holds one (output_paths.cc).
 void refuse_overwriting_input(const std::string& option, const std::string& output, const std::vector<std::string>& inputs,
                               bool output_is_folder);
+// The same check as a value (for a command that must agree on errors with other MPI ranks).
+Result<void> check_not_overwriting_input(const std::string& option, const std::string& output, const std::vector<std::string>& inputs,
+                                         bool output_is_folder);
 
 // For --out, --report, -o and --emit-scenario: an empty path is a usage error (exit 2), not
 // "write nothing".

@@ -10,10 +10,15 @@
 #include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/usage_hint.h"
+#include "risk/rank_group.h"
 
 namespace {
 
 constexpr int kExitInternalError = 70;  // EX_SOFTWARE
+
+// Under mpirun every rank parses the same command line: rank 0 alone prints the help, the
+// version and usage errors.
+bool prints_usage() { return gpufleet::risk::launched_rank() == 0; }
 
 int run(int argc, char** argv) {
   CLI::App app{"gpufleet: plan, simulate and schedule AI compute across cloud providers"};
@@ -31,15 +36,16 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return prints_usage() ? app.exit(e) : 0;
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return prints_usage() ? app.exit(e) : 0;
   } catch (const CLI::CallForVersion& e) {
-    std::fputs(e.what(), stdout);
+    if (prints_usage()) std::fputs(e.what(), stdout);
     return 0;
   } catch (const CLI::RuntimeError& e) {
     return e.get_exit_code();  // a command's own status; it printed its message
   } catch (const CLI::ParseError& e) {
+    if (!prints_usage()) return gpufleet::kExitBadInput;
     std::fprintf(stderr, "error: <command line>: %s\n", e.what());
     if (const std::string hint = gpufleet::cli::usage_hint(app, argc, argv); !hint.empty())
       std::fprintf(stderr, "  %s\n", hint.c_str());

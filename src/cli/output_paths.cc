@@ -30,16 +30,21 @@ bool inside(const fs::path& file, const fs::path& folder) {
 
 }  // namespace
 
-void refuse_overwriting_input(const std::string& option, const std::string& output, const std::vector<std::string>& inputs,
-                              bool output_is_folder) {
+Result<void> check_not_overwriting_input(const std::string& option, const std::string& output, const std::vector<std::string>& inputs,
+                                         bool output_is_folder) {
   const fs::path out = resolved(output);
   for (const std::string& input : inputs) {
     if (input.empty()) continue;
     const fs::path in = resolved(input);
     if (in == out || (output_is_folder && inside(in, out)))
-      exit_bad_input(Error{"<command line>", 0, 0, option,
-                           fmt::format("'{}' would overwrite the input '{}'; write the output elsewhere", output, input)});
+      return fail("<command line>", 0, 0, option, fmt::format("'{}' would overwrite the input '{}'; write the output elsewhere", output, input));
   }
+  return {};
+}
+
+void refuse_overwriting_input(const std::string& option, const std::string& output, const std::vector<std::string>& inputs,
+                              bool output_is_folder) {
+  if (auto ok = check_not_overwriting_input(option, output, inputs, output_is_folder); !ok) exit_bad_input(ok.error());
 }
 
 }  // namespace gpufleet::cli

@@ -23,7 +23,8 @@ std::string wall_text(double s) { return s < 120 ? fmt::format("{:.1f} s", s) : 
 
 }  // namespace
 
-ProgressLine::ProgressLine(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO) == 1) {
+ProgressLine::ProgressLine(bool enabled, bool stderr_forwarded)
+    : enabled_(enabled && (stderr_forwarded || ::isatty(STDERR_FILENO) == 1)) {
   if (!enabled_) return;
   if (const char* d = std::getenv("GPUFLEET_PROGRESS_DELAY_S")) {
     char* end = nullptr;

@@ -1,6 +1,6 @@
 // The progress of a command's phases on stderr, one line per phase ("reading", "building the
 // workload", "simulating", "writing", "planning"). Drawn only when enabled (not --quiet) and
-// stderr is a terminal, once the phase has lasted a second (GPUFLEET_PROGRESS_DELAY_S sets
+// stderr is a terminal (or forwarded to one), once the phase has lasted a second (GPUFLEET_PROGRESS_DELAY_S sets
 // another delay in seconds, for tests), then redrawn four times a second with the phase's
 // latest detail and its elapsed time. A phase that lasted the delay ends with a final line
 // and a newline; a shorter one leaves nothing behind.
@@ -19,7 +19,9 @@ namespace gpufleet::cli {
 
 class ProgressLine {
  public:
-  explicit ProgressLine(bool enabled);
+  // stderr_forwarded: draw even though stderr is not a terminal, because a launcher forwards
+  // it to one it cannot tell of (mpirun: a rank's stderr is always a pipe to mpirun).
+  explicit ProgressLine(bool enabled, bool stderr_forwarded = false);
   ~ProgressLine();  // ends the open phase
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;

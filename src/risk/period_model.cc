@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 namespace gpufleet::risk {
 
@@ -54,6 +55,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
   std::vector<double> cap(nc), price(nc), remaining_mw(nsites), paid_weight(np);
   std::vector<Resource> res;
   std::vector<int> order;
+  std::vector<std::pair<double, int>> by_price;  // (USD per reference GPU-hour, index in res)
   std::vector<int> paid_of_pool(np);
   for (size_t t = 0; t < periods; ++t) {
     const double hours = cal.hours[t], discount = cal.discount[t];
@@ -109,14 +111,16 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
         res.push_back({static_cast<int>(pi), Source::spot, -1, p.spot_gpus * a,
                        p.spot_usd * d.spot_price[prov][t] + p.energy_usd_per_gpu_hour, 0});
     }
-    order.resize(res.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
-      const Resource& rx = res[static_cast<size_t>(x)];
-      const Resource& ry = res[static_cast<size_t>(y)];
-      return rx.usd_per_gpu_hour / b.pools[static_cast<size_t>(rx.pool)].speed <
-             ry.usd_per_gpu_hour / b.pools[static_cast<size_t>(ry.pool)].speed;
+    // Cheapest per reference GPU-hour first, ties in the order above (what a stable sort by
+    // price gives), with the prices computed once and no buffer allocated per period.
+    by_price.resize(res.size());
+    for (size_t i = 0; i < res.size(); ++i)
+      by_price[i] = {res[i].usd_per_gpu_hour / b.pools[static_cast<size_t>(res[i].pool)].speed, static_cast<int>(i)};
+    std::sort(by_price.begin(), by_price.end(), [](const std::pair<double, int>& x, const std::pair<double, int>& y) {
+      return x.first < y.first || (!(y.first < x.first) && x.second < y.second);
     });
+    order.resize(res.size());
+    for (size_t i = 0; i < res.size(); ++i) order[i] = by_price[i].second;
     // Takes up to need_ref reference GPUs from r; returns what it took (reference GPUs).
     auto take = [&](Resource& r, double need_ref) {
       const PoolInfo& p = b.pools[static_cast<size_t>(r.pool)];

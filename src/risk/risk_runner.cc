@@ -1,15 +1,19 @@
-// run_risk: futures on threads, each written into its own slot, then summarised in index
-// order, so that the result is the same for any thread count.
+// run_risk_with: checks, the book, any evaluator's futures through the runner (threads,
+// ranks), then the summaries on rank 0 in index order, so that the result is the same for any
+// thread and rank count. run_risk: the same with the period model.
 #include <algorithm>
-#include <atomic>
-#include <thread>
+#include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "gpufleet/risk.h"
+#include "risk/future_runner.h"
 #include "risk/future_sampler.h"
 #include "risk/period_model.h"
+#include "risk/rank_group.h"
 #include "risk/risk_book.h"
+#include "risk/risk_run.h"
 #include "risk/risk_stats.h"
 
 namespace gpufleet {
@@ -18,27 +22,51 @@ namespace {
 constexpr double kMaxRiskOutcomeBytes = 4.0 * (1 << 30);  // what the outcomes of one run may take
 }  // namespace
 
-Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, const std::vector<Contract>& commitments,
-                            const RiskOptions& options) {
-  if (options.futures < 1 || options.futures > kMaxRiskFutures)
-    return fail("<command line>", 0, 0, "--futures", fmt::format("{}: expected from 1 to {}", options.futures, kMaxRiskFutures));
-  if (options.threads < 1) return fail("<command line>", 0, 0, "--threads", "expected at least 1");
-  auto book = risk::make_book(in, commitments);
-  if (!book) return fail(book.error());
-  const Scenario& sc = in.scenario;
+namespace risk {
 
-  // Each future's outcome is kept until the end (futures.csv has a row per future): refuse a
-  // run whose outcomes would not fit before allocating them.
-  const size_t doubles_per_future = static_cast<size_t>(in.periods + book->calendar.years) + 4 * sc.providers.size() +
-                                    3 * book->streams.size() + 2 * sc.sites.size();
-  constexpr size_t kVectors = 11, kAllocationOverhead = 16;
-  const double bytes_per_future =
-      static_cast<double>(sizeof(FutureOutcome) + 8 * doubles_per_future + kVectors * kAllocationOverhead);
-  if (bytes_per_future * static_cast<double>(options.futures) > kMaxRiskOutcomeBytes)
-    return fail("<command line>", 0, 0, "--futures",
-                fmt::format("{} futures of this plan keep about {:.1f} GiB of outcomes; at most {:.0f} GiB ({} futures)", options.futures,
-                            bytes_per_future * static_cast<double>(options.futures) / (1 << 30), kMaxRiskOutcomeBytes / (1 << 30),
-                            static_cast<int64_t>(kMaxRiskOutcomeBytes / bytes_per_future)));
+Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contract>& commitments, const RiskOptions& options,
+                                 const EvaluatorFactory& make_evaluator) {
+  // Every rank checks the same things; they agree before any future is evaluated, so that a
+  // rank that fails never leaves the others waiting for its outcomes.
+  std::optional<risk::Book> book;
+  std::optional<FutureEvaluator> evaluate;
+  Result<void> ready = [&]() -> Result<void> {
+    if (options.futures < 1 || options.futures > kMaxRiskFutures)
+      return fail("<command line>", 0, 0, "--futures", fmt::format("{}: expected from 1 to {}", options.futures, kMaxRiskFutures));
+    if (options.threads < 1) return fail("<command line>", 0, 0, "--threads", "expected at least 1");
+    if (options.shards < 0 || (options.shards > 0 && (options.shard < 0 || options.shard >= options.shards)))
+      return fail("<command line>", 0, 0, "--shard", fmt::format("{}/{}: expected I/K with 0 <= I < K", options.shard, options.shards));
+    if (options.shards > 0 && options.ranks && options.ranks->size() > 1)
+      return fail("<command line>", 0, 0, "--shard", "a shard runs in one process: use --shard or mpirun, not both");
+    auto made = risk::make_book(in, commitments);
+    if (!made) return fail(made.error());
+    book = std::move(*made);
+    // Each future's outcome is kept until the end (futures.csv has a row per future, on
+    // rank 0): refuse a run whose outcomes would not fit before allocating them.
+    const Scenario& sc = in.scenario;
+    const size_t doubles_per_future = static_cast<size_t>(in.periods + book->calendar.years) + 4 * sc.providers.size() +
+                                      3 * book->streams.size() + 2 * sc.sites.size();
+    constexpr size_t kVectors = 11, kAllocationOverhead = 16;
+    const double bytes_per_future =
+        static_cast<double>(sizeof(FutureOutcome) + 8 * doubles_per_future + kVectors * kAllocationOverhead);
+    if (bytes_per_future * static_cast<double>(options.futures) > kMaxRiskOutcomeBytes)
+      return fail("<command line>", 0, 0, "--futures",
+                  fmt::format("{} futures of this plan keep about {:.1f} GiB of outcomes; at most {:.0f} GiB ({} futures)", options.futures,
+                              bytes_per_future * static_cast<double>(options.futures) / (1 << 30), kMaxRiskOutcomeBytes / (1 << 30),
+                              static_cast<int64_t>(kMaxRiskOutcomeBytes / bytes_per_future)));
+    auto e = make_evaluator(*book);
+    if (!e) return fail(e.error());
+    evaluate = std::move(*e);
+    return {};
+  }();
+  std::unique_ptr<risk::RankGroup> alone;
+  risk::RankGroup* ranks = options.ranks;
+  if (!ranks) {
+    alone = risk::single_process_group();
+    ranks = alone.get();
+  }
+  if (auto ok = risk::agree(*ranks, ready); !ok) return fail(ok.error());
+  const Scenario& sc = in.scenario;
 
   RiskResult r;
   r.scenario = sc.name;
@@ -50,26 +78,25 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
   for (const auto& p : sc.providers) r.providers.push_back(p.name);
   for (const auto& s : sc.sites) r.sites.push_back(s.name);
   r.contracts = static_cast<int>(book->contracts.size());
-  r.outcomes.resize(static_cast<size_t>(options.futures));
 
-  const int threads = static_cast<int>(std::min<int64_t>(options.threads, options.futures));
-  std::atomic<int64_t> next{0}, done{0};
-  constexpr int64_t kChunk = 64;  // futures taken at once by a thread
-  auto work = [&] {
-    for (;;) {
-      const int64_t first = next.fetch_add(kChunk);
-      if (first >= options.futures) return;
-      const int64_t last = std::min(options.futures, first + kChunk);
-      for (int64_t k = first; k < last; ++k)
-        r.outcomes[static_cast<size_t>(k)] = risk::evaluate_future(*book, risk::sample_future(spec, *book, sc.seed, k));
-      const int64_t now = done.fetch_add(last - first) + (last - first);
-      if (options.progress) options.progress(now, options.futures);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  if (options.shards > 0) {  // one block, on this process's threads
+    const auto [first, last] = rank_block(options.futures, options.shard, options.shards);
+    const FutureEvaluator& whole = *evaluate;
+    auto block = risk::run_futures([&whole, first](int64_t k) { return whole(first + k); },
+                                   {last - first, options.threads, nullptr, options.progress});
+    if (!block) return fail(block.error());
+    r.reports = false;
+    r.first_future = first;
+    r.outcomes = std::move(*block);
+    return r;
+  }
+  auto outcomes = risk::run_futures(*evaluate, {options.futures, options.threads, ranks, options.progress});
+  if (!outcomes) return fail(outcomes.error());
+  if (ranks->rank() != 0) {
+    r.reports = false;
+    return r;
+  }
+  r.outcomes = std::move(*outcomes);
 
   // Summaries, each over the futures in index order.
   const auto n = static_cast<size_t>(options.futures);
@@ -102,6 +129,16 @@ Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, c
     r.idle_by_provider.push_back(over([p](const FutureOutcome& o) { return o.idle_by_provider_usd[p]; }));
   }
   return r;
+}
+
+}  // namespace risk
+
+Result<RiskResult> run_risk(const PlanInputs& in, const UncertaintySpec& spec, const std::vector<Contract>& commitments,
+                            const RiskOptions& options) {
+  const uint64_t seed = in.scenario.seed;
+  return risk::run_risk_with(in, commitments, options, [&spec, seed](const risk::Book& book) -> Result<risk::FutureEvaluator> {
+    return [&spec, &book, seed](int64_t k) -> Result<FutureOutcome> { return risk::evaluate_future(book, risk::sample_future(spec, book, seed, k)); };
+  });
 }
 
 }  // namespace gpufleet
