@@ -126,6 +126,36 @@ struct PlanProgress {
   double bound_usd = 0;
 };
 
+// One future the stochastic plan weighs (PlanOptions::stochastic): how demand, deliveries,
+// availability and market prices differ from the forecast in it, over the horizon's periods
+// (after the horizon the forecast holds). Streams: 0 = training, then inference in the order of
+// PlanInputs::inference. Drawn by `risk` from the scenario's uncertainty: section.
+struct PlanFuture {
+  double weight = 0;                             // its probability; the futures' weights sum to 1
+  std::vector<std::vector<double>> demand;       // [stream][period]: multiplier on the forecast, >= 0
+  std::vector<double> delivery_delay_s;          // [provider]: ramp steps after the start arrive late by this
+  std::vector<std::vector<double>> unavailable;  // [site][period]: share of the period the site is disrupted
+  std::vector<std::vector<double>> on_demand_price, spot_price;  // [provider][period]: multipliers
+};
+
+// The two-stage stochastic plan: the commitments are chosen once, before the future is known;
+// on-demand, spot and unmet demand are chosen in each future. Objective: the futures' expected
+// discounted cost (+ risk_aversion x CVaR_cvar_alpha of it), unmet demand priced at
+// shortfall_usd_per_ref_gpu_hour. The forecast's limits (power, ramps, share, N-1, budget)
+// still hold; its demand is priced by the futures.
+struct StochasticOptions {
+  std::vector<PlanFuture> futures;        // empty: the deterministic plan
+  double shortfall_usd_per_ref_gpu_hour = 0;  // > 0 when futures are given
+  double risk_aversion = 0;               // lambda >= 0
+  double cvar_alpha = 0.95;               // in [0, 1)
+  // How it is solved: one LP with a block per future (the extensive form), or the L-shaped
+  // method (Benders: a master and one LP per future, cut by cut); automatic: the extensive form
+  // up to kExtensiveFormFutures futures, Benders above (docs/risk-format.md says why).
+  enum class Method : uint8_t { automatic, extensive, benders };
+  Method method = Method::automatic;
+};
+inline constexpr size_t kExtensiveFormFutures = 4;
+
 struct PlanOptions {
   double time_limit_s = 60;      // wall time of the whole run_plan call (every pass)
   double relative_gap = 0.005;   // stop when within this fraction of the best bound
@@ -137,6 +167,7 @@ struct PlanOptions {
   // The limit-costs pass: when the provider share cap binds, the LP relaxation solved without
   // it (and with it) gives what the whole cap costs (PlanResult::share_cap_cost_usd).
   bool limit_costs = true;
+  StochasticOptions stochastic;
   // Called as each pass starts and after each pass of the MILP search; may be empty. Called
   // on the thread that called run_plan.
   std::function<void(const PlanProgress&)> progress;
@@ -303,6 +334,13 @@ struct PlanResult {
   // What the whole provider share cap costs, present value: the LP relaxation with it minus
   // the LP relaxation without it; -1 when not measured (no binding cap, no time, pass off).
   double share_cap_cost_usd = -1;
+  // A stochastic plan (PlanOptions::stochastic): each future's discounted cost (the horizon's
+  // recourse, unmet demand at its penalty, and what is common to every future: the plan's cost
+  // after the horizon), their expectation and CVaR, and the expected unmet reference GPU-hours.
+  // Empty for a deterministic plan.
+  std::vector<double> future_cost_usd;
+  double expected_cost_usd = 0, cvar_usd = 0;
+  double expected_shortfall_ref_gpu_hours = 0;
   std::vector<InfeasibilityCause> diagnosis;   // when infeasible
   std::vector<std::string> check_failures;     // plan-check findings (empty = verified)
 };
@@ -311,6 +349,13 @@ struct PlanResult {
 // the plan independently of the solver, and diagnoses infeasibility. Infeasible or time limit
 // are results; an Error means the inputs are malformed or the solver could not run.
 Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options = {});
+
+// What a plan's commitments cost in each of `futures` (each future's recourse solved as an LP
+// with the commitments fixed, on `threads` threads), with the same options' penalty: each future's discounted
+// cost, as PlanResult::future_cost_usd counts it. Out-of-sample evaluation (the value of the
+// stochastic solution). REQUIRES: plan came from run_plan on these inputs.
+Result<std::vector<double>> cost_in_futures(PlanInputs inputs, const PlanResult& plan, const StochasticOptions& futures,
+                                            double time_limit_s, int threads = 1);
 
 // Loads a scenario file with a `plan:` section (docs/plan-format.md).
 Result<PlanInputs> load_plan_file(const std::string& path);

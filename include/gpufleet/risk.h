@@ -92,6 +92,9 @@ struct UncertaintySpec {
   std::vector<PowerShortfall> power;
   std::vector<PricePath> prices;
   std::vector<Disruption> disruptions;
+  // What one reference GPU-hour of demand left unmet costs the lab (USD): the stochastic plan
+  // weighs shortfall against commitments at this price. 0: not set (plan --futures needs it).
+  double shortfall_penalty_usd_per_ref_gpu_hour = 0;
   bool any() const;
 };
 
@@ -210,6 +213,59 @@ struct RiskResult {
 // is returned on every rank (the lowest rank's).
 Result<RiskResult> run_risk(const PlanInputs& inputs, const UncertaintySpec& uncertainty,
                             const std::vector<Contract>& commitments, const RiskOptions& options);
+
+// The stochastic plan (`gpufleet plan --futures N`, docs/risk-format.md): commitments chosen
+// once against `futures` futures of the scenario's uncertainty (drawn from its seed, futures
+// 0..N-1, the ones `gpufleet risk` draws), on-demand, spot and unmet demand (at the section's
+// shortfall penalty) per future; the objective is the expected discounted cost, plus
+// risk_aversion x CVaR_cvar_alpha of it. Then, as far as the time limit allows:
+// - the value of the stochastic solution (VSS): the deterministic plan (the forecast's) and the
+//   stochastic plan evaluated on the same `evaluation_futures` fresh futures (seed + 1), each
+//   plan's recourse re-solved in each: E[cost of the deterministic plan] - E[cost of the
+//   stochastic plan];
+// - the expected value of perfect information (EVPI): for the first `perfect_information_futures`
+//   planned futures, the stochastic plan's cost in the future minus the cost of the best plan
+//   for that future alone (its LP relaxation: fractional blocks, so EVPI is overstated by at
+//   most the relaxation's gap), averaged.
+struct StochasticPlanOptions {
+  int64_t futures = 100;                     // >= 1
+  int64_t evaluation_futures = 100;          // >= 0 (0: no VSS)
+  int64_t perfect_information_futures = 10;  // >= 0, <= futures (0: no EVPI)
+  double risk_aversion = 0;                  // >= 0
+  double cvar_alpha = 0.95;                  // in [0, 1)
+  PlanOptions plan;                          // time limit (the whole call), gap, threads
+};
+
+struct StochasticPlanResult {
+  PlanResult plan;                 // the stochastic plan (expected_cost_usd, cvar_usd, future_cost_usd)
+  int64_t futures = 0;
+  uint64_t seed = 0;
+  double shortfall_penalty_usd_per_ref_gpu_hour = 0;
+  double risk_aversion = 0, cvar_alpha = 0.95;
+  // The deterministic plan's objective on the forecast; 0 when not solved (time).
+  double deterministic_objective_usd = 0;
+  // Value of the stochastic solution, out of sample (evaluation_futures = 0: not measured).
+  int64_t evaluation_futures = 0;
+  uint64_t evaluation_seed = 0;
+  double deterministic_expected_usd = 0, stochastic_expected_usd = 0;  // on the fresh futures
+  double vss_usd = 0;
+  // Expected value of perfect information (perfect_information_futures = 0: not measured).
+  int64_t perfect_information_futures = 0;
+  double here_and_now_usd = 0, wait_and_see_usd = 0;  // means over those futures
+  double evpi_usd = 0;
+  std::vector<std::string> notes;  // what was skipped or approximated, in words
+};
+
+Result<StochasticPlanResult> run_stochastic_plan(const PlanInputs& inputs, const UncertaintySpec& uncertainty,
+                                                 const StochasticPlanOptions& options);
+// The futures [first, first + count) of `seed` as the planner weighs them (equal weights).
+// REQUIRES: prepare_plan_inputs(inputs) succeeded.
+Result<std::vector<PlanFuture>> plan_futures(const PlanInputs& inputs, const UncertaintySpec& uncertainty, uint64_t seed,
+                                             int64_t first, int64_t count);
+// The stochastic summary below the plan's report.
+std::string format_stochastic_summary(const StochasticPlanResult& result);
+// stochastic.json (the summary and each planned future's cost) into a plan's result folder.
+Result<void> write_stochastic_results(const StochasticPlanResult& result, const std::string& dir);
 
 // One shard's outcomes, as `gpufleet risk --shard I/K --out DIR` writes them (DIR/shard.txt).
 struct RiskShard {

@@ -211,6 +211,11 @@ inline double contract_usd(const Contract& c, double capacity_gpus, double used_
 // capacity (ramp steps, anniversaries, start and end pro rata); the take-or-pay part is
 // take_or_pay_share times it.
 double contract_capacity_usd(const Contract& c, double from_s, double to_s, int64_t epoch_unix_s);
+// The contract delivered `delay_s` late (a slip of its provider's deliveries): its ramp steps
+// and its start after the scenario start (t > 0) move by the delay, capped at its end; it still
+// ends when it was signed to end. Capacity not yet delivered is not billed (contract_capacity_usd
+// of the result). The one definition risk's period model and the stochastic plan share.
+Contract delivered_late(const Contract& c, double delay_s);
 // A spend (dollar) commitment: the lab commits to spend with one provider, over [start_s,
 // end_s), at a discount on its list prices, on any of its sites and accelerators: the
 // markets' on-demand list prices and availability. Each commitment year (the start's date

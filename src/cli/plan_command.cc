@@ -1,10 +1,13 @@
 // gpufleet plan [SCENARIO.yaml] [--out DIR] [--report FILE] [--emit-scenario OUT.yaml] [--time-limit S]
 //               [--gap REL] [--threads N] [--relax] [--no-limit-costs] [--quiet]
-// Thin: parse, load, run_plan, print, write. Exit 2 on bad input; an infeasible plan is a
+//               [--futures N [--risk-aversion L] [--cvar-alpha A] [--evaluation-futures M] [--evpi-futures K] [--seed S]]
+// Thin: parse, load, run_plan (or, with --futures, run_stochastic_plan), print, write. Exit 2 on bad input; an infeasible plan is a
 // result, printed with its diagnosis, with exit status 3 so that scripts can tell.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -12,6 +15,8 @@
 #include "cli/commands.h"
 #include "cli/option_checks.h"
 #include "gpufleet/plan.h"
+#include "gpufleet/risk.h"
+#include "util/atomic_file.h"
 #include "util/human_format.h"
 
 namespace gpufleet::cli {
@@ -29,6 +34,8 @@ struct PlanArgs {
   PlanOptions options;
   bool quiet = false;
   bool no_limit_costs = false;
+  StochasticPlanOptions stochastic;  // futures = 0: the deterministic plan
+  std::optional<uint64_t> seed;
 };
 
 // The options table: each option defined once (name, target, description with its default);
@@ -52,6 +59,25 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
   cmd.add_flag("--no-limit-costs", a.no_limit_costs,
                "skip the limit-costs pass (the LP solved again without a binding provider share cap, for what the whole cap costs)");
   cmd.add_flag("--quiet", a.quiet, "print only the status line");
+  a.stochastic.futures = 0;
+  cmd.add_option("--futures", a.stochastic.futures,
+                 "plan against this many futures of the scenario's `uncertainty:` section (a two-stage stochastic plan; 0: the forecast only)")
+      ->check(whole_number_in(0, 100000, "futures"))
+      ->capture_default_str();
+  cmd.add_option("--risk-aversion", a.stochastic.risk_aversion, "with --futures: minimise E[cost] + this x CVaR of the cost")
+      ->check(number_in(0, 1e6, "a weight >= 0"))
+      ->capture_default_str();
+  cmd.add_option("--cvar-alpha", a.stochastic.cvar_alpha, "with --futures: the CVaR's level (the mean of the worst 1 - alpha of futures)")
+      ->check(number_in(0, 0.9999, "a level in [0, 1)"))
+      ->capture_default_str();
+  cmd.add_option("--evaluation-futures", a.stochastic.evaluation_futures,
+                 "with --futures: fresh futures (seed + 1) on which the stochastic and the deterministic plan are compared (VSS; 0: skip)")
+      ->check(whole_number_in(0, 100000, "futures"))
+      ->capture_default_str();
+  cmd.add_option("--evpi-futures", a.stochastic.perfect_information_futures,
+                 "with --futures: planned futures each planned alone for the value of perfect information (EVPI; 0: skip; default: 10, at most --futures)")
+      ->check(whole_number_in(0, 100000, "futures"));
+  cmd.add_option("--seed", a.seed, "with --futures: seed of the futures (default: the scenario's)");
 }
 
 // The planning line's detail: the pass, and the best plan, the bound and the gap between them
@@ -80,14 +106,35 @@ void add_plan_command(CLI::App& app) {
   auto args = std::make_shared<PlanArgs>();
   auto* cmd = app.add_subcommand("plan", "Plan capacity commitments across providers (MILP, COIN-OR CBC)");
   add_options(*cmd, *args);
-  cmd->callback([args] {
+  CLI::Option* cmd_evpi = cmd->get_option("--evpi-futures");
+  cmd->callback([args, cmd_evpi] {
     ProgressLine progress(!args->quiet);
     progress.begin("reading the scenario");
-    auto inputs = args->scenario.empty()
-                      ? load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>", ".")
-                      : load_plan_file(args->scenario);
-    progress.end();
+    std::string text, name = "<built-in>", dir = ".";
+    if (args->scenario.empty()) {
+      text = std::string(default_plan_scenario_yaml());
+    } else {
+      auto t = read_file(args->scenario);
+      if (!t) exit_bad_input(t.error());
+      text = std::move(*t);
+      name = args->scenario;
+      const std::string parent = std::filesystem::path(args->scenario).parent_path().string();
+      if (!parent.empty()) dir = parent;
+    }
+    auto inputs = load_plan_text(text, name, dir);
     if (!inputs) exit_bad_input(inputs.error());
+    const bool stochastic = args->stochastic.futures > 0;
+    if (stochastic && cmd_evpi->count() == 0) args->stochastic.perfect_information_futures = std::min<int64_t>(10, args->stochastic.futures);
+    UncertaintySpec uncertainty;
+    if (stochastic) {
+      auto spec = parse_uncertainty_section(*inputs, text, name);
+      if (!spec) exit_bad_input(spec.error());
+      uncertainty = std::move(*spec);
+      if (args->seed) inputs->scenario.seed = *args->seed;
+    } else if (args->seed || args->stochastic.risk_aversion > 0) {
+      exit_bad_input(Error{"<command line>", 0, 0, args->seed ? "--seed" : "--risk-aversion", "needs --futures N (a stochastic plan)"});
+    }
+    progress.end();
     std::vector<std::string> files{args->scenario};
     for (const Site& s : inputs->scenario.sites) files.push_back(s.carbon_hourly.source);
     if (!args->out_dir.empty()) refuse_overwriting_input("--out", args->out_dir, files, true);
@@ -96,8 +143,19 @@ void add_plan_command(CLI::App& app) {
     PlanOptions options = args->options;
     options.limit_costs = !args->no_limit_costs;
     options.progress = [&progress, text = PlanProgressText()](const PlanProgress& p) mutable { progress.detail(text(p)); };
-    progress.begin("planning");
-    auto result = run_plan(*inputs, options);
+    progress.begin(stochastic ? fmt::format("planning against {} futures", args->stochastic.futures) : std::string("planning"));
+    std::optional<StochasticPlanResult> two_stage;
+    Result<PlanResult> result = fail("", 0, 0, "", "not run");
+    if (stochastic) {
+      StochasticPlanOptions so = args->stochastic;
+      so.plan = options;
+      auto r = run_stochastic_plan(*inputs, uncertainty, so);
+      if (!r) exit_bad_input(r.error());
+      two_stage = std::move(*r);
+      result = two_stage->plan;
+    } else {
+      result = run_plan(*inputs, options);
+    }
     progress.end();
     if (!result) exit_bad_input(result.error());
     // run_plan prepared its own copy; the writers need the calendar too.
@@ -109,8 +167,12 @@ void add_plan_command(CLI::App& app) {
     } else {
       std::fputs(format_plan_report(*result, *inputs).c_str(), stdout);
     }
+    if (two_stage) std::fputs(format_stochastic_summary(*two_stage).c_str(), stdout);
     std::fflush(stdout);
-    const auto write = [&](const std::string& dir) { return write_plan_results(*result, *inputs, dir); };
+    const auto write = [&](const std::string& dir) -> Result<void> {
+      if (auto ok = write_plan_results(*result, *inputs, dir); !ok) return ok;
+      return two_stage ? write_stochastic_results(*two_stage, dir) : Result<void>{};
+    };
     if (!args->out_dir.empty()) {
       progress.begin("writing the results");
       write_results_folder(args->out_dir, "plan", write);

@@ -108,4 +108,13 @@ double spend_committed_usd(const SpendCommitment& s, int64_t epoch_unix_s, size_
   return s.usd_per_year * std::pow(1.0 + s.escalator_per_year, static_cast<double>(year)) * (to - from) / (full_to - from);
 }
 
+Contract delivered_late(const Contract& c, double delay_s) {
+  Contract late = c;
+  if (!(delay_s > 0)) return late;
+  for (auto& step : late.ramp)
+    if (step.at_s > 0) step.at_s += delay_s;
+  if (late.start_s > 0) late.start_s = std::min(late.start_s + delay_s, late.end_s);
+  return late;
+}
+
 }  // namespace gpufleet

@@ -16,6 +16,7 @@
 #include <coin/ClpConfig.h>
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
+#include <coin/CoinPackedVector.hpp>
 #include <coin/CoinWarmStart.hpp>
 #include <coin/OsiClpSolverInterface.hpp>
 
@@ -490,6 +491,13 @@ std::unique_ptr<LpSession> LpSession::clone() const {
 void LpSession::set_column_bounds(int column, double lower, double upper) {
   const double inf = impl_->solver.getInfinity();
   impl_->solver.setColBounds(column, std::isinf(lower) ? -inf : lower, std::isinf(upper) ? inf : upper);
+}
+
+void LpSession::add_row(const std::vector<std::pair<int, double>>& entries, double lower, double upper) {
+  const double inf = impl_->solver.getInfinity();
+  CoinPackedVector row;
+  for (const auto& [column, value] : entries) row.insert(column, value);
+  impl_->solver.addRow(row, std::isinf(lower) ? -inf : lower, std::isinf(upper) ? inf : upper);
 }
 
 std::optional<double> LpSession::solve(double time_limit_s) {

@@ -99,6 +99,9 @@ class LpSession {
 
   // Sets column bounds for good (until set again); the next solve() starts from the last basis.
   void set_column_bounds(int column, double lower, double upper);
+  // Adds a row (a cut) for good: lower <= sum of value x column <= upper (infinite: no bound);
+  // the next solve() starts from the last basis with the row's slack basic.
+  void add_row(const std::vector<std::pair<int, double>>& entries, double lower, double upper);
   // The objective (incl. the model's offset) of the LP as it stands, from the last basis when
   // there is one; nullopt when it is not optimal within the time.
   std::optional<double> solve(double time_limit_s);

@@ -351,6 +351,34 @@ plan:
        terms: {1y: 6.020, 3y: 4.300, 5y: 3.870, 7y: 3.440}}   # sources.md#coreweave-prices: list 8.6: CoreWeave HGX B200, coreweave.com/pricing 2026-09-20
     - {site: coreweave-us-east, accelerator: GB200, block_gpus: 1024, ramp_gpus_per_period: 16384, earliest: 2026-07-01,
        terms: {1y: 7.350, 3y: 5.250, 5y: 4.725, 7y: 4.200}}   # sources.md#coreweave-prices: list 10.5: CoreWeave GB200 NVL72, coreweave.com/pricing 2026-09-20
+
+uncertainty:
+  # How the future may differ from the plan's forecast, for `gpufleet risk` and `gpufleet plan
+  # --futures N`. Every figure is an assumption: no source publishes the spread of a lab's
+  # demand, of GPU delivery dates or of provider-wide disruptions (sources.md#uncertainty).
+  shortfall_penalty_usd_per_ref_gpu_hour: 20   # assumption: 1.6x the highest H100 on-demand list price (12.29, sources.md#azure-prices)
+  demand:
+    training: {model: lognormal, volatility: 0.2, correlation: 0.3}   # assumption
+    inference:
+      - {jurisdiction: US, model: lognormal, volatility: 0.15, correlation: 0.3}   # assumption
+      - {jurisdiction: EU, model: lognormal, volatility: 0.15, correlation: 0.3}   # assumption
+      - {jurisdiction: SG, model: lognormal, volatility: 0.2, correlation: 0.3}   # assumption
+  delivery:                       # assumption: the newer clouds slip more often and longer
+    - {provider: aws, probability: 0.15, delay: {median: 60d, sigma: 0.5}}
+    - {provider: azure, probability: 0.15, delay: {median: 60d, sigma: 0.5}}
+    - {provider: gcp, probability: 0.15, delay: {median: 60d, sigma: 0.5}}
+    - {provider: oracle, probability: 0.3, delay: {median: 120d, sigma: 0.5}}
+    - {provider: coreweave, probability: 0.3, delay: {median: 90d, sigma: 0.5}}
+  prices:                         # assumption: list prices moved 20-45% a year in 2024-2025 (sources.md#aws-prices)
+    - {provider: aws, on_demand_volatility: 0.15, spot_volatility: 0.3}
+    - {provider: azure, on_demand_volatility: 0.15, spot_volatility: 0.3}
+    - {provider: gcp, on_demand_volatility: 0.15, spot_volatility: 0.3}
+    - {provider: oracle, on_demand_volatility: 0.15, spot_volatility: 0.3}
+    - {provider: coreweave, on_demand_volatility: 0.15, spot_volatility: 0.3}
+  disruptions:                    # assumption: a provider's new capacity unusable for months (a dispute, export rules)
+    - {provider: oracle, probability_per_year: 0.03, duration: {median: 90d, sigma: 0.5}}
+    - {provider: coreweave, probability_per_year: 0.03, duration: {median: 90d, sigma: 0.5}}
+    - {jurisdiction: SG, probability_per_year: 0.02, duration: {median: 60d, sigma: 0.5}}
 )yaml";
 }
 

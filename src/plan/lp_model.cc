@@ -19,6 +19,7 @@ const char* to_string(RowFamily family) {
     case RowFamily::n1: return "n1";
     case RowFamily::budget: return "budget";
     case RowFamily::spend: return "spend";
+    case RowFamily::cvar: return "cvar";
   }
   return "?";
 }

@@ -29,6 +29,7 @@ enum class RowFamily : uint8_t {
   budget,          // spend per plan year
   spend,           // spend commitments: market availability, draws while taken, one in force
                    // per provider, and spent + shortfall >= committed per commitment year
+  cvar,            // the stochastic plan's excess of a future's cost over the value at risk
 };
 const char* to_string(RowFamily family);
 

@@ -114,6 +114,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
   LpModel& lp = m.lp;
   const double scale = 1.0 / kUsdPerObjectiveUnit;
   const double keep_cost = options.elastic ? 0.0 : 1.0;
+  const double horizon_cost = options.futures_price_horizon ? kForecastWeight : 1.0;  // inside the horizon
 
   for (int t = 0; t < calendar; ++t) {
     m.hours.push_back(period_hours(in, t));
@@ -247,7 +248,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     p.spot.assign(static_cast<size_t>(T), -1);
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
-      const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
+      const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost * (t < horizon ? horizon_cost : 1.0);
       p.train[ti] = lp.add_column({fmt::format("train_{}_{}", tag, t), 0, kInf, 0, false});
       if (j >= 0) p.inf[ti] = lp.add_column({fmt::format("inf_{}_{}", tag, t), 0, kInf, 0, false});
       if (mk && mk->on_demand_gpus > 0)
@@ -327,7 +328,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         // Beyond the modelled periods a contract's cost counts less the salvage share.
         for (int t = s; t < cv.end_period && t < calendar; ++t) {
           const auto ti = static_cast<size_t>(t);
-          const double kept = t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
+          const double kept = t < horizon ? (options.futures_price_horizon ? 0.0 : 1.0) : t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
           pv += kept * (contract_var_usd_per_gpu(in, cv, t) + p.energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) *
                 m.discount[ti];
         }
@@ -409,7 +410,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         const double share = sc.contracts[c].take_or_pay_share;
         const double above = (1.0 - share) * e.gpus[ti];
         if (e.pool != static_cast<int>(pi) || above <= 0) continue;
-        const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
+        const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost * (t < horizon ? horizon_cost : 1.0);
         e.above_share[ti] = lp.add_column({fmt::format("above_{}_{}", c, t), 0, above,
                                            e.usd_per_gpu_hour[ti] * pv_hours, false});
         lp.add(r, e.above_share[ti], -1);
@@ -439,11 +440,23 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     const double d = m.training_ref_gpus[ti];
     const int r = lp.add_row({fmt::format("train_{}", t), d, d, RowFamily::demand_training, t, -1});
     m.demand_training_row.push_back(r);
+    // The stochastic plan's forecast: its demand may go unmet inside the horizon, at
+    // kForecastWeight of the penalty (the futures price what is unmet).
+    auto unmet_free = [&](int row) {
+      if (!options.futures_price_horizon) return;
+      const double usd = options.forecast_unmet_usd_per_ref_gpu_hour * (t < horizon ? kForecastWeight : 1.0) * m.modelled_hours[ti] *
+                         m.modelled_discount[ti] * scale;
+      lp.add(row, lp.add_column({fmt::format("forecast_unmet_{}", row), 0, kInf, usd, false}), 1);
+    };
+    unmet_free(r);
     for (const auto& p : m.pools) lp.add(r, p.train[ti], p.speed);
+    m.demand_inference_row.resize(in.inference.size());
     for (size_t j = 0; j < in.inference.size(); ++j) {
       const double dj = m.inference_ref_gpus[j][ti];
       const int rj = lp.add_row({fmt::format("inf_{}_{}", in.inference[j].jurisdiction, t), dj, dj,
                                  RowFamily::demand_inference, t, static_cast<int>(j)});
+      m.demand_inference_row[j].push_back(rj);
+      unmet_free(rj);
       for (const auto& p : m.pools)
         if (p.inf[ti] >= 0 && sc.sites[static_cast<size_t>(p.site)].jurisdiction == in.inference[j].jurisdiction)
           lp.add(rj, p.inf[ti], p.speed);
@@ -641,7 +654,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
 
   // The fixed cost of existing contracts (take-or-pay share of capacity) and of their energy.
   if (!options.elastic) {
-    for (int t = 0; t < T; ++t) {
+    for (int t = options.futures_price_horizon ? horizon : 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
       for (size_t c = 0; c < sc.contracts.size(); ++c) {
         const ExistingContract& e = m.existing[c];

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,8 @@
 #include "plan/cbc_adapter.h"
 #include "plan/plan_check.h"
 #include "plan/plan_diagnose.h"
+#include "plan/plan_benders.h"
+#include "plan/plan_futures.h"
 #include "plan/plan_marginals.h"
 #include "plan/plan_model_builder.h"
 #include "plan/plan_rounding.h"
@@ -51,13 +55,23 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   PlanResult result;
   result.relaxed = options.relax;
 
+  const bool stochastic = !options.stochastic.futures.empty();
+  using Method = StochasticOptions::Method;
+  const bool use_benders = stochastic && (options.stochastic.method == Method::benders ||
+                                          (options.stochastic.method == Method::automatic &&
+                                           options.stochastic.futures.size() > kExtensiveFormFutures));
+  if (stochastic)
+    if (auto ok = plan::check_stochastic_inputs(inputs, options.stochastic); !ok) return fail(ok.error());
   plan::PlanModel model;
+  std::vector<plan::FutureBlock> futures;
   {
     PassTimer timer(result, "build", options);
-    model = plan::build_plan_model(inputs);
+    plan::BuildOptions build;
+    build.futures_price_horizon = stochastic;
+    build.forecast_unmet_usd_per_ref_gpu_hour = options.stochastic.shortfall_usd_per_ref_gpu_hour;
+    model = plan::build_plan_model(inputs, build);
+    if (stochastic && !use_benders) futures = plan::add_future_blocks(inputs, model, options.stochastic);
   }
-  result.size = {static_cast<int>(model.lp.rows().size()), static_cast<int>(model.lp.columns().size()),
-                 model.lp.integers(), model.lp.nonzeros()};
 
   plan::SolveRequest request;
   // The search leaves a tenth of the time (at most 5 s) for the marginal values and the check.
@@ -77,12 +91,24 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
                                     std::isfinite(bound) ? bound * plan::kUsdPerObjectiveUnit : 0});
     };
   plan::SolveOutcome outcome;
+  std::vector<plan::SolvedRecourse> recourse;  // Benders: each future's, at the plan
   {
     PassTimer timer(result, "solve", options);
-    auto solved = plan::solve_model(model.lp, request);
-    if (!solved) return fail(solved.error());
-    outcome = std::move(*solved);
+    if (use_benders) {
+      auto solved = plan::solve_benders(inputs, model, options.stochastic, request);
+      if (!solved) return fail(solved.error());
+      outcome = std::move(solved->solve);
+      futures = std::move(solved->blocks);
+      recourse = std::move(solved->recourse);
+    } else {
+      auto solved = plan::solve_model(model.lp, request);
+      if (!solved) return fail(solved.error());
+      outcome = std::move(*solved);
+    }
   }
+  // The model as solved (Benders: the master with its cuts).
+  result.size = {static_cast<int>(model.lp.rows().size()), static_cast<int>(model.lp.columns().size()),
+                 model.lp.integers(), model.lp.nonzeros()};
   result.solver = outcome.solver;
   result.solver_status = outcome.words;
   for (const auto& p : outcome.passes)
@@ -120,6 +146,14 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
                    ? std::max(0.0, (result.objective_usd - result.best_bound_usd) / std::abs(result.objective_usd))
                    : 0.0;
   plan::fill_plan_result(inputs, model, outcome.x, result);
+  if (stochastic) {
+    plan::summarise_futures(options.stochastic, futures, outcome.x, recourse, result);
+    result.notes.push_back(
+        "a stochastic plan: its objective is the futures' expected cost; the periods and costs per year and provider show "
+        "how the forecast would be served by its commitments");
+    result.notes.push_back("marginal values, limit costs and the plan check are of deterministic plans: skipped");
+    return result;
+  }
 
   if (options.marginals && left() > 0) {
     PassTimer timer(result, "marginals", options);
@@ -172,6 +206,47 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
     result.check_failures = plan::check_plan(inputs, model, outcome.x, options.relax);
   }
   return result;
+}
+
+Result<std::vector<double>> cost_in_futures(PlanInputs inputs, const PlanResult& plan, const StochasticOptions& futures,
+                                            double time_limit_s, int threads) {
+  if (auto ok = prepare_plan_inputs(inputs); !ok) return fail(ok.error());
+  if (auto ok = plan::check_stochastic_inputs(inputs, futures); !ok) return fail(ok.error());
+  plan::BuildOptions build;
+  build.futures_price_horizon = true;
+  build.forecast_unmet_usd_per_ref_gpu_hour = futures.shortfall_usd_per_ref_gpu_hour;
+  plan::PlanModel model = plan::build_plan_model(inputs, build);
+  // The plan's commitments fix the blocks of every contract variable of the horizon.
+  std::map<std::tuple<int, int, int>, double> gpus;  // (offer, start period, term years) -> GPUs
+  for (const auto& c : plan.commitments)
+    if (c.kind == Commitment::Kind::gpus) gpus[{c.offer, c.start_period, c.term_years}] += static_cast<double>(c.gpus);
+  for (const auto& cv : model.contracts) {
+    if (cv.in_tail) continue;
+    const ContractOffer& offer = inputs.offers[static_cast<size_t>(cv.offer)];
+    auto it = gpus.find({cv.offer, cv.start, offer.terms[static_cast<size_t>(cv.term)].years});
+    const double n = it == gpus.end() ? 0.0 : it->second / static_cast<double>(offer.block_gpus);
+    if (it != gpus.end()) gpus.erase(it);
+    auto& col = model.lp.columns()[static_cast<size_t>(cv.column)];
+    col.lower = col.upper = n;
+    if (cv.taken >= 0) {
+      auto& y = model.lp.columns()[static_cast<size_t>(cv.taken)];
+      y.lower = y.upper = n > 0 ? 1.0 : 0.0;
+    }
+  }
+  if (!gpus.empty())
+    return fail("<plan>", 0, 0, "commitments", "a commitment of the plan matches no offer, start and term of these inputs");
+  plan::SolveRequest request;
+  request.time_limit_s = time_limit_s;
+  request.threads = threads;
+  auto solved = plan::solve_benders(inputs, model, futures, request, true);
+  if (!solved) return fail(solved.error());
+  if (solved->solve.status != plan::SolveStatus::optimal)
+    return fail("<plan>", 0, 0, "futures",
+                fmt::format("the plan's recourse in these futures was not solved ({})", plan::to_string(solved->solve.status)));
+  PlanResult evaluated;
+  evaluated.objective_usd = solved->solve.objective * plan::kUsdPerObjectiveUnit;
+  plan::summarise_futures(futures, solved->blocks, solved->solve.x, solved->recourse, evaluated);
+  return evaluated.future_cost_usd;
 }
 
 }  // namespace gpufleet

@@ -163,7 +163,13 @@ Result<UncertaintySpec> parse_uncertainty_section(const PlanInputs& in, const st
   if (!doc) return fail(doc.error());
   auto root = doc->optional("uncertainty");
   if (!root || root->is_null()) return spec;
-  if (auto ok = root->check_keys({"demand", "delivery", "power", "prices", "disruptions"}); !ok) return fail(ok.error());
+  if (auto ok = root->check_keys({"demand", "delivery", "power", "prices", "disruptions", "shortfall_penalty_usd_per_ref_gpu_hour"}); !ok)
+    return fail(ok.error());
+  if (root->optional("shortfall_penalty_usd_per_ref_gpu_hour")) {
+    auto penalty = root->get_double("shortfall_penalty_usd_per_ref_gpu_hour", 0.0, 1e-6, 1e6);
+    if (!penalty) return fail(penalty.error());
+    spec.shortfall_penalty_usd_per_ref_gpu_hour = *penalty;
+  }
   const Scenario& sc = in.scenario;
   const int years = (in.periods * in.period_months + 11) / 12;
 
