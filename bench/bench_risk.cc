@@ -25,30 +25,10 @@
 
 #include "gpufleet/plan.h"
 #include "gpufleet/risk.h"
+#include "risk_bench_support.h"
 
 namespace {
 
-constexpr const char* kUncertainty = R"(
-uncertainty:
-  demand:
-    training: {model: lognormal, volatility: 0.3, correlation: 0.5}
-    inference:
-      - {jurisdiction: EU, model: lognormal, volatility: 0.2, correlation: 0.3}
-      - {jurisdiction: SG, model: normal, volatility: 0.2}
-  delivery:
-    - {provider: aws, probability: 0.3, delay: {median: 90d, sigma: 0.5}}
-    - {provider: azure, probability: 0.3, delay: {median: 120d, sigma: 0.5}}
-    - {provider: oracle, probability: 0.4, delay: {median: 150d, sigma: 0.6}}
-  power:
-    - {site: aws-us-east-1, probability: 0.2, min_share: 0.1, max_share: 0.3}
-  prices:
-    - {provider: aws, on_demand_volatility: 0.15, spot_volatility: 0.4}
-    - {provider: azure, on_demand_volatility: 0.15, spot_volatility: 0.4}
-    - {provider: gcp, on_demand_volatility: 0.15, spot_volatility: 0.4}
-  disruptions:
-    - {provider: oracle, probability_per_year: 0.05, duration: {median: 120d, sigma: 0.5}}
-    - {jurisdiction: SG, probability_per_year: 0.03, duration: {median: 180d, sigma: 0.5}}
-)";
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "bench_risk: %s\n", what.c_str());
@@ -93,7 +73,7 @@ Timing time_command(const std::string& command) {
 
 int main(int argc, char** argv) {
   const int64_t futures = argc > 1 ? std::atoll(argv[1]) : 10000;
-  const std::string text = std::string(gpufleet::default_plan_scenario_yaml()) + kUncertainty;
+  const std::string text = risk_bench::builtin_with_bench_uncertainty();
   auto inputs = gpufleet::load_plan_text(text, "<built-in>+bench");
   if (!inputs) die(inputs.error().to_string());
   auto spec = gpufleet::parse_uncertainty_section(*inputs, text, "<built-in>+bench");

@@ -38,6 +38,14 @@ uncertainty:
 )";
 
 
+// The built-in planning scenario with its own `uncertainty:` section replaced by the bench's.
+inline std::string builtin_with_bench_uncertainty() {
+  std::string text(gpufleet::default_plan_scenario_yaml());
+  const size_t own = text.find("\nuncertainty:");
+  if (own != std::string::npos) text.resize(own + 1);
+  return text + kUncertainty;
+}
+
 [[noreturn]] inline void die(const char* bench, const std::string& what) {
   std::fprintf(stderr, "%s: %s\n", bench, what.c_str());
   std::exit(1);
@@ -53,7 +61,7 @@ struct PlannedFleet {
 inline PlannedFleet planned_builtin(const char* bench) {
   PlannedFleet f;
   auto die = [bench](const std::string& what) { risk_bench::die(bench, what); };
-  const std::string text = std::string(gpufleet::default_plan_scenario_yaml()) + kUncertainty;
+  const std::string text = builtin_with_bench_uncertainty();
   auto inputs = gpufleet::load_plan_text(text, "<built-in>+bench");
   if (!inputs) die(inputs.error().to_string());
   auto spec = gpufleet::parse_uncertainty_section(*inputs, text, "<built-in>+bench");

@@ -9,14 +9,6 @@
 
 namespace gpufleet::risk {
 
-Contract delivered_late(const Contract& contract, double delay_s) {
-  Contract late = contract;
-  for (auto& step : late.ramp)
-    if (step.at_s > 0) step.at_s += delay_s;
-  if (late.start_s > 0) late.start_s = std::min(late.start_s + delay_s, late.end_s);
-  return late;
-}
-
 Result<Book> make_book(const PlanInputs& in, const std::vector<Contract>& commitments) {
   const Scenario& sc = in.scenario;
   Book b;

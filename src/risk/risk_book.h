@@ -44,9 +44,6 @@ struct Book {
   const Scenario* scenario = nullptr;  // REQUIRES: outlives the book
 };
 
-// A contract whose deliveries slip by delay_s: its ramp steps (and start) after the scenario
-// start move by the delay (the start no later than the end); it still ends when signed to.
-Contract delivered_late(const Contract& contract, double delay_s);
 
 // REQUIRES: prepare_plan_inputs(inputs) succeeded; inputs outlives the book.
 Result<Book> make_book(const PlanInputs& inputs, const std::vector<Contract>& commitments);
