@@ -74,25 +74,11 @@ Timing time_command(const std::string& command) {
 int main(int argc, char** argv) {
   const int64_t futures = argc > 1 ? std::atoll(argv[1]) : 10000;
   const std::string text = risk_bench::builtin_with_bench_uncertainty();
-  auto inputs = gpufleet::load_plan_text(text, "<built-in>+bench");
-  if (!inputs) die(inputs.error().to_string());
-  auto spec = gpufleet::parse_uncertainty_section(*inputs, text, "<built-in>+bench");
-  if (!spec) die(spec.error().to_string());
-
-  gpufleet::PlanOptions po;
-  po.time_limit_s = 60;
-  po.threads = 2;
-  po.marginals = false;
-  auto plan = gpufleet::run_plan(*inputs, po);
-  if (!plan) die(plan.error().to_string());
-  if (auto ok = gpufleet::prepare_plan_inputs(*inputs); !ok) die(ok.error().to_string());
   const auto dir = std::filesystem::temp_directory_path() / "gpufleet-bench-risk-plan";
-  if (auto w = gpufleet::write_plan_results(*plan, *inputs, dir.string()); !w) die(w.error().to_string());
-  auto commitments = gpufleet::read_plan_commitments(*inputs, dir.string());
-  if (!commitments) die(commitments.error().to_string());
-  std::printf("bench_risk: built-in plan (%s, objective $%.3fB), %zu commitments + %zu existing contracts, %d periods\n",
-              std::string(gpufleet::to_string(plan->status)).c_str(), plan->objective_usd / 1e9, commitments->size(),
-              inputs->scenario.contracts.size(), inputs->periods);
+  risk_bench::PlannedFleet fleet = risk_bench::planned_builtin("bench_risk", &dir);
+  const gpufleet::PlanInputs* inputs = &fleet.inputs;
+  const gpufleet::UncertaintySpec* spec = &fleet.spec;
+  const std::vector<gpufleet::Contract>* commitments = &fleet.commitments;
 
   for (int threads : {2, 1}) {
     std::vector<double> seconds;

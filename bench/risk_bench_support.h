@@ -57,8 +57,9 @@ struct PlannedFleet {
   std::vector<gpufleet::Contract> commitments;
 };
 
-// The built-in plan, solved, with the benchmark uncertainty; prints what was planned.
-inline PlannedFleet planned_builtin(const char* bench) {
+// The built-in plan, solved, with the benchmark uncertainty; prints what was planned. Its
+// `plan --out` folder is kept in keep_dir when given (for timing the command on it).
+inline PlannedFleet planned_builtin(const char* bench, const std::filesystem::path* keep_dir = nullptr) {
   PlannedFleet f;
   auto die = [bench](const std::string& what) { risk_bench::die(bench, what); };
   const std::string text = builtin_with_bench_uncertainty();
@@ -74,7 +75,7 @@ inline PlannedFleet planned_builtin(const char* bench) {
   auto plan = gpufleet::run_plan(*inputs, po);
   if (!plan) die(plan.error().to_string());
   if (auto ok = gpufleet::prepare_plan_inputs(*inputs); !ok) die(ok.error().to_string());
-  const auto dir = std::filesystem::temp_directory_path() / "gpufleet-bench-risk-plan";
+  const auto dir = keep_dir ? *keep_dir : std::filesystem::temp_directory_path() / "gpufleet-bench-risk-plan";
   if (auto w = gpufleet::write_plan_results(*plan, *inputs, dir.string()); !w) die(w.error().to_string());
   auto commitments = gpufleet::read_plan_commitments(*inputs, dir.string());
   if (!commitments) die(commitments.error().to_string());
@@ -82,7 +83,7 @@ inline PlannedFleet planned_builtin(const char* bench) {
               bench, std::string(gpufleet::to_string(plan->status)).c_str(), plan->objective_usd / 1e9, commitments->size(),
               inputs->scenario.contracts.size(), inputs->periods);
 
-  std::filesystem::remove_all(dir);
+  if (!keep_dir) std::filesystem::remove_all(dir);
   f.inputs = std::move(*inputs);
   f.spec = std::move(*spec);
   f.commitments = std::move(*commitments);
