@@ -97,8 +97,10 @@ Result<std::string> replace_top_level_sections(const std::string& text, const st
   const int lines = static_cast<int>(starts.size()) - 1;
   std::vector<Edit> edits;
   std::string appended;
-  for (const auto& [key, block] : sections) {
-    const auto at = std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return k.name == key; });
+  for (const auto& section : sections) {
+    const std::string& key = section.first;
+    const std::string& block = section.second;
+    const auto at = std::find_if(keys.begin(), keys.end(), [&key](const Key& k) { return k.name == key; });
     if (at == keys.end()) {
       appended += "\n" + block;
       continue;
