@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/option_checks.h"
+#include "cli/plan_scenario_text.h"
 #include "gpufleet/plan.h"
 #include "gpufleet/risk.h"
 #include "util/atomic_file.h"
@@ -110,18 +111,11 @@ void add_plan_command(CLI::App& app) {
   cmd->callback([args, cmd_evpi] {
     ProgressLine progress(!args->quiet);
     progress.begin("reading the scenario");
-    std::string text, name = "<built-in>", dir = ".";
-    if (args->scenario.empty()) {
-      text = std::string(default_plan_scenario_yaml());
-    } else {
-      auto t = read_file(args->scenario);
-      if (!t) exit_bad_input(t.error());
-      text = std::move(*t);
-      name = args->scenario;
-      const std::string parent = std::filesystem::path(args->scenario).parent_path().string();
-      if (!parent.empty()) dir = parent;
-    }
-    auto inputs = load_plan_text(text, name, dir);
+    auto scenario = read_plan_scenario_text(args->scenario);
+    if (!scenario) exit_bad_input(scenario.error());
+    const std::string& text = scenario->text;
+    const std::string& name = scenario->name;
+    auto inputs = load_plan_text(text, name, scenario->dir);
     if (!inputs) exit_bad_input(inputs.error());
     const bool stochastic = args->stochastic.futures > 0;
     if (stochastic && cmd_evpi->count() == 0) args->stochastic.perfect_information_futures = std::min<int64_t>(10, args->stochastic.futures);

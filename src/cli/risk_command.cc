@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/option_checks.h"
+#include "cli/plan_scenario_text.h"
 #include "gpufleet/risk.h"
 #include "risk/rank_group.h"
 #include "util/atomic_file.h"
@@ -84,17 +85,11 @@ struct RiskInputs {
 };
 
 Result<RiskInputs> load_risk_inputs(const RiskArgs& args) {
-  std::string text, name = "<built-in>", dir = ".";
-  if (args.scenario.empty()) {
-    text = std::string(default_plan_scenario_yaml());
-  } else {
-    auto t = read_file(args.scenario);
-    if (!t) return fail(t.error());
-    text = std::move(*t);
-    name = args.scenario;
-    const std::string parent = std::filesystem::path(args.scenario).parent_path().string();
-    if (!parent.empty()) dir = parent;
-  }
+  auto scenario = read_plan_scenario_text(args.scenario);
+  if (!scenario) return fail(scenario.error());
+  const std::string& text = scenario->text;
+  const std::string& name = scenario->name;
+  const std::string& dir = scenario->dir;
   auto setup = load_risk_setup(text, name, dir, args.plan_dir, args.seed);
   if (!setup) return fail(setup.error());
   std::vector<SweepSpec> sweeps;

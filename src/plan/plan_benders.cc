@@ -76,10 +76,7 @@ Result<BendersOutcome> solve_benders(const PlanInputs& in, PlanModel& m, const S
     }
     s.lp = std::make_unique<LpSession>(sub);
   }
-  add_cvar(m.lp, o, out.blocks, cost_of);
-  int eta = -1;
-  for (size_t c = 0; c < m.lp.columns().size(); ++c)
-    if (m.lp.columns()[c].name == "cvar_eta") eta = static_cast<int>(c);
+  const CvarColumns cvar = add_cvar(m.lp, o, out.blocks, cost_of);
 
   // Solves every future's recourse at the master's x, its cost per period into q and the cut of
   // each period into cuts; false when one did not solve in time.
@@ -153,10 +150,10 @@ Result<BendersOutcome> solve_benders(const PlanInputs& in, PlanModel& m, const S
       for (const auto& [col, coef] : out.blocks[f].billing) cost += coef * x[static_cast<size_t>(col)];
       vw.push_back({cost, w});
     }
-    if (eta >= 0) {
-      double term = x[static_cast<size_t>(eta)];
+    if (cvar.eta >= 0) {
+      double term = x[static_cast<size_t>(cvar.eta)];
       for (size_t f = 0; f < nf; ++f)
-        term += o.futures[f].weight * x[static_cast<size_t>(eta) + 1 + f] / (1.0 - o.cvar_alpha);
+        term += o.futures[f].weight * x[static_cast<size_t>(cvar.excess[f])] / (1.0 - o.cvar_alpha);
       v += o.risk_aversion * (discrete_cvar(vw, o.cvar_alpha) - term);
     }
     return v;

@@ -325,13 +325,16 @@ FutureBlock add_future_block(const PlanInputs& in, PlanModel& m, const PlanFutur
   }
 }
 
-void add_cvar(LpModel& lp, const StochasticOptions& o, const std::vector<FutureBlock>& blocks,
-              const std::vector<std::vector<std::pair<int, double>>>& cost_of) {
-  if (!(o.risk_aversion > 0)) return;
+CvarColumns add_cvar(LpModel& lp, const StochasticOptions& o, const std::vector<FutureBlock>& blocks,
+                     const std::vector<std::vector<std::pair<int, double>>>& cost_of) {
+  CvarColumns out;
+  if (!(o.risk_aversion > 0)) return out;
   const double lambda = o.risk_aversion;
   const int eta = lp.add_column({"cvar_eta", 0, kInf, lambda, false});
+  out.eta = eta;
   for (size_t f = 0; f < blocks.size(); ++f) {
     const int excess = lp.add_column({fmt::format("cvar_excess_{}", f), 0, kInf, lambda * o.futures[f].weight / (1.0 - o.cvar_alpha), false});
+    out.excess.push_back(excess);
     const int r = lp.add_row({fmt::format("cvar_{}", f), blocks[f].constant, kInf, RowFamily::cvar, -1, static_cast<int>(f)});
     lp.add(r, excess, 1);
     lp.add(r, eta, 1);
@@ -339,6 +342,7 @@ void add_cvar(LpModel& lp, const StochasticOptions& o, const std::vector<FutureB
     for (const auto& [col, coef] : cost_of[f]) merged[col] -= coef;
     for (const auto& [col, coef] : merged) lp.add(r, col, coef);
   }
+  return out;
 }
 
 std::vector<FutureBlock> add_future_blocks(const PlanInputs& in, PlanModel& m, const StochasticOptions& o) {

@@ -68,8 +68,13 @@ FutureBlock add_future_block(const PlanInputs& inputs, PlanModel& m, const PlanF
 
 // With risk_aversion > 0: eta and excess_f >= cost_f - eta in lp, cost_f = cost_of[f] (columns
 // of lp, $M) + blocks[f].constant.
-void add_cvar(LpModel& lp, const StochasticOptions& options, const std::vector<FutureBlock>& blocks,
-              const std::vector<std::vector<std::pair<int, double>>>& cost_of);
+// Returns its columns (none without risk aversion).
+struct CvarColumns {
+  int eta = -1;             // the value at risk
+  std::vector<int> excess;  // per future
+};
+CvarColumns add_cvar(LpModel& lp, const StochasticOptions& options, const std::vector<FutureBlock>& blocks,
+                     const std::vector<std::vector<std::pair<int, double>>>& cost_of);
 
 // The extensive form: adds one block per future to m (weighted by its probability in the objective) and, with
 // risk_aversion > 0, the CVaR columns and rows. REQUIRES: m was built from inputs with

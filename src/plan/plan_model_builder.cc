@@ -440,8 +440,8 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     const double d = m.training_ref_gpus[ti];
     const int r = lp.add_row({fmt::format("train_{}", t), d, d, RowFamily::demand_training, t, -1});
     m.demand_training_row.push_back(r);
-    // The stochastic plan's forecast: its demand may go unmet inside the horizon, at
-    // kForecastWeight of the penalty (the futures price what is unmet).
+    // The stochastic plan's forecast: its demand may go unmet, inside the horizon at
+    // kForecastWeight of the penalty (the futures price what is unmet), after it at the penalty.
     auto unmet_free = [&](int row) {
       if (!options.futures_price_horizon) return;
       const double usd = options.forecast_unmet_usd_per_ref_gpu_hour * (t < horizon ? kForecastWeight : 1.0) * m.modelled_hours[ti] *
@@ -450,12 +450,10 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     };
     unmet_free(r);
     for (const auto& p : m.pools) lp.add(r, p.train[ti], p.speed);
-    m.demand_inference_row.resize(in.inference.size());
     for (size_t j = 0; j < in.inference.size(); ++j) {
       const double dj = m.inference_ref_gpus[j][ti];
       const int rj = lp.add_row({fmt::format("inf_{}_{}", in.inference[j].jurisdiction, t), dj, dj,
                                  RowFamily::demand_inference, t, static_cast<int>(j)});
-      m.demand_inference_row[j].push_back(rj);
       unmet_free(rj);
       for (const auto& p : m.pools)
         if (p.inf[ti] >= 0 && sc.sites[static_cast<size_t>(p.site)].jurisdiction == in.inference[j].jurisdiction)

@@ -118,7 +118,6 @@ struct PlanModel {
   std::vector<double> training_ref_gpus;    // per modelled period: GPU-hours / hours
   std::vector<std::vector<double>> inference_ref_gpus;  // [jurisdiction][modelled period]
   std::vector<int> demand_training_row;     // per period
-  std::vector<std::vector<int>> demand_inference_row;  // [jurisdiction][period]
   std::vector<int> slack_of_row;            // elastic models: slack column of each row, or -1
   bool elastic = false;
 };
@@ -131,12 +130,12 @@ struct BuildOptions {
   // families' own units); empty: every limit, at the builder's weights.
   std::vector<RowFamily> elastic_only;
   // The stochastic plan (plan_futures.h): the horizon's costs are the futures' (added by
-  // add_future_blocks), so the forecast's columns cost nothing inside the horizon and its
-  // demand rows there may go unmet; its limits (power, ramp, share, N-1, budget) still hold.
-  // After the horizon the forecast is priced as in the deterministic plan.
-  // The forecast inside the horizon is then served at kForecastWeight of its prices (and its
-  // unmet demand at that share of this penalty, USD per reference GPU-hour), so that its
-  // columns say how the forecast would be served without weighing in the objective.
+  // add_future_block), so inside the horizon the contracts' columns cost nothing and the
+  // forecast is served at kForecastWeight of its prices, its unmet demand at that share of
+  // forecast_unmet_usd_per_ref_gpu_hour (USD per reference GPU-hour): its columns say how the
+  // forecast would be served without weighing in the objective. Its limits (power, ramp,
+  // share, N-1, budget) still hold. After the horizon the forecast is priced as in the
+  // deterministic plan, with demand left unmet at the full penalty.
   bool futures_price_horizon = false;
   double forecast_unmet_usd_per_ref_gpu_hour = 0;
 };

@@ -1,0 +1,25 @@
+#include "cli/plan_scenario_text.h"
+
+#include <filesystem>
+
+#include "gpufleet/plan.h"
+#include "util/atomic_file.h"
+
+namespace gpufleet::cli {
+
+Result<PlanScenarioText> read_plan_scenario_text(const std::string& path) {
+  PlanScenarioText s;
+  if (path.empty()) {
+    s.text = std::string(default_plan_scenario_yaml());
+    return s;
+  }
+  auto t = read_file(path);
+  if (!t) return fail(t.error());
+  s.text = std::move(*t);
+  s.name = path;
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  if (!parent.empty()) s.dir = parent;
+  return s;
+}
+
+}  // namespace gpufleet::cli
