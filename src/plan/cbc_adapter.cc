@@ -149,9 +149,10 @@ Result<SolveOutcome> run_cbc(const LpModel& model, const SolveRequest& request, 
   const std::string seconds = fmt::format("{}", request.time_limit_s > 0 ? request.time_limit_s : 1e9);
   const std::string ratio = fmt::format("{}", request.relative_gap);
   const std::string threads = fmt::format("{}", std::max(1, request.threads));
-  // No CglPreProcess: it checks no clock, and on large models it ran 60 s past a 10 s limit.
+  // -seconds is wall time (CBC's default is CPU time, which runs `threads` times faster than the
+  // clock). No CglPreProcess: it checks no clock, and on large models it ran 60 s past a 10 s limit.
   std::vector<const char*> argv = {"gpufleet", "-logLevel", "0", "-seconds", seconds.c_str(), "-ratioGap", ratio.c_str(),
-                                   "-preprocess", "off"};
+                                   "-timeMode", "elapsed", "-preprocess", "off"};
   if (request.threads > 1) {
     argv.push_back("-threads");
     argv.push_back(threads.c_str());
@@ -298,7 +299,7 @@ std::vector<double> dive(const LpModel& model, LpSession& lp, double time_limit_
 // (2) a dive from the LP's basis, then the model's roundings of the LP (up within the ramp and
 //     power limits, down), each completed by an LP (warm): a plan within seconds;
 // (3) a restricted MILP in which each block count may only take the floor or ceiling of its
-//     LP value (RINS-like) improves that plan fast;
+//     LP value, or its value in the plan held (RINS-like), improves that plan fast;
 // (4) CBC searches the whole model from the best plan for the time left.
 // The best plan and the best bound of the passes are kept; the search stops at the gap.
 Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request) {
@@ -388,8 +389,13 @@ Result<SolveOutcome> solve_mip(const LpModel& model, const SolveRequest& request
       auto& col = restricted.columns()[c];
       if (!col.integer) continue;
       const double v = lp_x[c];
-      col.lower = std::max(col.lower, std::floor(v + 1e-7));
-      col.upper = std::min(col.upper, std::ceil(v - 1e-7));
+      double lo = std::floor(v + 1e-7), hi = std::ceil(v - 1e-7);
+      if (!incumbent.empty()) {  // the box holds the plan held too, so the MILP has one to improve
+        lo = std::min(lo, std::round(incumbent[c]));
+        hi = std::max(hi, std::round(incumbent[c]));
+      }
+      col.lower = std::max(col.lower, lo);
+      col.upper = std::min(col.upper, hi);
     }
     SolveRequest r = request;
     r.time_limit_s = std::max(0.05, left() * 0.5);

@@ -195,6 +195,7 @@ Result<BendersOutcome> solve_benders(const PlanInputs& in, PlanModel& m, const S
     LpSession master(m.lp);
     for (;;) {
       if (left() <= 0) break;
+      const auto since = std::chrono::steady_clock::now();
       auto value = master.solve(std::max(0.01, left()));
       if (!value) {
         if (master.last_status() == SolveStatus::infeasible) {
@@ -215,7 +216,8 @@ Result<BendersOutcome> solve_benders(const PlanInputs& in, PlanModel& m, const S
         out.solve.best_bound = out.solve.objective;
         return out;
       }
-      if (request.on_pass) request.on_pass(fmt::format("benders round {}", out.rounds), kInf, lower);
+      out.solve.passes.push_back({fmt::format("benders round {}", out.rounds), seconds_since(since), kInf, lower});
+      if (request.on_pass) request.on_pass(out.solve.passes.back().name, kInf, lower);
       if ((best_upper - lower) <= 0.5 * request.relative_gap * std::abs(best_upper)) break;
       if (add_cuts(x, &master) == 0) break;
     }
@@ -235,6 +237,10 @@ Result<BendersOutcome> solve_benders(const PlanInputs& in, PlanModel& m, const S
     r.on_pass = nullptr;
     auto milp = solve_model(m.lp, r);
     if (!milp) return fail(milp.error());
+    for (auto pass : milp->passes) {
+      pass.name = fmt::format("benders plan {}: {}", round + 1, pass.name);
+      out.solve.passes.push_back(std::move(pass));
+    }
     if (milp->x.empty()) {
       words = milp->words;
       break;

@@ -102,4 +102,11 @@ std::vector<double> round_up_within_limits(const PlanInputs& in, const PlanModel
   return x;
 }
 
+std::vector<SolveRequest::Rounding> model_roundings(const PlanInputs& inputs, const PlanModel& model) {
+  return {
+      {"round-up-within-limits", [&inputs, &model](const std::vector<double>& x) { return round_up_within_limits(inputs, model, x); }},
+      {"round-down", [&inputs, &model](const std::vector<double>& x) { return round_down(inputs, model, x); }},
+  };
+}
+
 }  // namespace gpufleet::plan

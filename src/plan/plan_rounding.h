@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gpufleet/plan.h"
+#include "plan/cbc_adapter.h"
 #include "plan/plan_model_builder.h"
 
 namespace gpufleet::plan {
@@ -20,5 +21,9 @@ std::vector<double> round_up_within_limits(const PlanInputs& inputs, const PlanM
 // The same rounded down (never over a limit the LP kept; on-demand and spot make up the
 // rest); a contract below its offer's minimum is dropped.
 std::vector<double> round_down(const PlanInputs& inputs, const PlanModel& model, const std::vector<double>& lp_x);
+
+// Both roundings above, as the MILP search's passes ("round-up-within-limits", "round-down").
+// `inputs` and `model` must outlive the returned roundings.
+std::vector<SolveRequest::Rounding> model_roundings(const PlanInputs& inputs, const PlanModel& model);
 
 }  // namespace gpufleet::plan

@@ -20,6 +20,7 @@
 #include "plan/plan_model_builder.h"
 #include "plan/plan_rounding.h"
 #include "plan/plan_solution.h"
+#include "plan/plan_start.h"
 
 namespace gpufleet {
 
@@ -81,10 +82,18 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   request.threads = options.threads;
   request.relax = options.relax;
   request.want_duals = options.relax;
-  request.roundings = {
-      {"round-up-within-limits", [&](const std::vector<double>& x) { return plan::round_up_within_limits(inputs, model, x); }},
-      {"round-down", [&](const std::vector<double>& x) { return plan::round_down(inputs, model, x); }},
-  };
+  request.roundings = plan::model_roundings(inputs, model);
+  if (stochastic && !options.relax) {
+    // The deterministic plan first (a fifth of the time at most): a whole-block plan the search
+    // of the stochastic model starts from (plan_start.h).
+    PassTimer timer(result, "start", options);
+    plan::SolveRequest first = request;
+    first.time_limit_s = std::max(0.01, 0.2 * request.time_limit_s);
+    first.relative_gap = std::max(request.relative_gap, 0.01);
+    if (auto start = plan::deterministic_start(inputs, model.lp, first); !start.empty())
+      request.roundings.insert(request.roundings.begin(), plan::start_rounding(std::move(start)));
+    request.time_limit_s = std::max(0.01, left() - reserve);
+  }
   if (options.progress)
     request.on_pass = [&options](const std::string& pass, double incumbent, double bound) {
       options.progress(PlanProgress{"solve", pass, std::isfinite(incumbent) ? incumbent * plan::kUsdPerObjectiveUnit : -1,
