@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include "gpufleet/risk.h"
+#include "plan/cbc_adapter.h"
 #include "plan/plan_futures.h"
+#include "plan/plan_model_builder.h"
+#include "plan/plan_start.h"
 #include "plan/plan_test_util.h"
 
 namespace gpufleet {
@@ -144,6 +147,51 @@ TEST(StochasticPlan, BendersAndTheExtensiveFormFindTheSamePlanCost) {
     }
     EXPECT_NEAR(objective[0], objective[1], 1e-5 * objective[0]) << "lambda " << lambda;
   }
+}
+
+// The stochastic search starts from the deterministic plan: on the built-in scenario every
+// block count of the stochastic model (three futures, extensive form) is matched by name, and
+// with them fixed the model still has a solution (the forecast's limits hold; its demand may go
+// unmet).
+TEST(StochasticPlan, TheDeterministicPlanIsAPlanOfTheStochasticModel) {
+  auto in = load_plan_text(std::string(default_plan_scenario_yaml()), "<built-in>");
+  ASSERT_TRUE(in) << in.error().to_string();
+  auto spec = parse_uncertainty_section(*in, std::string(default_plan_scenario_yaml()), "<built-in>");
+  ASSERT_TRUE(spec) << spec.error().to_string();
+  ASSERT_TRUE(prepare_plan_inputs(*in));
+  StochasticOptions so;
+  auto futures = plan_futures(*in, *spec, 42, 0, 3);
+  ASSERT_TRUE(futures) << futures.error().to_string();
+  so.futures = *futures;
+  so.shortfall_usd_per_ref_gpu_hour = spec->shortfall_penalty_usd_per_ref_gpu_hour;
+  plan::BuildOptions build;
+  build.futures_price_horizon = true;
+  build.forecast_unmet_usd_per_ref_gpu_hour = so.shortfall_usd_per_ref_gpu_hour;
+  plan::PlanModel model = plan::build_plan_model(*in, build);
+  plan::add_future_blocks(*in, model, so);
+  plan::SolveRequest request;
+  request.time_limit_s = 60;
+  request.relative_gap = 0.01;
+  const std::vector<double> start = plan::deterministic_start(*in, model.lp, request);
+  ASSERT_EQ(start.size(), model.lp.columns().size());
+  int matched = 0;
+  for (size_t c = 0; c < start.size(); ++c) {
+    auto& col = model.lp.columns()[c];
+    if (!col.integer) {
+      EXPECT_TRUE(std::isnan(start[c])) << col.name;
+      continue;
+    }
+    ASSERT_FALSE(std::isnan(start[c])) << col.name << " has no value in the deterministic plan";
+    ++matched;
+    col.lower = col.upper = std::round(start[c]);
+  }
+  EXPECT_EQ(matched, model.lp.integers());
+  plan::SolveRequest fixed;
+  fixed.relax = true;
+  fixed.time_limit_s = 60;
+  auto solved = plan::solve_model(model.lp, fixed);
+  ASSERT_TRUE(solved) << solved.error().to_string();
+  EXPECT_EQ(solved->status, plan::SolveStatus::optimal) << solved->words;
 }
 
 // The plan's cost in each future is what `risk` finds for its commitments in that future: the
