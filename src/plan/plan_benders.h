@@ -27,9 +27,13 @@ struct BendersOutcome {
 
 // REQUIRES: m built from inputs with futures_price_horizon and no blocks yet;
 // check_stochastic_inputs(inputs, options) succeeded.
+// `start` (empty, or one value per column of m.lp: plan_start.h's deterministic_start) is a
+// whole-block plan: its recourse is solved first, it is the first plan held and its cuts are in
+// the master before the first round.
 // With evaluate_only, m's integer columns are fixed (a plan to evaluate): the master is solved
 // once, then each future's recourse, and the outcome is that plan's true cost.
 Result<BendersOutcome> solve_benders(const PlanInputs& inputs, PlanModel& m, const StochasticOptions& options,
-                                     const SolveRequest& request, bool evaluate_only = false);
+                                     const SolveRequest& request, const std::vector<double>& start = {},
+                                     bool evaluate_only = false);
 
 }  // namespace gpufleet::plan

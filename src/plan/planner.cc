@@ -83,6 +83,7 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   request.relax = options.relax;
   request.want_duals = options.relax;
   request.roundings = plan::model_roundings(inputs, model);
+  std::vector<double> start;  // the stochastic plan's first whole-block plan
   if (stochastic && !options.relax) {
     // The deterministic plan first (a fifth of the time at most): a whole-block plan the search
     // of the stochastic model starts from (plan_start.h).
@@ -90,8 +91,8 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
     plan::SolveRequest first = request;
     first.time_limit_s = std::max(0.01, 0.2 * request.time_limit_s);
     first.relative_gap = std::max(request.relative_gap, 0.01);
-    if (auto start = plan::deterministic_start(inputs, model.lp, first); !start.empty())
-      request.roundings.insert(request.roundings.begin(), plan::start_rounding(std::move(start)));
+    start = plan::deterministic_start(inputs, model.lp, first);
+    if (!start.empty()) request.roundings.insert(request.roundings.begin(), plan::start_rounding(start));
     request.time_limit_s = std::max(0.01, left() - reserve);
   }
   if (options.progress)
@@ -104,7 +105,7 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   {
     PassTimer timer(result, "solve", options);
     if (use_benders) {
-      auto solved = plan::solve_benders(inputs, model, options.stochastic, request);
+      auto solved = plan::solve_benders(inputs, model, options.stochastic, request, start);
       if (!solved) return fail(solved.error());
       outcome = std::move(solved->solve);
       futures = std::move(solved->blocks);
@@ -247,7 +248,7 @@ Result<std::vector<double>> cost_in_futures(PlanInputs inputs, const PlanResult&
   plan::SolveRequest request;
   request.time_limit_s = time_limit_s;
   request.threads = threads;
-  auto solved = plan::solve_benders(inputs, model, futures, request, true);
+  auto solved = plan::solve_benders(inputs, model, futures, request, {}, true);
   if (!solved) return fail(solved.error());
   if (solved->solve.status != plan::SolveStatus::optimal)
     return fail("<plan>", 0, 0, "futures",
