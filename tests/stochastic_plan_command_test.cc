@@ -74,6 +74,7 @@ TEST(StochasticPlanCommand, WritesItsSummaryBesideThePlanWhateverTheThreads) {
   const json s = json::parse(slurp(dir / "one" / "stochastic.json"));
   EXPECT_EQ(s["futures"], 8);
   EXPECT_EQ(s["seed"], 11);
+  EXPECT_EQ(s["status"], "optimal");
   EXPECT_EQ(s["future_cost_usd"].size(), 8u);
   EXPECT_EQ(s["value_of_stochastic_solution"]["futures"], 6);
   EXPECT_EQ(s["value_of_stochastic_solution"]["seed"], 12);
@@ -87,6 +88,20 @@ TEST(StochasticPlanCommand, WritesItsSummaryBesideThePlanWhateverTheThreads) {
   const auto other = run_gpufleet(common + " --seed 12 --quiet");
   ASSERT_EQ(other.status, 0) << other.err;
   EXPECT_NE(other.out.find("Stochastic plan: 8 futures (seed 12)"), std::string::npos) << other.out;
+}
+
+// Out of time before any plan: exit 3, and neither the terminal nor stochastic.json gives a cost.
+TEST(StochasticPlanCommand, NoPlanInTimeGivesNoCost) {
+  const fs::path dir = fresh_dir("stochastic-no-plan");
+  // The built-in plan: 200 futures' LPs take seconds to build and solve, far past 0.1 s.
+  const auto r = run_gpufleet("plan --futures 200 --evaluation-futures 0 --time-limit 0.1 --out " + (dir / "out").string());
+  ASSERT_EQ(r.status, 3) << r.err << r.out;
+  EXPECT_NE(r.out.find("no plan, so no cost over the futures"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("expected cost $0"), std::string::npos) << r.out;
+  const json s = json::parse(slurp(dir / "out" / "stochastic.json"));
+  EXPECT_EQ(s["status"], "no_plan_found");
+  EXPECT_TRUE(s["expected_cost_usd"].is_null());
+  EXPECT_TRUE(s["objective_usd"].is_null());
 }
 
 TEST(StochasticPlanCommand, BadInputExitsTwoNamingTheField) {

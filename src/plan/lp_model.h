@@ -33,6 +33,9 @@ enum class RowFamily : uint8_t {
 };
 const char* to_string(RowFamily family);
 
+// The largest model the planner builds: ~100 bytes per non-zero in CLP and CBC, ~10 GiB.
+inline constexpr double kMaxModelColumns = 20e6, kMaxModelNonzeros = 100e6;
+
 struct Column {
   std::string name;
   double lower = 0, upper = kInf;

@@ -78,6 +78,7 @@ Result<BendersOutcome> solve_benders(const PlanInputs& in, PlanModel& m, const S
   const auto t0 = std::chrono::steady_clock::now();
   auto left = [&] { return request.time_limit_s - seconds_since(t0); };
   BendersOutcome out;
+  out.solve.solver = "CBC and CLP, L-shaped";
   const size_t nf = o.futures.size();
   const auto H = static_cast<size_t>(m.horizon_periods);
   std::vector<Subproblem> subs(nf);

@@ -49,6 +49,23 @@ Result<void> check_stochastic_inputs(const PlanInputs& in, const StochasticOptio
   return {};
 }
 
+Result<void> check_stochastic_size(const PlanInputs& in, const PlanModel& m, const PlanFuture& sample, size_t futures,
+                                   double shortfall_usd_per_ref_gpu_hour) {
+  PlanModel scratch = m;
+  LpModel one;
+  BlockTarget target = BlockTarget::own(one);
+  add_future_block(in, scratch, sample, shortfall_usd_per_ref_gpu_hour, 0, target);
+  const double n = static_cast<double>(futures);
+  const double columns = static_cast<double>(m.lp.columns().size()) + n * static_cast<double>(one.columns().size());
+  const double nonzeros = static_cast<double>(m.lp.nonzeros()) + n * static_cast<double>(one.nonzeros());
+  if (columns <= kMaxModelColumns && nonzeros <= kMaxModelNonzeros) return {};
+  return fail("<stochastic plan>", 0, 0, "futures",
+              fmt::format("{} futures would make a model of about {:.3g} columns and {:.3g} non-zeros ({} columns and {} non-zeros a "
+                          "future); the limits are {:.3g} and {:.3g} (about 10 GiB in the solver): plan fewer futures or periods",
+                          futures, columns, nonzeros, one.columns().size(), one.nonzeros(), kMaxModelColumns,
+                          kMaxModelNonzeros));
+}
+
 void summarise_futures(const StochasticOptions& o, const std::vector<FutureBlock>& blocks, const std::vector<double>& x,
                        const std::vector<SolvedRecourse>& solved, PlanResult& result) {
   std::vector<double> own(blocks.size());

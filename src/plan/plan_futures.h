@@ -61,6 +61,13 @@ class BlockTarget {
 // REQUIRES: prepare_plan_inputs(inputs) succeeded.
 Result<void> check_stochastic_inputs(const PlanInputs& inputs, const StochasticOptions& options);
 
+// The stochastic model's size, said before it is built: m's plus, per future, the block of
+// `sample` (built apart, once), in the extensive form and in Benders' LPs alike. Fails naming
+// the size, the futures and the limits (kMaxModelColumns, kMaxModelNonzeros) when it is larger.
+// REQUIRES: as add_future_blocks.
+Result<void> check_stochastic_size(const PlanInputs& inputs, const PlanModel& m, const PlanFuture& sample, size_t futures,
+                                   double shortfall_usd_per_ref_gpu_hour);
+
 // Adds future u's block (index f names its rows and columns) to target; its contracts' bill
 // goes into m's objective, weighted by u.weight. REQUIRES: as add_future_blocks.
 FutureBlock add_future_block(const PlanInputs& inputs, PlanModel& m, const PlanFuture& u, double shortfall_usd_per_ref_gpu_hour,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "gpufleet/plan.h"
+#include "plan/lp_model.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {
@@ -126,12 +127,11 @@ Result<void> prepare_plan_inputs(PlanInputs& in) {
     const double domains = (in.n1_providers ? static_cast<double>(sc.providers.size()) : 0) + (in.n1_sites ? static_cast<double>(sc.sites.size()) : 0);
     nonzeros += domains * modelled * P * 2 * (1 + static_cast<double>(in.inference.size()));
     if (in.max_provider_share < 1) nonzeros += static_cast<double>(sc.providers.size()) * modelled * P * 2;
-    constexpr double kMaxColumns = 20e6, kMaxNonzeros = 100e6;  // ~100 bytes per non-zero in CLP and CBC: ~10 GiB
-    if (columns > kMaxColumns || nonzeros > kMaxNonzeros)
+    if (columns > plan::kMaxModelColumns || nonzeros > plan::kMaxModelNonzeros)
       return fail(input_error("plan", fmt::format("the model would have about {:.3g} columns and {:.3g} non-zeros; the limits are {:.3g} and "
                                                   "{:.3g} (about 10 GiB in the solver): plan fewer periods (quarters, a shorter horizon "
                                                   "or plan.end.years) or fewer offers",
-                                                  columns, nonzeros, kMaxColumns, kMaxNonzeros)));
+                                                  columns, nonzeros, plan::kMaxModelColumns, plan::kMaxModelNonzeros)));
   }
 
   const Civil c = civil_of(sc.start_unix_s);

@@ -71,6 +71,11 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
     build.futures_price_horizon = stochastic;
     build.forecast_unmet_usd_per_ref_gpu_hour = options.stochastic.shortfall_usd_per_ref_gpu_hour;
     model = plan::build_plan_model(inputs, build);
+    if (stochastic)
+      if (auto ok = plan::check_stochastic_size(inputs, model, options.stochastic.futures.front(), options.stochastic.futures.size(),
+                                                options.stochastic.shortfall_usd_per_ref_gpu_hour);
+          !ok)
+        return fail(ok.error());
     if (stochastic && !use_benders) futures = plan::add_future_blocks(inputs, model, options.stochastic);
   }
 
@@ -226,6 +231,10 @@ Result<std::vector<double>> cost_in_futures(PlanInputs inputs, const PlanResult&
   build.futures_price_horizon = true;
   build.forecast_unmet_usd_per_ref_gpu_hour = futures.shortfall_usd_per_ref_gpu_hour;
   plan::PlanModel model = plan::build_plan_model(inputs, build);
+  if (auto ok = plan::check_stochastic_size(inputs, model, futures.futures.front(), futures.futures.size(),
+                                            futures.shortfall_usd_per_ref_gpu_hour);
+      !ok)
+    return fail(ok.error());
   // The plan's commitments fix the blocks of every contract variable of the horizon.
   std::map<std::tuple<int, int, int>, double> gpus;  // (offer, start period, term years) -> GPUs
   for (const auto& c : plan.commitments)

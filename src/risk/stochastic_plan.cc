@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/risk.h"
+#include "plan/plan_futures.h"
+#include "plan/plan_model_builder.h"
 #include "risk/future_sampler.h"
 #include "risk/risk_book.h"
 #include "util/atomic_file.h"
@@ -53,20 +55,19 @@ Result<StochasticPlanResult> run_stochastic_plan(const PlanInputs& given, const 
                 "the stochastic plan needs what unmet demand costs: set uncertainty.shortfall_penalty_usd_per_ref_gpu_hour");
   PlanInputs in = given;
   if (auto ok = prepare_plan_inputs(in); !ok) return fail(ok.error());
-  // The extensive form holds a copy of the recourse per future: refuse one that would not fit
-  // before building it (about 12 columns and 40 non-zeros per pool and period, each some 100 bytes).
+  // A model too large for memory is refused before any is built or sampled: the forecast
+  // model and one future's block, times the futures planned on or evaluated.
   {
-    std::vector<std::pair<int, int>> pools;
-    for (const auto& m : in.scenario.markets) pools.push_back({m.site, m.accelerator});
-    for (const auto& c : in.offers) pools.push_back({c.site, c.accelerator});
-    std::sort(pools.begin(), pools.end());
-    pools.erase(std::unique(pools.begin(), pools.end()), pools.end());
-    const double bytes = static_cast<double>(o.futures) * static_cast<double>(pools.size()) * in.periods * 52 * 100.0;
-    constexpr double kMaxBytes = 16.0 * (1 << 30);
-    if (bytes > kMaxBytes)
-      return fail(where, 0, 0, "--futures",
-                  fmt::format("{} futures of this plan make an extensive form of about {:.0f} GiB; at most {:.0f} GiB", o.futures,
-                              bytes / (1 << 30), kMaxBytes / (1 << 30)));
+    auto sample = plan_futures(in, spec, in.scenario.seed, 0, 1);
+    if (!sample) return fail(sample.error());
+    plan::BuildOptions build;
+    build.futures_price_horizon = true;
+    build.forecast_unmet_usd_per_ref_gpu_hour = spec.shortfall_penalty_usd_per_ref_gpu_hour;
+    const size_t most = static_cast<size_t>(std::max(o.futures, o.evaluation_futures));
+    if (auto ok = plan::check_stochastic_size(in, plan::build_plan_model(in, build), sample->front(), most,
+                                              spec.shortfall_penalty_usd_per_ref_gpu_hour);
+        !ok)
+      return fail(where, 0, 0, "--futures", ok.error().message);
   }
 
   StochasticPlanResult r;
@@ -176,9 +177,13 @@ std::string format_stochastic_summary(const StochasticPlanResult& r) {
                    r.shortfall_penalty_usd_per_ref_gpu_hour,
                    r.risk_aversion > 0 ? fmt::format(", objective E[cost] + {:g} x CVaR{:g}", r.risk_aversion, 100 * r.cvar_alpha)
                                        : std::string(", objective E[cost]")));
-  line(fmt::format("  expected cost {} | CVaR{:g} {} (present value) | expected unmet demand {} reference GPU-hours, over the planned futures",
-                   human_usd(r.plan.expected_cost_usd), 100 * r.cvar_alpha, human_usd(r.plan.cvar_usd),
-                   with_commas(r.plan.expected_shortfall_ref_gpu_hours)));
+  if (r.plan.status != PlanStatus::optimal && r.plan.status != PlanStatus::time_limit)
+    line("  no plan, so no cost over the futures");
+  else
+    line(fmt::format("  expected cost {} | CVaR{:g} {} (present value) | expected unmet demand {} reference GPU-hours, over the planned "
+                     "futures",
+                     human_usd(r.plan.expected_cost_usd), 100 * r.cvar_alpha, human_usd(r.plan.cvar_usd),
+                     with_commas(r.plan.expected_shortfall_ref_gpu_hours)));
   if (r.evaluation_futures > 0)
     line(fmt::format("  value of the stochastic solution {} = {} (deterministic plan) - {} (stochastic plan), expected over {} fresh "
                      "futures (seed {})",
@@ -199,10 +204,13 @@ Result<void> write_stochastic_results(const StochasticPlanResult& r, const std::
   j["shortfall_penalty_usd_per_ref_gpu_hour"] = r.shortfall_penalty_usd_per_ref_gpu_hour;
   j["risk_aversion"] = r.risk_aversion;
   j["cvar_alpha"] = r.cvar_alpha;
-  j["objective_usd"] = r.plan.objective_usd;
-  j["expected_cost_usd"] = r.plan.expected_cost_usd;
-  j["cvar_usd"] = r.plan.cvar_usd;
-  j["expected_unmet_ref_gpu_hours"] = r.plan.expected_shortfall_ref_gpu_hours;
+  j["status"] = to_string(r.plan.status);
+  const bool have_plan = r.plan.status == PlanStatus::optimal || r.plan.status == PlanStatus::time_limit;
+  auto cost = [have_plan](double v) { return have_plan ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
+  j["objective_usd"] = cost(r.plan.objective_usd);  // null: no plan
+  j["expected_cost_usd"] = cost(r.plan.expected_cost_usd);
+  j["cvar_usd"] = cost(r.plan.cvar_usd);
+  j["expected_unmet_ref_gpu_hours"] = cost(r.plan.expected_shortfall_ref_gpu_hours);
   j["deterministic_objective_usd"] = r.deterministic_objective_usd;
   j["value_of_stochastic_solution"] = {{"futures", r.evaluation_futures},
                                        {"seed", r.evaluation_seed},
