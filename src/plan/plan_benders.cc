@@ -36,15 +36,15 @@ struct Cut {
   double lower = 0;
 };
 
-// The master as the MILP search gets it: the master's Lagrangian relaxation at its LP's row
-// prices `duals` (one per row the LP had; rows added since count as priced 0) in which only the
-// rows of the cvar family (the cuts and the CVaR rows) the LP prices at 0 are relaxed, i.e.
-// dropped, and the auxiliary columns left in no row are fixed at 0. The cuts that hold the LP's
-// optimum stay, so the search sees the recourse's kinks around it (a relaxation of every cut
-// at its price alone gave whole-block plans 0.5% dearer than it said); the others, thousands of
-// rows with 100 futures, would only slow it. Rows from keep_from on (the cuts at the searches'
-// earlier plans) stay too, so a search does not find again a plan whose recourse it
-// underestimated. A relaxation: its optimum is a lower bound on the master's, equal at the LP's.
+// The master as the MILP search gets it: every row of the cvar family (the cuts and the CVaR
+// rows) that the master LP's last solve prices at 0 (`duals`, one per row the LP had; rows added
+// since count as priced 0) is dropped, except rows from keep_from on (the cuts at the searches'
+// earlier plans, so that a search does not find again a plan whose recourse it underestimated);
+// the auxiliary columns left in no row are fixed at 0. The cuts that hold the LP's optimum stay,
+// so the search sees the recourse's kinks around it (with every cut moved into the objective at
+// its price, the Lagrangian relaxation, whole-block plans cost 0.5% more than the search said);
+// the others, thousands of rows with 100 futures, would only slow it. A relaxation of the
+// master: its optimum over whole blocks is a lower bound on every whole-block plan's cost.
 LpModel search_master(const LpModel& master, const std::vector<double>& duals, const std::vector<int>& auxiliary,
                       size_t keep_from) {
   const auto& rows = master.rows();
