@@ -1,5 +1,8 @@
 // End-to-end tests of `gpufleet plan` and the plan -> simulate loop.
 #include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -81,6 +84,64 @@ TEST(PlanCommand, MissingFileIsBadInput) {
   const auto r = run_gpufleet("plan /nonexistent/plan.yaml");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("/nonexistent/plan.yaml"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace gpufleet::testing
+
+namespace gpufleet::testing {
+namespace {
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells(1);
+  for (char c : line) {
+    if (c == ',') cells.emplace_back();
+    else cells.back().push_back(c);
+  }
+  return cells;
+}
+
+// plan.csv: the new commitments (their whole-term bill as plan.json has it, at present value
+// too) and then the contracts in force before the plan, each with both ends and reference GPUs.
+TEST(PlanCommand, PlanCsvListsNewAndExistingContractsNominalAndAtPresentValue) {
+  const fs::path dir = fresh_dir("plan-csv");
+  ASSERT_EQ(run_gpufleet("plan --quiet --time-limit 30 --out " + dir.string()).status, 0);
+  const json plan = json::parse(slurp(dir / "plan.json"));
+  std::istringstream csv(slurp(dir / "plan.csv"));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "kind,name,provider,site,accelerator,start,start_date,end_date,term_years,gpus,ref_gpus,usd_per_gpu_hour,total_usd,"
+                  "present_value_usd");
+  double new_total = 0;
+  size_t new_rows = 0;
+  std::vector<std::string> existing;
+  while (std::getline(csv, line)) {
+    const auto cells = split_csv_line(line);
+    ASSERT_EQ(cells.size(), 14u) << line;
+    const double gpus = std::stod(cells[9]), ref = std::stod(cells[10]), total = std::stod(cells[12]), pv = std::stod(cells[13]);
+    EXPECT_GT(gpus, 0) << line;
+    EXPECT_GE(ref, gpus) << line;  // every built-in accelerator is at least as fast as the reference
+    EXPECT_GT(pv, 0) << line;
+    EXPECT_LE(pv, total * (1 + 1e-12)) << line;  // discounting at a positive rate
+    EXPECT_LT(cells[6], cells[7]) << line;       // ISO dates: start before end
+    if (cells[0] == "new") {
+      ++new_rows;
+      new_total += total;
+    } else {
+      ASSERT_EQ(cells[0], "existing") << line;
+      existing.push_back(cells[1]);
+    }
+  }
+  double plan_total = 0;
+  size_t plan_rows = 0;
+  for (const auto& c : plan["commitments"]) {
+    ++plan_rows;
+    plan_total += c["total_usd"].get<double>();
+  }
+  EXPECT_EQ(new_rows, plan_rows);
+  EXPECT_NEAR(new_total, plan_total, 0.01 * static_cast<double>(plan_rows));
+  ASSERT_EQ(existing.size(), plan["existing_contracts"].size());
+  for (size_t i = 0; i < existing.size(); ++i) EXPECT_EQ(existing[i], plan["existing_contracts"][i]["name"]);
 }
 
 }  // namespace

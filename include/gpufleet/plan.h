@@ -195,6 +195,8 @@ struct Commitment {
   double escalator_per_year = 0;
   double total_usd = 0;          // undiscounted, over the whole term: gpus: the contract's bill;
                                  // spend: what it bills (spent + shortfall)
+  double present_value_usd = 0;  // gpus: that bill discounted at the plan's rate to its first period
+  double ref_gpus = 0;           // gpus: in reference GPUs (gpus x the accelerator's speed factor)
   // Spend only (undiscounted, over the whole term as modelled, after the horizon too):
   double commit_usd = 0;         // the commitment's value
   double discount = 0;           // off the on-demand list price

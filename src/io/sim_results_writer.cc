@@ -14,6 +14,7 @@
 
 #include "gpufleet/simulate.h"
 #include "util/atomic_file.h"
+#include "util/csv_cell.h"
 
 namespace gpufleet {
 
@@ -26,20 +27,6 @@ std::string iso_time(int64_t unix_s) {
   gmtime_r(&t, &tm);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                      tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-// A CSV cell: quoted when it holds a comma, quote or line break.
-void append_cell(fmt::memory_buffer& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
 }
 
 // GPU-hours and spend of a group of jobs (a tenant, a kind), from the job rows.
@@ -270,11 +257,11 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
   const bool jobs_match = workload.jobs.size() == r.jobs.size();
   for (const JobResult& job : r.jobs) {
     fmt::format_to(std::back_inserter(out), "{},", job.id);
-    if (names) append_cell(out, workload.names[job.id]);
+    if (names) append_csv_cell(out, workload.names[job.id]);
     out.push_back(',');
     if (jobs_match) {
       const Job& in = workload.jobs[job.id];
-      if (in.tenant < workload.tenants.size()) append_cell(out, workload.tenants[in.tenant]);
+      if (in.tenant < workload.tenants.size()) append_csv_cell(out, workload.tenants[in.tenant]);
       fmt::format_to(std::back_inserter(out), ",{},{}", to_string(in.kind), in.priority);
     } else {
       out.push_back(',');
@@ -288,14 +275,14 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
     if (ended) fmt::format_to(std::back_inserter(out), "{:.3f}", job.end_s);
     fmt::format_to(std::back_inserter(out), ",{},", job.gpus);
     if (started && job.accelerator >= 0 && static_cast<size_t>(job.accelerator) < scenario.accelerators.size())
-      append_cell(out, scenario.accelerators[static_cast<size_t>(job.accelerator)].name);
+      append_csv_cell(out, scenario.accelerators[static_cast<size_t>(job.accelerator)].name);
     out.push_back(',');
     if (started && job.site >= 0 && static_cast<size_t>(job.site) < scenario.sites.size()) {
       const Site& site = scenario.sites[static_cast<size_t>(job.site)];
-      append_cell(out, site.name);
+      append_csv_cell(out, site.name);
       out.push_back(',');
       if (site.provider >= 0 && static_cast<size_t>(site.provider) < scenario.providers.size())
-        append_cell(out, scenario.providers[static_cast<size_t>(site.provider)].name);
+        append_csv_cell(out, scenario.providers[static_cast<size_t>(site.provider)].name);
       out.push_back(',');
       out.append(to_string(job.source));
     } else {

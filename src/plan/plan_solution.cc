@@ -91,9 +91,11 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
     c.escalator_per_year = offer.escalator_per_year;
     c.start_unix_s = sc.start_unix_s + static_cast<int64_t>(cv.from_s);
     c.end_unix_s = sc.start_unix_s + static_cast<int64_t>(cv.to_s);
+    c.ref_gpus = static_cast<double>(c.gpus) * sc.accelerators[u(offer.accelerator)].speed_factor;
     for (int t = cv.start; t < cv.end_period; ++t) {
       const double usd = gpus * contract_var_usd_per_gpu(in, cv, t);
       c.total_usd += usd;
+      c.present_value_usd += usd * period_discount(in, t);
       if (t >= T) {
         r.commitments_beyond_horizon_usd += usd;
         r.energy_beyond_horizon_usd +=

@@ -7,7 +7,9 @@
 
 #include "gpufleet/plan.h"
 #include "plan/plan_binding.h"
+#include "plan/plan_model_builder.h"
 #include "util/atomic_file.h"
+#include "util/csv_cell.h"
 #include "util/human_format.h"
 #include "util/time_parse.h"
 
@@ -190,6 +192,43 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
   return out;
 }
 
+// plan.csv: one row per GPU contract, the plan's new commitments and then the contracts in force
+// before it (existing), with both ends, reference GPUs, and the bill nominal over the whole term
+// and at present value. An existing contract's bill is its face value (GPUs x hours x price; its
+// take-or-pay share and use are in plan.json) over the plan's calendar (the horizon and the
+// longest term after it), discounted as the plan discounts.
+std::string plan_csv(const PlanResult& r, const PlanInputs& in) {
+  const Scenario& sc = in.scenario;
+  std::string csv =
+      "kind,name,provider,site,accelerator,start,start_date,end_date,term_years,gpus,ref_gpus,usd_per_gpu_hour,total_usd,"
+      "present_value_usd\n";
+  for (const auto& c : r.commitments)
+    if (c.kind == Commitment::Kind::gpus)
+      csv += fmt::format("new,,{},{},{},{},{},{},{},{},{:.2f},{},{:.2f},{:.2f}\n", csv_cell(c.provider), csv_cell(c.site), csv_cell(c.accelerator),
+                         period_label(in, c.start_period), format_iso_date(c.start_unix_s), format_iso_date(c.end_unix_s), c.term_years,
+                         c.gpus, c.ref_gpus, c.usd_per_gpu_hour, c.total_usd, c.present_value_usd);
+  const size_t periods = in.period_start_unix_s.empty() ? 0 : in.period_start_unix_s.size() - 1;
+  for (const Contract& k : sc.contracts) {
+    int64_t peak = 0;
+    for (const auto& step : k.ramp) peak = std::max(peak, step.gpus);
+    double total = 0, present = 0;
+    for (size_t t = 0; t < periods; ++t) {
+      const double from = plan::period_start_s(in, static_cast<int>(t)), to = plan::period_start_s(in, static_cast<int>(t) + 1);
+      const double usd = k.average_gpus(from, to) * (to - from) / 3600.0 * k.usd_per_gpu_hour;
+      total += usd;
+      present += usd * plan::period_discount(in, static_cast<int>(t));
+    }
+    const auto& provider = sc.providers[static_cast<size_t>(k.provider)].name;
+    const auto& accelerator = sc.accelerators[static_cast<size_t>(k.accelerator)];
+    const int64_t from = sc.start_unix_s + static_cast<int64_t>(k.start_s), to = sc.start_unix_s + static_cast<int64_t>(k.end_s);
+    csv += fmt::format("existing,{},{},{},{},,{},{},{:.2f},{},{:.2f},{},{:.2f},{:.2f}\n", csv_cell(k.name), csv_cell(provider),
+                       csv_cell(sc.sites[static_cast<size_t>(k.site)].name), csv_cell(accelerator.name), format_iso_date(from), format_iso_date(to),
+                       (k.end_s - k.start_s) / (365.25 * 86400.0), peak, static_cast<double>(peak) * accelerator.speed_factor,
+                       k.usd_per_gpu_hour, total, present);
+  }
+  return csv;
+}
+
 Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -225,7 +264,8 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
       j["commitments"].push_back({{"provider", c.provider}, {"site", c.site}, {"accelerator", c.accelerator},
                                   {"start", period_label(in, c.start_period)}, {"term_years", c.term_years}, {"gpus", c.gpus},
                                   {"usd_per_gpu_hour", c.usd_per_gpu_hour}, {"escalator_per_year", c.escalator_per_year},
-                                  {"from", format_iso_datetime(c.start_unix_s)}, {"to", format_iso_datetime(c.end_unix_s)}, {"total_usd", c.total_usd}});
+                                  {"from", format_iso_datetime(c.start_unix_s)}, {"to", format_iso_datetime(c.end_unix_s)}, {"total_usd", c.total_usd},
+                                  {"present_value_usd", c.present_value_usd}, {"ref_gpus", c.ref_gpus}});
     else
       j["spend_commitments"].push_back({{"provider", c.provider}, {"offer", in.spend_offers[static_cast<size_t>(c.offer)].name},
                                         {"start", period_label(in, c.start_period)}, {"term_years", c.term_years},
@@ -325,12 +365,7 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
 
   const std::string base = (std::filesystem::path(dir) / "plan").string();
   if (auto w = write_file_atomically(base + ".json", j.dump(2) + "\n"); !w) return w;
-  std::string csv = "provider,site,accelerator,start,term_years,gpus,usd_per_gpu_hour,total_usd\n";
-  for (const auto& c : r.commitments)
-    if (c.kind == Commitment::Kind::gpus)
-    csv += fmt::format("{},{},{},{},{},{},{},{:.2f}\n", c.provider, c.site, c.accelerator, period_label(in, c.start_period), c.term_years,
-                       c.gpus, c.usd_per_gpu_hour, c.total_usd);
-  return write_file_atomically(base + ".csv", csv);
+  return write_file_atomically(base + ".csv", plan_csv(r, in));
 }
 
 }  // namespace gpufleet
