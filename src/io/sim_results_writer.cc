@@ -349,7 +349,7 @@ std::string name_at(const std::vector<T>& list, int i) {
 
 // focus.csv: a row per line of the bill (SimResults::charges: per UTC day, pool, contract or
 // spend commitment, used or unused), the site's region as RegionId, the site and accelerator
-// in Tags.
+// in Tags with the source the spend counts in (summary.json's contract, on-demand, spot).
 Result<void> write_focus(const SimResults& r, const Scenario& scenario, const std::string& path) {
   std::vector<FocusRow> rows;
   rows.reserve(r.charges.size());
@@ -367,6 +367,7 @@ Result<void> write_focus(const SimResults& r, const Scenario& scenario, const st
     nlohmann::ordered_json tags = nlohmann::ordered_json::object();
     if (!site.empty()) tags["site"] = site;
     if (!accelerator.empty()) tags["accelerator"] = accelerator;
+    tags["source"] = std::string(to_string(c.source));
     row.tags_json = tags.dump();
     const std::string where = accelerator + " GPUs at " + site;
     if (c.contract >= 0) {

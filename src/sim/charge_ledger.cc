@@ -43,19 +43,22 @@ void ChargeLedger::add_to_day(size_t slot, const DailyCharge& key, int64_t day, 
 void ChargeLedger::book(size_t slot, const DailyCharge& key, double usd, double gpu_hours, double list_usd,
                         double from_s, double to_s) {
   if (usd == 0 && gpu_hours == 0) return;
-  // Simulated second t is Unix second epoch + t; day d begins at simulated d x 86400 - epoch.
-  const double epoch = static_cast<double>(epoch_unix_s_);
-  const auto day_of = [&](double t_s) { return static_cast<int64_t>(std::floor((epoch + t_s) / kSecondsPerDay)); };
+  // Simulated second t is Unix second epoch + t, which lies in day epoch_day + floor((into + t)
+  // / 86400), into being the epoch's seconds into its day (kept small, so that an instant just
+  // before a midnight stays in the day before); that day begins at simulated d x 86400 - into.
+  const int64_t epoch_day = epoch_unix_s_ / 86400 - (epoch_unix_s_ % 86400 < 0 ? 1 : 0);
+  const double into = static_cast<double>(epoch_unix_s_ - epoch_day * 86400);
+  const auto day_of = [&](double t_s) { return static_cast<int64_t>(std::floor((into + t_s) / kSecondsPerDay)); };
   if (!(to_s > from_s)) {
-    add_to_day(slot, key, day_of(from_s), 1.0, usd, gpu_hours, list_usd);
+    add_to_day(slot, key, epoch_day + day_of(from_s), 1.0, usd, gpu_hours, list_usd);
     return;
   }
   const double span = to_s - from_s;
   for (int64_t d = day_of(from_s);; ++d) {
-    const double day_start = static_cast<double>(d) * kSecondsPerDay - epoch;
+    const double day_start = static_cast<double>(d) * kSecondsPerDay - into;
     const double day_end = day_start + kSecondsPerDay;
     const double lo = std::max(from_s, day_start), hi = std::min(to_s, day_end);
-    if (hi > lo) add_to_day(slot, key, d, (hi - lo) / span, usd, gpu_hours, list_usd);
+    if (hi > lo) add_to_day(slot, key, epoch_day + d, (hi - lo) / span, usd, gpu_hours, list_usd);
     if (day_end >= to_s) break;
   }
 }

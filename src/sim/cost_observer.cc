@@ -1,6 +1,7 @@
 #include "sim/cost_observer.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace gpufleet::sim {
 
@@ -162,7 +163,9 @@ void CostObserver::on_finish(SimResults& results) {
       unspent.provider = s.provider;
       unspent.spend_commitment = static_cast<int>(i);
       unspent.kind = ChargeKind::unused_commitment;
-      bill(ctx_.scenario.contracts.size() + i, unspent, shortfall, 0, shortfall, due, due);
+      // On the bill, the shortfall falls in the last day of the year (or of the horizon) it is for.
+      const double last_instant = std::nextafter(due, 0.0);
+      bill(ctx_.scenario.contracts.size() + i, unspent, shortfall, 0, shortfall, last_instant, last_instant);
     }
   }
   double total = 0;
