@@ -54,7 +54,9 @@ Result<void> write_focus_csv(const std::vector<FocusRow>& rows, const std::strin
     append_csv_cell(out, r.provider);
     out.push_back(',');
     append_csv_cell(out, r.region);
-    out.append(std::string_view(",Compute,"));
+    out.push_back(',');
+    append_csv_cell(out, r.service_category);
+    out.push_back(',');
     append_csv_cell(out, r.charge_category);
     out.push_back(',');
     append_csv_cell(out, r.description);

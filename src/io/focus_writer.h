@@ -17,6 +17,7 @@ struct FocusRow {
   int64_t charge_start_unix_s = 0, charge_end_unix_s = 0;
   std::string provider;  // ProviderName
   std::string region;    // RegionId; empty when the charge has no region (a spend commitment's shortfall)
+  std::string service_category = "Compute";  // ServiceCategory: "Compute", or "Other" (electricity)
   std::string charge_category = "Usage";  // "Usage" or "Purchase"
   std::string description;                // ChargeDescription
   double gpu_hours = 0;                   // PricingQuantity, in GPU-Hours

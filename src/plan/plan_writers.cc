@@ -1,4 +1,5 @@
-// The plan's outputs: a terminal report, plan.json and plan.csv (one row per commitment).
+// The plan's outputs: a terminal report, plan.json, plan.csv (one row per commitment) and
+// focus.csv (plan_focus_writer).
 #include <algorithm>
 #include <filesystem>
 
@@ -7,6 +8,7 @@
 
 #include "gpufleet/plan.h"
 #include "plan/plan_binding.h"
+#include "plan/plan_focus_writer.h"
 #include "util/atomic_file.h"
 #include "util/human_format.h"
 #include "util/time_parse.h"
@@ -330,7 +332,8 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
     if (c.kind == Commitment::Kind::gpus)
     csv += fmt::format("{},{},{},{},{},{},{},{:.2f}\n", c.provider, c.site, c.accelerator, period_label(in, c.start_period), c.term_years,
                        c.gpus, c.usd_per_gpu_hour, c.total_usd);
-  return write_file_atomically(base + ".csv", csv);
+  if (auto w = write_file_atomically(base + ".csv", csv); !w) return w;
+  return plan::write_plan_focus(r, in, (std::filesystem::path(dir) / "focus.csv").string());
 }
 
 }  // namespace gpufleet
