@@ -240,7 +240,7 @@ struct CostBreakdown {
   double total_usd() const { return commitments_usd + on_demand_usd + spot_usd + energy_usd; }
 };
 
-// One line of the plan's bill inside the horizon (focus.csv, docs/focus-format.md): what one
+// One line of the plan's bill inside the horizon (plan_focus.csv, docs/focus-format.md): what one
 // commitment, or one site's on-demand, spot or electricity, costs over [start_unix_s,
 // end_unix_s) (one period), or at the instant start_unix_s when they are equal (a termination
 // fee, a spend commitment year's shortfall). Undiscounted (nominal), as cost_by_provider: the
@@ -407,8 +407,9 @@ std::string_view default_plan_scenario_yaml();
 
 // A terminal report of the result.
 std::string format_plan_report(const PlanResult& result, const PlanInputs& inputs);
-// plan.json, plan.csv (one row per commitment) and focus.csv (the bill, PlanResult::bill, in the
-// FinOps FOCUS format) into dir, created if needed, atomically.
+// plan.json, plan.csv (one row per commitment) and plan_focus.csv (the bill, PlanResult::bill,
+// in the FinOps FOCUS format; named apart from simulate's focus.csv, as one folder may hold
+// both) into dir, created if needed, atomically.
 Result<void> write_plan_results(const PlanResult& result, const PlanInputs& inputs,
                                 const std::string& dir);
 // A scenario (docs/scenario-format.md) whose contracts are the existing ones plus the plan's

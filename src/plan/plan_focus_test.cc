@@ -1,4 +1,4 @@
-// focus.csv of a plan: the nominal bill by calendar month sums to plan.json's cost_by_provider,
+// plan_focus.csv: the nominal bill by calendar month sums to plan.json's cost_by_provider,
 // per provider and per part (commitments, on-demand, spot, electricity); quarters are split at
 // month starts, a termination fee and a shortfall fall on their day.
 #include <filesystem>
@@ -58,7 +58,7 @@ TEST(PlanFocus, BillSumsToTheNominalCostByProviderAndPart) {
   ASSERT_TRUE(prepare_plan_inputs(in));
   const auto dir = std::filesystem::temp_directory_path() / ("gpufleet_plan_focus_" + std::to_string(::getpid()));
   ASSERT_TRUE(write_plan_results(*r, in, dir.string()));
-  const auto table = testing::read_focus_table((dir / "focus.csv").string());
+  const auto table = testing::read_focus_table((dir / "plan_focus.csv").string());
   auto text = read_file((dir / "plan.json").string());
   ASSERT_TRUE(text);
   const auto plan = nlohmann::json::parse(*text);

@@ -1,4 +1,4 @@
-// focus.csv of a plan: PlanResult::bill in the FinOps FOCUS format (docs/focus-format.md), a
+// plan_focus.csv: PlanResult::bill in the FinOps FOCUS format (docs/focus-format.md), a
 // row per line and calendar month.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The plan's outputs: a terminal report, plan.json, plan.csv (one row per commitment) and
-// focus.csv (plan_focus_writer).
+// plan_focus.csv (plan_focus_writer).
 #include <algorithm>
 #include <filesystem>
 
@@ -333,7 +333,7 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
     csv += fmt::format("{},{},{},{},{},{},{},{:.2f}\n", c.provider, c.site, c.accelerator, period_label(in, c.start_period), c.term_years,
                        c.gpus, c.usd_per_gpu_hour, c.total_usd);
   if (auto w = write_file_atomically(base + ".csv", csv); !w) return w;
-  return plan::write_plan_focus(r, in, (std::filesystem::path(dir) / "focus.csv").string());
+  return plan::write_plan_focus(r, in, (std::filesystem::path(dir) / "plan_focus.csv").string());
 }
 
 }  // namespace gpufleet
