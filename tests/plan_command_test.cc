@@ -28,6 +28,7 @@ TEST(PlanCommand, DefaultPlanThenSimulateItsContracts) {
   EXPECT_TRUE(plan["check_failures"].empty()) << plan["check_failures"].dump();
   ASSERT_FALSE(plan["commitments"].empty());
   EXPECT_TRUE(fs::exists(dir / "plan.csv"));
+  EXPECT_EQ(slurp(dir / "plan_focus.csv").substr(0, 40), "BillingPeriodStart,BillingPeriodEnd,Char");
 
   const auto v = run_gpufleet("validate " + (dir / "planned.yaml").string());
   ASSERT_EQ(v.status, 0) << v.err;

@@ -105,6 +105,7 @@ TEST(SimulateCommand, DefaultScenarioWritesEveryPromisedField) {
   EXPECT_LE(s["committed_utilisation"].get<double>(), 1.0 + 1e-9);
   EXPECT_TRUE(fs::exists(dir / "jobs.csv"));
   EXPECT_TRUE(fs::exists(dir / "timeseries.csv"));
+  EXPECT_EQ(slurp(dir / "focus.csv").substr(0, 40), "BillingPeriodStart,BillingPeriodEnd,Char");
 }
 
 TEST(SimulateCommand, SameSeedGivesByteIdenticalOutputs) {
@@ -113,6 +114,7 @@ TEST(SimulateCommand, SameSeedGivesByteIdenticalOutputs) {
   ASSERT_EQ(run_gpufleet("simulate --quiet --seed 7 --out " + b.string()).status, 0);
   EXPECT_EQ(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
   EXPECT_EQ(slurp(a / "timeseries.csv"), slurp(b / "timeseries.csv"));
+  EXPECT_EQ(slurp(a / "focus.csv"), slurp(b / "focus.csv"));
   json sa = read_json(a / "summary.json"), sb = read_json(b / "summary.json");
   sa.erase("sim_wall_s");
   sb.erase("sim_wall_s");

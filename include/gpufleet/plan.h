@@ -242,6 +242,26 @@ struct CostBreakdown {
   double total_usd() const { return commitments_usd + on_demand_usd + spot_usd + energy_usd; }
 };
 
+// One line of the plan's bill inside the horizon (plan_focus.csv, docs/focus-format.md): what one
+// commitment, or one site's on-demand, spot or electricity, costs over [start_unix_s,
+// end_unix_s) (one period), or at the instant start_unix_s when they are equal (a termination
+// fee, a spend commitment year's shortfall). Undiscounted (nominal), as cost_by_provider: the
+// lines of a provider sum to its CostBreakdown's total, by kind to its parts (contracts, spend
+// commitments and fees: commitments_usd).
+struct PlanCharge {
+  enum class Kind : uint8_t { contract, spend_drawn, spend_shortfall, termination_fee, on_demand, spot, energy };
+  Kind kind = Kind::contract;
+  int64_t start_unix_s = 0, end_unix_s = 0;
+  std::string provider;
+  std::string site;        // "" for what is the provider's (spend commitments, fees)
+  std::string accelerator; // "" likewise
+  // The contract or spend commitment: an existing one's name; a new contract "site/accelerator
+  // Ny from <period>"; a spend offer's name (its draws are the offer's, whichever instance).
+  std::string commitment;
+  double usd = 0;
+  double gpu_hours = 0;  // GPUs held or bought x hours; 0 for fees and shortfalls
+};
+
 // Share of firm capacity (ref GPUs) held by one provider or jurisdiction, worst period.
 struct ShareRow {
   std::string name;
@@ -324,6 +344,7 @@ struct PlanResult {
   std::vector<PlanPeriod> periods;
   std::vector<CostBreakdown> cost_by_year;
   std::vector<CostBreakdown> cost_by_provider;
+  std::vector<PlanCharge> bill;  // cost_by_provider line by line, by period
   double commitments_beyond_horizon_usd = 0;  // contract tails after the horizon (undiscounted)
   double energy_beyond_horizon_usd = 0;       // the electricity of those tails (in the objective too)
   // What the plan spends after the horizon on the demand the horizon's end treatment adds
@@ -388,7 +409,9 @@ std::string_view default_plan_scenario_yaml();
 
 // A terminal report of the result.
 std::string format_plan_report(const PlanResult& result, const PlanInputs& inputs);
-// plan.json and plan.csv (one row per commitment) into dir, created if needed, atomically.
+// plan.json, plan.csv (one row per commitment) and plan_focus.csv (the bill, PlanResult::bill,
+// in the FinOps FOCUS format; named apart from simulate's focus.csv, as one folder may hold
+// both) into dir, created if needed, atomically.
 Result<void> write_plan_results(const PlanResult& result, const PlanInputs& inputs,
                                 const std::string& dir);
 // A scenario (docs/scenario-format.md) whose contracts are the existing ones plus the plan's

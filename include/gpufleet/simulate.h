@@ -102,6 +102,34 @@ struct SiteTotals {
   double electricity_usd = 0;
 };
 
+// What a line of the bill is (focus.csv): use of capacity, the unused part of a commitment (a
+// contract's idle take-or-pay, a spend commitment's shortfall), or a one-time fee (an
+// exercised early termination).
+enum class ChargeKind : uint8_t { use = 0, unused_commitment = 1, fee = 2 };
+
+// One line of the bill: what one pool (a site, an accelerator and a source), a contract or a
+// spend commitment charged during one UTC calendar day. Lines with the same key are merged, so
+// the key (day, provider, site, accelerator, source, contract, spend_commitment, kind) is unique.
+// The usd of all lines sums to SimSummary::cost_usd (up to rounding), those of a provider to
+// its ProviderTotals::cost_usd and by source to its contract / on-demand / spot spend.
+struct DailyCharge {
+  int64_t day = 0;       // the UTC day: Unix seconds of its midnight / 86400
+  int provider = -1;     // index into Scenario::providers
+  int site = -1;         // index into Scenario::sites; -1: none (a spend commitment's shortfall)
+  int accelerator = -1;  // index into Scenario::accelerators; -1: none (fees, shortfalls)
+  CapacitySource source = CapacitySource::contract;  // as ProviderTotals counts the spend
+  int contract = -1;          // index into Scenario::contracts of the contract billing it
+  int spend_commitment = -1;  // index into Scenario::spend_commitments drawn on or short
+  ChargeKind kind = ChargeKind::use;
+  double usd = 0;        // billed
+  // GPU-hours priced: use, GPUs allocated x hours (a contract's busy GPUs); a contract's unused
+  // part, committed GPUs no job used x hours; 0 for fees and shortfalls.
+  double gpu_hours = 0;
+  // The same at the list price: on-demand and spot at their market price, use under a spend
+  // commitment before its discount; contracts, fees and shortfalls at what they bill.
+  double list_usd = 0;
+};
+
 // One row per simulated hour: values averaged over the hour (queued_jobs sampled at its end).
 struct HourRow {
   double busy_gpus = 0;
@@ -197,6 +225,8 @@ struct SimResults {
   std::vector<JobResult> jobs;
   std::vector<HourRow> hours;
   std::vector<OutageResult> outages;  // in start order
+  // The bill line by line, sorted by its key in field order (day first).
+  std::vector<DailyCharge> charges;
 };
 
 // The work a workload offers against the work the fleet can do over the same span: [0, the
@@ -219,7 +249,8 @@ OfferedLoad offered_load(const Scenario& scenario, const Workload& workload);
 Result<SimResults> simulate(const Scenario& scenario, const Workload& workload,
                             const SimOptions& options = {});
 
-// Writes summary.json, jobs.csv and timeseries.csv into dir (created if needed), each through
+// Writes summary.json, jobs.csv, timeseries.csv and focus.csv (the bill in the FinOps FOCUS
+// format, docs/focus-format.md) into dir (created if needed), each through
 // a temporary file renamed into place.
 Result<void> write_sim_results(const SimResults& results, const Scenario& scenario,
                                const Workload& workload, const std::string& dir);

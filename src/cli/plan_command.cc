@@ -45,7 +45,7 @@ void add_options(CLI::App& cmd, PlanArgs& a) {
   a.options.time_limit_s = 60;
   // Not checked by CLI11: a missing file is bad input (exit 2) reported by the loader.
   cmd.add_option("scenario", a.scenario, "scenario YAML with a `plan:` section (default: the built-in frontier-lab plan)");
-  cmd.add_option("--out", a.out_dir, "write plan.json and plan.csv into this directory")->check(non_empty_path());
+  cmd.add_option("--out", a.out_dir, "write plan.json, plan.csv and plan_focus.csv into this directory")->check(non_empty_path());
   cmd.add_option("--report", a.report, "write the HTML report of the plan into this file")->check(non_empty_path());
   cmd.add_option("--emit-scenario", a.emit_scenario, "write a scenario whose contracts are the plan (for `gpufleet simulate`)")
       ->check(non_empty_path());

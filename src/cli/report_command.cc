@@ -97,7 +97,8 @@ void add_report_command(CLI::App& app) {
   cmd->callback([dir, out] {
     std::vector<std::string> inputs;
     for (const char* name :
-         {"summary.json", "jobs.csv", "timeseries.csv", "plan.json", "plan.csv", "risk.json", "futures.csv", "sweep.json", "run.json"})
+         {"summary.json", "jobs.csv", "timeseries.csv", "focus.csv", "plan.json", "plan.csv", "plan_focus.csv", "risk.json", "futures.csv", "sweep.json",
+          "run.json"})
       inputs.push_back((std::filesystem::path(*dir) / name).string());
     refuse_overwriting_input("--out", *out, inputs, false);
     render_or_exit(*dir, *out);

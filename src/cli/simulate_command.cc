@@ -339,7 +339,7 @@ void run(const SimulateArgs& args) {
     progress.begin("writing the results");
     write_results_folder(args.out_dir, "simulate", write);
     progress.end();
-    if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv)\n", args.out_dir);
+    if (!args.quiet) fmt::print("\n  results written to {}/ (summary.json, jobs.csv, timeseries.csv, focus.csv)\n", args.out_dir);
   }
   if (!args.report.empty()) {
     std::fflush(stdout);
@@ -365,7 +365,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
   cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon)");
   cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
-  cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv and timeseries.csv into DIR")->check(non_empty_path());
+  cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv, timeseries.csv and focus.csv (the bill, FinOps FOCUS) into DIR")->check(non_empty_path());
   cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE")->check(non_empty_path());
   cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");
   cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");

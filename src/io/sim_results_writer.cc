@@ -1,11 +1,10 @@
-// write_sim_results: summary.json, jobs.csv and timeseries.csv of one simulation run.
+// write_sim_results: summary.json, jobs.csv, timeseries.csv and focus.csv of one simulation run.
 // The bytes depend only on the results, the scenario and the workload, except summary.json's
 // sim_wall_s (wall-clock seconds the run took), the one field that varies between runs.
 // Numbers in the CSVs have a fixed number of decimals; JSON numbers are the shortest text that
 // reads back to the same double.
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <system_error>
 
@@ -13,21 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/simulate.h"
+#include "io/focus_writer.h"
 #include "util/atomic_file.h"
 #include "util/csv_cell.h"
+#include "util/time_parse.h"
 
 namespace gpufleet {
 
 namespace {
-
-// "YYYY-MM-DDTHH:MM:SSZ" of Unix seconds.
-std::string iso_time(int64_t unix_s) {
-  const auto t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 // GPU-hours and spend of a group of jobs (a tenant, a kind), from the job rows.
 struct GroupTotals {
@@ -325,7 +317,7 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
   for (size_t h = 0; h < r.hours.size(); ++h) {
     const HourRow& row = r.hours[h];
     fmt::format_to(std::back_inserter(out), "{},{},{:.3f},{:.3f},{}", h,
-                   iso_time(scenario.start_unix_s + static_cast<int64_t>(h) * 3600), row.busy_gpus,
+                   format_iso_datetime(scenario.start_unix_s + static_cast<int64_t>(h) * 3600), row.busy_gpus,
                    row.capacity_gpus, row.queued_jobs);
     for (size_t i = 0; i < scenario.providers.size(); ++i)
       fmt::format_to(std::back_inserter(out), ",{:.4f}",
@@ -349,6 +341,67 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
   return file.commit();
 }
 
+// What a name of the scenario's list is, "" when i is out of it.
+template <class T>
+std::string name_at(const std::vector<T>& list, int i) {
+  return i >= 0 && static_cast<size_t>(i) < list.size() ? list[static_cast<size_t>(i)].name : std::string();
+}
+
+// focus.csv: a row per line of the bill (SimResults::charges: per UTC day, pool, contract or
+// spend commitment, used or unused), the site's region as RegionId, the site and accelerator
+// in Tags with the source the spend counts in (summary.json's contract, on-demand, spot).
+Result<void> write_focus(const SimResults& r, const Scenario& scenario, const std::string& path) {
+  std::vector<FocusRow> rows;
+  rows.reserve(r.charges.size());
+  for (const DailyCharge& c : r.charges) {
+    FocusRow row;
+    row.charge_start_unix_s = c.day * 86400;
+    row.charge_end_unix_s = row.charge_start_unix_s + 86400;
+    row.provider = name_at(scenario.providers, c.provider);
+    const std::string site = name_at(scenario.sites, c.site), accelerator = name_at(scenario.accelerators, c.accelerator);
+    if (c.site >= 0 && static_cast<size_t>(c.site) < scenario.sites.size())
+      row.region = scenario.sites[static_cast<size_t>(c.site)].region;
+    row.gpu_hours = c.gpu_hours;
+    row.list_usd = c.list_usd;
+    row.billed_usd = row.effective_usd = c.usd;
+    nlohmann::ordered_json tags = nlohmann::ordered_json::object();
+    if (!site.empty()) tags["site"] = site;
+    if (!accelerator.empty()) tags["accelerator"] = accelerator;
+    tags["source"] = std::string(to_string(c.source));
+    row.tags_json = tags.dump();
+    const std::string where = accelerator + " GPUs at " + site;
+    if (c.contract >= 0) {
+      row.commitment_id = name_at(scenario.contracts, c.contract);
+      row.commitment_type = "Capacity Contract";
+      row.commitment_category = "Usage";
+    } else if (c.spend_commitment >= 0) {
+      row.commitment_id = name_at(scenario.spend_commitments, c.spend_commitment);
+      row.commitment_type = "Spend Commitment";
+      row.commitment_category = "Spend";
+    }
+    switch (c.kind) {
+      case ChargeKind::use:
+        if (!row.commitment_id.empty()) row.commitment_status = "Used";
+        row.description = c.contract >= 0          ? "Contract " + row.commitment_id + ": " + where + " in use"
+                          : c.spend_commitment >= 0 ? "On-demand " + where + " under spend commitment " + row.commitment_id
+                          : c.source == CapacitySource::spot ? "Spot " + where
+                                                             : "On-demand " + where;
+        break;
+      case ChargeKind::unused_commitment:
+        row.commitment_status = "Unused";
+        row.description = c.contract >= 0 ? "Contract " + row.commitment_id + ": committed " + where + " idle (take-or-pay)"
+                                          : "Spend commitment " + row.commitment_id + ": shortfall billed at the year's end";
+        break;
+      case ChargeKind::fee:
+        row.charge_category = "Purchase";
+        row.description = "Contract " + row.commitment_id + ": early termination fee";
+        break;
+    }
+    rows.push_back(std::move(row));
+  }
+  return write_focus_csv(rows, path);
+}
+
 }  // namespace
 
 Result<void> write_sim_results(const SimResults& results, const Scenario& scenario, const Workload& workload,
@@ -359,7 +412,8 @@ Result<void> write_sim_results(const SimResults& results, const Scenario& scenar
   const std::filesystem::path base(dir);
   if (auto ok = write_summary(results, scenario, workload, (base / "summary.json").string()); !ok) return ok;
   if (auto ok = write_jobs(results, scenario, workload, (base / "jobs.csv").string()); !ok) return ok;
-  return write_timeseries(results, scenario, (base / "timeseries.csv").string());
+  if (auto ok = write_timeseries(results, scenario, (base / "timeseries.csv").string()); !ok) return ok;
+  return write_focus(results, scenario, (base / "focus.csv").string());
 }
 
 }  // namespace gpufleet

@@ -71,6 +71,25 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
   for (int y = 0; y < years; ++y)
     by_year[u(y)].label = format_iso_date(in.period_start_unix_s[u(y * per_year)]).substr(0, 4);
   for (size_t p = 0; p < sc.providers.size(); ++p) by_provider[p].label = sc.providers[p].name;
+  r.bill.clear();
+  const auto line = [&](PlanCharge::Kind kind, int period, int provider, int site, int accelerator,
+                        std::string commitment, double usd, double gpu_hours) {
+    PlanCharge c;
+    c.kind = kind;
+    c.start_unix_s = in.period_start_unix_s[u(period)];
+    c.end_unix_s = in.period_start_unix_s[u(period) + 1];
+    c.provider = sc.providers[u(provider)].name;
+    if (site >= 0) c.site = sc.sites[u(site)].name;
+    if (accelerator >= 0) c.accelerator = sc.accelerators[u(accelerator)].name;
+    c.commitment = std::move(commitment);
+    c.usd = usd;
+    c.gpu_hours = gpu_hours;
+    r.bill.push_back(std::move(c));
+  };
+  const auto spend_name = [&](const SpendFamily& f) {
+    return f.offer >= 0 ? in.spend_offers[u(f.offer)].name
+                        : f.existing >= 0 ? sc.spend_commitments[u(f.existing)].name : std::string();
+  };
 
   for (const auto& cv : m.contracts) {
     const double blocks = x[u(cv.column)];
@@ -103,26 +122,36 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       } else {
         by_year[u(t / per_year)].commitments_usd += usd;
         by_provider[u(site.provider)].commitments_usd += usd;
+        line(PlanCharge::Kind::contract, t, site.provider, offer.site, offer.accelerator,
+             fmt::format("{}/{} {}y from {}", site.name, c.accelerator, c.term_years, period_label(in, cv.start)), usd,
+             gpus * m.hours[u(t)] * contract_var_cover(in, cv, t));
       }
     }
     r.commitments.push_back(std::move(c));
   }
   // Spend commitments: what each instance drew and what its years' shortfalls bill.
+  // Returns whether it fell inside the horizon (and so in cost_by_provider and the bill).
   auto book_spend = [&](int provider, int calendar_period, double usd) {
     if (calendar_period < T) {
       by_year[u(calendar_period / per_year)].commitments_usd += usd;
       by_provider[u(provider)].commitments_usd += usd;
+      return true;
     } else if (calendar_period < (m.calendar_last.empty() ? 0 : m.calendar_last.back())) {
       r.after_horizon.commitments_usd += usd;
     } else {
       r.commitments_beyond_horizon_usd += usd;
     }
+    return false;
   };
   r.after_horizon = CostBreakdown{};
   for (const auto& f : m.spend_families)
     for (const auto& d : f.draws) {
       const double usd = x[u(d.column)] * d.usd_per_gpu_hour * m.modelled_hours[u(d.period)];
-      book_spend(f.provider, m.calendar_first[u(d.period)], usd);
+      if (book_spend(f.provider, m.calendar_first[u(d.period)], usd) && usd != 0) {
+        const Pool& pool = m.pools[u(d.pool)];
+        line(PlanCharge::Kind::spend_drawn, m.calendar_first[u(d.period)], f.provider, pool.site, pool.accelerator,
+             spend_name(f), usd, x[u(d.column)] * m.modelled_hours[u(d.period)]);
+      }
     }
   for (const auto& inst : m.spend_instances) {
     const SpendFamily& f = m.spend_families[u(inst.family)];
@@ -146,7 +175,12 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       c.commit_usd += committed;
       c.spent_usd += spent;
       c.shortfall_usd += shortfall;
-      book_spend(f.provider, inst.due_period[k], shortfall);
+      if (book_spend(f.provider, inst.due_period[k], shortfall) && shortfall != 0) {
+        // Billed at the end of the period the commitment year ends in.
+        line(PlanCharge::Kind::spend_shortfall, inst.due_period[k], f.provider, -1, -1, spend_name(f), shortfall, 0);
+        r.bill.back().start_unix_s = r.bill.back().end_unix_s - 1;
+        r.bill.back().end_unix_s = r.bill.back().start_unix_s;
+      }
     }
     c.total_usd = c.spent_usd + c.shortfall_usd;
     if (f.offer < 0) continue;  // an existing commitment: billed above, not a new commitment
@@ -168,7 +202,10 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
     if (choice.exercised && c.termination->at_s < period_start_s(in, T)) {
       int at = 0;
       while (at + 1 < T && period_start_s(in, at + 1) <= c.termination->at_s) ++at;
-      book_spend(c.provider, at, c.termination->fee_usd);
+      if (book_spend(c.provider, at, c.termination->fee_usd)) {
+        line(PlanCharge::Kind::termination_fee, at, c.provider, -1, -1, c.name, c.termination->fee_usd, 0);
+        r.bill.back().start_unix_s = r.bill.back().end_unix_s = sc.start_unix_s + static_cast<int64_t>(c.termination->at_s);
+      }
     }
     r.terminations.push_back(std::move(choice));
   }
@@ -191,6 +228,7 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       const double usd = contract_usd_per_hour(m.existing[k].usd_per_gpu_hour[u(t)], c.take_or_pay_share, g, used) * h;
       by_year[u(t / per_year)].commitments_usd += usd;
       by_provider[u(c.provider)].commitments_usd += usd;
+      if (usd != 0) line(PlanCharge::Kind::contract, t, c.provider, c.site, c.accelerator, c.name, usd, std::max(c.take_or_pay_share * g, used) * h);
     }
     for (size_t p = 0; p < m.pools.size(); ++p) {
       const Pool& pool = m.pools[p];
@@ -204,6 +242,13 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
         b->spot_usd += spot * pool.spot_usd * h;
         b->energy_usd += energy;
       }
+      if (od * pool.on_demand_usd != 0)
+        line(PlanCharge::Kind::on_demand, t, prov, pool.site, pool.accelerator, "", od * pool.on_demand_usd * h, od * h);
+      if (spot * pool.spot_usd != 0)
+        line(PlanCharge::Kind::spot, t, prov, pool.site, pool.accelerator, "", spot * pool.spot_usd * h, spot * h);
+      if (energy != 0)
+        line(PlanCharge::Kind::energy, t, prov, pool.site, pool.accelerator, "", energy,
+             (held.committed[p][u(t)] + od + drawn + spot) * h);
     }
   }
   // After the horizon: the modelled tail's spend, one period per year.

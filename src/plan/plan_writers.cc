@@ -1,4 +1,5 @@
-// The plan's outputs: a terminal report, plan.json and plan.csv (one row per commitment).
+// The plan's outputs: a terminal report, plan.json, plan.csv (one row per commitment) and
+// plan_focus.csv (plan_focus_writer).
 #include <algorithm>
 #include <filesystem>
 
@@ -7,6 +8,7 @@
 
 #include "gpufleet/plan.h"
 #include "plan/plan_binding.h"
+#include "plan/plan_focus_writer.h"
 #include "plan/plan_model_builder.h"
 #include "util/atomic_file.h"
 #include "util/csv_cell.h"
@@ -365,7 +367,8 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
 
   const std::string base = (std::filesystem::path(dir) / "plan").string();
   if (auto w = write_file_atomically(base + ".json", j.dump(2) + "\n"); !w) return w;
-  return write_file_atomically(base + ".csv", plan_csv(r, in));
+  if (auto w = write_file_atomically(base + ".csv", plan_csv(r, in)); !w) return w;
+  return plan::write_plan_focus(r, in, (std::filesystem::path(dir) / "plan_focus.csv").string());
 }
 
 }  // namespace gpufleet

@@ -1,6 +1,7 @@
 #include "sim/cost_observer.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace gpufleet::sim {
 
@@ -9,7 +10,10 @@ CostObserver::CostObserver(const SimContext& ctx)
       providers_(ctx.scenario.providers.size()),
       hourly_usd_(static_cast<size_t>(ctx.hours) * ctx.scenario.providers.size() * 3, 0.0),
       totals_(ctx.scenario.providers.size()),
-      contracts_(ctx.scenario.contracts.size()) {
+      contracts_(ctx.scenario.contracts.size()),
+      ledger_(ctx.scenario.start_unix_s),
+      slots_per_pool_(2 + ctx.scenario.spend_commitments.size()),
+      first_pool_slot_(ctx.scenario.contracts.size() + ctx.scenario.spend_commitments.size()) {
   for (const Contract& c : ctx.scenario.contracts) flat_price_.push_back(contract_price_is_flat(c));
   for (const SpendCommitment& s : ctx.scenario.spend_commitments) {
     spend_years_.push_back(spend_commitment_years(s, ctx.scenario.start_unix_s));
@@ -39,13 +43,27 @@ void CostObserver::book(int provider, CapacitySource source, double usd, double 
   });
 }
 
+void CostObserver::bill(size_t slot, const DailyCharge& key, double usd, double gpu_hours, double list_usd,
+                        double from_s, double to_s) {
+  book(key.provider, key.source, usd, from_s, to_s);
+  if (usd > 0) ledger_.book(slot, key, usd, gpu_hours, list_usd, from_s, to_s);
+}
+
 void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
-  (void)p;
   const PoolSpec& s = pool.spec;
   const double busy = static_cast<double>(pool.busy_gpus);
   if (s.provider < 0) return;
   const int64_t epoch = ctx_.scenario.start_unix_s;
+  DailyCharge key;
+  key.provider = s.provider;
+  key.site = s.site;
+  key.accelerator = s.accelerator;
+  key.source = s.source;
+  const size_t slot = first_pool_slot_ + static_cast<size_t>(p) * slots_per_pool_;  // + 0 use, 1 unused, 2 + i spend
   if (s.source == CapacitySource::contract && s.contract >= 0) {
+    key.contract = s.contract;
+    DailyCharge unused = key;
+    unused.kind = ChargeKind::unused_commitment;
     const Contract& k = ctx_.scenario.contracts[static_cast<size_t>(s.contract)];
     const double capacity = static_cast<double>(pool.nominal_gpus);
     const double billed = contract_usd_per_hour(1.0, k.take_or_pay_share, capacity, busy);
@@ -57,6 +75,7 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
       c.cost_usd += billed * usd_per_gpu;
       c.idle_usd += idle_gpus * usd_per_gpu;
       book(s.provider, CapacitySource::contract, billed * usd_per_gpu, from_s, to_s);
+      ledger_contract(slot, key, unused, billed, idle_gpus, usd_per_gpu, from_s, to_s);
       return;
     }
     // The price changes inside the interval (a priced step, an anniversary): book each hour at
@@ -67,6 +86,7 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
       c.cost_usd += billed * usd_per_gpu;
       c.idle_usd += idle_gpus * usd_per_gpu;
       book(s.provider, CapacitySource::contract, billed * usd_per_gpu, at, at + seconds);
+      ledger_contract(slot, key, unused, billed, idle_gpus, usd_per_gpu, at, at + seconds);
     });
     return;
   }
@@ -78,7 +98,8 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
       const SpendCommitment& sc = ctx_.scenario.spend_commitments[i];
       if (sc.provider != s.provider || sc.end_s <= at || sc.start_s >= to_s) continue;
       if (sc.start_s > at) {
-        book(s.provider, s.source, busy * s.usd_per_gpu_hour * (sc.start_s - at) / kSecondsPerHour, at, sc.start_s);
+        const double usd = busy * s.usd_per_gpu_hour * (sc.start_s - at) / kSecondsPerHour;
+        bill(slot, key, usd, busy * (sc.start_s - at) / kSecondsPerHour, usd, at, sc.start_s);
         at = sc.start_s;
       }
       const double until = std::min(to_s, sc.end_s);
@@ -88,10 +109,26 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
         const double lo = std::max(at, years[y].first), hi = std::min(until, years[y].second);
         if (hi > lo) spent_by_year_[i][y] += usd_per_s * (hi - lo);
       }
-      book(s.provider, CapacitySource::contract, usd_per_s * (until - at), at, until);
+      DailyCharge drawn = key;
+      drawn.source = CapacitySource::contract;
+      drawn.spend_commitment = static_cast<int>(i);
+      bill(slot + 2 + i, drawn, usd_per_s * (until - at), busy * (until - at) / kSecondsPerHour,
+           busy * s.usd_per_gpu_hour * (until - at) / kSecondsPerHour, at, until);
       at = until;
     }
-  if (to_s > at) book(s.provider, s.source, busy * s.usd_per_gpu_hour * (to_s - at) / kSecondsPerHour, at, to_s);
+  if (to_s > at) {
+    const double usd = busy * s.usd_per_gpu_hour * (to_s - at) / kSecondsPerHour;
+    bill(slot, key, usd, busy * (to_s - at) / kSecondsPerHour, usd, at, to_s);
+  }
+}
+
+void CostObserver::ledger_contract(size_t slot, const DailyCharge& used, const DailyCharge& unused, double billed_gpus,
+                                   double idle_gpus, double usd_per_gpu, double from_s, double to_s) {
+  const double hours = (to_s - from_s) / kSecondsPerHour;
+  ledger_.book(slot, used, (billed_gpus - idle_gpus) * usd_per_gpu, (billed_gpus - idle_gpus) * hours,
+               (billed_gpus - idle_gpus) * usd_per_gpu, from_s, to_s);
+  if (idle_gpus > 0)
+    ledger_.book(slot + 1, unused, idle_gpus * usd_per_gpu, idle_gpus * hours, idle_gpus * usd_per_gpu, from_s, to_s);
 }
 
 void CostObserver::on_finish(SimResults& results) {
@@ -102,7 +139,12 @@ void CostObserver::on_finish(SimResults& results) {
     if (!k.termination || !k.termination->exercised || k.termination->at_s >= ctx_.horizon_s) continue;
     contracts_[c].termination_fee_usd = k.termination->fee_usd;
     contracts_[c].cost_usd += k.termination->fee_usd;
-    book(k.provider, CapacitySource::contract, k.termination->fee_usd, k.termination->at_s, k.termination->at_s);
+    DailyCharge fee;
+    fee.provider = k.provider;
+    fee.site = k.site;
+    fee.contract = static_cast<int>(c);
+    fee.kind = ChargeKind::fee;
+    bill(c, fee, k.termination->fee_usd, 0, k.termination->fee_usd, k.termination->at_s, k.termination->at_s);
   }
   // Spend commitments: each year that began inside the horizon commits its share up to the
   // horizon (pro rata when the horizon cuts it) and bills its shortfall at its end.
@@ -117,7 +159,13 @@ void CostObserver::on_finish(SimResults& results) {
       out.spent_usd += spent;
       out.shortfall_usd += shortfall;
       const double due = std::min(spend_years_[i][y].second, ctx_.horizon_s);
-      book(s.provider, CapacitySource::contract, shortfall, due, due);
+      DailyCharge unspent;
+      unspent.provider = s.provider;
+      unspent.spend_commitment = static_cast<int>(i);
+      unspent.kind = ChargeKind::unused_commitment;
+      // On the bill, the shortfall falls in the last day of the year (or of the horizon) it is for.
+      const double last_instant = std::nextafter(due, 0.0);
+      bill(ctx_.scenario.contracts.size() + i, unspent, shortfall, 0, shortfall, last_instant, last_instant);
     }
   }
   double total = 0;
@@ -131,6 +179,7 @@ void CostObserver::on_finish(SimResults& results) {
   }
   results.summary.cost_usd = total;
   results.by_contract = contracts_;
+  results.charges = ledger_.take();
   for (size_t h = 0; h < results.hours.size(); ++h) {
     HourRow& row = results.hours[h];
     const auto first = hourly_usd_.begin() + static_cast<std::ptrdiff_t>(h * providers_ * 3);

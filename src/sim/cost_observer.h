@@ -5,11 +5,13 @@
 // provider with a spend commitment in force pay its discounted price and count as that
 // commitment's (contract) spend, which at each commitment year's end bills its shortfall.
 // Integrated up to the horizon, per provider, per contract (with the idle take-or-pay part:
-// price x max(0, share x capacity - busy)), per spend commitment and per hour by source.
+// price x max(0, share x capacity - busy)), per spend commitment, per hour by source, and line
+// by line per pool and UTC day (SimResults::charges).
 #pragma once
 
 #include <vector>
 
+#include "sim/charge_ledger.h"
 #include "sim/observer.h"
 
 namespace gpufleet::sim {
@@ -24,6 +26,14 @@ class CostObserver final : public Observer {
   // Books usd over [from_s, to_s) (spread over it in proportion to the time) to a provider and
   // source, in the totals and the hourly series.
   void book(int provider, CapacitySource source, double usd, double from_s, double to_s);
+  // book() to key's provider and source, and the same line to the ledger's slot, with the
+  // GPU-hours priced and the amount at list price.
+  void bill(size_t slot, const DailyCharge& key, double usd, double gpu_hours, double list_usd, double from_s,
+            double to_s);
+  // A contract pool's bill over [from_s, to_s) in the ledger: the busy part (billed - idle
+  // GPUs) as `used` in slot, the idle take-or-pay part as `unused` in slot + 1.
+  void ledger_contract(size_t slot, const DailyCharge& used, const DailyCharge& unused, double billed_gpus,
+                       double idle_gpus, double usd_per_gpu, double from_s, double to_s);
 
   const SimContext& ctx_;
   size_t providers_;
@@ -34,6 +44,11 @@ class CostObserver final : public Observer {
   // Per spend commitment: its years ([from, to) simulated seconds) and what was spent in each.
   std::vector<std::vector<std::pair<double, double>>> spend_years_;
   std::vector<std::vector<double>> spent_by_year_;
+  // The bill line by line. Slots: per contract its fee, per spend commitment its shortfalls,
+  // then per pool slots_per_pool_ (use, a contract's unused part, use under each commitment).
+  ChargeLedger ledger_;
+  size_t slots_per_pool_;
+  size_t first_pool_slot_;
 };
 
 }  // namespace gpufleet::sim

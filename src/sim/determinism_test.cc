@@ -77,7 +77,7 @@ TEST(Determinism, TwoRunsWriteIdenticalFiles) {
     const auto db = (base / (std::string(queue) + "-b")).string();
     ASSERT_TRUE(write_sim_results(*a, s, w, da));
     ASSERT_TRUE(write_sim_results(*b, s, w, db));
-    for (const char* file : {"summary.json", "jobs.csv", "timeseries.csv"}) {
+    for (const char* file : {"summary.json", "jobs.csv", "timeseries.csv", "focus.csv"}) {
       auto fa = read_file(da + "/" + file);
       auto fb = read_file(db + "/" + file);
       ASSERT_TRUE(fa && fb) << file;
