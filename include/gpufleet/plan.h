@@ -341,6 +341,9 @@ struct PlanResult {
 
   std::vector<Commitment> commitments;  // sorted by start, provider, site
   std::vector<TerminationChoice> terminations;  // one per existing contract with the option
+  // Per existing contract (Scenario::contracts): its bill over the horizon as the plan costs it
+  // (take-or-pay share and use, an exercised termination applied), nominal and at present value.
+  std::vector<double> existing_contract_usd, existing_contract_present_usd;
   std::vector<PlanPeriod> periods;
   std::vector<CostBreakdown> cost_by_year;
   std::vector<CostBreakdown> cost_by_provider;

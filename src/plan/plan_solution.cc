@@ -219,6 +219,8 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
     const ExistingContract& e = m.existing[k];
     return e.gpus[u(t)] - (e.end >= 0 ? e.gpus_after_end[u(t)] * x[u(e.end)] : 0.0);
   };
+  r.existing_contract_usd.assign(sc.contracts.size(), 0.0);
+  r.existing_contract_present_usd.assign(sc.contracts.size(), 0.0);
   for (int t = 0; t < T; ++t) {
     const double h = m.hours[u(t)];
     for (size_t k = 0; k < sc.contracts.size(); ++k) {
@@ -228,6 +230,8 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       const double usd = contract_usd_per_hour(m.existing[k].usd_per_gpu_hour[u(t)], c.take_or_pay_share, g, used) * h;
       by_year[u(t / per_year)].commitments_usd += usd;
       by_provider[u(c.provider)].commitments_usd += usd;
+      r.existing_contract_usd[k] += usd;
+      r.existing_contract_present_usd[k] += usd * m.discount[u(t)];
       if (usd != 0) line(PlanCharge::Kind::contract, t, c.provider, c.site, c.accelerator, c.name, usd, std::max(c.take_or_pay_share * g, used) * h);
     }
     for (size_t p = 0; p < m.pools.size(); ++p) {

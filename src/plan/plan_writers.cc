@@ -9,7 +9,6 @@
 #include "gpufleet/plan.h"
 #include "plan/plan_binding.h"
 #include "plan/plan_focus_writer.h"
-#include "plan/plan_model_builder.h"
 #include "util/atomic_file.h"
 #include "util/csv_cell.h"
 #include "util/human_format.h"
@@ -195,10 +194,9 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
 }
 
 // plan.csv: one row per GPU contract, the plan's new commitments and then the contracts in force
-// before it (existing), with both ends, reference GPUs, and the bill nominal over the whole term
-// and at present value. An existing contract's bill is its face value (GPUs x hours x price; its
-// take-or-pay share and use are in plan.json) over the plan's calendar (the horizon and the
-// longest term after it), discounted as the plan discounts.
+// before it (existing), with both ends, reference GPUs, and the bill nominal and at present
+// value: a new commitment's over its whole term, an existing contract's over the horizon as the
+// plan costs it (PlanResult::existing_contract_usd).
 std::string plan_csv(const PlanResult& r, const PlanInputs& in) {
   const Scenario& sc = in.scenario;
   std::string csv =
@@ -209,17 +207,12 @@ std::string plan_csv(const PlanResult& r, const PlanInputs& in) {
       csv += fmt::format("new,,{},{},{},{},{},{},{},{},{:.2f},{},{:.2f},{:.2f}\n", csv_cell(c.provider), csv_cell(c.site), csv_cell(c.accelerator),
                          period_label(in, c.start_period), format_iso_date(c.start_unix_s), format_iso_date(c.end_unix_s), c.term_years,
                          c.gpus, c.ref_gpus, c.usd_per_gpu_hour, c.total_usd, c.present_value_usd);
-  const size_t periods = in.period_start_unix_s.empty() ? 0 : in.period_start_unix_s.size() - 1;
-  for (const Contract& k : sc.contracts) {
+  for (size_t i = 0; i < sc.contracts.size(); ++i) {
+    const Contract& k = sc.contracts[i];
     int64_t peak = 0;
     for (const auto& step : k.ramp) peak = std::max(peak, step.gpus);
-    double total = 0, present = 0;
-    for (size_t t = 0; t < periods; ++t) {
-      const double from = plan::period_start_s(in, static_cast<int>(t)), to = plan::period_start_s(in, static_cast<int>(t) + 1);
-      const double usd = k.average_gpus(from, to) * (to - from) / 3600.0 * k.usd_per_gpu_hour;
-      total += usd;
-      present += usd * plan::period_discount(in, static_cast<int>(t));
-    }
+    const double total = i < r.existing_contract_usd.size() ? r.existing_contract_usd[i] : 0.0;
+    const double present = i < r.existing_contract_present_usd.size() ? r.existing_contract_present_usd[i] : 0.0;
     const auto& provider = sc.providers[static_cast<size_t>(k.provider)].name;
     const auto& accelerator = sc.accelerators[static_cast<size_t>(k.accelerator)];
     const int64_t from = sc.start_unix_s + static_cast<int64_t>(k.start_s), to = sc.start_unix_s + static_cast<int64_t>(k.end_s);
