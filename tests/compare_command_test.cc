@@ -57,7 +57,7 @@ TEST_F(CompareCommand, TwoRisksAndAPlanSideBySideWithRegret) {
   EXPECT_NE(r.out.find("CVaR95"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Regret"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("the same 200 futures of risk-e2e, seed 7"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("new GPUs"), std::string::npos) << r.out;  // plan-a's commitments per provider and year
+  EXPECT_NE(r.out.find("Contracts (GPUs"), std::string::npos) << r.out;  // per provider, kind and start year
   // The regret, recomputed from the two futures.csv.
   const auto ca = future_costs(a / "futures.csv"), cb = future_costs(b / "futures.csv");
   ASSERT_EQ(ca.size(), 200u);
@@ -79,6 +79,51 @@ TEST_F(CompareCommand, TwoRisksAndAPlanSideBySideWithRegret) {
   const json ra = json::parse(slurp(a / "risk.json"));
   EXPECT_EQ(d["folders"][0]["p95"], ra["cost_usd"]["p95"]);
   EXPECT_EQ(d["folders"][2]["kind"], "plan");
+}
+
+// A risk folder records the contracts it evaluated (risk.json contract_terms): the scenario's
+// as existing, the plan's commitments as new, as signed; compare shows them per provider,
+// kind and start year beside the plan folder's, so risk-a's column is plan-a's.
+TEST_F(CompareCommand, RiskFoldersShowTheContractsTheyEvaluated) {
+  const json ra = json::parse(slurp(dir_ / "risk-a" / "risk.json")), pa = json::parse(slurp(dir_ / "plan-a" / "plan.json"));
+  ASSERT_TRUE(ra["contract_terms"].is_array());
+  EXPECT_EQ(ra["contract_terms"].size(), ra["contracts"].get<size_t>());
+  std::vector<json> fresh;
+  size_t existing = 0;
+  for (const auto& c : ra["contract_terms"]) (c["kind"] == "new" ? fresh.push_back(c) : void(++existing));
+  EXPECT_EQ(existing, pa["existing_contracts"].size());
+  ASSERT_EQ(fresh.size(), pa["commitments"].size());
+  ASSERT_GT(fresh.size(), 0u);
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    const json& p = pa["commitments"][i];
+    EXPECT_EQ(fresh[i]["provider"], p["provider"]) << i;
+    EXPECT_EQ(fresh[i]["site"], p["site"]) << i;
+    EXPECT_EQ(fresh[i]["accelerator"], p["accelerator"]) << i;
+    EXPECT_EQ(fresh[i]["gpus"], p["gpus"]) << i;
+    EXPECT_EQ(fresh[i]["from"], p["from"]) << i;
+    EXPECT_EQ(fresh[i]["to"], p["to"]) << i;
+    EXPECT_EQ(fresh[i]["usd_per_gpu_hour"], p["usd_per_gpu_hour"]) << i;
+  }
+  const fs::path html = dir_ / "compare-contracts.html";
+  const std::string a = (dir_ / "risk-a").string(), b = (dir_ / "risk-b").string(), plan_a = (dir_ / "plan-a").string(),
+                    plan_b = (dir_ / "plan-b").string();
+  const auto r = run_gpufleet("compare " + a + " " + b + " " + plan_a + " " + plan_b + " --report " + html.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json d = page_data(slurp(html))["compare"];
+  EXPECT_EQ(d["commitment_labels"].size(), 4u);
+  double new_a = 0, new_b = 0;
+  bool differ = false;
+  for (const auto& row : d["commitments"]) {
+    EXPECT_EQ(row[a], row[plan_a]) << row.dump();  // risk-a evaluated plan-a's contracts
+    EXPECT_EQ(row[b], row[plan_b]) << row.dump();
+    if (row["kind"] == "new") new_a += row[a].get<double>(), new_b += row[b].get<double>();
+    differ = differ || row[a] != row[b];
+  }
+  double planned_a = 0;
+  for (const auto& c : pa["commitments"]) planned_a += c["gpus"].get<double>();
+  EXPECT_EQ(new_a, planned_a);
+  EXPECT_GT(new_b, 0);
+  EXPECT_TRUE(differ) << "plans for 1.5x and 2x growth sign the same contracts";
 }
 
 TEST_F(CompareCommand, FoldersOfNoKnownKindOrOtherFuturesExitTwo) {

@@ -186,7 +186,15 @@ struct RiskResult {
   std::vector<std::string> year_labels;      // plan years
   std::vector<std::string> providers;
   std::vector<std::string> sites;
-  int contracts = 0;                          // commitments evaluated (existing and plan's)
+  // The contracts evaluated: the scenario's (existing = true), then the plan's commitments.
+  struct ContractTerms {
+    std::string name, provider, site, accelerator;
+    bool existing = true;
+    int64_t start_unix_s = 0, end_unix_s = 0;  // as signed (before any delivery slip)
+    int64_t peak_gpus = 0;                     // the ramp's largest step
+    double usd_per_gpu_hour = 0;               // the base price
+  };
+  std::vector<ContractTerms> contracts;
   Distribution cost;                          // total discounted cost
   Distribution idle_take_or_pay;
   Distribution shortfall_total;               // reference GPU-hours over the horizon

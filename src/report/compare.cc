@@ -23,6 +23,20 @@ void one_cost(ComparedFolder& f, double usd) {
   f.cdf = {{usd, 1.0}};
 }
 
+// One contract's GPUs into f.commitment_gpus, under its provider, kind and the year of the
+// date (or period label) in field `start`.
+Result<void> add_contract(ComparedFolder& f, const JsonObject& c, const std::string& kind, const std::string& start) {
+  auto provider = c.string("provider");
+  if (!provider) return fail(provider.error());
+  auto from = c.string(start);
+  if (!from) return fail(from.error());
+  if (from->size() < 4) return fail(c.error(start, fmt::format("'{}': expected a date or a period label", *from)));
+  auto gpus = c.number("gpus");
+  if (!gpus) return fail(gpus.error());
+  f.commitment_gpus[{*provider, kind, from->substr(0, 4)}] += *gpus;
+  return {};
+}
+
 Result<void> read_risk(ComparedFolder& f, RiskFolder& risk) {
   const std::string path = (fs::path(f.dir) / "risk.json").string();
   const JsonObject j(risk.summary, path);
@@ -45,6 +59,16 @@ Result<void> read_risk(ComparedFolder& f, RiskFolder& risk) {
   if (!short_mean) return fail(short_mean.error());
   if (!short_p95) return fail(short_p95.error());
   f.shortfall = fmt::format("mean {} ref GPU-h, P95 {}", with_commas(*short_mean), with_commas(*short_p95));
+  if (j.has("contract_terms")) {  // risk.json of gpufleet 2026-12 and later
+    f.has_commitments = true;
+    auto terms = j.each_object("contract_terms", [&](const JsonObject& c) -> Result<void> {
+      auto kind = c.string("kind");
+      if (!kind) return fail(kind.error());
+      if (*kind != "existing" && *kind != "new") return fail(c.error("kind", fmt::format("'{}': expected existing or new", *kind)));
+      return add_contract(f, c, *kind, "from");
+    });
+    if (!terms) return terms;
+  }
   return j.each_object("providers", [&](const JsonObject& p) -> Result<void> {
     auto name = p.string("provider");
     if (!name) return fail(name.error());
@@ -57,24 +81,20 @@ Result<void> read_risk(ComparedFolder& f, RiskFolder& risk) {
   });
 }
 
-// plan.json: the objective (when no risk.json gives the cost), cost by provider, commitments.
+// plan.json: the objective (when no risk.json gives the cost), cost by provider, and the
+// contracts (when no risk.json gave those it evaluated).
 Result<void> read_plan(ComparedFolder& f, bool cost_from_plan) {
   const std::string path = (fs::path(f.dir) / "plan.json").string();
   auto loaded = read_json_object(path);
   if (!loaded) return fail(loaded.error());
   const JsonObject plan(*loaded, path);
-  f.has_plan = true;
-  auto signed_ = plan.each_object("commitments", [&](const JsonObject& c) -> Result<void> {
-    auto provider = c.string("provider");
-    if (!provider) return fail(provider.error());
-    auto start = c.string("start");
-    if (!start) return fail(start.error());
-    auto gpus = c.number("gpus");
-    if (!gpus) return fail(gpus.error());
-    f.commitment_gpus[{*provider, start->substr(0, 4)}] += *gpus;
-    return {};
-  });
-  if (!signed_) return signed_;
+  if (!f.has_commitments) {
+    f.has_commitments = true;
+    auto existing = plan.each_object("existing_contracts", [&](const JsonObject& c) { return add_contract(f, c, "existing", "start"); });
+    if (!existing) return existing;
+    auto signed_ = plan.each_object("commitments", [&](const JsonObject& c) { return add_contract(f, c, "new", "start"); });
+    if (!signed_) return signed_;
+  }
   if (!cost_from_plan) return {};
   auto solver = plan.object("solver");
   if (!solver) return fail(solver.error());

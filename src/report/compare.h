@@ -1,6 +1,6 @@
 // `gpufleet compare`: result folders of `plan`, `risk` or `simulate` side by side: their cost
 // (a distribution over futures for risk folders, one number otherwise), shortfall, provider
-// shares of cost, new commitments per provider and start year (plan folders), and the regret
+// shares of cost, contracts (existing and new) per provider and start year, and the regret
 // of risk folders evaluated on the same futures.
 #pragma once
 
@@ -16,6 +16,12 @@
 
 namespace gpufleet::report {
 
+// Contracts grouped: provider, "existing" (the scenario's) or "new" (a plan's), start year.
+struct CommitmentKey {
+  std::string provider, kind, year;
+  auto operator<=>(const CommitmentKey&) const = default;
+};
+
 struct ComparedFolder {
   std::string dir;    // as given
   std::string kind;   // where the cost comes from: "risk" (risk.json), else "plan" (plan.json), else "simulation" (summary.json)
@@ -25,8 +31,10 @@ struct ComparedFolder {
   std::vector<CdfPoint> cdf;  // risk: of the futures' costs; otherwise the one cost with p = 1
   std::string shortfall;      // in words, per kind
   std::vector<std::pair<std::string, double>> cost_by_provider;  // USD (risk: mean), in the file's order
-  bool has_plan = false;      // plan.json is there: commitments below
-  std::map<std::pair<std::string, std::string>, double> commitment_gpus;  // (provider, start year) -> GPUs
+  // The contracts the folder's cost is of: risk.json's contract_terms (what was evaluated), else
+  // plan.json's existing contracts and new commitments. Absent for simulation folders.
+  bool has_commitments = false;
+  std::map<CommitmentKey, double> commitment_gpus;  // -> GPUs (an existing contract's: at its peak)
   std::vector<double> future_costs;  // risk: per future
 };
 

@@ -36,15 +36,15 @@ double share_of(const ComparedFolder& f, const std::string& provider) {
   return total > 0 ? mine / total : 0.0;
 }
 
-// (provider, year) of every plan folder's commitments, sorted.
-std::set<std::pair<std::string, std::string>> commitment_keys(const Comparison& c) {
-  std::set<std::pair<std::string, std::string>> keys;
+// (provider, kind, year) of every folder's contracts, sorted.
+std::set<CommitmentKey> commitment_keys(const Comparison& c) {
+  std::set<CommitmentKey> keys;
   for (const auto& f : c.folders)
     for (const auto& [key, gpus] : f.commitment_gpus) keys.insert(key);
   return keys;
 }
 
-double gpus_of(const ComparedFolder& f, const std::pair<std::string, std::string>& key) {
+double gpus_of(const ComparedFolder& f, const CommitmentKey& key) {
   const auto it = f.commitment_gpus.find(key);
   return it == f.commitment_gpus.end() ? 0.0 : it->second;
 }
@@ -87,16 +87,17 @@ std::string format_comparison(const Comparison& c) {
   const auto keys = commitment_keys(c);
   line("");
   if (keys.empty()) {
-    line("New commitments: none (no plan folder, or no plan signs any)");
+    line("Contracts: none (no plan or risk folder, or none holds a contract)");
   } else {
-    std::string head = fmt::format("  {:<14} {:<6}", "new GPUs", "year");
+    line("Contracts (GPUs; an existing contract at its peak) by provider, kind and start year:");
+    std::string head = fmt::format("  {:<14} {:<9} {:<6}", "provider", "kind", "year");
     for (size_t i = 0; i < c.folders.size(); ++i)
-      if (c.folders[i].has_plan) head += fmt::format(" {:>10}", fmt::format("[{}]", i + 1));
+      if (c.folders[i].has_commitments) head += fmt::format(" {:>10}", fmt::format("[{}]", i + 1));
     line(head);
     for (const auto& key : keys) {
-      std::string row = fmt::format("  {:<14} {:<6}", key.first, key.second);
+      std::string row = fmt::format("  {:<14} {:<9} {:<6}", key.provider, key.kind, key.year);
       for (const auto& f : c.folders)
-        if (f.has_plan) row += fmt::format(" {:>10}", with_commas(gpus_of(f, key)));
+        if (f.has_commitments) row += fmt::format(" {:>10}", with_commas(gpus_of(f, key)));
       line(row);
     }
   }
@@ -124,12 +125,12 @@ ReportSection comparison_section(const Comparison& c) {
   s.horizon = "each folder's own";
   json& d = s.data;
   d["labels"] = json::array();
-  d["plan_labels"] = json::array();
+  d["commitment_labels"] = json::array();
   d["folders"] = json::array();
   d["cdfs"] = json::array();
   for (const auto& f : c.folders) {
     d["labels"].push_back(f.dir);
-    if (f.has_plan) d["plan_labels"].push_back(f.dir);
+    if (f.has_commitments) d["commitment_labels"].push_back(f.dir);
     json row = {{"label", f.dir}, {"kind", f.kind}, {"basis", f.basis}, {"mean", f.mean}, {"shortfall", f.shortfall}};
     if (f.distribution) {
       row["p5"] = f.p5;
@@ -160,9 +161,9 @@ ReportSection comparison_section(const Comparison& c) {
   d["shares"] = shares;
   json commitments = json::array();
   for (const auto& key : commitment_keys(c)) {
-    json row = {{"provider", key.first}, {"year", key.second}};
+    json row = {{"provider", key.provider}, {"kind", key.kind}, {"year", key.year}};
     for (const auto& f : c.folders)
-      if (f.has_plan) row[f.dir] = gpus_of(f, key);
+      if (f.has_commitments) row[f.dir] = gpus_of(f, key);
     commitments.push_back(row);
   }
   d["commitments"] = commitments;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "report/compare.h"
 #include "report/histogram.h"
@@ -84,6 +85,7 @@ class Folders : public ::testing::Test {
     fs::create_directories(d);
     std::ofstream(d / "plan.json") << R"({"scenario": "s", "status": "optimal", "solver": {"objective_usd": 95},
   "cost_by_provider": [{"label": "aws", "total_usd": 75}, {"label": "gcp", "total_usd": 25}],
+  "existing_contracts": [{"provider": "aws", "start": "2024-07-01", "gpus": 1024}],
   "commitments": [{"provider": "aws", "start": "2026Q1", "gpus": 256}, {"provider": "aws", "start": "2026Q3", "gpus": 512},
                   {"provider": "gcp", "start": "2027Q2", "gpus": 128}]})";
     return d.string();
@@ -107,9 +109,12 @@ TEST_F(Folders, RiskAndPlanFoldersSideBySide) {
   EXPECT_DOUBLE_EQ(c->regret[0].mean_usd, 0.5);
   EXPECT_EQ(c->regret[1].max_usd, 5);
   EXPECT_DOUBLE_EQ(c->regret[1].mean_usd, 1.75);
-  // Commitments per provider and start year, from plan.json.
-  EXPECT_EQ((c->folders[2].commitment_gpus.at({"aws", "2026"})), 768);
-  EXPECT_EQ((c->folders[2].commitment_gpus.at({"gcp", "2027"})), 128);
+  // Contracts per provider, kind and start year, from plan.json; the risk folders' risk.json
+  // name none (written before contract_terms), so they have no column.
+  EXPECT_EQ((c->folders[2].commitment_gpus.at({"aws", "new", "2026"})), 768);
+  EXPECT_EQ((c->folders[2].commitment_gpus.at({"gcp", "new", "2027"})), 128);
+  EXPECT_EQ((c->folders[2].commitment_gpus.at({"aws", "existing", "2024"})), 1024);
+  EXPECT_FALSE(c->folders[0].has_commitments);
   const std::string text = format_comparison(*c);
   EXPECT_NE(text.find("60.0%"), std::string::npos) << text;  // aws's share of the risk folders' cost
   EXPECT_NE(text.find("75.0%"), std::string::npos) << text;  // and of the plan's
@@ -121,6 +126,30 @@ TEST_F(Folders, RiskAndPlanFoldersSideBySide) {
   ASSERT_EQ(s.data["cdfs"].size(), 3u);
   EXPECT_EQ(s.data["cdfs"][2]["points"][0]["x"], 95);
   EXPECT_EQ(s.data["cdfs"][2]["points"][1]["p"], 1);
+}
+
+TEST_F(Folders, ARiskFolderShowsTheContractsItEvaluated) {
+  const std::string a = risk("a", {1, 2});
+  std::ifstream in(fs::path(a) / "risk.json");
+  auto j = nlohmann::json::parse(in);
+  j["contract_terms"] = nlohmann::json::parse(R"([
+    {"kind": "existing", "provider": "aws", "from": "2024-07-01T00:00:00Z", "gpus": 1024},
+    {"kind": "new", "provider": "gcp", "from": "2027-04-01T00:00:00Z", "gpus": 64},
+    {"kind": "new", "provider": "gcp", "from": "2027-10-01T00:00:00Z", "gpus": 32}])");
+  std::ofstream(fs::path(a) / "risk.json") << j.dump();
+  auto c = compare_folders({a, plan("p")});
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_TRUE(c->folders[0].has_commitments);
+  EXPECT_EQ((c->folders[0].commitment_gpus.at({"gcp", "new", "2027"})), 96);
+  EXPECT_EQ((c->folders[0].commitment_gpus.at({"aws", "existing", "2024"})), 1024);
+  const std::string text = format_comparison(*c);
+  EXPECT_NE(text.find("existing"), std::string::npos) << text;
+  // A kind that is neither names the field.
+  j["contract_terms"][1]["kind"] = "planned";
+  std::ofstream(fs::path(a) / "risk.json") << j.dump();
+  auto bad = compare_folders({a, plan("p")});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "contract_terms[1].kind") << bad.error().to_string();
 }
 
 TEST_F(Folders, OneRiskFolderHasNoRegretAndSaysWhy) {

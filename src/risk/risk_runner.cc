@@ -80,7 +80,20 @@ Result<RiskResult> run_risk_with(const PlanInputs& in, const std::vector<Contrac
   for (int y = 0; y < book->calendar.years; ++y) r.year_labels.push_back(period_label(in, y * (12 / in.period_months)).substr(0, 4));
   for (const auto& p : sc.providers) r.providers.push_back(p.name);
   for (const auto& s : sc.sites) r.sites.push_back(s.name);
-  r.contracts = static_cast<int>(book->contracts.size());
+  for (size_t c = 0; c < book->contracts.size(); ++c) {
+    const Contract& k = book->contracts[c];
+    RiskResult::ContractTerms t;
+    t.name = k.name;
+    t.provider = sc.providers[static_cast<size_t>(k.provider)].name;
+    t.site = sc.sites[static_cast<size_t>(k.site)].name;
+    t.accelerator = sc.accelerators[static_cast<size_t>(k.accelerator)].name;
+    t.existing = c < sc.contracts.size();
+    t.start_unix_s = sc.start_unix_s + static_cast<int64_t>(k.start_s);
+    t.end_unix_s = sc.start_unix_s + static_cast<int64_t>(k.in_force_until_s());
+    for (const auto& step : k.ramp) t.peak_gpus = std::max(t.peak_gpus, step.gpus);
+    t.usd_per_gpu_hour = k.usd_per_gpu_hour;
+    r.contracts.push_back(std::move(t));
+  }
 
   const int64_t chunk = options.fidelity == RiskFidelity::simulator ? 1 : 64;  // a simulation is a second or more
   if (options.shards > 0) {  // one block, on this process's threads

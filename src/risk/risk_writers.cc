@@ -9,6 +9,7 @@
 #include "gpufleet/risk.h"
 #include "util/atomic_file.h"
 #include "util/human_format.h"
+#include "util/time_parse.h"
 
 namespace gpufleet {
 
@@ -35,7 +36,7 @@ std::string format_risk_report(const RiskResult& r) {
     auto v = [usd](double x) { return usd ? human_usd(x) : with_commas(x); };
     line(fmt::format("  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10}", label, v(d.mean), v(d.p5), v(d.p50), v(d.p95), v(d.cvar95)));
   };
-  line(fmt::format("Risk: {} | {} futures, seed {} | {} contracts, {}", r.scenario, r.futures, r.seed, r.contracts,
+  line(fmt::format("Risk: {} | {} futures, seed {} | {} contracts, {}", r.scenario, r.futures, r.seed, r.contracts.size(),
                    r.fidelity == RiskFidelity::simulator ? "simulator" : "period model"));
   line("");
   line(fmt::format("  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10}", "", "mean", "P5", "P50", "P95", "CVaR95"));
@@ -69,7 +70,14 @@ Result<void> write_risk_results(const RiskResult& r, const std::string& dir) {
   j["futures"] = r.futures;
   j["seed"] = r.seed;
   j["fidelity"] = r.fidelity == RiskFidelity::simulator ? "simulator" : "period_model";
-  j["contracts"] = r.contracts;
+  j["contracts"] = r.contracts.size();
+  // What was evaluated: existing contracts and the plan's commitments, as signed.
+  j["contract_terms"] = ordered_json::array();
+  for (const auto& c : r.contracts)
+    j["contract_terms"].push_back({{"name", c.name}, {"kind", c.existing ? "existing" : "new"}, {"provider", c.provider},
+                                   {"site", c.site}, {"accelerator", c.accelerator}, {"from", format_iso_datetime(c.start_unix_s)},
+                                   {"to", format_iso_datetime(c.end_unix_s)}, {"gpus", c.peak_gpus},
+                                   {"usd_per_gpu_hour", c.usd_per_gpu_hour}});
   j["cost_usd"] = to_json(r.cost);
   j["idle_take_or_pay_usd"] = to_json(r.idle_take_or_pay);
   j["shortfall_gpu_hours"] = to_json(r.shortfall_total);

@@ -860,10 +860,10 @@
         { key: 'provider', label: 'Provider', name: true }].concat(d.labels.map((l) => ({ key: l, label: l, format: 'pct', numeric: true }))),
       d.shares, 'Each provider\'s share of the folder\'s cost (risk: of the mean cost per provider).');
     if (d.commitments.length > 0)
-      addTable(el, 'compare-commitments', 'New commitments per provider and year (plan folders)', [
-        { key: 'provider', label: 'Provider', name: true }, { key: 'year', label: 'Start year' }]
-        .concat(d.plan_labels.map((l) => ({ key: l, label: l + ' (GPUs)', format: 'count', numeric: true }))),
-      d.commitments, 'GPUs of the contracts each plan signs, by provider and the year they start.');
+      addTable(el, 'compare-commitments', 'Contracts per provider, kind and start year', [
+        { key: 'provider', label: 'Provider', name: true }, { key: 'kind', label: 'Kind' }, { key: 'year', label: 'Start year' }]
+        .concat(d.commitment_labels.map((l) => ({ key: l, label: l + ' (GPUs)', format: 'count', numeric: true }))),
+      d.commitments, 'GPUs of the contracts each folder holds: the scenario\'s existing contracts (at their peak) and the new commitments of its plan, by provider and the year they start (risk folders: those the futures were evaluated on).');
   }
 
   // ---- Status for the browser test ----------------------------------------------------------
