@@ -500,8 +500,11 @@ TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
     const spend = Chart.getChart(document.querySelector('#sim-spend canvas'));
     const year = Chart.getChart(document.querySelector('#plan-cost-year canvas'));
     const find = (chart, label) => { const d = chart.data.datasets.find((x) => x.label === label); return d ? d.data : null; };
+    const overlay = Chart.getChart(document.querySelector('#sim-plan-demand canvas'));
     return { months: spend.data.labels, monthly: find(spend, 'budget per month (plan)'),
-             cumulative: find(spend, 'cumulative budget (right axis)'), yearly: find(year, 'budget') };)");
+             cumulative: find(spend, 'cumulative budget (right axis)'), yearly: find(year, 'budget'),
+             periods: overlay ? overlay.data.labels : null, demand: overlay ? find(overlay, 'planned demand') : null,
+             work: overlay ? find(overlay, 'simulated work') : null };)");
   ASSERT_TRUE(got.is_object());
   ASSERT_TRUE(got["monthly"].is_array()) << got.dump();
   ASSERT_EQ(got["months"][0], "2026-01");
@@ -511,6 +514,16 @@ TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
   EXPECT_NEAR(got["cumulative"][23].get<double>(), 1.2e11, 100);
   ASSERT_TRUE(got["yearly"].is_array());
   EXPECT_NEAR(got["yearly"][0].get<double>(), 6.0e10, 1);
+  // The plan's demand beside the simulation's work, per plan period the simulation covers:
+  // the demand is plan.json's training + inference, the work some of it.
+  ASSERT_TRUE(got["periods"].is_array()) << got.dump();
+  const auto plan = nlohmann::json::parse(slurp(fs::path(d) / "plan.json"));
+  ASSERT_GT(got["periods"].size(), 0u);
+  ASSERT_LE(got["periods"].size(), plan["periods"].size());
+  EXPECT_EQ(got["periods"][0], plan["periods"][0]["period"]);
+  const double demand0 = plan["periods"][0]["training_ref_gpus"].get<double>() + plan["periods"][0]["inference_ref_gpus"].get<double>();
+  EXPECT_NEAR(got["demand"][0].get<double>(), demand0, 1e-3 * demand0);
+  EXPECT_GT(got["work"][0].get<double>(), 0);
   fs::remove_all(work);
 }
 

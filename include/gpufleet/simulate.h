@@ -134,6 +134,10 @@ struct DailyCharge {
 struct HourRow {
   double busy_gpus = 0;
   double capacity_gpus = 0;          // contract + on-demand + spot GPUs in service
+  // Work done, in reference GPUs (H100-SXM = 1): the GPUs jobs asked for x their pool's speed
+  // factor, hour average. Over a job's run it adds up to its reference GPU-hours, the unit of
+  // a plan's demand.
+  double work_ref_gpus = 0;
   int64_t queued_jobs = 0;
   std::vector<double> spend_usd_by_provider;  // spent during this hour, per provider
   // The same split by provider and source, [provider * 3 + CapacitySource]: busy physical

@@ -301,7 +301,7 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
   fmt::memory_buffer out;
   // Units in every name: physical GPUs (not reference GPUs), USD spent in the hour (= USD per
   // hour over it). Then by provider: spend, contract GPUs at the hour's start (the ramps), and
-  // busy GPUs and spend by source.
+  // busy GPUs and spend by source; last, the work done in reference GPUs (a plan's unit).
   out.append(std::string_view("hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs"));
   for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}", p.name);
   for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",committed_physical_gpus_{}", p.name);
@@ -311,7 +311,7 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
     for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",busy_physical_gpus_{}_{}", p.name, c);
   for (const Provider& p : scenario.providers)
     for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}_{}", p.name, c);
-  out.push_back('\n');
+  out.append(std::string_view(",work_ref_gpus\n"));
   const size_t split = scenario.providers.size() * 3;
   std::vector<int64_t> committed(scenario.providers.size());
   for (size_t h = 0; h < r.hours.size(); ++h) {
@@ -331,7 +331,7 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
       fmt::format_to(std::back_inserter(out), ",{:.3f}", c < row.busy_gpus_by_provider_source.size() ? row.busy_gpus_by_provider_source[c] : 0.0);
     for (size_t c = 0; c < split; ++c)
       fmt::format_to(std::back_inserter(out), ",{:.4f}", c < row.spend_usd_by_provider_source.size() ? row.spend_usd_by_provider_source[c] : 0.0);
-    out.push_back('\n');
+    fmt::format_to(std::back_inserter(out), ",{:.3f}\n", row.work_ref_gpus);
     if (out.size() > (1 << 20)) {
       file.write(std::string_view(out.data(), out.size()));
       out.clear();

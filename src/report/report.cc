@@ -6,6 +6,7 @@
 
 #include "gpufleet/report.h"
 #include "report/html_page.h"
+#include "report/plan_overlay.h"
 #include "report/plan_report_data.h"
 #include "report/risk_report_data.h"
 #include "report/run_record.h"
@@ -58,6 +59,15 @@ Result<void> write_report_unguarded(const std::string& dir, const std::string& h
     auto p = report::read_plan_section(dir);
     if (!p) return fail(p.error());
     sections.push_back(std::move(*p));
+  }
+  if (is_sim && is_plan) {  // the simulation's work against the plan's demand
+    auto overlay = report::read_plan_overlay(dir);
+    if (!overlay) return fail(overlay.error());
+    if (*overlay) {
+      sections.front().data["plan_overlay"] = report::plan_overlay_json(**overlay);
+      sections.front().totals.push_back({"Planned demand carried (ref GPU-hours, simulated hours of the plan's periods)",
+                                         fmt::format("{:.1f}%", 100 * (*overlay)->carried_share)});
+    }
   }
   if (is_risk) {
     auto r = report::read_risk_section(dir);

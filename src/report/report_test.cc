@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -13,9 +14,11 @@
 #include "gpufleet/report.h"
 #include "report/cdf.h"
 #include "report/html_page.h"
+#include "report/plan_overlay.h"
 #include "report/report_assets.h"
 #include "report/time_buckets.h"
 #include "util/digest.h"
+#include "util/time_parse.h"
 #include "../../tests/html_checks.h"
 
 namespace gpufleet::report {
@@ -482,6 +485,52 @@ TEST(PlanReport, BothResultsInOneFolderGiveOnePageWithBoth) {
   const json d = page_data(slurp(html_path));
   EXPECT_TRUE(d.contains("simulation"));
   EXPECT_TRUE(d.contains("plan"));
+  // The small simulation's timeseries has no work_ref_gpus column (an older one): no overlay.
+  EXPECT_FALSE(d["simulation"].contains("plan_overlay"));
+}
+
+// A plan of quarters from 2026-01-01 and a simulation of its first 2,400 hours: Q1 (2,160
+// hours) at 12 reference GPUs of work, then 240 hours of Q2 at 6. The overlay has Q1 and Q2
+// only, with each one's simulated share, and carries work / demand over the simulated hours.
+TEST(PlanReport, TheSimulationsWorkBesideThePlansDemandPerPeriod) {
+  TempDir dir("overlay");
+  json plan = {{"horizon", {{"start", "2026-01-01"}, {"period_months", 3}}}, {"periods", json::array()}};
+  for (const auto& [label, training, inference] : {std::tuple{"2026Q1", 8.0, 2.0}, std::tuple{"2026Q2", 15.0, 5.0}, std::tuple{"2026Q3", 30.0, 0.0}})
+    plan["periods"].push_back({{"period", label}, {"training_ref_gpus", training}, {"inference_ref_gpus", inference}});
+  write_text(dir.path() / "plan.json", plan.dump());
+  std::string ts = "hour,time,busy_physical_gpus,work_ref_gpus\n";
+  for (int h = 0; h < 2400; ++h)
+    ts += std::to_string(h) + "," + format_iso_datetime(kJan2026 + h * 3600) + ",1," + (h < 2160 ? "12" : "6") + "\n";
+  write_text(dir.path() / "timeseries.csv", ts);
+  auto o = read_plan_overlay(dir.path().string());
+  ASSERT_TRUE(o) << o.error().to_string();
+  ASSERT_TRUE(o->has_value());
+  const PlanOverlay& overlay = **o;
+  ASSERT_EQ(overlay.periods.size(), 2u);
+  EXPECT_EQ(overlay.periods[0].period, "2026Q1");
+  EXPECT_DOUBLE_EQ(overlay.periods[0].demand_ref_gpus, 10);
+  EXPECT_DOUBLE_EQ(overlay.periods[0].work_ref_gpus, 12);
+  EXPECT_DOUBLE_EQ(overlay.periods[0].simulated_share, 1);
+  EXPECT_DOUBLE_EQ(overlay.periods[1].work_ref_gpus, 6);
+  EXPECT_DOUBLE_EQ(overlay.periods[1].simulated_share, 240.0 / (91 * 24));  // Q2 2026 has 91 days
+  EXPECT_DOUBLE_EQ(overlay.carried_share, (12.0 * 2160 + 6.0 * 240) / (10.0 * 2160 + 20.0 * 240));
+  // Without the column, no overlay; a malformed time names its line.
+  write_text(dir.path() / "timeseries.csv", "hour,time,busy_physical_gpus\n0,2026-01-01T00:00:00Z,1\n");
+  auto none = read_plan_overlay(dir.path().string());
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+  write_text(dir.path() / "timeseries.csv", "time,work_ref_gpus\n2026-01-01T00:00:00Z,1\nyesterday,1\n");
+  auto bad = read_plan_overlay(dir.path().string());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().line, 3);
+  EXPECT_EQ(bad.error().field, "time");
+  // A plan whose horizon starts mid-month is refused, naming the field.
+  plan["horizon"]["start"] = "2026-01-15";
+  write_text(dir.path() / "plan.json", plan.dump());
+  write_text(dir.path() / "timeseries.csv", "time,work_ref_gpus\n2026-01-01T00:00:00Z,1\n");
+  auto mid = read_plan_overlay(dir.path().string());
+  ASSERT_FALSE(mid);
+  EXPECT_EQ(mid.error().field, "horizon.start");
 }
 
 }  // namespace

@@ -149,6 +149,23 @@ TEST(Simulate, SpeedFactorShortensRunTime) {
   EXPECT_DOUBLE_EQ(r->jobs[0].end_s, 1800);
 }
 
+// The hourly work in reference GPUs adds up to the jobs' reference GPU-hours whatever the
+// accelerator's speed: here twice the reference, so the busy GPU-hours are half the work.
+TEST(Simulate, WorkInReferenceGpusAddsUpToTheJobsReferenceGpuHours) {
+  Scenario s = one_site_scenario(16, 2 * kSecondsPerDay);
+  s.accelerators[0].speed_factor = 2.0;
+  auto r = simulate(s, make_workload({{0, 8, 5400}, {1000, 4, 7200}, {4000, 16, 3600}}));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->summary.completed, 3);
+  double work = 0, busy = 0;
+  for (const HourRow& h : r->hours) work += h.work_ref_gpus, busy += h.busy_gpus;
+  const double ref_gpu_hours = (8 * 5400 + 4 * 7200 + 16 * 3600) / 3600.0;
+  EXPECT_NEAR(work, ref_gpu_hours, 1e-9 * ref_gpu_hours);
+  EXPECT_NEAR(busy, ref_gpu_hours / 2, 1e-9 * ref_gpu_hours);
+  // Hour 0: the 8-GPU job runs its 2,700 s, the 4-GPU job 2,600 s of it, both at twice the speed.
+  EXPECT_NEAR(r->hours[0].work_ref_gpus, (8 * 2 * 2700 + 4 * 2 * 2600) / 3600.0, 1e-9);
+}
+
 TEST(Simulate, JurisdictionAndAcceleratorMaskRestrictPools) {
   Scenario s = one_site_scenario(8, 1e6);
   s.accelerators.push_back({"Y", 1000, 80, 1000, 1.0});

@@ -8,14 +8,19 @@ TimeseriesObserver::TimeseriesObserver(const SimContext& ctx)
     : ctx_(ctx),
       busy_s_(static_cast<size_t>(ctx.hours), 0.0),
       capacity_s_(static_cast<size_t>(ctx.hours), 0.0),
+      work_s_(static_cast<size_t>(ctx.hours), 0.0),
       providers_(ctx.scenario.providers.size()),
       busy_by_source_s_(static_cast<size_t>(ctx.hours) * providers_ * 3, 0.0),
-      queued_(static_cast<size_t>(ctx.hours), 0) {}
+      queued_(static_cast<size_t>(ctx.hours), 0) {
+  for (uint32_t p = 0; p < ctx.fleet.pool_count(); ++p)
+    speed_.push_back(ctx.scenario.accelerators[static_cast<size_t>(ctx.fleet.pool(p).spec.accelerator)].speed_factor);
+}
 
 void TimeseriesObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
   const auto busy = static_cast<double>(pool.busy_gpus);
   const auto capacity = static_cast<double>(pool.in_service_gpus);
   if (busy == 0 && capacity == 0) return;
+  const double work = static_cast<double>(pool.used_gpus) * speed_[p];
   const int64_t hours = ctx_.hours;
   const int provider = pool.spec.provider;
   const size_t column = provider >= 0 ? static_cast<size_t>(provider) * 3 + static_cast<size_t>(pool.spec.source) : 0;
@@ -23,6 +28,7 @@ void TimeseriesObserver::on_pool_interval(uint32_t p, const Pool& pool, double f
     if (h >= hours) return;
     busy_s_[static_cast<size_t>(h)] += busy * seconds;
     capacity_s_[static_cast<size_t>(h)] += capacity * seconds;
+    work_s_[static_cast<size_t>(h)] += work * seconds;
     if (provider >= 0) busy_by_source_s_[static_cast<size_t>(h) * providers_ * 3 + column] += busy * seconds;
   });
 }
@@ -58,6 +64,7 @@ void TimeseriesObserver::on_finish(SimResults& results) {
     HourRow& row = results.hours[h];
     row.busy_gpus = span > 0 ? busy_s_[h] / span : 0;
     row.capacity_gpus = span > 0 ? capacity_s_[h] / span : 0;
+    row.work_ref_gpus = span > 0 ? work_s_[h] / span : 0;
     row.queued_jobs = queued_[h];
     row.busy_gpus_by_provider_source.resize(providers_ * 3);
     for (size_t c = 0; c < providers_ * 3; ++c)

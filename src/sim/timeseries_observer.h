@@ -1,4 +1,5 @@
-// The hourly series: busy (in all and by provider and source) and in-service GPUs averaged over each hour (the last, partial
+// The hourly series: busy (in all and by provider and source) and in-service GPUs, and the work
+// done in reference GPUs, averaged over each hour (the last, partial
 // hour over its part before the horizon), and the number of queued jobs at each hour's end
 // (events exactly at the boundary belong to the next hour).
 #pragma once
@@ -29,6 +30,8 @@ class TimeseriesObserver final : public Observer {
 
   const SimContext& ctx_;
   std::vector<double> busy_s_, capacity_s_;  // GPU-seconds per hour
+  std::vector<double> work_s_;               // reference GPU-seconds per hour
+  std::vector<double> speed_;                // per pool: its accelerator's speed factor
   size_t providers_;
   std::vector<double> busy_by_source_s_;     // GPU-seconds per [hour][provider][source]
   std::vector<int64_t> queued_;

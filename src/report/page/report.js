@@ -341,6 +341,18 @@
           scales: { x: categoryAxis('date (' + per + ')'), y: axis('GPUs', 'count', { stacked: true, beginAtZero: true }) } } },
       { logToggle: true });
 
+    // The folder holds the plan too: its demand per period against the work simulated then.
+    if (d.plan_overlay) {
+      const o = d.plan_overlay;
+      addChart(el, 'sim-plan-demand', 'Planned demand and simulated work',
+        'Reference GPUs (H100-SXM = 1) per plan period: the plan\'s demand (training + inference) and the work the simulation did (GPUs jobs asked for × their accelerator\'s speed), mean over the simulated hours of the period; over them the simulation carried ' + fmtPct(o.carried_share) + ' of the planned demand',
+        { data: { labels: o.periods, datasets: [
+            line('planned demand', o.demand_ref_gpus, 'planned demand', { borderColor: '#222', borderWidth: 2, stepped: 'middle' }),
+            line('simulated work', o.work_ref_gpus, 'simulated work', { borderColor: '#d62728', borderWidth: 2 })] },
+          options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') },
+            scales: { x: categoryAxis('plan period'), y: axis('reference GPUs', 'count', { beginAtZero: true }) } } });
+    }
+
     if (d.committed_utilisation) {
       const series = names(d.committed_utilisation);
       addChart(el, 'sim-utilisation', 'Utilisation of committed capacity',
