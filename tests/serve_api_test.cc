@@ -19,7 +19,7 @@ class ServeApi : public ::testing::Test {
     ASSERT_TRUE(server_->start()) << server_->log();
   }
   void TearDown() override {
-    if (server_) EXPECT_EQ(server_->stop(), 0) << server_->log();
+    if (server_) { EXPECT_EQ(server_->stop(), 0) << server_->log(); }
     std::filesystem::remove_all(dir_);
   }
   std::filesystem::path dir_;

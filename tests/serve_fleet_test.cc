@@ -60,7 +60,7 @@ TEST(ServeFleet, AnOutageOfAProviderMovesItsJobsToAnother) {
   ASSERT_EQ(server.post("/v1/fleet/outages", {{"provider", "aws"}, {"down", false}}).status, 200);
   const json after = server.get("/v1/fleet").body;
   for (const auto& p : after["pools"])
-    if (p["provider"] == "aws") EXPECT_FALSE(p["down"].get<bool>());
+    if (p["provider"] == "aws") { EXPECT_FALSE(p["down"].get<bool>()); }
   EXPECT_EQ(server.stop(), 0);
   std::filesystem::remove_all(dir);
 }

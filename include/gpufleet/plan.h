@@ -315,7 +315,7 @@ struct SearchPass {
   std::string name;
   double seconds = 0;
   double incumbent_usd = -1;   // best plan's objective after the pass; -1 = no plan yet
-  double bound_usd = 0;        // best proven bound after the pass
+  double bound_usd = -1;       // best proven bound after the pass; -1 = none yet
 };
 
 // One reason a model is infeasible, with the numbers that show it.

@@ -187,7 +187,7 @@ TEST(PlanDemandWorkload, ATracesJobsAreTheMix) {
   EXPECT_EQ(training_sizes, (std::set<uint32_t>{16, 128, 256}));
   EXPECT_EQ(inference_sizes, (std::set<uint32_t>{8, 32}));
   for (const Job& j : w->jobs)
-    if (j.kind == JobKind::inference) EXPECT_EQ(w->tenants[j.tenant], "serving");
+    if (j.kind == JobKind::inference) { EXPECT_EQ(w->tenants[j.tenant], "serving"); }
 }
 
 }  // namespace

@@ -100,8 +100,8 @@ TEST(PlanFocus, BillSumsToTheNominalCostByProviderAndPart) {
       EXPECT_EQ(row.at("CommitmentDiscountStatus"), "Used");
       EXPECT_EQ(row.at("CommitmentDiscountCategory"), "Spend");
     }
-    if (kind == "contract") EXPECT_EQ(row.at("ChargeCategory"), "Purchase");
-    if (kind == "on-demand" || kind == "spot") EXPECT_EQ(row.at("CommitmentDiscountId"), "");
+    if (kind == "contract") { EXPECT_EQ(row.at("ChargeCategory"), "Purchase"); }
+    if (kind == "on-demand" || kind == "spot") { EXPECT_EQ(row.at("CommitmentDiscountId"), ""); }
   }
   for (const char* kind : {"contract", "spend-drawn", "spend-shortfall", "termination-fee", "on-demand", "spot", "energy"})
     EXPECT_GT(kinds[kind], 0) << kind;

@@ -150,7 +150,7 @@ TEST(PlanMarginals, StructuralLimitsMatchResolvesOfTheRelaxation) {
     const double f0 = relaxed_cost(base);
     EXPECT_NEAR(m->usd, (f0 - relaxed_cost(more)) / c.per_unit, 1e-6 * std::max(1.0, std::abs(m->usd)));
     EXPECT_GT(m->usd, 0);
-    if (m->less_feasible) EXPECT_NEAR(m->usd_less, (relaxed_cost(less) - f0) / c.per_unit, 1e-6 * std::max(1.0, std::abs(m->usd_less)));
+    if (m->less_feasible) { EXPECT_NEAR(m->usd_less, (relaxed_cost(less) - f0) / c.per_unit, 1e-6 * std::max(1.0, std::abs(m->usd_less))); }
   }
 }
 

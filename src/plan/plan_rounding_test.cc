@@ -75,7 +75,7 @@ TEST(PlanRounding, MinimumsAreKeptOrTheContractDropped) {
   EXPECT_EQ(blocks(i, down, 0, 1), 0);  // below the minimum: dropped
   EXPECT_EQ(blocks(i, down, 1, 1), 2);
   for (const auto& cv : i.m.contracts)
-    if (cv.taken >= 0) EXPECT_EQ(down[static_cast<size_t>(cv.taken)], down[static_cast<size_t>(cv.column)] > 0 ? 1.0 : 0.0);
+    if (cv.taken >= 0) { EXPECT_EQ(down[static_cast<size_t>(cv.taken)], down[static_cast<size_t>(cv.column)] > 0 ? 1.0 : 0.0); }
 }
 
 }  // namespace

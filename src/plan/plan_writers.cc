@@ -49,7 +49,7 @@ std::string format_plan_report(const PlanResult& r, const PlanInputs& in) {
     std::string search;
     for (const auto& p : r.search)
       search += fmt::format("{}{} {:.2f}s (plan {}, bound {})", search.empty() ? "" : ", ", p.name, p.seconds,
-                            p.incumbent_usd < 0 ? "none" : human_usd(p.incumbent_usd), human_usd(p.bound_usd));
+                            p.incumbent_usd < 0 ? "none" : human_usd(p.incumbent_usd), p.bound_usd < 0 ? "none" : human_usd(p.bound_usd));
     line("Search: " + search);
   }
   for (const auto& n : r.notes) line("Note: " + n);

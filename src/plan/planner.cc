@@ -128,7 +128,7 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options) {
   result.solver_status = outcome.words;
   for (const auto& p : outcome.passes)
     result.search.push_back({p.name, p.seconds, std::isfinite(p.incumbent) ? p.incumbent * plan::kUsdPerObjectiveUnit : -1,
-                             std::isfinite(p.bound) ? p.bound * plan::kUsdPerObjectiveUnit : 0});
+                             std::isfinite(p.bound) ? p.bound * plan::kUsdPerObjectiveUnit : -1});
   if (std::isfinite(outcome.best_bound)) result.best_bound_usd = outcome.best_bound * plan::kUsdPerObjectiveUnit;
 
   switch (outcome.status) {

@@ -131,7 +131,7 @@ TEST_F(FocusBill, EveryRowIsAWholeUtcDayOfTheBillingMonth) {
     // FOCUS: a commitment's usage rows say whether they used it or not.
     if (!row.at("CommitmentDiscountId").empty() && row.at("ChargeCategory") == "Usage")
       EXPECT_TRUE(row.at("CommitmentDiscountStatus") == "Used" || row.at("CommitmentDiscountStatus") == "Unused");
-    if (row.at("CommitmentDiscountId").empty()) EXPECT_EQ(row.at("CommitmentDiscountStatus"), "");
+    if (row.at("CommitmentDiscountId").empty()) { EXPECT_EQ(row.at("CommitmentDiscountStatus"), ""); }
     EXPECT_TRUE(nlohmann::json::parse(row.at("Tags")).is_object());
   }
   EXPECT_EQ(months.size(), 2u);  // January and February
