@@ -47,9 +47,16 @@ TEST_F(ServeApi, EveryDocumentedRouteAnswersWithItsDocumentedStatusesAndAccessRu
   for (const auto& [path, methods] : doc.body["paths"].items()) {
     for (const auto& [method, op] : methods.items()) {
       ++routes;
-      std::string concrete = path;
-      if (auto at = concrete.find("{id}"); at != std::string::npos) concrete.replace(at, 4, "1");
-      if (auto at = concrete.find("{name}"); at != std::string::npos) concrete.replace(at, 6, "research");
+      // The path's parameters filled in, piece by piece (g++ 12 warns falsely on replace, bug 105329).
+      auto fill = [](const std::string& text, const std::string& key, const std::string& value) {
+        const auto at = text.find(key);
+        if (at == std::string::npos) return text;
+        std::string out = text.substr(0, at);
+        out += value;
+        out.append(text, at + key.size());
+        return out;
+      };
+      const std::string concrete = fill(fill(path, "{id}", "1"), "{name}", "research");
       const std::string m = method == "get" ? "GET" : method == "post" ? "POST" : "DELETE";
       const std::string body = sample_body(path).dump();
       const bool open = op["security"].empty();
@@ -73,8 +80,8 @@ TEST_F(ServeApi, EveryDocumentedRouteAnswersWithItsDocumentedStatusesAndAccessRu
       for (const std::string& token : {std::string(kAdminToken), tenant_token("research"), tenant_token("prod")}) {
         const auto a = server_->request(m, concrete, token, body);
         EXPECT_TRUE(documented.count(a.status)) << where << " with " << token << " answered " << a.status << ": " << a.text;
-        if (admin_only && token != kAdminToken) EXPECT_EQ(a.status, 403) << where << " with " << token;
-        if (!admin_only && token == kAdminToken && path == "/v1/jobs" && method == "post") EXPECT_EQ(a.status, 403) << where;
+        if (admin_only && token != kAdminToken) { EXPECT_EQ(a.status, 403) << where << " with " << token; }
+        if (!admin_only && token == kAdminToken && path == "/v1/jobs" && method == "post") { EXPECT_EQ(a.status, 403) << where; }
       }
     }
   }
@@ -132,7 +139,7 @@ TEST_F(ServeApi, BadRequestsGet400NamingTheFieldAndTheServerStaysUp) {
   for (const Case& c : cases) {
     const auto a = server_->request("POST", "/v1/jobs", tenant_token("research"), c.body);
     EXPECT_EQ(a.status, 400) << c.body << " -> " << a.text;
-    if (!c.field.empty()) EXPECT_EQ(a.body.value("field", ""), c.field) << c.body << " -> " << a.text;
+    if (!c.field.empty()) { EXPECT_EQ(a.body.value("field", ""), c.field) << c.body << " -> " << a.text; }
     EXPECT_NE(a.body.value("error", "").find(c.says), std::string::npos) << c.body << " -> " << a.text;
   }
   // Too large a body, a malformed event, a bad clock, bad list parameters.

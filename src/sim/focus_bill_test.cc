@@ -129,8 +129,9 @@ TEST_F(FocusBill, EveryRowIsAWholeUtcDayOfTheBillingMonth) {
     EXPECT_EQ(row.at("BilledCost"), row.at("EffectiveCost"));
     EXPECT_GE(number(row, "ListCost"), number(row, "BilledCost") - 1e-6);
     // FOCUS: a commitment's usage rows say whether they used it or not.
-    if (!row.at("CommitmentDiscountId").empty() && row.at("ChargeCategory") == "Usage")
+    if (!row.at("CommitmentDiscountId").empty() && row.at("ChargeCategory") == "Usage") {
       EXPECT_TRUE(row.at("CommitmentDiscountStatus") == "Used" || row.at("CommitmentDiscountStatus") == "Unused");
+    }
     if (row.at("CommitmentDiscountId").empty()) { EXPECT_EQ(row.at("CommitmentDiscountStatus"), ""); }
     EXPECT_TRUE(nlohmann::json::parse(row.at("Tags")).is_object());
   }
