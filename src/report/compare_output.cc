@@ -169,7 +169,8 @@ ReportSection comparison_section(const Comparison& c) {
   d["commitments"] = commitments;
   s.totals.push_back({"Folders", std::to_string(c.folders.size())});
   for (size_t i = 0; i < c.folders.size(); ++i)
-    s.totals.push_back({c.folders[i].dir + " (" + c.folders[i].kind + ")", human_usd(c.folders[i].mean) + (c.folders[i].distribution ? " mean" : "")});
+    s.totals.push_back({c.folders[i].dir + " (" + c.folders[i].kind + ", " + c.folders[i].basis + ")",
+                        human_usd(c.folders[i].mean) + (c.folders[i].distribution ? " mean" : "")});
   return s;
 }
 

@@ -257,18 +257,26 @@ Result<ReportSection> read_plan_section(const std::string& dir) {
   } else {
     out.horizon = fmt::format("{} to {} ({} periods)", first, last, P.size());
   }
+  // Every dollar total says its basis (present value at the horizon's start, or nominal) and
+  // the span it covers.
+  std::string from = first, to = last;
+  if (j.contains("horizon") && j.at("horizon").is_object()) {
+    from = j.at("horizon").value("start", first);
+    to = j.at("horizon").value("end", last);
+  }
   out.totals = {
       {"Status", *status + (d["relaxed"].get<bool>() ? " (LP relaxation)" : "")},
-      {"Objective (present value)", human_usd(*objective)},
-      {"Spend over the horizon", human_usd(total)},
+      {fmt::format("Objective (present value at {}: the horizon, contract tails and the plan's end)", from), human_usd(*objective)},
+      {fmt::format("Spend over the horizon (nominal, {} to {})", from, to), human_usd(total)},
       {"New commitments", fmt::format("{} contracts, {} GPUs", with_commas(static_cast<double>(commitments.value()->size())),
                                       with_commas(static_cast<double>(gpus)))},
       {"Peak committed", fmt::format("{} ref GPUs", with_commas(peak_committed))},
       {"New spend commitments", spend->empty() ? std::string("none") : fmt::format("{}, {} committed", spend->size(), human_usd(spend_usd))},
-      {"Contract tails after the horizon", human_usd(d["commitments_beyond_horizon_usd"].get<double>())},
+      {fmt::format("Contract tails after the horizon (nominal, from {})", to), human_usd(d["commitments_beyond_horizon_usd"].get<double>())},
   };
   if (!after_label.empty())
-    out.totals.push_back({fmt::format("Serving demand {} after the horizon (in the objective)", after_label), human_usd(after_usd)});
+    out.totals.push_back({fmt::format("Serving demand {} after the horizon (nominal from {}; discounted in the objective)", after_label, to),
+                          human_usd(after_usd)});
   return out;
 }
 

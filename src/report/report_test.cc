@@ -219,7 +219,8 @@ TEST(SimReport, FiguresComputedByHand) {
   EXPECT_NE(html.find("<h1>two-day lab</h1>"), std::string::npos);
   EXPECT_NE(html.find("2026-01-01 to 2026-01-03 (2.0 d)"), std::string::npos);
   EXPECT_NE(html.find("<code>gpufleet simulate small.yaml --out results</code>"), std::string::npos);
-  EXPECT_NE(html.find("<dt>Total cost</dt><dd>$1.23M</dd>"), std::string::npos);
+  // Every dollar total names its basis and span.
+  EXPECT_NE(html.find("<dt>Total cost (nominal, 2026-01-01 to 2026-01-03)</dt><dd>$1.23M</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dt>Jobs completed</dt><dd>2 of 4</dd>"), std::string::npos);
   EXPECT_TRUE(network_references(html).empty()) << network_references(html).front();
 
@@ -390,7 +391,10 @@ TEST(PlanReport, HeaderTotalsSeriesAndRankedMarginals) {
   const std::string html = slurp(html_path);
   EXPECT_NE(html.find("<h1>small plan</h1>"), std::string::npos);
   EXPECT_NE(html.find("2026-01-01 to 2026-07-01 (2 periods of 3 months)"), std::string::npos);
-  EXPECT_NE(html.find("<dt>Objective (present value)</dt><dd>$2.50B</dd>"), std::string::npos);
+  EXPECT_NE(html.find("<dt>Objective (present value at 2026-01-01: the horizon, contract tails and the plan&#39;s end)</dt><dd>$2.50B</dd>"),
+            std::string::npos)
+      << html.substr(html.find("<dl"), 600);
+  EXPECT_NE(html.find("<dt>Spend over the horizon (nominal, 2026-01-01 to 2026-07-01)</dt>"), std::string::npos);
   EXPECT_NE(html.find("<dd>2 contracts, 3,072 GPUs</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dd>4,548 ref GPUs</dd>"), std::string::npos);
   EXPECT_TRUE(network_references(html).empty());
@@ -415,7 +419,7 @@ TEST(PlanReport, ShowsWhatServingDemandAfterTheHorizonCosts) {
   const fs::path html_path = dir.path() / "report.html";
   ASSERT_TRUE(write_report(dir.path().string(), html_path.string()));
   const std::string html = slurp(html_path);
-  EXPECT_NE(html.find("<dt>Serving demand 7 years after the horizon (in the objective)</dt><dd>$2.50B</dd>"), std::string::npos);
+  EXPECT_NE(html.find("<dt>Serving demand 7 years after the horizon (nominal from 2026-07-01; discounted in the objective)</dt><dd>$2.50B</dd>"), std::string::npos);
   EXPECT_EQ(page_data(html)["plan"]["after_horizon"]["label"], "7 years");
 }
 

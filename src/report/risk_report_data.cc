@@ -132,13 +132,17 @@ Result<ReportSection> read_risk_section(const std::string& dir) {
   out.horizon = labels.empty() ? std::string("no periods")
                                : fmt::format("{} to {} ({} periods)", labels.front().get<std::string>(),
                                              labels.back().get<std::string>(), labels.size());
+  // Costs over the futures are discounted to the plan's first period; the span is its periods.
+  const std::string pv_span = labels.empty() ? std::string("the plan's periods")
+                                             : fmt::format("at the start of {}, over {} to {}", labels.front().get<std::string>(),
+                                                           labels.front().get<std::string>(), labels.back().get<std::string>());
   double worst = 0;
   for (const auto& p : d["shortfall_probability"]) worst = std::max(worst, p.get<double>());
   out.totals = {
       {"Futures", fmt::format("{}, seed {}", with_commas(static_cast<double>(folder->futures)), folder->seed)},
-      {"Cost mean (present value)", human_usd(c["mean"].get<double>())},
-      {"Cost P95", human_usd(c["p95"].get<double>())},
-      {"Cost CVaR95", human_usd(c["cvar95"].get<double>())},
+      {fmt::format("Cost mean (present value, {})", pv_span), human_usd(c["mean"].get<double>())},
+      {fmt::format("Cost P95 (present value, {})", pv_span), human_usd(c["p95"].get<double>())},
+      {fmt::format("Cost CVaR95 (present value, {})", pv_span), human_usd(c["cvar95"].get<double>())},
       {"Largest chance of a shortfall in a period", fmt::format("{:.1f}%", 100 * worst)},
   };
   return out;

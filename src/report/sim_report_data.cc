@@ -371,8 +371,11 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
 
   // The header's totals.
   const double jobs = *s.number("jobs"), completed = *s.number("completed");
+  // Dollar totals are nominal (undiscounted) over the simulated horizon; they say so.
+  const std::string span = fmt::format("nominal, {} to {}", format_iso_date(start_unix_s),
+                                       format_iso_date(start_unix_s + static_cast<int64_t>(horizon_s)));
   out.totals = {
-      {"Total cost", human_usd(*s.number("cost_usd"))},
+      {fmt::format("Total cost ({})", span), human_usd(*s.number("cost_usd"))},
       {"GPU-hours busy", with_commas(*s.number("gpu_seconds_busy") / kHour)},
       {"Peak GPUs in service", with_commas(*std::max_element(capacity_avg.begin(), capacity_avg.end()))},
       {"Committed utilisation", fmt::format("{:.1f}%", 100 * *s.number("committed_utilisation"))},
@@ -397,16 +400,16 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
       if (c.is_object() && c.contains("idle_take_or_pay_usd") && c.at("idle_take_or_pay_usd").is_number())
         idle += c.at("idle_take_or_pay_usd").get<double>();
     const double cost = *s.number("cost_usd");
-    out.totals.emplace_back("Idle take-or-pay", cost > 0 ? fmt::format("{} ({:.0f}% of cost)", human_usd(idle), 100 * idle / cost) : human_usd(idle));
+    out.totals.emplace_back(fmt::format("Idle take-or-pay ({})", span), cost > 0 ? fmt::format("{} ({:.0f}% of cost)", human_usd(idle), 100 * idle / cost) : human_usd(idle));
   }
   if (const double busy_h = *s.number("gpu_seconds_busy") / kHour; busy_h > 0)
-    out.totals.emplace_back("Cost per busy GPU-hour", fmt::format("${:.2f}", *s.number("cost_usd") / busy_h));
+    out.totals.emplace_back(fmt::format("Cost per busy GPU-hour ({})", span), fmt::format("${:.2f}", *s.number("cost_usd") / busy_h));
   if (auto g = s.optional_number("goodput")) out.totals.emplace_back("Goodput", fmt::format("{:.1f}%", 100 * *g));
   if (auto n = s.optional_number("interruptions")) out.totals.emplace_back("Interruptions", with_commas(*n));
   // With carbon-aware placement the simulator also ran cost placement, for comparison.
   if (auto cp = s.object("cost_placement")) {
     if (auto c = cp->optional_number("carbon_t")) out.totals.emplace_back("Carbon with cost placement", fmt::format("{} t CO2e", with_commas(*c)));
-    if (auto c = cp->optional_number("cost_usd")) out.totals.emplace_back("Cost with cost placement", human_usd(*c));
+    if (auto c = cp->optional_number("cost_usd")) out.totals.emplace_back(fmt::format("Cost with cost placement ({})", span), human_usd(*c));
   }
   // Optional, but text when present.
   const auto policy_name = [&](const char* key) -> Result<std::string> {
