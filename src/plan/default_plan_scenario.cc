@@ -224,6 +224,12 @@ markets:
   - {site: coreweave-us-east, accelerator: B200, on_demand_usd_per_gpu_hour: 8.6, on_demand_gpus: 1024, spot_usd_per_gpu_hour: 4.26, spot_gpus: 2048, spot_preemptions_per_node_hour: 0.0002}   # sources.md#coreweave-prices: CoreWeave B200 spot
   - {site: coreweave-us-east, accelerator: GB200, on_demand_usd_per_gpu_hour: 10.5, on_demand_gpus: 1024}
 
+# The scheduler of the simulated fleet is the default FIFO, which holds every job behind the
+# head until it starts: a head of 8,192 GPUs waits for a site to empty. Simulated over its
+# first year, the planned fleet then carries 72% of the planned demand (26-day mean queues);
+# with `policy: {queue: fifo-backfill}` 94% (the rest is the first quarter filling up from
+# empty), at about ten times the simulation time (risk --simulate replays every future).
+
 # The plan's demand as jobs, for `gpufleet simulate` of the planned fleet and `gpufleet risk
 # --simulate` (docs/scenario-format.md): the classes give only the mix (arrivals_per_hour is each
 # class's weight). Assumptions: frontier runs of 1k-8k GPUs for about ten days (the Llama 3 405B

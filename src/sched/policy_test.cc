@@ -63,16 +63,33 @@ TEST(Backfill, LongJobMayUseCapacityTheHeadWillNotNeed) {
   EXPECT_EQ(easy.jobs[3].start_s, 1100);
 }
 
-TEST(Backfill, DepthLimitsHowFarBehindTheHeadItLooks) {
+// A job deeper than the depth still starts on idle GPUs: the sweep beyond the first `depth`
+// reaches it. Here job 2 (too long to pass the head) is the one job looked at first; job 3
+// behind it is found by the sweep at its arrival.
+TEST(Backfill, JobsDeeperThanTheDepthAreReachedByTheSweep) {
   Scenario s = one_site_scenario(16, 1e5);
   s.policy.backfill_depth = 1;
   const Workload w = make_workload({{0, 8, 1000}, {1, 16, 100}, {2, 8, 2000}, {3, 8, 10}});
   const auto shallow = run(s, w, "fifo-backfill");
-  EXPECT_EQ(shallow.jobs[3].start_s, 1100);  // job 2 was the only one looked at
+  EXPECT_EQ(shallow.jobs[3].start_s, 3);
+  EXPECT_EQ(shallow.jobs[1].start_s, 1000);
+  EXPECT_EQ(shallow.jobs[2].start_s, 1100);
+}
+
+// Many jobs that cannot start now ahead of one that can: with a depth of 2 the sweep goes on
+// two jobs per dispatch, one sweep after each release. The head (two nodes) waits for job 0;
+// jobs 2-11 need two nodes too; job 12 (one node, short) starts at once on the free node,
+// where before it waited behind the ten for the head's turn (t = 1,000 + 100 x 11).
+TEST(Backfill, AQueueOfBlockedJobsDoesNotLeaveFreeGpusIdle) {
+  Scenario s = one_site_scenario(16, 1e6);
   s.policy.backfill_depth = 2;
-  const auto deeper = run(s, w, "fifo-backfill");
-  EXPECT_EQ(deeper.jobs[3].start_s, 3);
-  EXPECT_EQ(deeper.jobs[1].start_s, 1000);
+  std::vector<testing::JobSpec> specs = {{0, 8, 1000}, {1, 16, 100}};
+  for (int i = 2; i < 12; ++i) specs.push_back({static_cast<double>(i), 16, 100});
+  specs.push_back({12, 8, 50});
+  const auto easy = run(s, make_workload(specs), "fifo-backfill");
+  EXPECT_EQ(easy.jobs[12].start_s, 12);
+  EXPECT_EQ(easy.jobs[1].start_s, 1000);  // the head is not delayed
+  for (int i = 2; i < 12; ++i) EXPECT_EQ(easy.jobs[i].start_s, 1000 + 100 * (i - 1)) << i;
 }
 
 // Site 0: on-demand at $10 and spot at $3; site 1: a contract and on-demand at $8. 8 GPUs each.

@@ -93,8 +93,11 @@ class JobList {
     const uint32_t p = prev_[id], n = next_[id];
     if (p == kEnd) head_ = n; else next_[p] = n;
     if (n == kEnd) tail_ = p; else prev_[n] = p;
+    next_[id] = prev_[id] = kEnd;  // so that contains(id) is false; read next(id) before removing
     --size_;
   }
+  // Whether id is in the list. REQUIRES: id < reserved ids.
+  bool contains(uint32_t id) const { return id == head_ || prev_[id] != kEnd; }
 
  private:
   std::vector<uint32_t> next_, prev_;

@@ -41,5 +41,28 @@ TEST(JobList, InsertOrderedPutsEachElementAtItsPlaceFromEitherEnd) {
   EXPECT_EQ(backwards, want);
 }
 
+TEST(JobList, ContainsFollowsPushAndRemove) {
+  JobList list;
+  list.reserve(5);
+  EXPECT_FALSE(list.contains(0));
+  list.push_back(3);
+  EXPECT_TRUE(list.contains(3));  // alone: head and tail
+  list.push_back(1);
+  list.push_back(4);
+  EXPECT_TRUE(list.contains(1));
+  EXPECT_FALSE(list.contains(2));
+  list.remove(1);  // from the middle
+  EXPECT_FALSE(list.contains(1));
+  EXPECT_EQ(walk(list), (std::vector<uint32_t>{3, 4}));
+  list.remove(3);  // the head
+  EXPECT_FALSE(list.contains(3));
+  EXPECT_TRUE(list.contains(4));
+  list.remove(4);
+  EXPECT_FALSE(list.contains(4));
+  EXPECT_TRUE(list.empty());
+  list.push_back(1);  // back in
+  EXPECT_TRUE(list.contains(1));
+}
+
 }  // namespace
 }  // namespace gpufleet
