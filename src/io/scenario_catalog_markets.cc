@@ -3,8 +3,6 @@
 // prices there; the GPU counts come from the entry (a catalogue has no availability).
 // docs/catalog-format.md.
 #include <algorithm>
-#include <chrono>
-#include <filesystem>
 #include <optional>
 
 #include <fmt/format.h>
@@ -35,15 +33,6 @@ Result<CatalogAcceleratorMap> read_accelerator_map(const YamlField& f, const Sce
     overrides[from] = name;
   }
   return overrides;
-}
-
-// The file's modification date (UTC), YYYY-MM-DD.
-std::optional<std::string> modification_date(const std::string& path) {
-  std::error_code ec;
-  const auto t = std::filesystem::last_write_time(path, ec);
-  if (ec) return std::nullopt;
-  const auto sys = std::chrono::file_clock::to_sys(t);
-  return format_iso_date(std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count());
 }
 
 }  // namespace
@@ -120,7 +109,7 @@ Result<void> add_catalog_markets(const YamlField& item, const LoadContext& ctx, 
   auto catalog = read_skypilot_catalog(source.path, options);
   if (!catalog) return fail(catalog.error());
   if (source.date.empty()) {
-    source.date = modification_date(source.path).value_or("unknown");
+    source.date = catalog_file_date(source.path).value_or("unknown");
     source.date_from_file = true;
   }
   source.rows = catalog->rows;

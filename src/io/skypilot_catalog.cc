@@ -3,6 +3,8 @@
 #include "io/skypilot_catalog.h"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -11,6 +13,7 @@
 
 #include "io/csv_scanner.h"
 #include "util/atomic_file.h"
+#include "util/time_parse.h"
 
 namespace gpufleet {
 
@@ -263,6 +266,14 @@ Result<Catalog> read_skypilot_catalog(const std::string& path, const CatalogRead
   auto text = read_file(path);
   if (!text) return fail(text.error());
   return read_skypilot_catalog_text(*text, path, options);
+}
+
+std::optional<std::string> catalog_file_date(const std::string& path) {
+  std::error_code ec;
+  const auto t = std::filesystem::last_write_time(path, ec);
+  if (ec) return std::nullopt;
+  const auto since_epoch = std::chrono::file_clock::to_sys(t).time_since_epoch();
+  return format_iso_date(std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count());
 }
 
 }  // namespace gpufleet

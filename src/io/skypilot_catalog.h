@@ -74,4 +74,7 @@ Result<Catalog> read_skypilot_catalog_text(std::string_view text, const std::str
                                            const CatalogReadOptions& options = {});
 Result<Catalog> read_skypilot_catalog(const std::string& path, const CatalogReadOptions& options = {});
 
+// A catalogue's date when none is given: the file's modification date (UTC), YYYY-MM-DD.
+std::optional<std::string> catalog_file_date(const std::string& path);
+
 }  // namespace gpufleet
