@@ -279,6 +279,7 @@ struct CatalogSource {
   int64_t rows_fractional_gpus = 0;      // shares of a GPU, skipped
   int64_t rows_skipped = 0;              // malformed, skipped (skip_bad_rows)
   int64_t rows_without_price = 0;        // neither an on-demand nor a spot price, skipped
+  int64_t rows_other_instance = 0;       // instance types the entry's instance_types leaves out
   std::vector<std::string> unknown_accelerators;  // their names, sorted
 
   bool operator==(const CatalogSource&) const = default;  // field by field

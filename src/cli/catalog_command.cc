@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,7 @@ namespace {
 
 struct ImportOptions {
   std::string path, provider, accelerator_map, date;
+  std::vector<std::string> instance_types;
   int64_t on_demand_gpus = 0, spot_gpus = 0;
   bool skip_bad_rows = false;
 };
@@ -33,6 +35,9 @@ void add_catalog_command(CLI::App& app) {
       ->required();
   import->add_option("--accelerator-map", o->accelerator_map,
                      "NAME=SCENARIO_NAME,... over the default name map (NAME= drops NAME)");
+  import->add_option("--instance-types", o->instance_types,
+                     "Only instance types starting with one of these (e.g. Standard_ND), comma-separated")
+      ->delimiter(',');
   import->add_option("--on-demand-gpus", o->on_demand_gpus, "GPUs each on-demand market offers at once (default 0)")
       ->check(CLI::NonNegativeNumber);
   import->add_option("--spot-gpus", o->spot_gpus, "GPUs each spot market offers at once (default 0)")
@@ -42,6 +47,10 @@ void add_catalog_command(CLI::App& app) {
   import->callback([o] {
     CatalogReadOptions read;
     read.skip_bad_rows = o->skip_bad_rows;
+    for (const auto& prefix : o->instance_types)
+      if (prefix.empty())
+        exit_bad_input(Error{"<command line>", 0, 0, "--instance-types", "an empty prefix; expected instance type prefixes such as Standard_ND"});
+    read.instance_prefixes = o->instance_types;
     if (!o->accelerator_map.empty()) {
       auto overrides = parse_catalog_accelerator_map(o->accelerator_map, "--accelerator-map");
       if (!overrides) exit_bad_input(overrides.error());

@@ -33,8 +33,8 @@ std::string catalog_markets_yaml(const Catalog& c, const CatalogYamlOptions& o) 
     }
     out += ")";
   }
-  out += fmt::format(",\n# {} of a share of a GPU, {} without a price, {} malformed\n", c.rows_fractional_gpus,
-                     c.rows_without_price, c.rows_skipped);
+  out += fmt::format(",\n# {} of a share of a GPU, {} without a price, {} of other instance types, {} malformed\n",
+                     c.rows_fractional_gpus, c.rows_without_price, c.rows_other_instance, c.rows_skipped);
   out += "markets:\n";
   for (const CatalogPrice& p : c.prices) {
     out += fmt::format("  - site: {}-{}\n    accelerator: {}\n", o.provider, p.region, p.accelerator);

@@ -22,8 +22,8 @@ std::string describe_catalog_source(const CatalogSource& c) {
     if (c.unknown_accelerators.size() > 8) out += fmt::format(" and {} more", c.unknown_accelerators.size() - 8);
     out += ")";
   }
-  out += fmt::format(", {} of a share of a GPU, {} without a price, {} malformed\n", c.rows_fractional_gpus,
-                     c.rows_without_price, c.rows_skipped);
+  out += fmt::format(", {} of a share of a GPU, {} without a price, {} of other instance types, {} malformed\n",
+                     c.rows_fractional_gpus, c.rows_without_price, c.rows_other_instance, c.rows_skipped);
   return out;
 }
 

@@ -40,7 +40,8 @@ Result<CatalogAcceleratorMap> read_accelerator_map(const YamlField& f, const Sce
 Result<void> add_catalog_markets(const YamlField& item, const LoadContext& ctx, size_t written_markets,
                                  Scenario& s) {
   if (auto r = item.check_keys({"from_catalog", "provider", "date", "accelerator_map", "accelerators",
-                                "on_demand_gpus", "spot_gpus", "spot_preemptions_per_node_hour", "skip_bad_rows"});
+                                "instance_types", "on_demand_gpus", "spot_gpus", "spot_preemptions_per_node_hour",
+                                "skip_bad_rows"});
       !r)
     return r;
   auto path_text = required_text(item, "from_catalog");
@@ -60,6 +61,13 @@ Result<void> add_catalog_markets(const YamlField& item, const LoadContext& ctx, 
     auto overrides = read_accelerator_map(*f, s);
     if (!overrides) return fail(overrides.error());
     options.accelerator_map = catalog_map_with_overrides(*overrides);
+  }
+  if (auto f = item.optional("instance_types")) {
+    auto prefixes = f->as_string_list();
+    if (!prefixes) return fail(prefixes.error());
+    for (const auto& prefix : *prefixes)
+      if (prefix.empty()) return fail(f->error("expected instance type prefixes (such as Standard_ND), not empty text"));
+    options.instance_prefixes = *prefixes;
   }
   auto skip = item.get_bool("skip_bad_rows", false);
   if (!skip) return fail(skip.error());
@@ -117,6 +125,7 @@ Result<void> add_catalog_markets(const YamlField& item, const LoadContext& ctx, 
   source.rows_fractional_gpus = catalog->rows_fractional_gpus;
   source.rows_skipped = catalog->rows_skipped;
   source.rows_without_price = catalog->rows_without_price;
+  source.rows_other_instance = catalog->rows_other_instance;
   for (const auto& [name, rows] : catalog->unknown_accelerators) source.unknown_accelerators.push_back(name);
 
   for (size_t site = 0; site < s.sites.size(); ++site) {

@@ -148,6 +148,19 @@ TEST(CatalogMarkets, AcceleratorsFilterAndAcceleratorMapApply) {
   EXPECT_THAT(mapped->catalogs[0].unknown_accelerators, ElementsAre("H100"));
 }
 
+TEST(CatalogMarkets, InstanceTypesKeepOnlyThoseMachines) {
+  CatalogScenario f;
+  f.write("aws.csv", kAws + "p5e.48xlarge,H100,8,80.0,,us-east-1,use1-az1\n");
+  auto all = f.load("  - {from_catalog: aws.csv, provider: aws, on_demand_gpus: 8}\n");
+  ASSERT_TRUE(all.has_value()) << all.error().to_string();
+  EXPECT_DOUBLE_EQ(market(*all, "aws-east", "H100-SXM")->on_demand_usd_per_gpu_hour, 10.0);  // p5e's 80 / 8
+  auto p5 = f.load("  - {from_catalog: aws.csv, provider: aws, on_demand_gpus: 8, instance_types: [p5.]}\n");
+  ASSERT_TRUE(p5.has_value()) << p5.error().to_string();
+  EXPECT_DOUBLE_EQ(market(*p5, "aws-east", "H100-SXM")->on_demand_usd_per_gpu_hour, 98.32 / 8);
+  EXPECT_EQ(market(*p5, "aws-east", "A100-80GB"), nullptr);  // p4de is another instance type
+  EXPECT_EQ(p5->catalogs[0].rows_other_instance, 3);           // p4de, p3, p5e
+}
+
 TEST(CatalogMarkets, OnlySpotAskedWhereNoSpotIsPricedGivesNoMarket) {
   CatalogScenario f;
   f.write("aws.csv", kAws);

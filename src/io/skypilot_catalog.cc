@@ -238,6 +238,12 @@ Result<Catalog> read_skypilot_catalog_text(std::string_view text, const std::str
       ++c.rows_without_price;
       continue;
     }
+    if (!options.instance_prefixes.empty() &&
+        std::none_of(options.instance_prefixes.begin(), options.instance_prefixes.end(),
+                     [&](const std::string& prefix) { return row.instance.starts_with(prefix); })) {
+      ++c.rows_other_instance;
+      continue;
+    }
     if (row.count < 1 || row.count != std::floor(row.count)) {
       ++c.rows_fractional_gpus;
       continue;

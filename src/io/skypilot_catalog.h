@@ -34,6 +34,10 @@ struct CatalogReadOptions {
   // A malformed row (too few fields; with an accelerator: a price of zero or text, a count of
   // 0 or text, no region) is an error; with this it is skipped and counted instead.
   bool skip_bad_rows = false;
+  // Non-empty: only rows whose InstanceType starts with one of these are priced (the others
+  // are counted in rows_other_instance): e.g. {"Standard_ND"} keeps Azure's H100 SXM machines
+  // and leaves out the NC H100 v5 (H100 NVL) that the catalogue also calls "H100".
+  std::vector<std::string> instance_prefixes;
 };
 
 // One (region, accelerator) of a catalogue. Prices are USD per GPU-hour: each row's instance
@@ -61,6 +65,7 @@ struct Catalog {
   std::map<std::string, int64_t, std::less<>> unknown_accelerators;  // name -> rows
   int64_t rows_fractional_gpus = 0;  // AcceleratorCount below 1 or not whole: shares of a GPU
   int64_t rows_without_price = 0;    // both Price and SpotPrice empty: nothing offered
+  int64_t rows_other_instance = 0;   // instance types left out by instance_prefixes
   int64_t rows_extra_fields = 0;     // more fields than the header (the extras are ignored)
   int64_t rows_skipped = 0;          // malformed rows skipped (skip_bad_rows)
   std::string first_skipped;         // the first of them, as an error text

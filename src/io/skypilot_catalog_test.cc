@@ -253,6 +253,29 @@ TEST(SkypilotCatalogShared, AzureWholeFileLoads) {
   EXPECT_EQ(h100->on_demand_instance, "Standard_NC40ads_H100_v5");
 }
 
+TEST(SkypilotCatalogShared, AzureInstancePrefixesLeaveTheH100NvlOut) {
+  const std::string path = shared("anycloud-sh_catalog/azure/vms.csv");
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent";
+  CatalogReadOptions options;
+  options.instance_prefixes = {"Standard_ND"};
+  auto c = read_skypilot_catalog(path, options);
+  ASSERT_TRUE(c.has_value()) << c.error().to_string();
+  // eastus's Standard_ND96isr_H100_v5: 98.32 for 8 H100 SXM, spot 18.169536.
+  const CatalogPrice* h100 = c->find("eastus", "H100-SXM");
+  ASSERT_NE(h100, nullptr);
+  EXPECT_DOUBLE_EQ(*h100->on_demand_usd_per_gpu_hour, 98.32 / 8);
+  EXPECT_DOUBLE_EQ(*h100->spot_usd_per_gpu_hour, 18.169536 / 8);
+  EXPECT_EQ(h100->on_demand_instance, "Standard_ND96isr_H100_v5");
+  EXPECT_GT(c->rows_other_instance, 0);
+  EXPECT_EQ(c->rows_other_instance + c->rows_unknown_accelerator + c->rows_fractional_gpus + c->rows_without_accelerator +
+                [&] {
+                  int64_t n = 0;
+                  for (const auto& p : c->prices) n += p.rows;
+                  return n;
+                }(),
+            c->rows);
+}
+
 TEST(SkypilotCatalogShared, GcpWholeFileLoads) {
   const std::string path = shared("anycloud-sh_catalog/gcp/vms.csv");
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent";
