@@ -56,6 +56,43 @@ workload:
   const auto summary = nlohmann::json::parse(slurp(dir / "out" / "summary.json"));
   // One 8-GPU hour on p5.48xlarge's on-demand price in us-east-1 (98.32 per instance-hour, 8 GPUs).
   EXPECT_DOUBLE_EQ(summary["cost_usd"].get<double>(), 8 * (98.32 / 8));
+  // The catalogue's provenance is recorded with the results.
+  ASSERT_EQ(summary["price_catalogues"].size(), 1u);
+  EXPECT_EQ(summary["price_catalogues"][0]["path"], shared_file(kExcerpt));
+  EXPECT_EQ(summary["price_catalogues"][0]["provider"], "aws");
+  EXPECT_EQ(summary["price_catalogues"][0]["date"], "2026-05-20");
+  EXPECT_EQ(summary["price_catalogues"][0]["date_from_file"], false);
+  EXPECT_EQ(summary["price_catalogues"][0]["markets_added"], 1);
+  fs::remove_all(dir);
+}
+
+TEST(CatalogCommand, PlanRecordsTheCatalogueAndItsEmittedScenarioStillFindsIt) {
+  const fs::path dir = fresh_dir("catalog-plan");
+  fs::create_directories(dir / "prices");
+  write_text(dir / "prices" / "vms.csv",
+             "InstanceType,AcceleratorName,AcceleratorCount,Price,SpotPrice,Region\n"
+             "p5.48xlarge,H100,8,48.0,,us-east-1\n");
+  std::string text = slurp(fs::path(GPUFLEET_SOURCE_DIR) / "tests/bad_input/base/plan.yaml");
+  const std::string written = "  - {site: aws-east, accelerator: H100-SXM, on_demand_usd_per_gpu_hour: 6.0, on_demand_gpus: 4096}\n";
+  const size_t at = text.find(written);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, written.size(),
+               "  - {from_catalog: prices/vms.csv, provider: aws, date: 2026-05-20, on_demand_gpus: 4096}\n");
+  write_text(dir / "s.yaml", text);
+  const auto plan = run_gpufleet("plan --quiet --out " + (dir / "out").string() + " --emit-scenario " +
+                                 (dir / "out" / "planned.yaml").string() + " " + (dir / "s.yaml").string());
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  const auto j = nlohmann::json::parse(slurp(dir / "out" / "plan.json"));
+  ASSERT_EQ(j["price_catalogues"].size(), 1u);
+  EXPECT_EQ(j["price_catalogues"][0]["path"], (dir / "prices" / "vms.csv").string());
+  EXPECT_EQ(j["price_catalogues"][0]["date"], "2026-05-20");
+  // The emitted scenario names the catalogue by its absolute path: it validates from elsewhere.
+  fs::create_directories(dir / "elsewhere");
+  fs::copy_file(dir / "out" / "planned.yaml", dir / "elsewhere" / "planned.yaml");
+  const auto validate = run_gpufleet("validate " + (dir / "elsewhere" / "planned.yaml").string());
+  ASSERT_EQ(validate.status, 0) << validate.err;
+  EXPECT_THAT(validate.out, HasSubstr("markets from catalogue " + (dir / "prices" / "vms.csv").string() +
+                                      " (aws, dated 2026-05-20): 1 added"));
   fs::remove_all(dir);
 }
 

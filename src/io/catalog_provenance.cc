@@ -1,4 +1,4 @@
-#include "io/catalog_source_text.h"
+#include "io/catalog_provenance.h"
 
 #include <fmt/format.h>
 
@@ -25,6 +25,18 @@ std::string describe_catalog_source(const CatalogSource& c) {
   out += fmt::format(", {} of a share of a GPU, {} without a price, {} of other instance types, {} malformed\n",
                      c.rows_fractional_gpus, c.rows_without_price, c.rows_other_instance, c.rows_skipped);
   return out;
+}
+
+nlohmann::ordered_json catalog_sources_json(const std::vector<CatalogSource>& catalogs) {
+  auto list = nlohmann::ordered_json::array();
+  for (const auto& c : catalogs)
+    list.push_back({{"path", c.path},
+                    {"provider", c.provider},
+                    {"date", c.date},
+                    {"date_from_file", c.date_from_file},
+                    {"markets_added", c.markets_added},
+                    {"markets_written", c.markets_written}});
+  return list;
 }
 
 }  // namespace gpufleet
