@@ -63,7 +63,7 @@ class Reader {
     if (trimmed(text).empty()) return std::optional<double>{};
     const auto v = parse_csv_double(text);
     if (!v || *v <= 0 || *v > kMaxInstanceUsdPerHour)
-      return fail(error(i, fmt::format("found {}; expected {} in USD per instance-hour, a number > 0 (and at most {:g})",
+      return fail(error(i, fmt::format("found {}; expected {} in USD per instance-hour, a number > 0 (at most {:.0f})",
                                        quote_for_error(text), what, kMaxInstanceUsdPerHour)));
     return v;
   }
