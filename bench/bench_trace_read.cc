@@ -6,50 +6,20 @@
 // Prints the best and median wall time of each, the job counts and the machine. Skips the
 // trace benchmarks with a message when the file is absent.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "gpufleet/workload.h"
 #include "util/atomic_file.h"
+#include "wall_timing.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::string machine() {
-  std::string cpu = "unknown CPU";
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("model name", 0) == 0) {
-      cpu = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  return cpu + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
-}
-
-struct Timing {
-  double best_s, median_s;
-};
-
-// Runs fn `reps` times; fn returns the job count it produced (printed once).
-Timing time_it(int reps, const std::function<size_t()>& fn, size_t& jobs) {
-  std::vector<double> seconds;
-  for (int i = 0; i < reps; ++i) {
-    const auto t0 = Clock::now();
-    jobs = fn();
-    seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-  }
-  std::sort(seconds.begin(), seconds.end());
-  return {seconds.front(), seconds[seconds.size() / 2]};
-}
+using gpufleet::bench::machine;
+using gpufleet::bench::time_it;
+using gpufleet::bench::Timing;
 
 void report(const char* what, const std::string& input, int reps, Timing t, size_t jobs) {
   std::printf("%-9s %-48s reps %3d  best %8.2f ms  median %8.2f ms  jobs %zu  (%.1f M jobs/s)\n",

@@ -262,6 +262,29 @@ struct Market {
   bool operator==(const Market&) const = default;  // field by field
 };
 
+// A price catalogue some markets were read from (a `markets:` entry with `from_catalog`): the
+// scenario's provenance, shown by `gpufleet validate`. docs/catalog-format.md.
+struct CatalogSource {
+  std::string path;         // the catalogue file, resolved against the scenario's folder
+  std::string provider;
+  std::string date;         // YYYY-MM-DD: the entry's `date`, else the file's modification date (UTC)
+  bool date_from_file = false;
+  int markets_added = 0;    // markets made from the catalogue
+  int markets_written = 0;  // pairs it prices that explicit entries give: those entries were kept
+  int on_demand_unpriced = 0;  // markets whose region has no on-demand price: no on-demand there
+  int spot_unpriced = 0;       // markets whose region has no spot price: no spot there
+  std::vector<std::string> sites_without_price;  // the provider's sites the catalogue does not price
+  int64_t rows = 0;
+  int64_t rows_unknown_accelerator = 0;  // accelerator names not in the map, skipped
+  int64_t rows_fractional_gpus = 0;      // shares of a GPU, skipped
+  int64_t rows_skipped = 0;              // malformed, skipped (skip_bad_rows)
+  int64_t rows_without_price = 0;        // neither an on-demand nor a spot price, skipped
+  int64_t rows_other_instance = 0;       // instance types the entry's instance_types leaves out
+  std::vector<std::string> unknown_accelerators;  // their names, sorted
+
+  bool operator==(const CatalogSource&) const = default;  // field by field
+};
+
 enum class JobKind : uint8_t { training = 0, research = 1, inference = 2 };
 std::string_view to_string(JobKind kind);
 std::optional<JobKind> job_kind_from_string(std::string_view name);
@@ -462,6 +485,7 @@ struct Scenario {
   std::vector<Contract> contracts;
   std::vector<SpendCommitment> spend_commitments;  // at most one in force per provider at once
   std::vector<Market> markets;
+  std::vector<CatalogSource> catalogs;  // where catalogue markets came from, in file order
   WorkloadSpec workload;
   PolicySpec policy;
   CheckpointSpec checkpoint;  // defaults for every job; classes and fixed jobs may override

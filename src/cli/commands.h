@@ -17,6 +17,8 @@ namespace gpufleet::cli {
 void add_simulate_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_example_command(CLI::App& app);
+// catalog import: a SkyPilot price catalogue printed as a markets: list (catalog_command.cc).
+void add_catalog_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
 void add_risk_command(CLI::App& app);
 void add_report_command(CLI::App& app);

@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
   gpufleet::cli::add_risk_command(app);
   gpufleet::cli::add_validate_command(app);
   gpufleet::cli::add_example_command(app);
+  gpufleet::cli::add_catalog_command(app);
   gpufleet::cli::add_report_command(app);
   gpufleet::cli::add_compare_command(app);
   gpufleet::cli::add_serve_command(app);

@@ -11,6 +11,7 @@
 #include "gpufleet/plan.h"
 #include "gpufleet/risk.h"
 #include "gpufleet/scenario.h"
+#include "io/catalog_provenance.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
 
@@ -54,6 +55,7 @@ void print_summary(const Scenario& s) {
     std::cout << fmt::format("  {}: peak contracted GPUs {}, on-demand up to {}, spot up to {}\n",
                              s.providers[p].name, peak[p], on_demand, spot);
   }
+  for (const auto& c : s.catalogs) std::cout << describe_catalog_source(c);
   std::cout << fmt::format("  workload: {} traces, {} classes, {} fixed jobs; policy {} / {}\n",
                            s.workload.traces.size(), s.workload.classes.size(), s.workload.fixed.size(),
                            s.policy.queue, s.policy.placement);

@@ -288,10 +288,11 @@ Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scen
   return check_fleet_size(list, s);
 }
 
-Result<void> parse_markets(const YamlField& list, Scenario& s) {
+Result<void> parse_markets(const YamlField& list, const LoadContext& ctx, Scenario& s) {
   auto items = list.items();
   if (!items) return fail(items.error());
   for (const auto& item : *items) {
+    if (item.is_map() && item.optional("from_catalog")) continue;  // after every written entry
     if (auto r = item.check_keys({"site", "accelerator", "on_demand_usd_per_gpu_hour", "on_demand_gpus",
                                   "spot_usd_per_gpu_hour", "spot_gpus", "spot_preemptions_per_node_hour"});
         !r)
@@ -338,6 +339,10 @@ Result<void> parse_markets(const YamlField& list, Scenario& s) {
     m.spot_preemptions_per_node_hour = *rate;
     s.markets.push_back(m);
   }
+  const size_t written = s.markets.size();
+  for (const auto& item : *items)
+    if (item.is_map() && item.optional("from_catalog"))
+      if (auto r = add_catalog_markets(item, ctx, written, s); !r) return r;
   return check_fleet_size(list, s);
 }
 

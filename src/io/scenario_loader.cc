@@ -194,7 +194,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   if (auto f = root->optional("contracts"))
     if (auto r = parse_contracts(*f, ctx, s); !r) return fail(r.error());
   if (auto f = root->optional("markets"))
-    if (auto r = parse_markets(*f, s); !r) return fail(r.error());
+    if (auto r = parse_markets(*f, ctx, s); !r) return fail(r.error());
   if (auto f = root->optional("spend_commitments"))
     if (auto r = parse_spend_commitments(*f, ctx, s); !r) return fail(r.error());
   if (auto f = root->optional("checkpoint"))

@@ -46,7 +46,12 @@ Result<void> parse_sites(const YamlField& list, const LoadContext& ctx, Scenario
 // A site's `backend:` map (today `slurm:`). REQUIRES: site.name set.
 Result<void> parse_site_backend(const YamlField& f, const LoadContext& ctx, Site& site);
 Result<void> parse_contracts(const YamlField& list, const LoadContext& ctx, Scenario& s);
-Result<void> parse_markets(const YamlField& list, Scenario& s);
+// Written entries first, then the `from_catalog` entries (add_catalog_markets), which add
+// markets only for the (site, accelerator) pairs no written entry gives.
+Result<void> parse_markets(const YamlField& list, const LoadContext& ctx, Scenario& s);
+// One {from_catalog: PATH, provider: NAME, ...} entry; the first `written_markets` of
+// s.markets were written explicitly and win over the catalogue. Records s.catalogs.
+Result<void> add_catalog_markets(const YamlField& item, const LoadContext& ctx, size_t written_markets, Scenario& s);
 // The money terms of a spend commitment or a plan's spend offer: discount, shortfall_share,
 // escalator_per_year, and usd_per_year or usd (the whole term, spread over its years:
 // year_fractions[k] is year k's length as a share of a full year).

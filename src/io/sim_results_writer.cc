@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/simulate.h"
+#include "io/catalog_provenance.h"
 #include "io/focus_writer.h"
 #include "util/atomic_file.h"
 #include "util/csv_cell.h"
@@ -142,6 +143,7 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   j["placement_policy"] = r.placement_policy;
   j["seed"] = r.seed;
   j["horizon_s"] = scenario.horizon_s;
+  if (!scenario.catalogs.empty()) j["price_catalogues"] = catalog_sources_json(scenario.catalogs);
   j["jobs"] = s.jobs;
   j["completed"] = s.completed;
   j["never_started"] = s.never_started;

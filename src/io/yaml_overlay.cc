@@ -144,6 +144,7 @@ Result<std::string> absolute_scenario_paths(const std::string& text, const std::
   const YAML::Node& r = *root;
   if (r["workload"] && r["workload"].IsMap()) each(r["workload"]["traces"], [&](const YAML::Node& t) { absolute(t["path"]); });
   if (r["faults"] && r["faults"].IsMap() && r["faults"]["trace"] && r["faults"]["trace"].IsMap()) absolute(r["faults"]["trace"]["path"]);
+  each(r["markets"], [&](const YAML::Node& m) { absolute(m["from_catalog"]); });
   each(r["sites"], [&](const YAML::Node& s) {
     if (s["carbon_hourly"] && s["carbon_hourly"].IsMap()) absolute(s["carbon_hourly"]["path"]);
     const YAML::Node backend = s["backend"];

@@ -20,7 +20,7 @@ Result<std::string> replace_top_level_sections(const std::string& text, const st
                                                const std::vector<std::pair<std::string, std::string>>& sections);
 
 // `text` with the relative paths the scenario loader resolves against the scenario's folder
-// (workload.traces[].path, faults.trace.path, sites[].carbon_hourly.path and a site's
+// (workload.traces[].path, faults.trace.path, markets[].from_catalog, sites[].carbon_hourly.path and a site's
 // backend.slurm conf, bin_dir and script) replaced by absolute paths resolved against base_dir,
 // as double-quoted scalars.
 Result<std::string> absolute_scenario_paths(const std::string& text, const std::string& name, const std::string& base_dir);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/plan.h"
+#include "io/catalog_provenance.h"
 #include "plan/plan_binding.h"
 #include "plan/plan_focus_writer.h"
 #include "util/atomic_file.h"
@@ -231,6 +232,7 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
   using nlohmann::json;
   json j;
   j["scenario"] = in.scenario.name;
+  if (!in.scenario.catalogs.empty()) j["price_catalogues"] = json(catalog_sources_json(in.scenario.catalogs));
   j["status"] = std::string(to_string(r.status));
   j["relaxed"] = r.relaxed;
   j["solver"] = {{"name", r.solver}, {"status", r.solver_status}, {"objective_usd", r.objective_usd},
