@@ -126,7 +126,8 @@ void add_row(const Row& row, const std::string& accelerator, Accumulator& a) {
     p.accelerator = accelerator;
     p.catalog_accelerator = std::string(row.name);
   } else if (p.catalog_accelerator != row.name && p.catalog_accelerator.find('+') == std::string::npos) {
-    p.catalog_accelerator += "+" + std::string(row.name);  // two names mapped onto one (an override)
+    p.catalog_accelerator += '+';  // two names mapped onto one (an override); appended piece by
+    p.catalog_accelerator += row.name;  // piece: g++ 12 warns falsely on "+" + string (bug 105329)
   }
   ++p.rows;
   if (!row.zone.empty() && !a.zones.contains(row.zone)) a.zones.emplace(row.zone);
