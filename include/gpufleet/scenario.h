@@ -379,7 +379,7 @@ struct TenantQuota {
 
 struct PolicySpec {
   std::string queue = "fifo";          // fifo | sjf | fifo-backfill | srtf | las | ...
-  std::string placement = "cost";      // cost | best-fit | carbon | ...
+  std::string placement = "cost";      // cost | best-fit | carbon | count
   int backfill_depth = 256;            // jobs looked at behind a blocked head (EASY)
   // las (Tiresias 2D-LAS): a job moves from queue k to k+1 once its attained service
   // (GPUs x seconds run) reaches las_thresholds_gpu_s[k]; queues = thresholds + 1.

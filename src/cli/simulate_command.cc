@@ -363,7 +363,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--gpus", args->gpus, "Replace the fleet by one site of N reference GPUs on 8-GPU nodes, at no price")
       ->check(whole_number_in(1, kMaxFleetNodes * 8, "GPUs"));
   cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
-  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon)");
+  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon, count)");
   cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
   cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv, timeseries.csv and focus.csv (the bill, FinOps FOCUS) into DIR")->check(non_empty_path());
   cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE")->check(non_empty_path());

@@ -8,6 +8,7 @@ Dispatcher::Dispatcher(std::vector<fleet::PoolSpec> pools, std::unique_ptr<Queue
                        std::unique_ptr<PlacementPolicy> placement)
     : queue_(std::move(queue)), placement_(std::move(placement)) {
   for (auto& spec : pools) fleet_.add_pool(std::move(spec));
+  fleet_.set_layout(placement_->layout());
   placement_->prepare(fleet_);
   shrink_generation_.assign(fleet_.pool_count(), 0);
 }
@@ -102,10 +103,13 @@ bool Dispatcher::try_backfill(uint32_t id, Reservation& r) {
   };
   if (!r.valid || p != r.pool || now_ + remaining_of(id) / fleet_.pool(p).spec.speed_factor <= r.start_s)
     return go(p);
+  // What the job uses up of the reservation's spare: GPUs under the any_free layout, else nodes.
   const auto per_node = static_cast<uint32_t>(fleet_.pool(p).spec.gpus_per_node);
-  const int64_t nodes = j.gpus >= per_node ? (j.gpus + per_node - 1) / per_node : 1;
-  if (nodes <= r.spare_nodes) {
-    r.spare_nodes -= nodes;
+  const int64_t units = fleet_.layout() == fleet::GpuLayout::any_free ? j.gpus
+                        : j.gpus >= per_node                         ? (j.gpus + per_node - 1) / per_node
+                                                                     : 1;
+  if (units <= r.spare_nodes) {
+    r.spare_nodes -= units;
     return go(p);
   }
   const uint32_t other = placement_->choose(j, fleet_, r.pool);
@@ -131,8 +135,7 @@ bool Dispatcher::can_ever_fit(uint32_t id) const {
     if (!pool_allows(pool.spec, j)) continue;
     // The peak ahead is at least today's capacity, and fitting is monotone in capacity:
     // today's answers most jobs without searching the schedule.
-    if (fleet::FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, pool.nominal_gpus) ||
-        fleet::FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, fleet_.peak_from(p, now_)))
+    if (fleet_.could_fit_in(p, j.gpus, pool.nominal_gpus) || fleet_.could_fit_in(p, j.gpus, fleet_.peak_from(p, now_)))
       return true;
   }
   return false;

@@ -7,6 +7,7 @@
 #include "sched/backfill_queue.h"
 #include "sched/best_fit_placement.h"
 #include "sched/cost_placement.h"
+#include "sched/count_placement.h"
 #include "sched/carbon_placement.h"
 #include "sched/fifo_queue.h"
 #include "sched/las_queue.h"
@@ -39,6 +40,7 @@ Result<std::unique_ptr<PlacementPolicy>> make_placement_policy(const std::string
   if (name == "cost") return std::make_unique<CostPlacement>();
   if (name == "best-fit") return std::make_unique<BestFitPlacement>();
   if (name == "carbon") return std::make_unique<CarbonPlacement>(scenario);
+  if (name == "count") return std::make_unique<CountPlacement>();
   return fail(unknown("placement", name, known_placement_policies()));
 }
 

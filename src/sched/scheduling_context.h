@@ -17,6 +17,7 @@ struct Reservation {
   // Nodes that qualify for the head at start_s beyond those it needs: whole free nodes for a
   // whole-node head, nodes with enough free GPUs for a smaller one. A job that would still
   // run in `pool` at start_s uses them up (one per node it takes); none left = it must wait.
+  // Under the any_free layout (`count` placement) these are free GPUs, one per GPU taken.
   int64_t spare_nodes = 0;
 };
 

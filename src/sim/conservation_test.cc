@@ -35,7 +35,7 @@ TEST(Conservation, EveryPolicyAccountsForEveryJobAndGpuSecond) {
   for (const Job& j : w.jobs) work += j.duration_s * j.gpus;
 
   for (const std::string queue : {"fifo", "sjf", "fifo-backfill", "srtf", "las"}) {
-    for (const std::string placement : {"cost", "best-fit"}) {
+    for (const std::string placement : {"cost", "best-fit", "count"}) {
       SCOPED_TRACE(queue + "/" + placement);
       SimOptions opt;
       opt.queue_policy = queue;
