@@ -385,6 +385,13 @@ struct PolicySpec {
   // (GPUs x seconds run) reaches las_thresholds_gpu_s[k]; queues = thresholds + 1.
   std::vector<double> las_thresholds_gpu_s = {3600.0, 360000.0};  // 1 and 100 GPU-hours
   std::vector<TenantQuota> quotas;     // empty: no quotas
+  // Free preemption with re-packing (`simulate --preemption free`; srtf and las only, no
+  // quotas): at every dispatch, running and waiting jobs are ordered by the policy's priority
+  // and GPUs filled in that order, skipping jobs that do not fit; running jobs left out are
+  // preempted at no cost (no work lost, no restart overhead). false (the default): a preemptive
+  // policy preempts only for the first waiting job, and a job that cannot start blocks those
+  // behind it (no starvation of large jobs).
+  bool free_preemption = false;
 
   bool operator==(const PolicySpec&) const = default;  // field by field
 };

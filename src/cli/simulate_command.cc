@@ -41,6 +41,7 @@ struct SimulateArgs {
   std::string map;            // csv traces: submit=COL,duration=COL,gpus=COL,...
   std::string time_format;    // csv traces: epoch | iso8601 | seconds
   std::string checkpoint_cost;  // --trace: a checkpoint write's cost (default: none, as recorded)
+  std::string preemption;       // checkpoint (default) | free
 };
 
 Error command_line_error(std::string field, std::string message) {
@@ -145,6 +146,15 @@ Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
     if (slash != std::string::npos) scenario.policy.placement = args.policy.substr(slash + 1);
   }
   if (!args.placement.empty()) scenario.policy.placement = args.placement;
+  if (!args.preemption.empty()) {
+    if (args.preemption != "free" && args.preemption != "checkpoint")
+      return fail(command_line_error("--preemption", fmt::format("expected checkpoint or free, found '{}'", args.preemption)));
+    scenario.policy.free_preemption = args.preemption == "free";
+    if (scenario.policy.free_preemption && scenario.policy.queue != "srtf" && scenario.policy.queue != "las")
+      return fail(command_line_error("--preemption", fmt::format("free preemption re-packs by a preemptive policy's priority: "
+                                                                 "--policy srtf or las, not '{}'",
+                                                                 scenario.policy.queue)));
+  }
   if (args.no_faults) scenario.faults.disable();
 
   TraceReadOptions read_options;
@@ -215,8 +225,9 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
     fmt::print("  {:<28}{:>16}\n", label, value);
   };
   fmt::print("gpufleet simulate: {}\n", scenario.name);
-  fmt::print("  policy {} / {}, seed {}, {} sites, {} providers\n", r.queue_policy, r.placement_policy,
-             r.seed, scenario.sites.size(), scenario.providers.size());
+  fmt::print("  policy {} / {}{}, seed {}, {} sites, {} providers\n", r.queue_policy, r.placement_policy,
+             scenario.policy.free_preemption ? " (free preemption)" : "", r.seed, scenario.sites.size(),
+             scenario.providers.size());
   if (workload.rows_skipped > 0)
     fmt::print("  skipped {} malformed trace rows (first: {})\n", workload.rows_skipped, workload.first_skipped);
   if (s.trace_rows_without_gpus > 0)
@@ -371,6 +382,9 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
   cmd->add_option("--checkpoint-cost", args->checkpoint_cost,
                   "With --trace: what one checkpoint write costs (e.g. 1m; default none: jobs run for their recorded durations)");
+  cmd->add_option("--preemption", args->preemption,
+                  "checkpoint (default: srtf and las preempt for the first waiting job, at a checkpoint) or free "
+                  "(re-pack every job by priority at every dispatch, preempting at no cost, as the Tiresias simulator)");
   cmd->add_flag("--no-faults", args->no_faults,
                 "Turn every fault source off: node failures, fault traces, spot preemptions, outages");
   cmd->callback([args] { run(*args); });

@@ -155,4 +155,49 @@ int64_t Dispatcher::free_gpus_for(uint32_t id) const {
   return free;
 }
 
+void Dispatcher::repack(const std::vector<uint32_t>& order, std::vector<uint32_t>& started) {
+  // Room per pool once every job of the order is out: free GPUs plus what the running ones hold.
+  room_.assign(fleet_.pool_count(), 0);
+  for (uint32_t p = 0; p < fleet_.pool_count(); ++p) room_[p] = fleet_.pool(p).free_gpus;
+  for (uint32_t id : order) {
+    const uint32_t slot = slot_of_[id];
+    if (slot != fleet::kNone) room_[fleet_.allocation(slot).pool] += fleet_.allocation(slot).gpus;
+  }
+  // The fill, in order.
+  given_pool_.assign(order.size(), fleet::kNone);
+  left_out_.clear();
+  for (size_t i = 0; i < order.size(); ++i) {
+    const uint32_t id = order[i];
+    const uint32_t slot = slot_of_[id];
+    if (slot != fleet::kNone) {
+      const fleet::Allocation& a = fleet_.allocation(slot);
+      if (room_[a.pool] >= static_cast<int64_t>(a.gpus)) {
+        room_[a.pool] -= a.gpus;
+      } else {
+        left_out_.push_back(id);
+      }
+      continue;
+    }
+    const Job& j = job(id);
+    for (uint32_t p : placement_->preference()) {
+      const int64_t taken = fleet_.gpus_taken(p, j.gpus);
+      if (pool_allows(fleet_.pool(p).spec, j) && taken <= room_[p]) {
+        room_[p] -= taken;
+        given_pool_[i] = p;
+        break;
+      }
+    }
+  }
+  for (uint32_t id : left_out_) preempt_free(id);
+  for (size_t i = 0; i < order.size(); ++i) {
+    uint32_t p = given_pool_[i];
+    if (p == fleet::kNone) continue;
+    const Job& j = job(order[i]);
+    if (!fleet_.fits(p, j.gpus)) p = placement_->choose(j, fleet_, fleet::kNone);  // fragmentation
+    if (p == fleet::kNone) continue;
+    start(order[i], p);
+    started.push_back(order[i]);
+  }
+}
+
 }  // namespace gpufleet::sched

@@ -4,7 +4,8 @@
 
 namespace gpufleet::sched {
 
-LasQueue::LasQueue(std::vector<double> thresholds_gpu_s) : thresholds_(std::move(thresholds_gpu_s)) {
+LasQueue::LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption)
+    : thresholds_(std::move(thresholds_gpu_s)), free_(free_preemption) {
   if (thresholds_.size() > 7) thresholds_.resize(7);
   levels_ = static_cast<uint32_t>(thresholds_.size()) + 1;
   queues_ = 256 * levels_;
@@ -14,6 +15,7 @@ void LasQueue::reserve(size_t jobs) {
   lists_.reserve(jobs, 2 * static_cast<size_t>(queues_));
   jobs_.assign(jobs, nullptr);
   level_.assign(jobs, 0);
+  if (free_) demoted_at_.assign(jobs, -1);
 }
 
 uint32_t LasQueue::level_of(double attained_gpu_s) const {
@@ -27,7 +29,14 @@ void LasQueue::push(const Job& job) {
   join(job);
 }
 
-void LasQueue::requeue(const Job& job, const SchedulingContext&) { join(job); }
+void LasQueue::requeue(const Job& job, const SchedulingContext&) {
+  if (repacking_) {
+    jobs_[job.id] = &job;
+    preempted_.push_back(job.id);  // placed once the re-pack is over
+    return;
+  }
+  join(job);
+}
 
 void LasQueue::join(const Job& job) {
   // The queue of its level: set when it last ran, or by its demotion timer.
@@ -73,6 +82,7 @@ void LasQueue::on_timer(uint32_t id, SchedulingContext& ctx) {
   }
   if (l > level_[id]) {
     level_[id] = static_cast<uint8_t>(l);
+    if (free_) demoted_at_[id] = ctx.now();
     lists_.remove(id);
     lists_.push_back(queues_ + queue_of(*jobs_[id], l), id);
     changed_ = true;
@@ -107,7 +117,37 @@ bool LasQueue::preempt_for(uint32_t head, uint32_t queue, SchedulingContext& ctx
   return false;
 }
 
+void LasQueue::dispatch_free(SchedulingContext& ctx) {
+  order_.clear();
+  for (uint32_t q = 0; q < queues_; ++q) {
+    for (uint32_t id = lists_.front(queues_ + q); id != MultiList::kEnd; id = lists_.next(id)) order_.push_back(id);
+    for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id)) order_.push_back(id);
+  }
+  changed_ = false;
+  if (order_.empty()) return;
+  started_.clear();
+  preempted_.clear();
+  repacking_ = true;
+  ctx.repack(order_, started_);
+  repacking_ = false;
+  for (uint32_t id : started_) started(id, ctx);
+  // Left out: to the front of the waiting jobs of their queue, in the order they ran (so the
+  // last first), or to the end when demoted into it at this instant.
+  for (size_t i = preempted_.size(); i-- > 0;) {
+    const uint32_t id = preempted_[i];
+    if (demoted_at_[id] == ctx.now()) continue;
+    lists_.push_front(queue_of(*jobs_[id], level_[id]), id);
+    ++waiting_;
+  }
+  for (uint32_t id : preempted_)
+    if (demoted_at_[id] == ctx.now()) join(*jobs_[id]);
+}
+
 void LasQueue::dispatch(SchedulingContext& ctx) {
+  if (free_) {
+    dispatch_free(ctx);
+    return;
+  }
   for (;;) {
     const uint32_t q = lists_.first_nonempty();
     if (q == MultiList::kEnd || q >= queues_) return;

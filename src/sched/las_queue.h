@@ -8,6 +8,14 @@
 // first, are preempted at a checkpoint (no work lost) until it fits; if it still does not, it
 // blocks those behind it. A running job is demoted to the next queue by a timer when its
 // attained service crosses a threshold, which may let a waiting job preempt it.
+//
+// With free preemption (PolicySpec::free_preemption, as the Tiresias simulator's `dlas-gpu`):
+// at every dispatch the jobs are ordered queue by queue (class, then level), and within a
+// queue its running jobs (in the order they started there or were demoted into it) before its
+// waiting ones, and re-packed in that order (SchedulingContext::repack): no blocking,
+// preemption at no cost. A job left out goes to the front of its queue's waiting jobs (it was
+// ahead of them), in the order it ran, unless it was demoted into that queue at this instant
+// (then to the end, behind those waiting there).
 #pragma once
 
 #include <vector>
@@ -21,7 +29,7 @@ namespace gpufleet::sched {
 class LasQueue final : public QueuePolicy {
  public:
   // REQUIRES: thresholds_gpu_s increasing, > 0; at most 7.
-  explicit LasQueue(std::vector<double> thresholds_gpu_s);
+  explicit LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption = false);
   void reserve(size_t jobs) override;
   void push(const Job& job) override;
   size_t size() const override { return waiting_; }
@@ -51,6 +59,13 @@ class LasQueue final : public QueuePolicy {
   size_t waiting_ = 0;
   BlockedHead blocked_;
   bool changed_ = false;  // a demotion since the last dispatch
+  void dispatch_free(SchedulingContext& ctx);
+
+  bool free_ = false;
+  bool repacking_ = false;            // inside repack(): requeued jobs wait in preempted_
+  std::vector<uint32_t> preempted_;   // jobs left out by the re-pack, in the order it stopped them
+  std::vector<double> demoted_at_;    // free preemption: when the job last changed level, s
+  std::vector<uint32_t> order_, started_;
 };
 
 }  // namespace gpufleet::sched

@@ -28,11 +28,18 @@ Error unknown(const std::string& what, const std::string& name, const std::vecto
 }  // namespace
 
 Result<std::unique_ptr<QueuePolicy>> make_queue_policy(const std::string& name, const PolicySpec& spec) {
+  if (spec.free_preemption) {
+    if (name != "srtf" && name != "las")
+      return fail(Error{"", 0, 0, "policy.preemption",
+                        fmt::format("free preemption re-packs by a preemptive policy's priority: srtf or las, not '{}'", name)});
+    if (!spec.quotas.empty())
+      return fail(Error{"", 0, 0, "policy.preemption", "free preemption does not combine with tenant quotas"});
+  }
   if (name == "fifo") return std::make_unique<FifoQueue>();
   if (name == "sjf") return std::make_unique<SjfQueue>();
   if (name == "fifo-backfill") return std::make_unique<BackfillQueue>(std::max(0, spec.backfill_depth));
-  if (name == "srtf") return std::make_unique<SrtfQueue>();
-  if (name == "las") return std::make_unique<LasQueue>(spec.las_thresholds_gpu_s);
+  if (name == "srtf") return std::make_unique<SrtfQueue>(spec.free_preemption);
+  if (name == "las") return std::make_unique<LasQueue>(spec.las_thresholds_gpu_s, spec.free_preemption);
   return fail(unknown("queue", name, known_queue_policies()));
 }
 
