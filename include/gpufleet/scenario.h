@@ -392,6 +392,10 @@ struct PolicySpec {
   // policy preempts only for the first waiting job, and a job that cannot start blocks those
   // behind it (no starvation of large jobs).
   bool free_preemption = false;
+  // las with free preemption only (`simulate --las-demotion tiresias`): demotions checked at each
+  // dispatch, one level at a time, the next check timed by the Tiresias simulator's formula
+  // (sched/las_queue.h). false: a job is demoted at the instant its service crosses a threshold.
+  bool las_demotion_at_dispatch = false;
 
   bool operator==(const PolicySpec&) const = default;  // field by field
 };

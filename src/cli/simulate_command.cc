@@ -42,6 +42,7 @@ struct SimulateArgs {
   std::string time_format;    // csv traces: epoch | iso8601 | seconds
   std::string checkpoint_cost;  // --trace: a checkpoint write's cost (default: none, as recorded)
   std::string preemption;       // checkpoint (default) | free
+  std::string las_demotion;     // exact (default) | tiresias
 };
 
 Error command_line_error(std::string field, std::string message) {
@@ -154,6 +155,13 @@ Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
       return fail(command_line_error("--preemption", fmt::format("free preemption re-packs by a preemptive policy's priority: "
                                                                  "--policy srtf or las, not '{}'",
                                                                  scenario.policy.queue)));
+  }
+  if (!args.las_demotion.empty()) {
+    if (args.las_demotion != "exact" && args.las_demotion != "tiresias")
+      return fail(command_line_error("--las-demotion", fmt::format("expected exact or tiresias, found '{}'", args.las_demotion)));
+    scenario.policy.las_demotion_at_dispatch = args.las_demotion == "tiresias";
+    if (scenario.policy.las_demotion_at_dispatch && (scenario.policy.queue != "las" || !scenario.policy.free_preemption))
+      return fail(command_line_error("--las-demotion", "tiresias demotion is for --policy las with --preemption free"));
   }
   if (args.no_faults) scenario.faults.disable();
 
@@ -385,6 +393,9 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--preemption", args->preemption,
                   "checkpoint (default: srtf and las preempt for the first waiting job, at a checkpoint) or free "
                   "(re-pack every job by priority at every dispatch, preempting at no cost, as the Tiresias simulator)");
+  cmd->add_option("--las-demotion", args->las_demotion,
+                  "exact (default: at the instant a threshold is crossed) or tiresias (checked at each dispatch, one level "
+                  "at a time, timed as the Tiresias simulator; las with --preemption free)");
   cmd->add_flag("--no-faults", args->no_faults,
                 "Turn every fault source off: node failures, fault traces, spot preemptions, outages");
   cmd->callback([args] { run(*args); });

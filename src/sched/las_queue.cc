@@ -1,11 +1,12 @@
 #include "sched/las_queue.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace gpufleet::sched {
 
-LasQueue::LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption)
-    : thresholds_(std::move(thresholds_gpu_s)), free_(free_preemption) {
+LasQueue::LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption, bool demote_at_dispatch)
+    : thresholds_(std::move(thresholds_gpu_s)), free_(free_preemption), at_events_(free_preemption && demote_at_dispatch) {
   if (thresholds_.size() > 7) thresholds_.resize(7);
   levels_ = static_cast<uint32_t>(thresholds_.size()) + 1;
   queues_ = 256 * levels_;
@@ -47,6 +48,7 @@ void LasQueue::join(const Job& job) {
 
 void LasQueue::on_stop(uint32_t id) {
   if (lists_.list_of(id) != MultiList::kEnd) lists_.remove(id);
+  if (at_events_) stopped_.push_back(id);  // its timer is cancelled at the next dispatch
 }
 
 void LasQueue::set_demotion_timer(uint32_t id, SchedulingContext& ctx) {
@@ -56,6 +58,12 @@ void LasQueue::set_demotion_timer(uint32_t id, SchedulingContext& ctx) {
     return;
   }
   const Job& j = *jobs_[id];
+  if (at_events_) {
+    // The Tiresias simulator's next "job jump": ceil((limit - seconds run) / GPUs) from now.
+    const double run_s = ctx.attained_gpu_s(id) / j.gpus;
+    ctx.set_timer(id, ctx.now() + std::max(std::ceil((thresholds_[l] - run_s) / j.gpus), 0.0));
+    return;
+  }
   const double left_gpu_s = thresholds_[l] - ctx.attained_gpu_s(id);
   ctx.set_timer(id, ctx.now() + std::max(left_gpu_s, 0.0) / j.gpus);
 }
@@ -64,7 +72,7 @@ void LasQueue::started(uint32_t id, SchedulingContext& ctx) {
   const Job& j = *jobs_[id];
   lists_.remove(id);
   --waiting_;
-  level_[id] = static_cast<uint8_t>(std::max<uint32_t>(level_[id], level_of(ctx.attained_gpu_s(id))));
+  if (!at_events_) level_[id] = static_cast<uint8_t>(std::max<uint32_t>(level_[id], level_of(ctx.attained_gpu_s(id))));
   lists_.push_back(queues_ + queue_of(j, level_[id]), id);
   set_demotion_timer(id, ctx);
 }
@@ -72,6 +80,10 @@ void LasQueue::started(uint32_t id, SchedulingContext& ctx) {
 void LasQueue::on_timer(uint32_t id, SchedulingContext& ctx) {
   const uint32_t list = lists_.list_of(id);
   if (list == MultiList::kEnd || list < queues_) return;  // not running any more
+  if (at_events_) {
+    changed_ = true;  // levels are checked by the dispatch
+    return;
+  }
   uint32_t l = level_of(ctx.attained_gpu_s(id));
   // Within a microsecond of service of the threshold counts as reached: the clock cannot always
   // hit it exactly (t = 4.4e6 s has steps of 1e-9 s), and a timer re-armed for the rest would
@@ -117,11 +129,43 @@ bool LasQueue::preempt_for(uint32_t head, uint32_t queue, SchedulingContext& ctx
   return false;
 }
 
+void LasQueue::demote_at_event(SchedulingContext& ctx) {
+  // Every running job whose attained service reached its level's limit drops one level, in
+  // arrival order, to the end of the next queue's running jobs.
+  demote_.clear();
+  for (uint32_t q = queues_; q < 2 * queues_; ++q)
+    for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id))
+      if (level_[id] < thresholds_.size() && ctx.attained_gpu_s(id) >= thresholds_[level_[id]] * (1 - 1e-12))
+        demote_.push_back(id);
+  std::sort(demote_.begin(), demote_.end(), [&](uint32_t a, uint32_t b) {
+    return arrives_after(ctx.job(b).submit_s, b, ctx.job(a).submit_s, a);
+  });
+  for (uint32_t id : demote_) {
+    ++level_[id];
+    lists_.remove(id);
+    lists_.push_back(queues_ + queue_of(*jobs_[id], level_[id]), id);
+    demoted_at_[id] = ctx.now();
+  }
+}
+
 void LasQueue::dispatch_free(SchedulingContext& ctx) {
+  if (at_events_) {
+    // Only running jobs have a next check (a stopped job's would be an event of its own).
+    for (uint32_t id : stopped_)
+      if (lists_.list_of(id) == MultiList::kEnd || lists_.list_of(id) < queues_) ctx.cancel_timer(id);
+    stopped_.clear();
+    demote_at_event(ctx);
+  }
   order_.clear();
+  // Queue by queue: its running jobs, its waiting ones, then those demoted into it at this
+  // instant (they joined its end).
+  const double now = ctx.now();
   for (uint32_t q = 0; q < queues_; ++q) {
-    for (uint32_t id = lists_.front(queues_ + q); id != MultiList::kEnd; id = lists_.next(id)) order_.push_back(id);
+    for (uint32_t id = lists_.front(queues_ + q); id != MultiList::kEnd; id = lists_.next(id))
+      if (demoted_at_[id] != now) order_.push_back(id);
     for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id)) order_.push_back(id);
+    for (uint32_t id = lists_.front(queues_ + q); id != MultiList::kEnd; id = lists_.next(id))
+      if (demoted_at_[id] == now) order_.push_back(id);
   }
   changed_ = false;
   if (order_.empty()) return;
@@ -131,6 +175,14 @@ void LasQueue::dispatch_free(SchedulingContext& ctx) {
   ctx.repack(order_, started_);
   repacking_ = false;
   for (uint32_t id : started_) started(id, ctx);
+  // The running jobs of each queue in the order of the fill (those that started take their
+  // place among those that kept running).
+  for (uint32_t id : order_) {
+    const uint32_t list = lists_.list_of(id);
+    if (list == MultiList::kEnd || list < queues_) continue;
+    lists_.remove(id);
+    lists_.push_back(list, id);
+  }
   // Left out: to the front of the waiting jobs of their queue, in the order they ran (so the
   // last first), or to the end when demoted into it at this instant.
   for (size_t i = preempted_.size(); i-- > 0;) {
@@ -141,6 +193,13 @@ void LasQueue::dispatch_free(SchedulingContext& ctx) {
   }
   for (uint32_t id : preempted_)
     if (demoted_at_[id] == ctx.now()) join(*jobs_[id]);
+  if (at_events_) {
+    for (uint32_t id : stopped_) ctx.cancel_timer(id);
+    stopped_.clear();
+  }
+  if (at_events_)  // the next check of every running job
+    for (uint32_t q = queues_; q < 2 * queues_; ++q)
+      for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id)) set_demotion_timer(id, ctx);
 }
 
 void LasQueue::dispatch(SchedulingContext& ctx) {

@@ -15,7 +15,16 @@
 // waiting ones, and re-packed in that order (SchedulingContext::repack): no blocking,
 // preemption at no cost. A job left out goes to the front of its queue's waiting jobs (it was
 // ahead of them), in the order it ran, unless it was demoted into that queue at this instant
-// (then to the end, behind those waiting there).
+// (then to the end, behind those waiting there). The running jobs of a queue keep the order of
+// the fill (those that started take their place among those that kept running).
+//
+// Demotion timing: by default a timer demotes a running job at the instant its attained service
+// reaches the threshold, to the level that service says. With demote_at_dispatch (free
+// preemption only; `--las-demotion tiresias`), as the Tiresias simulator: levels are checked at
+// each dispatch (arrivals, ends, and the next check), a job drops one level per check when its
+// GPU-seconds have reached its level's limit, in arrival order, to the end of the next queue;
+// the next check is at now + ceil((limit - seconds run) / GPUs), the simulator's own formula (a
+// limit in GPU-seconds less a time in seconds, so the check comes at or after the crossing).
 #pragma once
 
 #include <vector>
@@ -29,7 +38,9 @@ namespace gpufleet::sched {
 class LasQueue final : public QueuePolicy {
  public:
   // REQUIRES: thresholds_gpu_s increasing, > 0; at most 7.
-  explicit LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption = false);
+  // demote_at_dispatch (with free preemption only): demotions as the Tiresias simulator makes
+  // them (PolicySpec::las_demotion_at_dispatch).
+  LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption = false, bool demote_at_dispatch = false);
   void reserve(size_t jobs) override;
   void push(const Job& job) override;
   size_t size() const override { return waiting_; }
@@ -66,6 +77,11 @@ class LasQueue final : public QueuePolicy {
   std::vector<uint32_t> preempted_;   // jobs left out by the re-pack, in the order it stopped them
   std::vector<double> demoted_at_;    // free preemption: when the job last changed level, s
   std::vector<uint32_t> order_, started_;
+  // Demotions checked at each dispatch, one level at a time, with the Tiresias simulator's timer.
+  bool at_events_ = false;
+  std::vector<uint32_t> demote_;
+  std::vector<uint32_t> stopped_;  // stopped since the last dispatch (their timers to cancel)
+  void demote_at_event(SchedulingContext& ctx);
 };
 
 }  // namespace gpufleet::sched

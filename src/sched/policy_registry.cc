@@ -39,7 +39,10 @@ Result<std::unique_ptr<QueuePolicy>> make_queue_policy(const std::string& name, 
   if (name == "sjf") return std::make_unique<SjfQueue>();
   if (name == "fifo-backfill") return std::make_unique<BackfillQueue>(std::max(0, spec.backfill_depth));
   if (name == "srtf") return std::make_unique<SrtfQueue>(spec.free_preemption);
-  if (name == "las") return std::make_unique<LasQueue>(spec.las_thresholds_gpu_s, spec.free_preemption);
+  if (spec.las_demotion_at_dispatch && (name != "las" || !spec.free_preemption))
+    return fail(Error{"", 0, 0, "policy.las_demotion", "Tiresias-timed demotion is for las with free preemption"});
+  if (name == "las")
+    return std::make_unique<LasQueue>(spec.las_thresholds_gpu_s, spec.free_preemption, spec.las_demotion_at_dispatch);
   return fail(unknown("queue", name, known_queue_policies()));
 }
 
