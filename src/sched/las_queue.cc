@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace gpufleet::sched {
 
@@ -48,7 +49,6 @@ void LasQueue::join(const Job& job) {
 
 void LasQueue::on_stop(uint32_t id) {
   if (lists_.list_of(id) != MultiList::kEnd) lists_.remove(id);
-  if (at_events_) stopped_.push_back(id);  // its timer is cancelled at the next dispatch
 }
 
 void LasQueue::set_demotion_timer(uint32_t id, SchedulingContext& ctx) {
@@ -58,12 +58,6 @@ void LasQueue::set_demotion_timer(uint32_t id, SchedulingContext& ctx) {
     return;
   }
   const Job& j = *jobs_[id];
-  if (at_events_) {
-    // The Tiresias simulator's next "job jump": ceil((limit - seconds run) / GPUs) from now.
-    const double run_s = ctx.attained_gpu_s(id) / j.gpus;
-    ctx.set_timer(id, ctx.now() + std::max(std::ceil((thresholds_[l] - run_s) / j.gpus), 0.0));
-    return;
-  }
   const double left_gpu_s = thresholds_[l] - ctx.attained_gpu_s(id);
   ctx.set_timer(id, ctx.now() + std::max(left_gpu_s, 0.0) / j.gpus);
 }
@@ -74,7 +68,7 @@ void LasQueue::started(uint32_t id, SchedulingContext& ctx) {
   --waiting_;
   if (!at_events_) level_[id] = static_cast<uint8_t>(std::max<uint32_t>(level_[id], level_of(ctx.attained_gpu_s(id))));
   lists_.push_back(queues_ + queue_of(j, level_[id]), id);
-  set_demotion_timer(id, ctx);
+  if (!at_events_) set_demotion_timer(id, ctx);  // else arm_next_check() after the re-pack
 }
 
 void LasQueue::on_timer(uint32_t id, SchedulingContext& ctx) {
@@ -149,13 +143,7 @@ void LasQueue::demote_at_event(SchedulingContext& ctx) {
 }
 
 void LasQueue::dispatch_free(SchedulingContext& ctx) {
-  if (at_events_) {
-    // Only running jobs have a next check (a stopped job's would be an event of its own).
-    for (uint32_t id : stopped_)
-      if (lists_.list_of(id) == MultiList::kEnd || lists_.list_of(id) < queues_) ctx.cancel_timer(id);
-    stopped_.clear();
-    demote_at_event(ctx);
-  }
+  if (at_events_) demote_at_event(ctx);
   order_.clear();
   // Queue by queue: its running jobs, its waiting ones, then those demoted into it at this
   // instant (they joined its end).
@@ -193,13 +181,30 @@ void LasQueue::dispatch_free(SchedulingContext& ctx) {
   }
   for (uint32_t id : preempted_)
     if (demoted_at_[id] == ctx.now()) join(*jobs_[id]);
-  if (at_events_) {
-    for (uint32_t id : stopped_) ctx.cancel_timer(id);
-    stopped_.clear();
+  if (at_events_) arm_next_check(ctx);
+}
+
+void LasQueue::arm_next_check(SchedulingContext& ctx) {
+  // One timer: the earliest "job jump" over the running jobs (every stop is followed by a
+  // dispatch at the same instant, which re-arms it, so it never fires for a stopped job).
+  double best = std::numeric_limits<double>::infinity();
+  uint32_t best_id = MultiList::kEnd;
+  for (uint32_t q = queues_; q < 2 * queues_; ++q) {
+    for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id)) {
+      const uint32_t l = level_[id];
+      if (l >= thresholds_.size()) continue;
+      const Job& j = *jobs_[id];
+      const double run_s = ctx.attained_gpu_s(id) / j.gpus;
+      const double t = ctx.now() + std::max(std::ceil((thresholds_[l] - run_s) / j.gpus), 0.0);
+      if (t < best) {
+        best = t;
+        best_id = id;
+      }
+    }
   }
-  if (at_events_)  // the next check of every running job
-    for (uint32_t q = queues_; q < 2 * queues_; ++q)
-      for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id)) set_demotion_timer(id, ctx);
+  if (check_id_ != MultiList::kEnd && check_id_ != best_id) ctx.cancel_timer(check_id_);
+  check_id_ = best_id;
+  if (best_id != MultiList::kEnd) ctx.set_timer(best_id, best);
 }
 
 void LasQueue::dispatch(SchedulingContext& ctx) {

@@ -80,7 +80,10 @@ class LasQueue final : public QueuePolicy {
   // Demotions checked at each dispatch, one level at a time, with the Tiresias simulator's timer.
   bool at_events_ = false;
   std::vector<uint32_t> demote_;
-  std::vector<uint32_t> stopped_;  // stopped since the last dispatch (their timers to cancel)
+  uint32_t check_id_ = MultiList::kEnd;  // the job whose timer is the next check
+  // The Tiresias simulator's next "job jump": the earliest over the running jobs of
+  // now + ceil((limit - seconds run) / GPUs); one timer.
+  void arm_next_check(SchedulingContext& ctx);
   void demote_at_event(SchedulingContext& ctx);
 };
 
