@@ -402,12 +402,23 @@ struct TenantQuota {
 
 struct PolicySpec {
   std::string queue = "fifo";          // fifo | sjf | fifo-backfill | srtf | las | ...
-  std::string placement = "cost";      // cost | best-fit | carbon | ...
+  std::string placement = "cost";      // cost | best-fit | carbon | count
   int backfill_depth = 256;            // jobs looked at behind a blocked head (EASY)
   // las (Tiresias 2D-LAS): a job moves from queue k to k+1 once its attained service
   // (GPUs x seconds run) reaches las_thresholds_gpu_s[k]; queues = thresholds + 1.
   std::vector<double> las_thresholds_gpu_s = {3600.0, 360000.0};  // 1 and 100 GPU-hours
   std::vector<TenantQuota> quotas;     // empty: no quotas
+  // Free preemption with re-packing (`simulate --preemption free`; srtf and las only, no
+  // quotas): at every dispatch, running and waiting jobs are ordered by the policy's priority
+  // and GPUs filled in that order, skipping jobs that do not fit; running jobs left out are
+  // preempted at no cost (no work lost, no restart overhead). false (the default): a preemptive
+  // policy preempts only for the first waiting job, and a job that cannot start blocks those
+  // behind it (no starvation of large jobs).
+  bool free_preemption = false;
+  // las with free preemption only (`simulate --las-demotion tiresias`): demotions checked at each
+  // dispatch, one level at a time, the next check timed by the Tiresias simulator's formula
+  // (sched/las_queue.h). false: a job is demoted at the instant its service crosses a threshold.
+  bool las_demotion_at_dispatch = false;
 
   bool operator==(const PolicySpec&) const = default;  // field by field
 };

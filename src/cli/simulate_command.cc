@@ -41,6 +41,8 @@ struct SimulateArgs {
   std::string map;            // csv traces: submit=COL,duration=COL,gpus=COL,...
   std::string time_format;    // csv traces: epoch | iso8601 | seconds
   std::string checkpoint_cost;  // --trace: a checkpoint write's cost (default: none, as recorded)
+  std::string preemption;       // checkpoint (default) | free
+  std::string las_demotion;     // exact (default) | tiresias
 };
 
 Error command_line_error(std::string field, std::string message) {
@@ -145,6 +147,22 @@ Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
     if (slash != std::string::npos) scenario.policy.placement = args.policy.substr(slash + 1);
   }
   if (!args.placement.empty()) scenario.policy.placement = args.placement;
+  if (!args.preemption.empty()) {
+    if (args.preemption != "free" && args.preemption != "checkpoint")
+      return fail(command_line_error("--preemption", fmt::format("expected checkpoint or free, found '{}'", args.preemption)));
+    scenario.policy.free_preemption = args.preemption == "free";
+    if (scenario.policy.free_preemption && scenario.policy.queue != "srtf" && scenario.policy.queue != "las")
+      return fail(command_line_error("--preemption", fmt::format("free preemption re-packs by a preemptive policy's priority: "
+                                                                 "--policy srtf or las, not '{}'",
+                                                                 scenario.policy.queue)));
+  }
+  if (!args.las_demotion.empty()) {
+    if (args.las_demotion != "exact" && args.las_demotion != "tiresias")
+      return fail(command_line_error("--las-demotion", fmt::format("expected exact or tiresias, found '{}'", args.las_demotion)));
+    scenario.policy.las_demotion_at_dispatch = args.las_demotion == "tiresias";
+    if (scenario.policy.las_demotion_at_dispatch && (scenario.policy.queue != "las" || !scenario.policy.free_preemption))
+      return fail(command_line_error("--las-demotion", "tiresias demotion is for --policy las with --preemption free"));
+  }
   if (args.no_faults) scenario.faults.disable();
 
   TraceReadOptions read_options;
@@ -215,8 +233,9 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
     fmt::print("  {:<28}{:>16}\n", label, value);
   };
   fmt::print("gpufleet simulate: {}\n", scenario.name);
-  fmt::print("  policy {} / {}, seed {}, {} sites, {} providers\n", r.queue_policy, r.placement_policy,
-             r.seed, scenario.sites.size(), scenario.providers.size());
+  fmt::print("  policy {} / {}{}, seed {}, {} sites, {} providers\n", r.queue_policy, r.placement_policy,
+             scenario.policy.free_preemption ? " (free preemption)" : "", r.seed, scenario.sites.size(),
+             scenario.providers.size());
   if (workload.rows_skipped > 0)
     fmt::print("  skipped {} malformed trace rows (first: {})\n", workload.rows_skipped, workload.first_skipped);
   if (s.trace_rows_without_gpus > 0)
@@ -363,7 +382,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--gpus", args->gpus, "Replace the fleet by one site of N reference GPUs on 8-GPU nodes, at no price")
       ->check(whole_number_in(1, kMaxFleetNodes * 8, "GPUs"));
   cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
-  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon)");
+  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon, count)");
   cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
   cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv, timeseries.csv and focus.csv (the bill, FinOps FOCUS) into DIR")->check(non_empty_path());
   cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE")->check(non_empty_path());
@@ -371,6 +390,12 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
   cmd->add_option("--checkpoint-cost", args->checkpoint_cost,
                   "With --trace: what one checkpoint write costs (e.g. 1m; default none: jobs run for their recorded durations)");
+  cmd->add_option("--preemption", args->preemption,
+                  "checkpoint (default: srtf and las preempt for the first waiting job, at a checkpoint) or free "
+                  "(re-pack every job by priority at every dispatch, preempting at no cost, as the Tiresias simulator)");
+  cmd->add_option("--las-demotion", args->las_demotion,
+                  "exact (default: at the instant a threshold is crossed) or tiresias (checked at each dispatch, one level "
+                  "at a time, timed as the Tiresias simulator; las with --preemption free)");
   cmd->add_flag("--no-faults", args->no_faults,
                 "Turn every fault source off: node failures, fault traces, spot preemptions, outages");
   cmd->callback([args] { run(*args); });

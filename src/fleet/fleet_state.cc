@@ -59,6 +59,7 @@ int64_t FleetState::peak_from(uint32_t p, double t_s) const {
 
 bool FleetState::fits(uint32_t p, uint32_t gpus) const {
   const Pool& pool = pools_[p];
+  if (layout_ == GpuLayout::any_free) return static_cast<int64_t>(gpus) <= pool.free_gpus;
   const auto n = static_cast<uint32_t>(pool.spec.gpus_per_node);
   if (gpus >= n) return pool.buckets[n].size() >= (gpus + n - 1) / n;
   if (static_cast<int64_t>(gpus) > pool.free_gpus) return false;
@@ -218,6 +219,49 @@ uint32_t FleetState::whole_held_node(const Pool& pool) const {
   return kNone;
 }
 
+bool FleetState::needs_spread(const Pool& pool, uint32_t gpus) const {
+  const auto n = static_cast<uint32_t>(pool.spec.gpus_per_node);
+  if (gpus >= n) return gpus % n != 0 || pool.buckets[n].size() < gpus / n;
+  for (uint32_t k = gpus; k <= n; ++k)
+    if (!pool.buckets[k].empty()) return false;
+  return true;
+}
+
+void FleetState::allocate_spread(Pool& pool, Allocation& a, uint32_t gpus) {
+  const auto n = static_cast<uint32_t>(pool.spec.gpus_per_node);
+  a.list = reuse_or_grow(node_lists_, free_lists_);
+  if (spread_gpus_.size() < node_lists_.size()) spread_gpus_.resize(node_lists_.size());
+  auto& nodes = node_lists_[a.list];
+  auto& parts = spread_gpus_[a.list];
+  nodes.clear();
+  parts.clear();
+  uint32_t left = gpus;
+  while (left > 0) {
+    // The best-fit node for what is left (a whole free node while N or more are left), else
+    // the node with the most free GPUs.
+    const uint32_t want = std::min(left, n);
+    uint32_t k = want;
+    while (k <= n && pool.buckets[k].empty()) ++k;
+    uint32_t take = want;
+    if (k > n) {
+      k = want - 1;
+      while (k > 0 && pool.buckets[k].empty()) --k;
+      assert(k > 0);  // fits(): the pool's free GPUs are at least gpus
+      take = k;
+    }
+    const uint32_t node = pool.buckets[k].back();
+    bucket_remove(pool, node);
+    nodes_[node].free = static_cast<uint16_t>(k - take);
+    bucket_insert(pool, node);
+    nodes.push_back(node);
+    parts.push_back(static_cast<uint16_t>(take));
+    left -= take;
+  }
+  a.spread = true;
+  a.next_on_node = kNone;
+  a.gpus = gpus;
+}
+
 uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double start_s, double end_s, double work_s) {
   assert(fits(p, gpus));
   Pool& pool = pools_[p];
@@ -231,7 +275,10 @@ uint32_t FleetState::allocate(uint32_t p, uint32_t job, uint32_t gpus, double st
   a.work_s = work_s;
   a.node = kNone;
   a.list = kNone;
-  if (gpus >= per_node) {
+  a.spread = false;
+  if (layout_ == GpuLayout::any_free && needs_spread(pool, gpus)) {
+    allocate_spread(pool, a, gpus);
+  } else if (gpus >= per_node) {
     // Whole nodes leave the free bucket in one block and join no bucket while held.
     const uint32_t count = (gpus + per_node - 1) / per_node;
     auto& whole = pool.buckets[per_node];
@@ -376,7 +423,14 @@ void FleetState::undrain_node(uint32_t n) {
 void FleetState::release(uint32_t slot) {
   Allocation& a = slots_[slot];
   Pool& pool = pools_[a.pool];
-  if (a.list == kNone) {
+  if (a.spread) {
+    const auto& list = node_lists_[a.list];
+    const auto& parts = spread_gpus_[a.list];
+    for (size_t i = 0; i < list.size(); ++i) give_back(pool, list[i], parts[i]);
+    free_lists_.push_back(a.list);
+    a.list = kNone;
+    a.spread = false;
+  } else if (a.list == kNone) {
     if (track_node_slots_) unlink_slot(a.node, slot);
     give_back(pool, a.node, static_cast<uint16_t>(a.gpus));
   } else {
@@ -447,6 +501,15 @@ uint32_t FleetState::pick_member(uint32_t p, double u1, double u2) const {
 
 void FleetState::slots_on_node(uint32_t n, std::vector<uint32_t>& out) const {
   for (uint32_t s = nodes_[n].first_slot; s != kNone; s = slots_[s].next_on_node) out.push_back(s);
+  if (layout_ != GpuLayout::any_free) return;
+  // Spread allocations are on no node's list (they hold parts of several): found through the
+  // pool's running jobs, O(running), only when a node fails or is reclaimed.
+  for (uint32_t s : pools_[nodes_[n].pool].running) {
+    const Allocation& a = slots_[s];
+    if (!a.spread) continue;
+    const auto& list = node_lists_[a.list];
+    if (std::find(list.begin(), list.end(), n) != list.end()) out.push_back(s);
+  }
 }
 
 bool FleetState::fail_node(uint32_t n) {

@@ -9,9 +9,16 @@
 // A gang takes its whole nodes off the end of the fully free bucket in one block without
 // touching the nodes themselves (held_whole()), and gives them back in one block.
 //
-// Jobs of N GPUs or more take ceil(gpus / N) whole full nodes; the leftover GPUs of the last
-// node belong to the job (allocated, busy for accounting and cost). Smaller jobs take g GPUs of
-// one node, best fit (the node with the fewest free GPUs that still has g).
+// Layouts (GpuLayout, one for the whole fleet, chosen by the placement policy):
+// - whole_nodes (the default): jobs of N GPUs or more take ceil(gpus / N) whole full nodes; the
+//   leftover GPUs of the last node belong to the job (allocated, busy for accounting and
+//   cost). Smaller jobs take g GPUs of one node, best fit (the node with the fewest free GPUs
+//   that still has g).
+// - any_free (the `count` placement, as the Tiresias simulator's `count` scheme): a job of g
+//   GPUs takes exactly g free GPUs of one pool, on as many nodes as it needs. It takes the
+//   layout whole_nodes would when that is exact (g < N on one node, best fit; g a multiple of
+//   N on whole nodes); otherwise it is spread: whole free nodes while g - taken >= N, then the
+//   best-fit node for what is left, else the node with the most free GPUs, and so on.
 //
 // Capacity shrinking below what is in use removes idle nodes first; busy nodes are marked
 // draining and leave when their last job ends. No job is ever killed for it.
@@ -30,6 +37,9 @@
 namespace gpufleet::fleet {
 
 inline constexpr uint32_t kNone = ~uint32_t{0};
+
+// How a job's GPUs are laid out on a pool's nodes (see the file comment).
+enum class GpuLayout : uint8_t { whole_nodes = 0, any_free = 1 };
 
 // A change of a pool's contractual / market capacity, from time_s on.
 struct CapacityPoint {
@@ -79,6 +89,8 @@ struct Allocation {
   uint32_t used = 0;        // the job's request: GPUs doing work
   uint32_t node = kNone;    // the node of a one-node allocation
   uint32_t list = kNone;    // index of the node list of a multi-node allocation
+  bool spread = false;      // the multi-node allocation holds parts of nodes (GpuLayout::any_free):
+                            // FleetState::gpus_on() says how many GPUs of each
   uint32_t pos_in_pool = 0; // position in Pool::running
   uint32_t next_on_node = kNone;  // next allocation on the node of a one-node allocation
   double start_s = 0;
@@ -131,17 +143,29 @@ class FleetState {
   uint16_t free_on(uint32_t n) const { return held_whole(n) ? 0 : nodes_[n].free; }
   // Nodes of an allocation (one or many), in the order they were taken.
   const uint32_t* alloc_nodes(const Allocation& a, uint32_t* count) const;
+  // GPUs allocation a holds on its k-th node (alloc_nodes() order).
+  uint32_t gpus_on(const Allocation& a, uint32_t k) const {
+    if (a.spread) return spread_gpus_[a.list][k];
+    if (a.list != kNone) return nodes_[node_lists_[a.list][k]].capacity;
+    return a.gpus;
+  }
+
+  // The layout every allocation follows. REQUIRES: set before the first allocation.
+  void set_layout(GpuLayout layout) { layout_ = layout; }
+  GpuLayout layout() const { return layout_; }
 
   // Sets the pool's capacity to gpus (GPUs), adding nodes or removing idle ones first and
   // draining busy ones.
   void set_capacity(uint32_t p, int64_t gpus);
 
-  // GPUs a job of `gpus` takes in pool p (whole nodes when gpus >= gpus_per_node).
+  // GPUs a job of `gpus` takes in pool p (whole nodes when gpus >= gpus_per_node, unless the
+  // layout is any_free).
   uint32_t gpus_taken(uint32_t p, uint32_t gpus) const {
     const auto n = static_cast<uint32_t>(pools_[p].spec.gpus_per_node);
+    if (layout_ == GpuLayout::any_free) return gpus;
     return gpus >= n ? (gpus + n - 1) / n * n : gpus;
   }
-  // Whether a job of `gpus` can start in pool p now.
+  // Whether a job of `gpus` can start in pool p now (under the fleet's layout).
   bool fits(uint32_t p, uint32_t gpus) const;
   // Whether it could run in pool p were the pool empty with `capacity` GPUs. Monotone in
   // capacity.
@@ -150,6 +174,11 @@ class FleetState {
     if (gpus >= static_cast<uint32_t>(gpus_per_node)) return (gpus + n - 1) / n <= capacity / n;
     // One node: a full one, or the remainder node.
     return capacity >= n || capacity % n >= static_cast<int64_t>(gpus);
+  }
+  // fits_capacity() under this fleet's layout, for pool p.
+  bool could_fit_in(uint32_t p, uint32_t gpus, int64_t capacity) const {
+    if (layout_ == GpuLayout::any_free) return static_cast<int64_t>(gpus) <= capacity;
+    return fits_capacity(pools_[p].spec.gpus_per_node, gpus, capacity);
   }
   // Largest capacity pool p will have at any time from t_s on (its current one included).
   int64_t peak_from(uint32_t p, double t_s) const;
@@ -168,7 +197,8 @@ class FleetState {
   // per-node lists costs a little on every allocation, so fault-free runs turn it off.
   // REQUIRES: called before the first allocation.
   void track_node_slots(bool on) { track_node_slots_ = on; }
-  // Appends the allocation slots holding GPUs of node n to out. REQUIRES: track_node_slots(true).
+  // Appends the allocation slots holding GPUs of node n to out (each once). REQUIRES:
+  // track_node_slots(true).
   void slots_on_node(uint32_t n, std::vector<uint32_t>& out) const;
   // Takes node n out of service for repair. REQUIRES: no allocation on it, node in service.
   // Returns false when the node was draining: it simply leaves (nothing to repair).
@@ -207,6 +237,11 @@ class FleetState {
   void unlink_slot(uint32_t n, uint32_t slot);
   // An active node held whole by a running job (in no bucket), or kNone. O(running jobs).
   uint32_t whole_held_node(const Pool& pool) const;
+  // Whether GpuLayout::any_free must spread a job of `gpus` over parts of nodes (no exact
+  // whole_nodes layout fits now). REQUIRES: fits().
+  bool needs_spread(const Pool& pool, uint32_t gpus) const;
+  // Takes `gpus` free GPUs of pool p over several nodes into allocation a (GpuLayout::any_free).
+  void allocate_spread(Pool& pool, Allocation& a, uint32_t gpus);
 
   std::vector<Pool> pools_;
   std::vector<Node> nodes_;
@@ -214,8 +249,10 @@ class FleetState {
   std::vector<Allocation> slots_;
   std::vector<uint32_t> free_slots_;
   std::vector<std::vector<uint32_t>> node_lists_;
+  std::vector<std::vector<uint16_t>> spread_gpus_;  // by node list: GPUs of each node (spread lists)
   std::vector<uint32_t> free_lists_;
   bool track_node_slots_ = true;
+  GpuLayout layout_ = GpuLayout::whole_nodes;
 };
 
 }  // namespace gpufleet::fleet

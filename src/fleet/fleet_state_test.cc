@@ -310,5 +310,94 @@ TEST(FleetState, RandomOperationsKeepEveryInvariant) {
   }
 }
 
+
+// Six nodes of 8; five 5-GPU jobs on five nodes: 23 GPUs free (3 on each of five nodes and one
+// whole node). Whole nodes: a 16-GPU job does not fit. Any free GPUs: it takes exactly 16 (the
+// whole node, then 3 + 3 + 2 from partial nodes), and gives them all back.
+TEST(FleetStateAnyFree, SixteenGpusStartOnTwentyThreeFreeWithoutTwoWholeNodes) {
+  for (const GpuLayout layout : {GpuLayout::whole_nodes, GpuLayout::any_free}) {
+    FleetState f;
+    f.set_layout(layout);
+    const uint32_t p = f.add_pool(spec());
+    f.set_capacity(p, 48);
+    std::vector<uint32_t> small;
+    for (uint32_t j = 0; j < 5; ++j) small.push_back(f.allocate(p, j, 5, 0, 10));
+    for (uint32_t s : small) EXPECT_EQ(f.allocation(s).list, kNone);  // one node each
+    EXPECT_EQ(f.pool(p).free_gpus, 23);
+    EXPECT_EQ(f.fully_free_nodes(p), 1);
+    if (layout == GpuLayout::whole_nodes) {
+      EXPECT_FALSE(f.fits(p, 16));
+      EXPECT_EQ(f.gpus_taken(p, 12), 16u);
+      continue;
+    }
+    EXPECT_TRUE(f.fits(p, 16));
+    EXPECT_TRUE(f.fits(p, 23));
+    EXPECT_FALSE(f.fits(p, 24));
+    EXPECT_EQ(f.gpus_taken(p, 12), 12u);
+    const uint32_t big = f.allocate(p, 9, 16, 1, 20);
+    const Allocation& a = f.allocation(big);
+    EXPECT_TRUE(a.spread);
+    EXPECT_EQ(a.gpus, 16u);
+    EXPECT_EQ(a.used, 16u);
+    uint32_t count = 0;
+    const uint32_t* nodes = f.alloc_nodes(a, &count);
+    ASSERT_EQ(count, 4u);
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < count; ++k) sum += f.gpus_on(a, k);
+    EXPECT_EQ(sum, 16u);
+    EXPECT_EQ(f.gpus_on(a, 0), 8u);  // the whole node first
+    EXPECT_EQ(f.node(nodes[0]).capacity, 8);
+    EXPECT_EQ(f.pool(p).busy_gpus, 25 + 16);
+    EXPECT_EQ(f.pool(p).free_gpus, 7);
+    expect_buckets_consistent(f, p);
+    // Every node the spread job touches lists it once among the slots on it.
+    for (uint32_t k = 0; k < count; ++k) {
+      std::vector<uint32_t> on;
+      f.slots_on_node(nodes[k], on);
+      EXPECT_EQ(std::count(on.begin(), on.end(), big), 1) << "node " << nodes[k];
+    }
+    f.release(big);
+    EXPECT_EQ(f.pool(p).busy_gpus, 25);
+    EXPECT_EQ(f.pool(p).free_gpus, 23);
+    EXPECT_EQ(f.fully_free_nodes(p), 1);
+    expect_buckets_consistent(f, p);
+    for (uint32_t s : small) f.release(s);
+    EXPECT_EQ(f.fully_free_nodes(p), 6);
+    expect_buckets_consistent(f, p);
+  }
+}
+
+// A 12-GPU job under any_free takes 12, not 16; a multiple of a node on free whole nodes takes
+// them whole; jobs spread over a node that then drains give their GPUs back to the draining
+// node, which leaves once empty.
+TEST(FleetStateAnyFree, ExactGpusAndDrainingNodesStayConsistent) {
+  FleetState f;
+  f.set_layout(GpuLayout::any_free);
+  const uint32_t p = f.add_pool(spec());
+  f.set_capacity(p, 32);
+  const uint32_t twelve = f.allocate(p, 0, 12, 0, 10);
+  EXPECT_EQ(f.allocation(twelve).gpus, 12u);
+  EXPECT_EQ(f.pool(p).free_gpus, 20);
+  const uint32_t sixteen = f.allocate(p, 1, 16, 0, 10);  // two whole nodes: a gang
+  EXPECT_FALSE(f.allocation(sixteen).spread);
+  EXPECT_EQ(f.allocation(sixteen).gpus, 16u);
+  const uint32_t four = f.allocate(p, 2, 4, 0, 10);  // the 4 left of the 12's second node
+  EXPECT_EQ(f.pool(p).free_gpus, 0);
+  EXPECT_FALSE(f.fits(p, 1));
+  expect_buckets_consistent(f, p);
+  f.set_capacity(p, 16);  // two nodes drain (none idle)
+  EXPECT_EQ(f.pool(p).in_service_gpus, 32);
+  f.release(twelve);
+  f.release(four);
+  expect_buckets_consistent(f, p);
+  f.release(sixteen);
+  EXPECT_EQ(f.pool(p).in_service_gpus, 16);
+  EXPECT_EQ(f.pool(p).busy_gpus, 0);
+  EXPECT_EQ(f.pool(p).free_gpus, 16);
+  expect_buckets_consistent(f, p);
+  EXPECT_TRUE(f.could_fit_in(p, 13, 16));
+  EXPECT_FALSE(f.could_fit_in(p, 17, 16));
+}
+
 }  // namespace
 }  // namespace gpufleet::fleet

@@ -345,7 +345,7 @@ TEST(ScenarioLoader, PlanSectionIsLeftToThePlanner) {
 
 TEST(ScenarioLoader, PolicyNamesComeFromOneList) {
   EXPECT_THAT(known_queue_policies(), ::testing::ElementsAre("fifo", "sjf", "fifo-backfill", "srtf", "las"));
-  EXPECT_THAT(known_placement_policies(), ::testing::ElementsAre("cost", "best-fit", "carbon"));
+  EXPECT_THAT(known_placement_policies(), ::testing::ElementsAre("cost", "best-fit", "carbon", "count"));
   for (auto q : known_queue_policies()) {
     auto r = load_scenario_text(kBase + "policy: {queue: " + std::string(q) + "}\n", "test.yaml");
     ASSERT_TRUE(r.has_value()) << r.error().to_string();

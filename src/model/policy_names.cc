@@ -9,7 +9,7 @@ const std::vector<std::string_view>& known_queue_policies() {
 }
 
 const std::vector<std::string_view>& known_placement_policies() {
-  static const std::vector<std::string_view> names = {"cost", "best-fit", "carbon"};
+  static const std::vector<std::string_view> names = {"cost", "best-fit", "carbon", "count"};
   return names;
 }
 

@@ -17,13 +17,17 @@ std::vector<uint32_t> cost_order(const fleet::FleetState& fleet) {
   return order;
 }
 
-uint32_t CostPlacement::choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const {
-  for (uint32_t p : order_) {
+uint32_t first_fit(const std::vector<uint32_t>& order, const Job& job, const fleet::FleetState& fleet, uint32_t exclude) {
+  for (uint32_t p : order) {
     if (p == exclude) continue;
     const fleet::PoolSpec& spec = fleet.pool(p).spec;
     if (pool_allows(spec, job) && fleet.fits(p, job.gpus)) return p;
   }
   return fleet::kNone;
+}
+
+uint32_t CostPlacement::choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const {
+  return first_fit(order_, job, fleet, exclude);
 }
 
 }  // namespace gpufleet::sched

@@ -8,6 +8,7 @@ Dispatcher::Dispatcher(std::vector<fleet::PoolSpec> pools, std::unique_ptr<Queue
                        std::unique_ptr<PlacementPolicy> placement)
     : queue_(std::move(queue)), placement_(std::move(placement)) {
   for (auto& spec : pools) fleet_.add_pool(std::move(spec));
+  fleet_.set_layout(placement_->layout());
   placement_->prepare(fleet_);
   shrink_generation_.assign(fleet_.pool_count(), 0);
 }
@@ -102,10 +103,13 @@ bool Dispatcher::try_backfill(uint32_t id, Reservation& r) {
   };
   if (!r.valid || p != r.pool || now_ + remaining_of(id) / fleet_.pool(p).spec.speed_factor <= r.start_s)
     return go(p);
+  // What the job uses up of the reservation's spare: GPUs under the any_free layout, else nodes.
   const auto per_node = static_cast<uint32_t>(fleet_.pool(p).spec.gpus_per_node);
-  const int64_t nodes = j.gpus >= per_node ? (j.gpus + per_node - 1) / per_node : 1;
-  if (nodes <= r.spare_nodes) {
-    r.spare_nodes -= nodes;
+  const int64_t units = fleet_.layout() == fleet::GpuLayout::any_free ? j.gpus
+                        : j.gpus >= per_node                         ? (j.gpus + per_node - 1) / per_node
+                                                                     : 1;
+  if (units <= r.spare_nodes) {
+    r.spare_nodes -= units;
     return go(p);
   }
   const uint32_t other = placement_->choose(j, fleet_, r.pool);
@@ -131,8 +135,7 @@ bool Dispatcher::can_ever_fit(uint32_t id) const {
     if (!pool_allows(pool.spec, j)) continue;
     // The peak ahead is at least today's capacity, and fitting is monotone in capacity:
     // today's answers most jobs without searching the schedule.
-    if (fleet::FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, pool.nominal_gpus) ||
-        fleet::FleetState::fits_capacity(pool.spec.gpus_per_node, j.gpus, fleet_.peak_from(p, now_)))
+    if (fleet_.could_fit_in(p, j.gpus, pool.nominal_gpus) || fleet_.could_fit_in(p, j.gpus, fleet_.peak_from(p, now_)))
       return true;
   }
   return false;
@@ -150,6 +153,51 @@ int64_t Dispatcher::free_gpus_for(uint32_t id) const {
   for (uint32_t p = 0; p < fleet_.pool_count(); ++p)
     if (pool_allows(fleet_.pool(p).spec, j)) free += fleet_.pool(p).free_gpus;
   return free;
+}
+
+void Dispatcher::repack(const std::vector<uint32_t>& order, std::vector<uint32_t>& started) {
+  // Room per pool once every job of the order is out: free GPUs plus what the running ones hold.
+  room_.assign(fleet_.pool_count(), 0);
+  for (uint32_t p = 0; p < fleet_.pool_count(); ++p) room_[p] = fleet_.pool(p).free_gpus;
+  for (uint32_t id : order) {
+    const uint32_t slot = slot_of_[id];
+    if (slot != fleet::kNone) room_[fleet_.allocation(slot).pool] += fleet_.allocation(slot).gpus;
+  }
+  // The fill, in order.
+  given_pool_.assign(order.size(), fleet::kNone);
+  left_out_.clear();
+  for (size_t i = 0; i < order.size(); ++i) {
+    const uint32_t id = order[i];
+    const uint32_t slot = slot_of_[id];
+    if (slot != fleet::kNone) {
+      const fleet::Allocation& a = fleet_.allocation(slot);
+      if (room_[a.pool] >= static_cast<int64_t>(a.gpus)) {
+        room_[a.pool] -= a.gpus;
+      } else {
+        left_out_.push_back(id);
+      }
+      continue;
+    }
+    const Job& j = job(id);
+    for (uint32_t p : placement_->preference()) {
+      const int64_t taken = fleet_.gpus_taken(p, j.gpus);
+      if (pool_allows(fleet_.pool(p).spec, j) && taken <= room_[p]) {
+        room_[p] -= taken;
+        given_pool_[i] = p;
+        break;
+      }
+    }
+  }
+  for (uint32_t id : left_out_) preempt_free(id);
+  for (size_t i = 0; i < order.size(); ++i) {
+    uint32_t p = given_pool_[i];
+    if (p == fleet::kNone) continue;
+    const Job& j = job(order[i]);
+    if (!fleet_.fits(p, j.gpus)) p = placement_->choose(j, fleet_, fleet::kNone);  // fragmentation
+    if (p == fleet::kNone) continue;
+    start(order[i], p);
+    started.push_back(order[i]);
+  }
 }
 
 }  // namespace gpufleet::sched

@@ -50,6 +50,7 @@ class Dispatcher : public SchedulingContext {
   double now() const override { return now_; }
   bool could_use_gpus_of(uint32_t waiting, uint32_t victim) const override;
   int64_t free_gpus_for(uint32_t id) const override;
+  void repack(const std::vector<uint32_t>& order, std::vector<uint32_t>& started) override;
 
  protected:
   // Job ids index *jobs (which may grow; ids < job_capacity); tenants index tenant_names.
@@ -88,6 +89,9 @@ class Dispatcher : public SchedulingContext {
   virtual void start(uint32_t id, uint32_t p) = 0;
   // Reference seconds of work a job that is not running has left.
   virtual double remaining_of(uint32_t id) const = 0;
+  // Stops a running job for repack(): at no cost (no work lost, no restart overhead when it
+  // starts again), then hands it back through QueuePolicy::requeue. By default preempt().
+  virtual void preempt_free(uint32_t id) { preempt(id); }
 
   fleet::FleetState fleet_;
   std::unique_ptr<QueuePolicy> queue_;
@@ -107,6 +111,10 @@ class Dispatcher : public SchedulingContext {
   uint64_t release_generation_ = 0;
   uint64_t capacity_generation_ = 0;
   std::vector<uint64_t> shrink_generation_;  // per pool
+  // repack()'s scratch: GPUs left per pool, the pool each admitted waiting job was given (by
+  // position in the order; fleet::kNone = left out), and the running jobs left out.
+  std::vector<int64_t> room_;
+  std::vector<uint32_t> given_pool_, left_out_;
 };
 
 }  // namespace gpufleet::sched

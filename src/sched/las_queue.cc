@@ -1,10 +1,13 @@
 #include "sched/las_queue.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace gpufleet::sched {
 
-LasQueue::LasQueue(std::vector<double> thresholds_gpu_s) : thresholds_(std::move(thresholds_gpu_s)) {
+LasQueue::LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption, bool demote_at_dispatch)
+    : thresholds_(std::move(thresholds_gpu_s)), free_(free_preemption), at_events_(free_preemption && demote_at_dispatch) {
   if (thresholds_.size() > 7) thresholds_.resize(7);
   levels_ = static_cast<uint32_t>(thresholds_.size()) + 1;
   queues_ = 256 * levels_;
@@ -14,6 +17,7 @@ void LasQueue::reserve(size_t jobs) {
   lists_.reserve(jobs, 2 * static_cast<size_t>(queues_));
   jobs_.assign(jobs, nullptr);
   level_.assign(jobs, 0);
+  if (free_) demoted_at_.assign(jobs, -1);
 }
 
 uint32_t LasQueue::level_of(double attained_gpu_s) const {
@@ -27,7 +31,14 @@ void LasQueue::push(const Job& job) {
   join(job);
 }
 
-void LasQueue::requeue(const Job& job, const SchedulingContext&) { join(job); }
+void LasQueue::requeue(const Job& job, const SchedulingContext&) {
+  if (repacking_) {
+    jobs_[job.id] = &job;
+    preempted_.push_back(job.id);  // placed once the re-pack is over
+    return;
+  }
+  join(job);
+}
 
 void LasQueue::join(const Job& job) {
   // The queue of its level: set when it last ran, or by its demotion timer.
@@ -55,14 +66,18 @@ void LasQueue::started(uint32_t id, SchedulingContext& ctx) {
   const Job& j = *jobs_[id];
   lists_.remove(id);
   --waiting_;
-  level_[id] = static_cast<uint8_t>(std::max<uint32_t>(level_[id], level_of(ctx.attained_gpu_s(id))));
+  if (!at_events_) level_[id] = static_cast<uint8_t>(std::max<uint32_t>(level_[id], level_of(ctx.attained_gpu_s(id))));
   lists_.push_back(queues_ + queue_of(j, level_[id]), id);
-  set_demotion_timer(id, ctx);
+  if (!at_events_) set_demotion_timer(id, ctx);  // else arm_next_check() after the re-pack
 }
 
 void LasQueue::on_timer(uint32_t id, SchedulingContext& ctx) {
   const uint32_t list = lists_.list_of(id);
   if (list == MultiList::kEnd || list < queues_) return;  // not running any more
+  if (at_events_) {
+    changed_ = true;  // levels are checked by the dispatch
+    return;
+  }
   uint32_t l = level_of(ctx.attained_gpu_s(id));
   // Within a microsecond of service of the threshold counts as reached: the clock cannot always
   // hit it exactly (t = 4.4e6 s has steps of 1e-9 s), and a timer re-armed for the rest would
@@ -73,6 +88,7 @@ void LasQueue::on_timer(uint32_t id, SchedulingContext& ctx) {
   }
   if (l > level_[id]) {
     level_[id] = static_cast<uint8_t>(l);
+    if (free_) demoted_at_[id] = ctx.now();
     lists_.remove(id);
     lists_.push_back(queues_ + queue_of(*jobs_[id], l), id);
     changed_ = true;
@@ -107,7 +123,95 @@ bool LasQueue::preempt_for(uint32_t head, uint32_t queue, SchedulingContext& ctx
   return false;
 }
 
+void LasQueue::demote_at_event(SchedulingContext& ctx) {
+  // Every running job whose attained service reached its level's limit drops one level, in
+  // arrival order, to the end of the next queue's running jobs.
+  demote_.clear();
+  for (uint32_t q = queues_; q < 2 * queues_; ++q)
+    for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id))
+      if (level_[id] < thresholds_.size() && ctx.attained_gpu_s(id) >= thresholds_[level_[id]] * (1 - 1e-12))
+        demote_.push_back(id);
+  std::sort(demote_.begin(), demote_.end(), [&](uint32_t a, uint32_t b) {
+    return arrives_after(ctx.job(b).submit_s, b, ctx.job(a).submit_s, a);
+  });
+  for (uint32_t id : demote_) {
+    ++level_[id];
+    lists_.remove(id);
+    lists_.push_back(queues_ + queue_of(*jobs_[id], level_[id]), id);
+    demoted_at_[id] = ctx.now();
+  }
+}
+
+void LasQueue::dispatch_free(SchedulingContext& ctx) {
+  if (at_events_) demote_at_event(ctx);
+  order_.clear();
+  // Queue by queue: its running jobs, its waiting ones, then those demoted into it at this
+  // instant (they joined its end).
+  const double now = ctx.now();
+  for (uint32_t q = 0; q < queues_; ++q) {
+    for (uint32_t id = lists_.front(queues_ + q); id != MultiList::kEnd; id = lists_.next(id))
+      if (demoted_at_[id] != now) order_.push_back(id);
+    for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id)) order_.push_back(id);
+    for (uint32_t id = lists_.front(queues_ + q); id != MultiList::kEnd; id = lists_.next(id))
+      if (demoted_at_[id] == now) order_.push_back(id);
+  }
+  changed_ = false;
+  if (order_.empty()) return;
+  started_.clear();
+  preempted_.clear();
+  repacking_ = true;
+  ctx.repack(order_, started_);
+  repacking_ = false;
+  for (uint32_t id : started_) started(id, ctx);
+  // The running jobs of each queue in the order of the fill (those that started take their
+  // place among those that kept running).
+  for (uint32_t id : order_) {
+    const uint32_t list = lists_.list_of(id);
+    if (list == MultiList::kEnd || list < queues_) continue;
+    lists_.remove(id);
+    lists_.push_back(list, id);
+  }
+  // Left out: to the front of the waiting jobs of their queue, in the order they ran (so the
+  // last first), or to the end when demoted into it at this instant.
+  for (size_t i = preempted_.size(); i-- > 0;) {
+    const uint32_t id = preempted_[i];
+    if (demoted_at_[id] == ctx.now()) continue;
+    lists_.push_front(queue_of(*jobs_[id], level_[id]), id);
+    ++waiting_;
+  }
+  for (uint32_t id : preempted_)
+    if (demoted_at_[id] == ctx.now()) join(*jobs_[id]);
+  if (at_events_) arm_next_check(ctx);
+}
+
+void LasQueue::arm_next_check(SchedulingContext& ctx) {
+  // One timer: the earliest "job jump" over the running jobs (every stop is followed by a
+  // dispatch at the same instant, which re-arms it, so it never fires for a stopped job).
+  double best = std::numeric_limits<double>::infinity();
+  uint32_t best_id = MultiList::kEnd;
+  for (uint32_t q = queues_; q < 2 * queues_; ++q) {
+    for (uint32_t id = lists_.front(q); id != MultiList::kEnd; id = lists_.next(id)) {
+      const uint32_t l = level_[id];
+      if (l >= thresholds_.size()) continue;
+      const Job& j = *jobs_[id];
+      const double run_s = ctx.attained_gpu_s(id) / j.gpus;
+      const double t = ctx.now() + std::max(std::ceil((thresholds_[l] - run_s) / j.gpus), 0.0);
+      if (t < best) {
+        best = t;
+        best_id = id;
+      }
+    }
+  }
+  if (check_id_ != MultiList::kEnd && check_id_ != best_id) ctx.cancel_timer(check_id_);
+  check_id_ = best_id;
+  if (best_id != MultiList::kEnd) ctx.set_timer(best_id, best);
+}
+
 void LasQueue::dispatch(SchedulingContext& ctx) {
+  if (free_) {
+    dispatch_free(ctx);
+    return;
+  }
   for (;;) {
     const uint32_t q = lists_.first_nonempty();
     if (q == MultiList::kEnd || q >= queues_) return;

@@ -8,6 +8,23 @@
 // first, are preempted at a checkpoint (no work lost) until it fits; if it still does not, it
 // blocks those behind it. A running job is demoted to the next queue by a timer when its
 // attained service crosses a threshold, which may let a waiting job preempt it.
+//
+// With free preemption (PolicySpec::free_preemption, as the Tiresias simulator's `dlas-gpu`):
+// at every dispatch the jobs are ordered queue by queue (class, then level), and within a
+// queue its running jobs (in the order they started there or were demoted into it) before its
+// waiting ones, and re-packed in that order (SchedulingContext::repack): no blocking,
+// preemption at no cost. A job left out goes to the front of its queue's waiting jobs (it was
+// ahead of them), in the order it ran, unless it was demoted into that queue at this instant
+// (then to the end, behind those waiting there). The running jobs of a queue keep the order of
+// the fill (those that started take their place among those that kept running).
+//
+// Demotion timing: by default a timer demotes a running job at the instant its attained service
+// reaches the threshold, to the level that service says. With demote_at_dispatch (free
+// preemption only; `--las-demotion tiresias`), as the Tiresias simulator: levels are checked at
+// each dispatch (arrivals, ends, and the next check), a job drops one level per check when its
+// GPU-seconds have reached its level's limit, in arrival order, to the end of the next queue;
+// the next check is at now + ceil((limit - seconds run) / GPUs), the simulator's own formula (a
+// limit in GPU-seconds less a time in seconds, so the check comes at or after the crossing).
 #pragma once
 
 #include <vector>
@@ -21,7 +38,9 @@ namespace gpufleet::sched {
 class LasQueue final : public QueuePolicy {
  public:
   // REQUIRES: thresholds_gpu_s increasing, > 0; at most 7.
-  explicit LasQueue(std::vector<double> thresholds_gpu_s);
+  // demote_at_dispatch (with free preemption only): demotions as the Tiresias simulator makes
+  // them (PolicySpec::las_demotion_at_dispatch).
+  LasQueue(std::vector<double> thresholds_gpu_s, bool free_preemption = false, bool demote_at_dispatch = false);
   void reserve(size_t jobs) override;
   void push(const Job& job) override;
   size_t size() const override { return waiting_; }
@@ -51,6 +70,21 @@ class LasQueue final : public QueuePolicy {
   size_t waiting_ = 0;
   BlockedHead blocked_;
   bool changed_ = false;  // a demotion since the last dispatch
+  void dispatch_free(SchedulingContext& ctx);
+
+  bool free_ = false;
+  bool repacking_ = false;            // inside repack(): requeued jobs wait in preempted_
+  std::vector<uint32_t> preempted_;   // jobs left out by the re-pack, in the order it stopped them
+  std::vector<double> demoted_at_;    // free preemption: when the job last changed level, s
+  std::vector<uint32_t> order_, started_;
+  // Demotions checked at each dispatch, one level at a time, with the Tiresias simulator's timer.
+  bool at_events_ = false;
+  std::vector<uint32_t> demote_;
+  uint32_t check_id_ = MultiList::kEnd;  // the job whose timer is the next check
+  // The Tiresias simulator's next "job jump": the earliest over the running jobs of
+  // now + ceil((limit - seconds run) / GPUs); one timer.
+  void arm_next_check(SchedulingContext& ctx);
+  void demote_at_event(SchedulingContext& ctx);
 };
 
 }  // namespace gpufleet::sched

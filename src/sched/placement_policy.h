@@ -23,6 +23,10 @@ class PlacementPolicy {
   virtual ~PlacementPolicy() = default;
   // Called once the fleet's pools exist (they are not added to afterwards).
   virtual void prepare(const fleet::FleetState& fleet) = 0;
+  // How the fleet lays a job's GPUs on nodes under this policy (set on the fleet before
+  // prepare(), before any allocation): whole nodes for jobs of a node or more, except for
+  // `count`, which takes any free GPUs of a pool.
+  virtual fleet::GpuLayout layout() const { return fleet::GpuLayout::whole_nodes; }
   // An allowed pool where the job fits now, other than `exclude` (fleet::kNone: none
   // excluded), or fleet::kNone.
   virtual uint32_t choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const = 0;
@@ -44,5 +48,8 @@ class PlacementPolicy {
 // Pool order of the cost policy: contracts (committed capacity) by site, then on-demand by
 // price, then spot by price; ties by site index, then pool index.
 std::vector<uint32_t> cost_order(const fleet::FleetState& fleet);
+// The first pool of `order` other than `exclude` that the job may use and fits in now (under
+// the fleet's layout), or fleet::kNone.
+uint32_t first_fit(const std::vector<uint32_t>& order, const Job& job, const fleet::FleetState& fleet, uint32_t exclude);
 
 }  // namespace gpufleet::sched

@@ -8,14 +8,19 @@ Reservation ReservationFinder::find(const fleet::FleetState& fleet, uint32_t p, 
                                     double now_s) {
   const fleet::Pool& pool = fleet.pool(p);
   const auto per_node = static_cast<uint32_t>(pool.spec.gpus_per_node);
+  // Under the any_free layout (`count` placement) what is counted is free GPUs on active nodes,
+  // not nodes.
+  const bool any_free = fleet.layout() == fleet::GpuLayout::any_free;
   const bool whole = gpus >= per_node;
-  const int64_t need = whole ? (gpus + per_node - 1) / per_node : 1;
+  const int64_t need = any_free ? gpus : whole ? (gpus + per_node - 1) / per_node : 1;
   auto qualifies = [&](const fleet::Node& node, uint32_t free) {
     if (node.state != fleet::NodeState::active) return false;
     return whole ? node.capacity == per_node && free == per_node : free >= gpus;
   };
   int64_t count = 0;
-  if (whole) {
+  if (any_free) {
+    count = pool.free_gpus;
+  } else if (whole) {
     count = static_cast<int64_t>(pool.buckets[per_node].size());
   } else {
     for (uint32_t k = gpus; k <= per_node; ++k) count += static_cast<int64_t>(pool.buckets[k].size());
@@ -42,11 +47,17 @@ Reservation ReservationFinder::find(const fleet::FleetState& fleet, uint32_t p, 
     const fleet::Allocation& a = fleet.allocation(order_[i]);
     uint32_t n_nodes = 0;
     const uint32_t* nodes = fleet.alloc_nodes(a, &n_nodes);
+    if (any_free) {
+      // Its GPUs on active nodes become free (a draining or cordoned node's do not).
+      for (uint32_t k = 0; k < n_nodes; ++k)
+        if (fleet.node(nodes[k]).state == fleet::NodeState::active) count += fleet.gpus_on(a, k);
+      n_nodes = 0;
+    }
     // A gang holds its nodes alone and whole; with no full node draining they are all active
     // full nodes, each fully free when it ends: no need to visit them one by one (a
     // pre-training run holds thousands).
     const bool gang = a.list != fleet::kNone || a.gpus >= per_node;
-    if (whole && gang && pool.draining_full.empty()) {
+    if (!any_free && whole && gang && pool.draining_full.empty()) {
       count += n_nodes;
       n_nodes = 0;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "gpufleet/workload.h"
 
@@ -17,6 +18,7 @@ struct Reservation {
   // Nodes that qualify for the head at start_s beyond those it needs: whole free nodes for a
   // whole-node head, nodes with enough free GPUs for a smaller one. A job that would still
   // run in `pool` at start_s uses them up (one per node it takes); none left = it must wait.
+  // Under the any_free layout (`count` placement) these are free GPUs, one per GPU taken.
   int64_t spare_nodes = 0;
 };
 
@@ -64,6 +66,15 @@ class SchedulingContext {
   // Stops a running job at a checkpoint (no work lost; it pays the restart overhead when it
   // starts again) and hands it back to the policy through QueuePolicy::requeue.
   virtual void preempt(uint32_t id) = 0;
+  // Free preemption with re-packing (PolicySpec::free_preemption): `order` holds every job the
+  // policy has, running or waiting, by its priority, first first. GPUs are filled in that order,
+  // skipping jobs that do not fit: a running job keeps its GPUs if its pool still has room for
+  // it, a waiting one takes the first pool in the placement's preference with room, counted in
+  // GPUs (exact under the `count` placement's any_free layout; under whole nodes, a job the
+  // count admits that then finds no room for fragmentation waits). Running jobs left out are
+  // preempted at no cost (QueuePolicy::on_stop and requeue are called from here), then the
+  // admitted waiting jobs start in order; `started` receives those that did.
+  virtual void repack(const std::vector<uint32_t>& order, std::vector<uint32_t>& started) = 0;
   // Calls QueuePolicy::on_timer(id) at t_s, replacing the job's earlier timer.
   virtual void set_timer(uint32_t id, double t_s) = 0;
   virtual void cancel_timer(uint32_t id) = 0;

@@ -23,6 +23,7 @@ bool SrtfQueue::victim_after(const Running& a, const Running& b) {
 
 void SrtfQueue::reserve(size_t jobs) {
   running_.assign(jobs, 0);
+  if (free_) running_pos_.assign(jobs, 0);
   epoch_.assign(jobs, 0);
   rank_.assign(jobs, 0);
 }
@@ -49,6 +50,31 @@ void SrtfQueue::pop_waiting() {
 void SrtfQueue::on_stop(uint32_t id) {
   running_[id] = 0;
   ++epoch_[id];
+  if (free_) {
+    const uint32_t pos = running_pos_[id];
+    running_ids_[pos] = running_ids_.back();
+    running_pos_[running_ids_[pos]] = pos;
+    running_ids_.pop_back();
+  }
+}
+
+void SrtfQueue::dispatch_free(SchedulingContext& ctx) {
+  absorb_pending(ctx);
+  all_.assign(waiting_.begin(), waiting_.end());
+  for (uint32_t id : running_ids_) all_.push_back(Waiting{rank_[id], ctx.remaining_s(id), ctx.job(id).submit_s, id});
+  std::sort(all_.begin(), all_.end(), [](const Waiting& a, const Waiting& b) { return waiting_after(b, a); });
+  order_.clear();
+  for (const Waiting& w : all_) order_.push_back(w.id);
+  started_.clear();
+  ctx.repack(order_, started_);  // preempted jobs come back through push (pending_)
+  for (uint32_t id : started_) {
+    running_[id] = 1;
+    running_pos_[id] = static_cast<uint32_t>(running_ids_.size());
+    running_ids_.push_back(id);
+  }
+  std::erase_if(waiting_, [&](const Waiting& w) { return running_[w.id] != 0; });
+  std::make_heap(waiting_.begin(), waiting_.end(), waiting_after);
+  absorb_pending(ctx);
 }
 
 bool SrtfQueue::preempt_for(const Waiting& head, SchedulingContext& ctx) {
@@ -94,6 +120,10 @@ bool SrtfQueue::preempt_for(const Waiting& head, SchedulingContext& ctx) {
 }
 
 void SrtfQueue::dispatch(SchedulingContext& ctx) {
+  if (free_) {
+    dispatch_free(ctx);
+    return;
+  }
   for (;;) {
     absorb_pending(ctx);  // victims preempted below come back here, after the head
     if (waiting_.empty()) return;

@@ -4,6 +4,11 @@
 // than it are preempted at a checkpoint (no work lost), lowest class then longest remaining
 // (then the latest arrival) first, provided that together with the free GPUs they could make room; otherwise it blocks
 // those behind it (strict, like `sjf`, so large jobs are not starved by small ones).
+//
+// With free preemption (PolicySpec::free_preemption, as the Tiresias simulator's `shortest`):
+// at every dispatch all jobs, running and waiting, are ordered by class, remaining work, then
+// arrival, and re-packed in that order (SchedulingContext::repack): no blocking, preemption at
+// no cost.
 #pragma once
 
 #include <vector>
@@ -15,6 +20,7 @@ namespace gpufleet::sched {
 
 class SrtfQueue final : public QueuePolicy {
  public:
+  explicit SrtfQueue(bool free_preemption = false) : free_(free_preemption) {}
   void reserve(size_t jobs) override;
   void push(const Job& job) override;
   size_t size() const override { return waiting_.size() + pending_.size(); }
@@ -43,6 +49,12 @@ class SrtfQueue final : public QueuePolicy {
   bool preempt_for(const Waiting& head, SchedulingContext& ctx);
 
   void absorb_pending(SchedulingContext& ctx);
+  void dispatch_free(SchedulingContext& ctx);
+
+  bool free_ = false;
+  std::vector<uint32_t> running_ids_, running_pos_;  // free preemption: the running jobs
+  std::vector<Waiting> all_;                         // free preemption's scratch
+  std::vector<uint32_t> order_, started_;
 
   std::vector<Waiting> waiting_;  // min-heap
   std::vector<uint32_t> pending_; // pushed since the last dispatch: remaining work not read yet

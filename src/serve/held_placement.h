@@ -18,6 +18,7 @@ class HeldPlacement final : public sched::PlacementPolicy {
       : inner_(std::move(inner)), held_(held) {}
 
   void prepare(const fleet::FleetState& fleet) override { inner_->prepare(fleet); }
+  fleet::GpuLayout layout() const override { return inner_->layout(); }
   uint32_t choose(const Job& job, const fleet::FleetState& fleet, uint32_t exclude) const override {
     const uint32_t p = inner_->choose(job, fleet, exclude);
     if (p == fleet::kNone || !(*held_)[p]) return p;

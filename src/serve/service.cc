@@ -382,7 +382,8 @@ std::string Service::why_pending(const JobRecord& r) const {
     ++pools;
     free += pool.free_gpus;
     capacity += pool.nominal_gpus;
-    const int64_t usable = j.gpus >= static_cast<uint32_t>(pool.spec.gpus_per_node)
+    const int64_t usable = j.gpus >= static_cast<uint32_t>(pool.spec.gpus_per_node) &&
+                                   fleet.layout() == fleet::GpuLayout::whole_nodes
                                ? fleet.fully_free_nodes(p) * pool.spec.gpus_per_node
                                : pool.free_gpus;
     best = std::max(best, usable);

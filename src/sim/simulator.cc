@@ -72,7 +72,7 @@ bool Simulator::may_interrupt_or_checkpoint() const {
 }
 
 double Simulator::overhead_s(uint32_t id) const {
-  return was_interrupted(id) ? faults_.restart_overhead_s : 0.0;
+  return was_interrupted(id) && !runs_.at(id).free_restart ? faults_.restart_overhead_s : 0.0;
 }
 
 void Simulator::start(uint32_t id, uint32_t p) {
@@ -82,7 +82,7 @@ void Simulator::start(uint32_t id, uint32_t p) {
   const double work_s = (again ? runs_.at(id).remaining_s : j.duration_s) / fleet_.pool(p).spec.speed_factor;
   double run_s = work_s;
   if (prof.checkpoint_interval_s > 0) run_s += checkpoints_in(work_s, prof.checkpoint_interval_s) * prof.checkpoint_cost_s;
-  if (again) run_s += faults_.restart_overhead_s;
+  run_s += overhead_s(id);
   touch(p);
   const uint32_t slot = fleet_.allocate(p, id, j.gpus, now_, now_ + run_s, work_s);
   set_slot(id, slot);
@@ -138,7 +138,7 @@ void Simulator::end(uint32_t slot) {
   }
 }
 
-void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
+void Simulator::interrupt(uint32_t slot, StopCause cause, int outage, bool free) {
   const Allocation a = fleet_.allocation(slot);
   touch(a.pool);
   const Job& j = workload_.jobs[a.job];
@@ -159,6 +159,7 @@ void Simulator::interrupt(uint32_t slot, StopCause cause, int outage) {
   }
   run.remaining_s = std::max(run.remaining_s - kept * speed, 0.0);
   ++run.restarts;
+  run.free_restart = free;
   events_.cancel(EventKind::job_end, slot);
   if (tracks_slots()) {
     set_slot(a.job, kNone);
@@ -227,6 +228,12 @@ void Simulator::preempt(uint32_t id) {
   const uint32_t slot = tracks_slots() ? slot_of(id) : kNone;
   if (slot == kNone) return;
   interrupt(slot, StopCause::preempted, -1);
+}
+
+void Simulator::preempt_free(uint32_t id) {
+  const uint32_t slot = tracks_slots() ? slot_of(id) : kNone;
+  if (slot == kNone) return;
+  interrupt(slot, StopCause::preempted, -1, true);
 }
 
 void Simulator::set_timer(uint32_t id, double t_s) {

@@ -80,6 +80,7 @@ class Simulator final : public sched::Dispatcher {
   double remaining_s(uint32_t id) const override;
   double attained_gpu_s(uint32_t id) const override;
   void preempt(uint32_t id) override;
+  void preempt_free(uint32_t id) override;
   void set_timer(uint32_t id, double t_s) override;
   void cancel_timer(uint32_t id) override;
 
@@ -89,6 +90,7 @@ class Simulator final : public sched::Dispatcher {
   struct JobRun {
     double remaining_s;  // reference seconds of work left as of the current run's start
     uint32_t restarts;
+    bool free_restart = false;  // its last stop was a free preemption: no restart overhead
   };
   bool was_interrupted(uint32_t id) const { return (interrupted_[id >> 6] >> (id & 63)) & 1u; }
   double remaining_of(uint32_t id) const override {
@@ -106,8 +108,9 @@ class Simulator final : public sched::Dispatcher {
   void touch(uint32_t p);
   void start(uint32_t id, uint32_t p) override;
   void end(uint32_t slot);
-  // Stops a running job; lossless = at a checkpoint. Requeues it.
-  void interrupt(uint32_t slot, StopCause cause, int outage);
+  // Stops a running job and requeues it; a preemption loses no work (at a checkpoint), and a
+  // free one (free = true) costs no restart overhead either.
+  void interrupt(uint32_t slot, StopCause cause, int outage, bool free = false);
   void capacity_step(uint32_t p);
   void arrive(const Job& job);
   void finish();

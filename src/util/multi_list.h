@@ -62,6 +62,16 @@ class MultiList {
     tail_[list] = id;
     if (count_[list]++ == 0) nonempty_[list / 64] |= uint64_t{1} << (list % 64);
   }
+  // REQUIRES: id in no list.
+  void push_front(uint32_t list, uint32_t id) {
+    assert(list_of_[id] == kEnd);
+    list_of_[id] = list;
+    next_[id] = head_[list];
+    prev_[id] = kEnd;
+    if (head_[list] == kEnd) tail_[list] = id; else prev_[head_[list]] = id;
+    head_[list] = id;
+    if (count_[list]++ == 0) nonempty_[list / 64] |= uint64_t{1} << (list % 64);
+  }
   // REQUIRES: id in a list.
   void remove(uint32_t id) {
     const uint32_t list = list_of_[id];
