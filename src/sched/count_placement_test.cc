@@ -13,13 +13,8 @@ namespace {
 using testing::make_workload;
 using testing::one_site_scenario;
 
-SimResults run(const Scenario& s, const Workload& w, const std::string& queue, const std::string& placement) {
-  SimOptions o;
-  o.queue_policy = queue;
-  o.placement_policy = placement;
-  auto r = simulate(s, w, o);
-  EXPECT_TRUE(r) << r.error().to_string();
-  return r ? *r : SimResults{};
+SimResults run(const Scenario& s, const Workload& w, const std::string& queue, const std::string& placement = "") {
+  return testing::simulate_with(s, w, queue, placement);
 }
 
 // Six nodes of 8 (48 GPUs). Five 5-GPU jobs at 0 s for 1,000 s take five nodes (3 GPUs left on

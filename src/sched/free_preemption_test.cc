@@ -14,14 +14,7 @@ namespace {
 using testing::make_workload;
 using testing::one_site_scenario;
 
-SimResults run(const Scenario& s, const Workload& w, const std::string& queue) {
-  SimOptions o;
-  o.queue_policy = queue;
-  o.placement_policy = "count";
-  auto r = simulate(s, w, o);
-  EXPECT_TRUE(r) << r.error().to_string();
-  return r ? *r : SimResults{};
-}
+SimResults run(const Scenario& s, const Workload& w, const std::string& queue) { return testing::simulate_with(s, w, queue, "count"); }
 
 double jct(const SimResults& r, size_t i) { return r.jobs[i].end_s - r.jobs[i].submit_s; }
 

@@ -13,12 +13,7 @@ using testing::make_workload;
 using testing::one_site_scenario;
 
 SimResults run(const Scenario& s, const Workload& w, const std::string& queue, const std::string& placement = "") {
-  SimOptions o;
-  o.queue_policy = queue;
-  o.placement_policy = placement;
-  auto r = simulate(s, w, o);
-  EXPECT_TRUE(r) << r.error().to_string();
-  return r ? *r : SimResults{};
+  return testing::simulate_with(s, w, queue, placement);
 }
 
 // One node of 8 GPUs. A (0 s, 1,000 s), B (100 s, 200 s), C (150 s, 50 s), all 8 GPUs.

@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "gpufleet/scenario.h"
+#include "gpufleet/simulate.h"
 #include "gpufleet/workload.h"
 
 namespace gpufleet::testing {
@@ -58,6 +61,17 @@ inline Workload make_workload(const std::vector<JobSpec>& specs) {
     w.jobs.push_back(j);
   }
   return w;
+}
+
+// The simulation under the queue and placement policies named (placement "" = the
+// scenario's); a failure to simulate fails the test and gives empty results.
+inline SimResults simulate_with(const Scenario& s, const Workload& w, const std::string& queue, const std::string& placement = "") {
+  SimOptions o;
+  o.queue_policy = queue;
+  o.placement_policy = placement;
+  auto r = simulate(s, w, o);
+  EXPECT_TRUE(r) << r.error().to_string();
+  return r ? *r : SimResults{};
 }
 
 }  // namespace gpufleet::testing
