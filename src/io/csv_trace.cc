@@ -14,6 +14,7 @@
 #include "io/csv_scanner.h"
 #include "io/trace_rows.h"
 #include "util/atomic_file.h"
+#include "util/key_value_list.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {
@@ -21,12 +22,6 @@ namespace gpufleet {
 namespace {
 
 constexpr size_t kAbsent = ~size_t{0};
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string_view format_name(TimeFormat f) {
   switch (f) {
@@ -170,20 +165,11 @@ Result<CsvTraceMap> parse_csv_trace_map(std::string_view text, const std::string
   const auto bad = [&](std::string message) {
     return fail(Error{"<command line>", 0, 0, where, std::move(message)});
   };
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t comma = std::min(text.find(',', pos), text.size());
-    const std::string_view item = trimmed(text.substr(pos, comma - pos));
-    pos = comma + 1;
-    if (item.empty()) {
-      if (comma >= text.size()) break;
-      continue;
-    }
-    const size_t eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0 || eq + 1 == item.size())
-      return bad(fmt::format("found '{}'; expected FIELD=COLUMN", item));
-    const std::string_view field = trimmed(item.substr(0, eq));
-    const std::string column(trimmed(item.substr(eq + 1)));
+  for (const KeyValueItem& kv : key_value_items(text)) {
+    if (!kv.has_equals || kv.key.empty() || kv.value.empty())
+      return bad(fmt::format("found '{}'; expected FIELD=COLUMN", kv.item));
+    const std::string_view field = kv.key;
+    const std::string column(kv.value);
     std::string* dst = nullptr;
     if (field == "submit") dst = &m.submit;
     else if (field == "duration") dst = &m.duration;
@@ -202,7 +188,6 @@ Result<CsvTraceMap> parse_csv_trace_map(std::string_view text, const std::string
     }
     if (!dst->empty()) return bad(fmt::format("field '{}' mapped twice", field));
     *dst = column;
-    if (comma >= text.size()) break;
   }
   if (m.submit.empty()) return bad("missing submit=COLUMN");
   if (m.gpus.empty()) return bad("missing gpus=COLUMN");

@@ -13,6 +13,7 @@
 
 #include "io/csv_scanner.h"
 #include "util/atomic_file.h"
+#include "util/key_value_list.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {
@@ -24,12 +25,6 @@ constexpr std::string_view kExpectedHeader =
     "InstanceType, AcceleratorName, AcceleratorCount, Price, Region (SpotPrice and AvailabilityZone optional)";
 // An instance price above this (USD per hour) is a unit or typing error, not a catalogue price.
 constexpr double kMaxInstanceUsdPerHour = 1e7;
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 struct Columns {
   size_t instance = kAbsent, name = kAbsent, count = kAbsent, price = kAbsent, spot = kAbsent,
@@ -156,21 +151,12 @@ Result<CatalogAcceleratorMap> parse_catalog_accelerator_map(std::string_view tex
   const auto bad = [&](std::string message) {
     return fail(Error{"<command line>", 0, 0, where, std::move(message)});
   };
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t comma = std::min(text.find(',', pos), text.size());
-    const std::string_view item = trimmed(text.substr(pos, comma - pos));
-    pos = comma + 1;
-    if (!item.empty()) {
-      const size_t eq = item.find('=');
-      if (eq == std::string_view::npos || eq == 0)
-        return bad(fmt::format("found '{}'; expected CATALOGUE_NAME=SCENARIO_NAME (or CATALOGUE_NAME= to drop it)",
-                               item));
-      const std::string from(trimmed(item.substr(0, eq)));
-      if (map.contains(from)) return bad(fmt::format("'{}' mapped twice", from));
-      map.emplace(from, std::string(trimmed(item.substr(eq + 1))));
-    }
-    if (comma >= text.size()) break;
+  for (const KeyValueItem& kv : key_value_items(text)) {
+    if (!kv.has_equals || kv.key.empty())
+      return bad(fmt::format("found '{}'; expected CATALOGUE_NAME=SCENARIO_NAME (or CATALOGUE_NAME= to drop it)", kv.item));
+    const std::string from(kv.key);
+    if (map.contains(from)) return bad(fmt::format("'{}' mapped twice", from));
+    map.emplace(from, std::string(kv.value));
   }
   return map;
 }
