@@ -1,6 +1,5 @@
 #include "io/focus_writer.h"
 
-#include <ctime>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -10,29 +9,6 @@
 #include "util/time_parse.h"
 
 namespace gpufleet {
-
-namespace {
-
-std::tm utc(int64_t unix_s) {
-  const auto t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return tm;
-}
-
-}  // namespace
-
-int64_t month_start_unix_s(int64_t unix_s) {
-  const std::tm tm = utc(unix_s);
-  return days_from_civil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), 1) * 86400;
-}
-
-int64_t next_month_start_unix_s(int64_t unix_s) {
-  const std::tm tm = utc(unix_s);
-  const bool december = tm.tm_mon == 11;
-  return days_from_civil(tm.tm_year + 1900 + (december ? 1 : 0), december ? 1u : static_cast<unsigned>(tm.tm_mon + 2), 1) *
-         86400;
-}
 
 std::string focus_header() {
   return "BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ProviderName,RegionId,"

@@ -30,10 +30,8 @@ struct FocusRow {
   std::string tags_json = "{}";     // Tags: a JSON object
 };
 
-// The first Unix second of the UTC calendar month holding unix_s, and of the month after it:
-// a row's billing period (BillingPeriodStart and End).
-int64_t month_start_unix_s(int64_t unix_s);
-int64_t next_month_start_unix_s(int64_t unix_s);
+// A row's billing period (BillingPeriodStart and End) is its calendar month:
+// month_start_unix_s and next_month_start_unix_s of util/time_parse.h.
 
 // The header (the FOCUS column names in the order written).
 std::string focus_header();

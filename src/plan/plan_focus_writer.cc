@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/focus_writer.h"
+#include "util/time_parse.h"
 
 namespace gpufleet::plan {
 

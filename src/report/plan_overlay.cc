@@ -16,14 +16,6 @@ namespace {
 
 constexpr double kHour = 3600.0;
 
-// Unix seconds of the first day of the month `months` after year-month (UTC).
-int64_t month_start(int64_t year, int64_t month, int64_t months) {
-  const int64_t m = (month - 1) + months;
-  const int64_t y = year + (m >= 0 ? m / 12 : (m - 11) / 12);
-  const auto mm = static_cast<unsigned>(m - (y - year) * 12 + 1);
-  return days_from_civil(y, mm, 1) * 86400;
-}
-
 }  // namespace
 
 Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
@@ -47,10 +39,14 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
   if (!period_months) return fail(period_months.error());
   if (!(*period_months >= 1 && *period_months <= 12 && *period_months == static_cast<int>(*period_months)))
     return fail(horizon->error("period_months", fmt::format("{}: expected a whole number of months from 1 to 12", *period_months)));
-  const int64_t year = std::stoll(start->substr(0, 4)), month = std::stoll(start->substr(5, 2));
-
+  const auto months = static_cast<int>(*period_months);
   std::vector<PlanOverlayPeriod> periods;
-  std::vector<int64_t> edges;  // period t is [edges[t], edges[t + 1])
+  std::vector<int64_t> edges = {*start_unix_s};  // period t is [edges[t], edges[t + 1])
+  const auto next_edge = [&] {
+    int64_t t = edges.back();
+    for (int m = 0; m < months; ++m) t = next_month_start_unix_s(t);
+    edges.push_back(t);
+  };
   auto rows = plan.each_object("periods", [&](const JsonObject& p) -> Result<void> {
     PlanOverlayPeriod out;
     auto label = p.string("period");
@@ -61,12 +57,11 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
     if (!inference) return fail(inference.error());
     out.period = *label;
     out.demand_ref_gpus = *training + *inference;
-    edges.push_back(month_start(year, month, static_cast<int64_t>(periods.size()) * static_cast<int64_t>(*period_months)));
+    next_edge();
     periods.push_back(std::move(out));
     return {};
   });
   if (!rows) return fail(rows.error());
-  edges.push_back(month_start(year, month, static_cast<int64_t>(periods.size()) * static_cast<int64_t>(*period_months)));
 
   std::vector<double> work_gpu_hours(periods.size(), 0), hours(periods.size(), 0);
   int line = 1;  // of the row at hand (one line per row: no cell of timeseries.csv is quoted)

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "util/time_parse.h"
+
 namespace gpufleet::report {
 
 namespace {
@@ -23,15 +25,6 @@ std::string day_label(int64_t unix_s) {
   return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-// Unix seconds of the first instant of the month after the one holding unix_s.
-int64_t next_month_start(int64_t unix_s) {
-  std::tm tm = utc(unix_s);
-  tm.tm_mday = 1;
-  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-  tm.tm_mon += 1;
-  return static_cast<int64_t>(timegm(&tm));
-}
-
 }  // namespace
 
 TimeBuckets::TimeBuckets(int64_t start_unix_s, double horizon_s, BucketWidth width) {
@@ -43,7 +36,7 @@ TimeBuckets::TimeBuckets(int64_t start_unix_s, double horizon_s, BucketWidth wid
     if (width == BucketWidth::month) {
       const std::tm tm = utc(unix_s);
       labels_.push_back(fmt::format("{:04}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1));
-      next = static_cast<double>(next_month_start(unix_s) - start_unix_s);
+      next = static_cast<double>(next_month_start_unix_s(unix_s) - start_unix_s);
     } else {
       labels_.push_back(day_label(unix_s));
       next = at + (width == BucketWidth::week ? 7 * kDay : kDay);

@@ -129,6 +129,16 @@ int64_t add_calendar_years(int64_t unix_s, int years) {
   return days_from_civil(c.year + years, c.month, c.day) * 86400 + (unix_s - days * 86400);
 }
 
+int64_t month_start_unix_s(int64_t unix_s) {
+  const CivilDate c = civil_from_days(floor_days(unix_s));
+  return days_from_civil(c.year, c.month, 1) * 86400;
+}
+
+int64_t next_month_start_unix_s(int64_t unix_s) {
+  const CivilDate c = civil_from_days(floor_days(unix_s));
+  return c.month == 12 ? days_from_civil(c.year + 1, 1, 1) * 86400 : days_from_civil(c.year, c.month + 1, 1) * 86400;
+}
+
 std::string format_iso_date(int64_t unix_s) {
   const CivilDate c = civil_from_days(floor_days(unix_s));
   return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);

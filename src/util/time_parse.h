@@ -30,6 +30,10 @@ std::optional<std::string> epoch_out_of_range(double unix_s);
 // seconds (UTC): a contract's anniversary.
 int64_t add_calendar_years(int64_t unix_s, int years);
 
+// The first Unix second of the UTC calendar month holding unix_s, and of the month after it.
+int64_t month_start_unix_s(int64_t unix_s);
+int64_t next_month_start_unix_s(int64_t unix_s);
+
 // "YYYY-MM-DD" of Unix seconds (UTC).
 std::string format_iso_date(int64_t unix_s);
 // "YYYY-MM-DDTHH:MM:SSZ" of Unix seconds (UTC); parse_iso_datetime reads it back.
