@@ -27,12 +27,19 @@ inline constexpr double kMaxHorizonS = 100 * 365 * kSecondsPerDay;
 // spot GPUs, over GPUs per node): the simulator keeps state per node.
 inline constexpr int64_t kMaxFleetNodes = int64_t{1} << 24;
 
+// H200 measured at 80.3 W idle against its 700 W board power (docs/sources.md#idle-power).
+inline constexpr double kDefaultIdlePowerShare = 0.115;
+
 struct Accelerator {
   std::string name;           // "H100-SXM", "B200", ...
   double bf16_tflops = 0;     // dense BF16, no sparsity
   double hbm_gib = 0;
   double board_power_w = 0;
   double speed_factor = 1.0;  // throughput against the reference H100-SXM (= 1.0); > 0
+  // What a GPU held but running no job draws, as a share of board_power_w, in [0, 1]. A held
+  // GPU draws board_power_w x (idle_power_share + (1 - idle_power_share) x busy share); both the
+  // simulator and the planner bill it so (docs/sources.md#idle-power for the default).
+  double idle_power_share = kDefaultIdlePowerShare;
 
   bool operator==(const Accelerator&) const = default;  // field by field
 };
@@ -189,6 +196,19 @@ inline double contract_usd_per_hour(double usd_per_gpu_hour, double take_or_pay_
                                     double used_gpus) {
   const double billed = take_or_pay_share * capacity_gpus > used_gpus ? take_or_pay_share * capacity_gpus : used_gpus;
   return usd_per_gpu_hour * billed;
+}
+
+// Electricity of one GPU of accelerator a at site s, USD per hour (board power x PUE x the
+// site's $/MWh): held, it draws the idle share of it; busy, the rest on top. The one
+// definition of the energy bill the planner and risk share (the simulator's, sim/pool_power.h,
+// integrates the same power over time).
+struct GpuEnergyUsdPerHour {
+  double held = 0;        // every GPU held: contracted, rented on-demand or spot
+  double busy_extra = 0;  // on top, for each GPU carrying work
+};
+inline GpuEnergyUsdPerHour gpu_energy_usd_per_hour(const Accelerator& a, const Site& s) {
+  const double full = a.board_power_w * s.pue * 1e-6 * s.electricity_usd_per_mwh;
+  return {full * a.idle_power_share, full * (1.0 - a.idle_power_share)};
 }
 
 // The one price definition of a contract (simulator, planner and reports): USD per GPU-hour at
@@ -489,6 +509,10 @@ struct Scenario {
   double horizon_s = 0;     // the simulation stops accepting and accounting at this time;
                             // +infinity: when the last job has ended (trace replay)
   uint64_t seed = 1;
+  // Whether electricity is part of the bill: the energy of every held GPU (busy at board
+  // power, idle at its idle share) x PUE x the site's $/MWh, in cost_usd and split out. The
+  // plan section's bill_energy defaults to this.
+  bool bill_energy = true;
 
   std::vector<Accelerator> accelerators;
   std::vector<Provider> providers;

@@ -59,10 +59,13 @@ struct JobResult {
 };
 
 struct ProviderTotals {
-  double cost_usd = 0;           // contracts (take-or-pay) + on-demand + spot
+  double cost_usd = 0;           // contracts (take-or-pay) + on-demand + spot + electricity
   double contract_usd = 0;
   double on_demand_usd = 0;
   double spot_usd = 0;
+  // The electricity of its sites' held GPUs (SiteTotals::electricity_usd) when the scenario
+  // bills energy (Scenario::bill_energy), else 0.
+  double electricity_usd = 0;
   double gpu_seconds_busy = 0;
   // Share of the provider's nominal GPU-seconds that were in service (not failed, not reclaimed,
   // not down in an outage); 1 when it has no capacity.
@@ -97,21 +100,25 @@ struct OutageResult {
 
 struct SiteTotals {
   double gpu_seconds_busy = 0;
-  double energy_mwh = 0;   // board power x busy time x PUE
+  // Held GPUs x board power x PUE, busy at full power and idle at the idle share (PoolPower).
+  double energy_mwh = 0;
   double carbon_t = 0;     // energy x grid intensity of the hour
-  double electricity_usd = 0;
+  double electricity_usd = 0;  // energy x the site's USD/MWh (in cost_usd when energy is billed)
 };
 
 // What a line of the bill is (focus.csv): use of capacity, the unused part of a commitment (a
 // contract's idle take-or-pay, a spend commitment's shortfall), or a one-time fee (an
 // exercised early termination).
-enum class ChargeKind : uint8_t { use = 0, unused_commitment = 1, fee = 2 };
+// Or electricity: what a pool's held GPUs drew (when the scenario bills energy), with the
+// pool's source but no contract; its gpu_hours are the held GPU-hours.
+enum class ChargeKind : uint8_t { use = 0, unused_commitment = 1, fee = 2, electricity = 3 };
 
 // One line of the bill: what one pool (a site, an accelerator and a source), a contract or a
 // spend commitment charged during one UTC calendar day. Lines with the same key are merged, so
 // the key (day, provider, site, accelerator, source, contract, spend_commitment, kind) is unique.
 // The usd of all lines sums to SimSummary::cost_usd (up to rounding), those of a provider to
-// its ProviderTotals::cost_usd and by source to its contract / on-demand / spot spend.
+// its ProviderTotals::cost_usd; by source, the lines other than electricity to its contract /
+// on-demand / spot spend, and the electricity lines to its electricity_usd.
 struct DailyCharge {
   int64_t day = 0;       // the UTC day: Unix seconds of its midnight / 86400
   int provider = -1;     // index into Scenario::providers
@@ -144,6 +151,9 @@ struct HourRow {
   // GPUs (hour average) and USD spent during the hour. Each sums to the column above.
   std::vector<double> busy_gpus_by_provider_source;
   std::vector<double> spend_usd_by_provider_source;
+  // Electricity billed during the hour, per provider: spend_usd_by_provider is this plus the
+  // provider's three sources.
+  std::vector<double> electricity_usd_by_provider;
 };
 
 // Mean, median and 99th percentile of a time over a set of jobs, in seconds. Per job: each job
@@ -192,7 +202,8 @@ struct SimSummary {
   double makespan_s = 0;             // last completion - first submit
   double gpu_seconds_busy = 0;       // GPUs jobs asked for x seconds they ran (the work done)
   double gpu_seconds_allocated = 0;  // the same with gang jobs' whole last nodes (paid for)
-  double cost_usd = 0;
+  double cost_usd = 0;               // every provider's cost_usd: capacity and electricity
+  double electricity_usd = 0;        // the billed electricity in it (0 when energy is not billed)
   double committed_utilisation = 0;  // used / available contract GPU-seconds
   double energy_mwh = 0;
   double carbon_t = 0;

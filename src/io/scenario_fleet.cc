@@ -25,7 +25,9 @@ Result<void> parse_accelerators(const YamlField& list, Scenario& s) {
     return fail(list.error(fmt::format("at most {} accelerators are supported, found {}",
                                        kMaxAccelerators, items->size())));
   for (const auto& item : *items) {
-    if (auto r = item.check_keys({"name", "bf16_tflops", "hbm_gib", "board_power_w", "speed_factor"}); !r)
+    if (auto r = item.check_keys({"name", "bf16_tflops", "hbm_gib", "board_power_w", "speed_factor",
+                                  "idle_power_share"});
+        !r)
       return r;
     Accelerator a;
     auto name = required_text(item, "name");
@@ -49,6 +51,12 @@ Result<void> parse_accelerators(const YamlField& list, Scenario& s) {
       return fail(item.optional("speed_factor")->error(
           fmt::format("expected a speed factor > 0 (throughput against H100-SXM), found {}", *speed)));
     a.speed_factor = *speed;
+    auto idle = number(item, "idle_power_share", kDefaultIdlePowerShare, 0.0);
+    if (!idle) return fail(idle.error());
+    if (*idle > 1)
+      return fail(item.optional("idle_power_share")->error(
+          fmt::format("expected a share of board power from 0 to 1 (what an idle held GPU draws), found {}", *idle)));
+    a.idle_power_share = *idle;
     s.accelerators.push_back(std::move(a));
   }
   return {};

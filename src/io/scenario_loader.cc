@@ -132,6 +132,10 @@ Result<void> parse_top(const YamlField& root, Scenario& s) {
   if (!seed) return fail(seed.error());
   s.seed = static_cast<uint64_t>(*seed);
 
+  auto bill_energy = root.get_bool("bill_energy", true);
+  if (!bill_energy) return fail(bill_energy.error());
+  s.bill_energy = *bill_energy;
+
   if (auto p = root.optional("policy"))
     if (auto r = parse_policy(*p, s.policy); !r) return r;
   return {};
@@ -170,7 +174,7 @@ Result<Scenario> load_scenario_text_with(const std::string& text, const std::str
   auto root = YamlField::parse(text, name);
   if (!root) return fail(root.error());
   if (root->is_null()) return fail(name, 1, 1, "", "the scenario is empty; expected a map with at least name, start, horizon, accelerators, providers and sites");
-  if (auto r = root->check_keys({"name", "description", "start", "horizon", "end", "seed", "policy",
+  if (auto r = root->check_keys({"name", "description", "start", "horizon", "end", "seed", "bill_energy", "policy",
                                  "accelerators", "providers", "sites", "contracts", "markets", "spend_commitments",
                                  "workload", "checkpoint", "faults", "plan", "uncertainty"});
       !r)

@@ -168,6 +168,8 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   j["gpu_seconds_busy"] = s.gpu_seconds_busy;
   j["gpu_seconds_allocated"] = s.gpu_seconds_allocated;
   j["cost_usd"] = s.cost_usd;
+  j["electricity_usd"] = s.electricity_usd;  // billed, inside cost_usd (0 when the scenario bills no energy)
+  j["bill_energy"] = scenario.bill_energy;
   nlohmann::ordered_json by_provider = nlohmann::ordered_json::object();
   nlohmann::ordered_json providers = nlohmann::ordered_json::object();
   for (size_t i = 0; i < r.by_provider.size() && i < scenario.providers.size(); ++i) {
@@ -180,6 +182,7 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
                                              {"contract_usd", p.contract_usd},
                                              {"on_demand_usd", p.on_demand_usd},
                                              {"spot_usd", p.spot_usd},
+                                             {"electricity_usd", p.electricity_usd},
                                              {"idle_take_or_pay_usd", idle},
                                              {"gpu_seconds_busy", p.gpu_seconds_busy},
                                              // the provider's whole bill over the GPU-hours jobs ran there (0 when none ran)
@@ -303,7 +306,7 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
   fmt::memory_buffer out;
   // Units in every name: physical GPUs (not reference GPUs), USD spent in the hour (= USD per
   // hour over it). Then by provider: spend, contract GPUs at the hour's start (the ramps), and
-  // busy GPUs and spend by source; last, the work done in reference GPUs (a plan's unit).
+  // busy GPUs and spend by source, electricity; last, the work done in reference GPUs (a plan's unit).
   out.append(std::string_view("hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs"));
   for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}", p.name);
   for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",committed_physical_gpus_{}", p.name);
@@ -313,6 +316,7 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
     for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",busy_physical_gpus_{}_{}", p.name, c);
   for (const Provider& p : scenario.providers)
     for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}_{}", p.name, c);
+  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}_electricity", p.name);
   out.append(std::string_view(",work_ref_gpus\n"));
   const size_t split = scenario.providers.size() * 3;
   std::vector<int64_t> committed(scenario.providers.size());
@@ -333,6 +337,9 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
       fmt::format_to(std::back_inserter(out), ",{:.3f}", c < row.busy_gpus_by_provider_source.size() ? row.busy_gpus_by_provider_source[c] : 0.0);
     for (size_t c = 0; c < split; ++c)
       fmt::format_to(std::back_inserter(out), ",{:.4f}", c < row.spend_usd_by_provider_source.size() ? row.spend_usd_by_provider_source[c] : 0.0);
+    for (size_t i = 0; i < scenario.providers.size(); ++i)
+      fmt::format_to(std::back_inserter(out), ",{:.4f}",
+                     i < row.electricity_usd_by_provider.size() ? row.electricity_usd_by_provider[i] : 0.0);
     fmt::format_to(std::back_inserter(out), ",{:.3f}\n", row.work_ref_gpus);
     if (out.size() > (1 << 20)) {
       file.write(std::string_view(out.data(), out.size()));
@@ -369,7 +376,7 @@ Result<void> write_focus(const SimResults& r, const Scenario& scenario, const st
     nlohmann::ordered_json tags = nlohmann::ordered_json::object();
     if (!site.empty()) tags["site"] = site;
     if (!accelerator.empty()) tags["accelerator"] = accelerator;
-    tags["source"] = std::string(to_string(c.source));
+    tags["source"] = c.kind == ChargeKind::electricity ? std::string("electricity") : std::string(to_string(c.source));
     row.tags_json = tags.dump();
     const std::string where = accelerator + " GPUs at " + site;
     if (c.contract >= 0) {
@@ -397,6 +404,10 @@ Result<void> write_focus(const SimResults& r, const Scenario& scenario, const st
       case ChargeKind::fee:
         row.charge_category = "Purchase";
         row.description = "Contract " + row.commitment_id + ": early termination fee";
+        break;
+      case ChargeKind::electricity:
+        row.service_category = "Other";
+        row.description = "Electricity of " + where + " (held GPUs: busy at board power, idle at its idle share; x PUE x USD/MWh)";
         break;
     }
     rows.push_back(std::move(row));

@@ -33,21 +33,25 @@ accelerators:
     hbm_gib: 80                    # sources.md#accelerators: 80 GB as NVIDIA states it
     board_power_w: 700             # sources.md#accelerators: H100 SXM TDP
     speed_factor: 1.0              # the reference accelerator
+    idle_power_share: 0.115        # sources.md#idle-power: H200 80.3 W idle / 700 W
   - name: H200
     bf16_tflops: 989.4             # sources.md#accelerators: MI300X-vs-H200 REPORT.md; same compute die as H100
     hbm_gib: 141                   # sources.md#accelerators: 141 GB = 144,384 MiB (MLCommons v4.1 H200-SXM-141GBx8)
     board_power_w: 700             # sources.md#accelerators: MLCommons inference v4.1 system file, "TGP 700W"
     speed_factor: 1.0              # (d) dense BF16 989.4 / 989.4
+    idle_power_share: 0.115        # sources.md#idle-power: H200 80.3 W idle / 700 W
   - name: B200
     bf16_tflops: 2250              # sources.md#accelerators: glennklockwood.com/garden/processors/B200 (NVIDIA)
     hbm_gib: 180                   # sources.md#accelerators: 180 GB (MLCommons v6.0 Nebius B200-SXM-180GB)
     board_power_w: 1000            # sources.md#accelerators: HGX B200, "TGP 1000W"
     speed_factor: 2.274            # (d) dense BF16 2,250 / 989.4
+    idle_power_share: 0.115        # sources.md#idle-power: H200 80.3 W idle / 700 W
   - name: GB200
     bf16_tflops: 2500              # sources.md#accelerators: glennklockwood B200 page, GB200 per GPU at 1,200 W
     hbm_gib: 186                   # sources.md#accelerators: MLCommons inference v6.1 Crusoe GB200-NVL72, "186 GB"
     board_power_w: 1200            # sources.md#accelerators: GB200 per-GPU 1,200 W setting
     speed_factor: 2.527            # (d) dense BF16 2,500 / 989.4
+    idle_power_share: 0.115        # sources.md#idle-power: H200 80.3 W idle / 700 W
 
 providers:
   - name: aws

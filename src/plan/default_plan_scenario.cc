@@ -21,10 +21,10 @@ seed: 42
 
 accelerators:
   # BF16 dense TFLOPS / HBM / board power: sources.md#accelerators. speed_factor (d) = BF16 / 989.4 (H100).
-  - {name: H100-SXM, bf16_tflops: 989.4, hbm_gib: 80, board_power_w: 700, speed_factor: 1.0}
-  - {name: H200, bf16_tflops: 989.4, hbm_gib: 141, board_power_w: 700, speed_factor: 1.0}
-  - {name: B200, bf16_tflops: 2250, hbm_gib: 180, board_power_w: 1000, speed_factor: 2.274}
-  - {name: GB200, bf16_tflops: 2500, hbm_gib: 186, board_power_w: 1200, speed_factor: 2.527}
+  - {name: H100-SXM, bf16_tflops: 989.4, hbm_gib: 80, board_power_w: 700, speed_factor: 1.0, idle_power_share: 0.115}
+  - {name: H200, bf16_tflops: 989.4, hbm_gib: 141, board_power_w: 700, speed_factor: 1.0, idle_power_share: 0.115}
+  - {name: B200, bf16_tflops: 2250, hbm_gib: 180, board_power_w: 1000, speed_factor: 2.274, idle_power_share: 0.115}
+  - {name: GB200, bf16_tflops: 2500, hbm_gib: 186, board_power_w: 1200, speed_factor: 2.527, idle_power_share: 0.115}
 
 providers:
   - {name: aws}

@@ -150,6 +150,58 @@ TEST(PlanAccount, APlanReplayedInTheSimulatorBillsItsContractsTheSame) {
 }
 
 
+TEST(PlanAccount, APlanReplayedInTheSimulatorBillsContractsOnDemandAndEnergyTheSame) {
+  // The one cost account: a plan that holds idle contract GPUs, buys on-demand and bills
+  // electricity, replayed with jobs that keep exactly its allocation busy all year. Provider a:
+  // an old 1,000-GPU contract at 50% take-or-pay in the EU carrying 800 GPUs of inference (200
+  // held idle). Provider b: a new contract at one US site whose power cap holds 208 GPUs
+  // (blocks of 8), and on-demand at a second US site for the rest of 400 GPUs of US training.
+  PlanInputs in = base_inputs(4);
+  in.bill_energy = true;
+  in.scenario.accelerators[0].idle_power_share = 0.2;
+  const int a = add_provider(in, "a"), b = add_provider(in, "b");
+  const int sa = add_site(in, "a-eu", a, "EU", 0, 1.2);
+  const int sb = add_site(in, "b-us", b, "US", 0.15);
+  const int sc = add_site(in, "b-us-2", b, "US", 0, 1.1);
+  in.scenario.sites[static_cast<size_t>(sa)].electricity_usd_per_mwh = 100;
+  in.scenario.sites[static_cast<size_t>(sb)].electricity_usd_per_mwh = 60;
+  in.scenario.sites[static_cast<size_t>(sc)].electricity_usd_per_mwh = 80;
+  add_contract(in, sa, 1000, 2.0, 0.5);
+  add_offer(in, "b-h100", sb, {{1, 1.0}}, 8);
+  add_market(in, sc, 1.8, 1000);
+  in.inference.push_back({"EU", {800, 800, 800, 800}, 0});
+  in.inference.push_back({"US", {400, 400, 400, 400}, 0});
+  auto r = run_plan(in, exact_options());
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->status, PlanStatus::optimal) << r->solver_status;
+  ASSERT_EQ(r->cost_by_provider.size(), 2u);
+  // By hand: a bills 800 used GPUs; b 208 contracted at $1 and 192 on-demand at $1.80.
+  // Electricity: held GPUs x 0.7 kW x PUE x $/MWh, at 20% when idle, the busy ones in full.
+  const double h = kYearHours;
+  EXPECT_NEAR(r->cost_by_provider[0].commitments_usd, 800 * 2.0 * h, 1e-3);
+  EXPECT_NEAR(r->cost_by_provider[1].commitments_usd, 208 * 1.0 * h, 1e-3);
+  EXPECT_NEAR(r->cost_by_provider[1].on_demand_usd, 192 * 1.8 * h, 1e-3);
+  const double mwh_per_gpu_hour = 700e-6;
+  EXPECT_NEAR(r->cost_by_provider[0].energy_usd, (200 * 0.2 + 800) * mwh_per_gpu_hour * 1.2 * 100 * h, 1e-3);
+  EXPECT_NEAR(r->cost_by_provider[1].energy_usd, (208 * 60 + 192 * 1.1 * 80) * mwh_per_gpu_hour * h, 1e-3);
+
+  // 100 jobs of 8 GPUs in the EU, 50 in the US (26 fill the contract, 24 run on demand).
+  const double year_s = h * 3600;
+  auto sim = replay_in_simulator(*r, in, busy_jobs({{"EU", 100}, {"US", 50}}, year_s), year_s);
+  ASSERT_TRUE(sim) << sim.error().to_string();
+  EXPECT_EQ(sim->summary.completed, 150);
+  for (size_t p = 0; p < 2; ++p) {
+    const CostBreakdown& plan = r->cost_by_provider[p];
+    const ProviderTotals& run = sim->by_provider[p];
+    const std::string name = in.scenario.providers[p].name;
+    EXPECT_NEAR(run.contract_usd, plan.commitments_usd, 1e-9 * plan.commitments_usd) << name;
+    EXPECT_NEAR(run.on_demand_usd, plan.on_demand_usd, 1e-9 * plan.total_usd()) << name;
+    EXPECT_NEAR(run.electricity_usd, plan.energy_usd, 1e-9 * plan.energy_usd) << name;
+    EXPECT_NEAR(run.cost_usd, plan.total_usd(), 1e-9 * plan.total_usd()) << name;
+  }
+  EXPECT_NEAR(sim->summary.electricity_usd, r->cost_by_provider[0].energy_usd + r->cost_by_provider[1].energy_usd, 1e-3);
+}
+
 // Flat demand for three years (2026-2028); a year at $2 or two years at $1.50 per GPU-hour.
 PlanInputs two_terms() {
   PlanInputs in = base_inputs(12);

@@ -238,9 +238,11 @@ std::vector<std::string> check_plan(const PlanInputs& in, const PlanModel& m, co
         const auto& site = sc.sites[u(pool.site)];
         const double od = val(x, pool.od[u(t)]), spot = val(x, pool.spot[u(t)]);
         spend += (od * pool.on_demand_usd + spot * pool.spot_usd) * h;
-        if (in.bill_energy)
-          spend += (committed[p][u(t)] + od + drawn[p][u(t)] + spot) * sc.accelerators[u(pool.accelerator)].board_power_w * site.pue * 1e-6 *
-                   site.electricity_usd_per_mwh * h;
+        if (in.bill_energy) {
+          const GpuEnergyUsdPerHour e = gpu_energy_usd_per_hour(sc.accelerators[u(pool.accelerator)], site);
+          const double busy = val(x, pool.train[u(t)]) + val(x, pool.inf[u(t)]);
+          spend += ((committed[p][u(t)] + od + drawn[p][u(t)] + spot) * e.held + busy * e.busy_extra) * h;
+        }
       }
     }
     // Spend shortfalls and termination fees due in the year.

@@ -197,7 +197,7 @@ FutureBlock add_future_block(const PlanInputs& in, PlanModel& m, const PlanFutur
         const auto ti = static_cast<size_t>(t);
         const double g = d.average_gpus(start[ti], start[ti + 1]);
         const double hours = m.hours[ti];
-        usd += (contract_capacity_usd(d, start[ti], start[ti + 1], epoch) + g * usable(p.site, t) * p.energy_usd_per_gpu_hour * hours) *
+        usd += (contract_capacity_usd(d, start[ti], start[ti + 1], epoch) + g * usable(p.site, t) * p.held_energy_usd_per_gpu_hour * hours) *
                m.discount[ti];
         const double lost = v.contract.average_gpus(start[ti], start[ti + 1]) - g;
         if (lost != 0) late_gpus[v.pool][ti].push_back({v.column, lost});
@@ -230,7 +230,7 @@ FutureBlock add_future_block(const PlanInputs& in, PlanModel& m, const PlanFutur
         nominal[pi][ti] += e.average_gpus(start[ti], start[ti + 1]);
         delivered[pi][ti] += g;
         paid[pi][ti] += e.take_or_pay_share * g;
-        fb.constant += (e.take_or_pay_share * g * price + g * a * p.energy_usd_per_gpu_hour) * hours * m.discount[ti] * scale;
+        fb.constant += (e.take_or_pay_share * g * price + g * a * p.held_energy_usd_per_gpu_hour) * hours * m.discount[ti] * scale;
         above.gpus.push_back((1.0 - e.take_or_pay_share) * g * a);
         above.usd_per_gpu_hour.push_back(price);
       }
@@ -258,14 +258,18 @@ FutureBlock add_future_block(const PlanInputs& in, PlanModel& m, const PlanFutur
         const int prov = sc.sites[static_cast<size_t>(p.site)].provider;
         const double a = usable(p.site, t);
         train[pi] = blp.add_column({fmt::format("{}_train_{}_{}", tag, pi, t), 0, kInf, 0, false});
-        if (jurisdiction_of_site(p.site) >= 0) inf[pi] = blp.add_column({fmt::format("{}_inf_{}_{}", tag, pi, t), 0, kInf, 0, false});
+        priced(train[pi], p.busy_energy_usd_per_gpu_hour * pv_hours);  // GPUs carrying demand draw full power
+        if (jurisdiction_of_site(p.site) >= 0) {
+          inf[pi] = blp.add_column({fmt::format("{}_inf_{}_{}", tag, pi, t), 0, kInf, 0, false});
+          priced(inf[pi], p.busy_energy_usd_per_gpu_hour * pv_hours);
+        }
         if (p.od[ti] >= 0) {
           od[pi] = blp.add_column({fmt::format("{}_od_{}_{}", tag, pi, t), 0, lp.columns()[static_cast<size_t>(p.od[ti])].upper * a, 0, false});
-          priced(od[pi], (p.on_demand_usd * u.on_demand_price[static_cast<size_t>(prov)][ti] + p.energy_usd_per_gpu_hour) * pv_hours);
+          priced(od[pi], (p.on_demand_usd * u.on_demand_price[static_cast<size_t>(prov)][ti] + p.held_energy_usd_per_gpu_hour) * pv_hours);
         }
         if (p.spot[ti] >= 0) {
           spot[pi] = blp.add_column({fmt::format("{}_spot_{}_{}", tag, pi, t), 0, lp.columns()[static_cast<size_t>(p.spot[ti])].upper * a, 0, false});
-          priced(spot[pi], (p.spot_usd * u.spot_price[static_cast<size_t>(prov)][ti] + p.energy_usd_per_gpu_hour) * pv_hours);
+          priced(spot[pi], (p.spot_usd * u.spot_price[static_cast<size_t>(prov)][ti] + p.held_energy_usd_per_gpu_hour) * pv_hours);
         }
         // Capacity: train + inf <= usable paid contract GPUs + above share + on-demand + spot.
         const double rhs = a * (paid[pi][ti] - nominal[pi][ti]);

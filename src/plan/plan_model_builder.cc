@@ -162,7 +162,11 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
       const auto& a = sc.accelerators[static_cast<size_t>(acc)];
       p.speed = a.speed_factor;
       p.mw_per_gpu = a.board_power_w * s.pue * 1e-6;
-      p.energy_usd_per_gpu_hour = in.bill_energy ? p.mw_per_gpu * s.electricity_usd_per_mwh : 0.0;
+      if (in.bill_energy) {
+        const GpuEnergyUsdPerHour e = gpu_energy_usd_per_hour(a, s);
+        p.held_energy_usd_per_gpu_hour = e.held;
+        p.busy_energy_usd_per_gpu_hour = e.busy_extra;
+      }
       p.existing_gpus.assign(static_cast<size_t>(T), 0.0);
       m.pools.push_back(std::move(p));
     }
@@ -249,14 +253,16 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
     for (int t = 0; t < T; ++t) {
       const auto ti = static_cast<size_t>(t);
       const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost * (t < horizon ? horizon_cost : 1.0);
-      p.train[ti] = lp.add_column({fmt::format("train_{}_{}", tag, t), 0, kInf, 0, false});
-      if (j >= 0) p.inf[ti] = lp.add_column({fmt::format("inf_{}_{}", tag, t), 0, kInf, 0, false});
+      // GPUs carrying demand draw full power: the busy part of their electricity.
+      const double busy_energy = p.busy_energy_usd_per_gpu_hour * pv_hours;
+      p.train[ti] = lp.add_column({fmt::format("train_{}_{}", tag, t), 0, kInf, busy_energy, false});
+      if (j >= 0) p.inf[ti] = lp.add_column({fmt::format("inf_{}_{}", tag, t), 0, kInf, busy_energy, false});
       if (mk && mk->on_demand_gpus > 0)
         p.od[ti] = lp.add_column({fmt::format("od_{}_{}", tag, t), 0, static_cast<double>(mk->on_demand_gpus),
-                                  (p.on_demand_usd + p.energy_usd_per_gpu_hour) * pv_hours, false});
+                                  (p.on_demand_usd + p.held_energy_usd_per_gpu_hour) * pv_hours, false});
       if (mk && mk->spot_gpus > 0)
         p.spot[ti] = lp.add_column({fmt::format("spot_{}_{}", tag, t), 0, static_cast<double>(mk->spot_gpus),
-                                    (p.spot_usd + p.energy_usd_per_gpu_hour) * pv_hours, false});
+                                    (p.spot_usd + p.held_energy_usd_per_gpu_hour) * pv_hours, false});
     }
   }
 
@@ -329,7 +335,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         for (int t = s; t < cv.end_period && t < calendar; ++t) {
           const auto ti = static_cast<size_t>(t);
           const double kept = t < horizon ? (options.futures_price_horizon ? 0.0 : 1.0) : t < modelled_end ? 1.0 : in_tail ? 0.0 : 1.0 - in.end.salvage_share;
-          pv += kept * (contract_var_usd_per_gpu(in, cv, t) + p.energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) *
+          pv += kept * (contract_var_usd_per_gpu(in, cv, t) + p.held_energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) *
                 m.discount[ti];
         }
         cv.in_tail = in_tail;
@@ -615,16 +621,20 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         const auto& offer = in.offers[static_cast<size_t>(cv.offer)];
         const Pool& p = m.pools[static_cast<size_t>(pool_of.at({offer.site, offer.accelerator}))];
         coef[c] += static_cast<double>(offer.block_gpus) *
-                   (contract_var_usd_per_gpu(in, cv, t) + p.energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) * scale;
+                   (contract_var_usd_per_gpu(in, cv, t) + p.held_energy_usd_per_gpu_hour * m.hours[ti] * contract_var_cover(in, cv, t)) * scale;
       }
       for (const auto& f : m.spend_families)
         for (const auto& d : f.draws)
           if (d.period == t)
-            lp.add(r, d.column, (d.usd_per_gpu_hour + m.pools[static_cast<size_t>(d.pool)].energy_usd_per_gpu_hour) * m.hours[ti] * scale);
+            lp.add(r, d.column, (d.usd_per_gpu_hour + m.pools[static_cast<size_t>(d.pool)].held_energy_usd_per_gpu_hour) * m.hours[ti] * scale);
       for (const auto& p : m.pools) {
-        if (p.od[ti] >= 0) lp.add(r, p.od[ti], (p.on_demand_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
-        if (p.spot[ti] >= 0) lp.add(r, p.spot[ti], (p.spot_usd + p.energy_usd_per_gpu_hour) * m.hours[ti] * scale);
-        constant += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.hours[ti] * scale;
+        if (p.od[ti] >= 0) lp.add(r, p.od[ti], (p.on_demand_usd + p.held_energy_usd_per_gpu_hour) * m.hours[ti] * scale);
+        if (p.spot[ti] >= 0) lp.add(r, p.spot[ti], (p.spot_usd + p.held_energy_usd_per_gpu_hour) * m.hours[ti] * scale);
+        if (p.busy_energy_usd_per_gpu_hour > 0) {
+          lp.add(r, p.train[ti], p.busy_energy_usd_per_gpu_hour * m.hours[ti] * scale);
+          if (p.inf[ti] >= 0) lp.add(r, p.inf[ti], p.busy_energy_usd_per_gpu_hour * m.hours[ti] * scale);
+        }
+        constant += p.existing_gpus[ti] * p.held_energy_usd_per_gpu_hour * m.hours[ti] * scale;
       }
       for (size_t c = 0; c < sc.contracts.size(); ++c) {
         const Contract& k = sc.contracts[c];
@@ -632,7 +642,7 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         constant += e.gpus[ti] * e.usd_per_gpu_hour[ti] * k.take_or_pay_share * m.hours[ti] * scale;
         if (e.above_share[ti] >= 0) lp.add(r, e.above_share[ti], e.usd_per_gpu_hour[ti] * m.hours[ti] * scale);
         if (e.end >= 0) end_coef[c] -= e.gpus_after_end[ti] * (e.usd_per_gpu_hour[ti] * k.take_or_pay_share +
-                                                              m.pools[static_cast<size_t>(e.pool)].energy_usd_per_gpu_hour) * m.hours[ti] * scale;
+                                                              m.pools[static_cast<size_t>(e.pool)].held_energy_usd_per_gpu_hour) * m.hours[ti] * scale;
       }
     }
     // Termination fees and spend shortfalls due inside the year.
@@ -662,11 +672,11 @@ PlanModel build_plan_model(const PlanInputs& in, const BuildOptions& options) {
         if (e.end >= 0)
           lp.columns()[static_cast<size_t>(e.end)].cost -=
               e.gpus_after_end[ti] *
-              (e.usd_per_gpu_hour[ti] * sc.contracts[c].take_or_pay_share + m.pools[static_cast<size_t>(e.pool)].energy_usd_per_gpu_hour) *
+              (e.usd_per_gpu_hour[ti] * sc.contracts[c].take_or_pay_share + m.pools[static_cast<size_t>(e.pool)].held_energy_usd_per_gpu_hour) *
               pv_hours;
       }
       for (const auto& p : m.pools)
-        lp.objective_offset += p.existing_gpus[ti] * p.energy_usd_per_gpu_hour * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
+        lp.objective_offset += p.existing_gpus[ti] * p.held_energy_usd_per_gpu_hour * m.modelled_hours[ti] * m.modelled_discount[ti] * scale;
     }
     for (size_t c = 0; c < sc.contracts.size(); ++c) {
       const ExistingContract& e = m.existing[c];

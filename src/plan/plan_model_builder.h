@@ -90,7 +90,10 @@ struct Pool {
   int site = -1, accelerator = -1;
   double speed = 1;             // reference GPUs per GPU
   double mw_per_gpu = 0;        // board power x PUE
-  double energy_usd_per_gpu_hour = 0;  // 0 unless energy is billed
+  // Electricity per GPU-hour (0 unless energy is billed): of every GPU held, and on top for
+  // every GPU carrying demand (the train and inf columns), gpu_energy_usd_per_hour.
+  double held_energy_usd_per_gpu_hour = 0;
+  double busy_energy_usd_per_gpu_hour = 0;
   double on_demand_usd = 0, spot_usd = 0;   // per GPU-hour
   std::vector<double> existing_gpus;        // per period of the horizon
   std::vector<int> committed;               // column per period: existing + new contract GPUs

@@ -181,6 +181,11 @@ std::string header_comment(const PlanResult& r, const PlanInputs& in) {
 }
 
 // The whole scenario written from the model (inputs built in code, with no text to overlay).
+// The simulation of the plan's fleet bills electricity exactly when the plan did.
+std::string bill_energy_line(const PlanInputs& in) {
+  return fmt::format("bill_energy: {}\n", in.bill_energy ? "true" : "false");
+}
+
 std::string written_scenario(const PlanResult& r, const PlanInputs& in) {
   const Scenario& sc = in.scenario;
   std::string y;
@@ -193,11 +198,12 @@ std::string written_scenario(const PlanResult& r, const PlanInputs& in) {
   w(fmt::format("start: {}", format_iso_date(sc.start_unix_s)));
   w(fmt::format("end: {}", format_iso_date(in.period_start_unix_s[u(in.periods)])));
   w(fmt::format("seed: {}", sc.seed));
+  y += bill_energy_line(in);
   w("");
   w("accelerators:");
   for (const auto& a : sc.accelerators)
-    w(fmt::format("  - {{name: {}, bf16_tflops: {}, hbm_gib: {}, board_power_w: {}, speed_factor: {}}}", quoted(a.name), a.bf16_tflops,
-                  a.hbm_gib, a.board_power_w, a.speed_factor));
+    w(fmt::format("  - {{name: {}, bf16_tflops: {}, hbm_gib: {}, board_power_w: {}, speed_factor: {}, idle_power_share: {}}}",
+                  quoted(a.name), a.bf16_tflops, a.hbm_gib, a.board_power_w, a.speed_factor, a.idle_power_share));
   w("providers:");
   for (const auto& p : sc.providers) w(fmt::format("  - {{name: {}}}", quoted(p.name)));
   w("sites:");
@@ -235,7 +241,9 @@ std::string plan_scenario_yaml(const PlanResult& r, const PlanInputs& in) {
   if (in.scenario_text.empty()) return written_scenario(r, in);
   const Scenario& sc = in.scenario;
   std::vector<std::pair<std::string, std::string>> sections{
-      {"name", fmt::format("name: {}\n", quoted(sc.name + "-planned"))}, {"contracts", contracts_section(r, in)}};
+      {"name", fmt::format("name: {}\n", quoted(sc.name + "-planned"))},
+      {"bill_energy", bill_energy_line(in)},
+      {"contracts", contracts_section(r, in)}};
   if (std::string spend = spend_section(r, in); !spend.empty()) sections.emplace_back("spend_commitments", std::move(spend));
   if (sc.workload == WorkloadSpec{}) sections.emplace_back("workload", default_workload_section());
   auto text = absolute_scenario_paths(in.scenario_text, sc.source_file, in.base_dir);

@@ -181,7 +181,8 @@ Result<PlanInputs> parse_plan_section(Scenario scenario, const std::string& text
   auto rate = plan->get_double("discount_rate", 0.0, 0.0, 1.0);
   if (!rate) return fail(rate.error());
   in.discount_rate = *rate;
-  auto energy = plan->get_bool("bill_energy", true);
+  // The plan bills as the scenario does unless its own section says otherwise.
+  auto energy = plan->get_bool("bill_energy", in.scenario.bill_energy);
   if (!energy) return fail(energy.error());
   in.bill_energy = *energy;
 

@@ -117,8 +117,9 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       c.present_value_usd += usd * period_discount(in, t);
       if (t >= T) {
         r.commitments_beyond_horizon_usd += usd;
+        // Beyond the modelled periods no demand is known: the idle draw of the GPUs held.
         r.energy_beyond_horizon_usd +=
-            gpus * m.pools[u(pool_of_offer(m, offer))].energy_usd_per_gpu_hour * m.hours[u(t)] * contract_var_cover(in, cv, t);
+            gpus * m.pools[u(pool_of_offer(m, offer))].held_energy_usd_per_gpu_hour * m.hours[u(t)] * contract_var_cover(in, cv, t);
       } else {
         by_year[u(t / per_year)].commitments_usd += usd;
         by_provider[u(site.provider)].commitments_usd += usd;
@@ -240,7 +241,9 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       const double od = value(x, pool.od[u(t)]), spot = value(x, pool.spot[u(t)]);
       double drawn = 0;
       for (int col : pool.draws[u(t)]) drawn += x[u(col)];
-      const double energy = (held.committed[p][u(t)] + od + drawn + spot) * pool.energy_usd_per_gpu_hour * h;
+      const double busy = value(x, pool.train[u(t)]) + value(x, pool.inf[u(t)]);
+      const double energy = ((held.committed[p][u(t)] + od + drawn + spot) * pool.held_energy_usd_per_gpu_hour +
+                             busy * pool.busy_energy_usd_per_gpu_hour) * h;
       for (auto* b : {&by_year[u(t / per_year)], &by_provider[u(prov)]}) {
         b->on_demand_usd += od * pool.on_demand_usd * h;
         b->spot_usd += spot * pool.spot_usd * h;
@@ -284,7 +287,9 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       for (int col : pool.draws[u(t)]) drawn += x[u(col)];
       r.after_horizon.on_demand_usd += od * pool.on_demand_usd * h;
       r.after_horizon.spot_usd += spot * pool.spot_usd * h;
-      r.after_horizon.energy_usd += (committed[p] + od + drawn + spot) * pool.energy_usd_per_gpu_hour * h;
+      const double busy = value(x, pool.train[u(t)]) + value(x, pool.inf[u(t)]);
+      r.after_horizon.energy_usd +=
+          ((committed[p] + od + drawn + spot) * pool.held_energy_usd_per_gpu_hour + busy * pool.busy_energy_usd_per_gpu_hour) * h;
     }
   }
   r.cost_by_year = std::move(by_year);

@@ -39,7 +39,7 @@ void add_spend_commitments(const PlanInputs& in, const SpendModelContext& ctx, P
         const double pv_hours = m.modelled_hours[ti] * m.modelled_discount[ti] * scale * keep_cost;
         const double upper = bound_by_column ? static_cast<double>(mk.on_demand_gpus) * in_force[ti] : kInf;
         const int col = lp.add_column({fmt::format("draw_{}_{}_{}", tag, pi, t), 0, upper,
-                                       (price + p.energy_usd_per_gpu_hour) * pv_hours, false});
+                                       (price + p.held_energy_usd_per_gpu_hour) * pv_hours, false});
         f.draws.push_back({static_cast<int>(pi), t, col, price});
         p.draws[ti].push_back(col);
       }

@@ -291,14 +291,43 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
     for (size_t i = 0; i < values.size() && i < named.size(); ++i) o[named[i].name] = values[i];
     return o;
   };
+  // The bill per period and provider (undiscounted), from its lines: a line falls in the period
+  // its start lies in (a fee at its date).
+  const auto& starts = in.period_start_unix_s;
+  std::vector<std::vector<CostBreakdown>> bill(r.periods.size(), std::vector<CostBreakdown>(sc.providers.size()));
+  for (const PlanCharge& c : r.bill) {
+    const auto at = std::upper_bound(starts.begin(), starts.end(), c.start_unix_s);
+    const auto t = static_cast<size_t>(std::max<std::ptrdiff_t>(0, at - starts.begin() - 1));
+    const int prov = sc.find_provider(c.provider);
+    if (t >= bill.size() || prov < 0) continue;
+    CostBreakdown& b = bill[t][static_cast<size_t>(prov)];
+    switch (c.kind) {
+      case PlanCharge::Kind::on_demand: b.on_demand_usd += c.usd; break;
+      case PlanCharge::Kind::spot: b.spot_usd += c.usd; break;
+      case PlanCharge::Kind::energy: b.energy_usd += c.usd; break;
+      default: b.commitments_usd += c.usd; break;
+    }
+  }
+  auto bill_json = [&](size_t t) {
+    json o = json::object();
+    for (size_t p = 0; p < sc.providers.size(); ++p) {
+      const CostBreakdown& b = bill[t][p];
+      o[sc.providers[p].name] = {{"commitments_usd", b.commitments_usd}, {"on_demand_usd", b.on_demand_usd},
+                                 {"spot_usd", b.spot_usd}, {"energy_usd", b.energy_usd}};
+    }
+    return o;
+  };
   j["periods"] = json::array();
-  for (const auto& p : r.periods)
+  for (size_t t = 0; t < r.periods.size(); ++t) {
+    const PlanPeriod& p = r.periods[t];
     j["periods"].push_back({{"period", p.label}, {"training_ref_gpus", p.training_ref_gpus}, {"inference_ref_gpus", p.inference_ref_gpus},
                             {"committed_ref_gpus", p.committed_ref_gpus}, {"on_demand_ref_gpus", p.on_demand_ref_gpus},
                             {"spot_ref_gpus", p.spot_ref_gpus}, {"utilisation", p.utilisation}, {"power_mw", p.power_mw},
                             {"committed_ref_gpus_by_provider", by_name(p.committed_ref_gpus_by_provider, sc.providers)},
                             {"committed_ref_gpus_by_site", by_name(p.committed_ref_gpus_by_site, sc.sites)},
-                            {"power_mw_by_site", by_name(p.power_mw_by_site, sc.sites)}});
+                            {"power_mw_by_site", by_name(p.power_mw_by_site, sc.sites)},
+                            {"cost_by_provider", bill_json(t)}});
+  }
   // The horizon, the sites' limits and the policy the plan was held to (for reports).
   if (!in.period_start_unix_s.empty() && in.periods > 0 && static_cast<size_t>(in.periods) < in.period_start_unix_s.size())
     j["horizon"] = {{"start", format_iso_date(in.period_start_unix_s.front())},

@@ -1,6 +1,7 @@
 #include "report/plan_overlay.h"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -15,6 +16,11 @@ namespace gpufleet::report {
 namespace {
 
 constexpr double kHour = 3600.0;
+// The four parts of a bill, in this order on both sides: plan.json's cost_by_provider keys and
+// timeseries.csv's spend_usd_per_hour_P_ suffixes.
+constexpr size_t kSources = 4;
+constexpr const char* kPlanKeys[kSources] = {"commitments_usd", "on_demand_usd", "spot_usd", "energy_usd"};
+constexpr const char* kSimSources[kSources] = {"contract", "on_demand", "spot", "electricity"};
 
 }  // namespace
 
@@ -41,6 +47,8 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
     return fail(horizon->error("period_months", fmt::format("{}: expected a whole number of months from 1 to 12", *period_months)));
   const auto months = static_cast<int>(*period_months);
   std::vector<PlanOverlayPeriod> periods;
+  std::vector<std::string> providers;  // of cost_by_provider, in the first period's order
+  std::vector<std::vector<std::array<double, kSources>>> plan_bill;  // [period][provider][source]
   std::vector<int64_t> edges = {*start_unix_s};  // period t is [edges[t], edges[t + 1])
   const auto next_edge = [&] {
     int64_t t = edges.back();
@@ -59,13 +67,46 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
     out.demand_ref_gpus = *training + *inference;
     next_edge();
     periods.push_back(std::move(out));
+    // The period's bill per provider, when the plan has it.
+    std::vector<std::array<double, kSources>> bill;
+    if (p.has("cost_by_provider")) {
+      auto by_provider = p.object("cost_by_provider");
+      if (!by_provider) return fail(by_provider.error());
+      for (const auto& [name, value] : by_provider->json().items()) {
+        if (!value.is_object()) return fail(by_provider->error(name, "expected an object of USD amounts"));
+        const JsonObject o(value, plan_path, by_provider->path(name));
+        std::array<double, kSources> usd{};
+        for (size_t k = 0; k < kSources; ++k) {
+          auto v = o.number(kPlanKeys[k]);
+          if (!v) return fail(v.error());
+          usd[k] = *v;
+        }
+        if (periods.size() == 1) providers.push_back(name);
+        const auto at = std::find(providers.begin(), providers.end(), name);
+        if (at == providers.end())
+          return fail(by_provider->error(name, "a provider the plan's first period does not name"));
+        bill.resize(providers.size());
+        bill[static_cast<size_t>(at - providers.begin())] = usd;
+      }
+    }
+    plan_bill.push_back(std::move(bill));
     return {};
   });
   if (!rows) return fail(rows.error());
 
+  // The simulation's spend per provider and source, when timeseries.csv splits it (columns
+  // 2 + provider x kSources + source).
+  std::vector<CsvColumn> columns = {{"time"}, {"work_ref_gpus"}};
+  const bool split = !providers.empty() && std::all_of(providers.begin(), providers.end(), [&](const std::string& name) {
+    return std::find(header->begin(), header->end(), "spend_usd_per_hour_" + name + "_electricity") != header->end();
+  });
+  if (split)
+    for (const std::string& name : providers)
+      for (const char* source : kSimSources) columns.push_back({fmt::format("spend_usd_per_hour_{}_{}", name, source)});
+  std::vector<std::array<double, kSources>> sim_usd(providers.size(), std::array<double, kSources>{});
   std::vector<double> work_gpu_hours(periods.size(), 0), hours(periods.size(), 0);
   int line = 1;  // of the row at hand (one line per row: no cell of timeseries.csv is quoted)
-  auto series = for_each_csv_row(series_path, {{"time"}, {"work_ref_gpus"}}, [&](const CsvRow& row) -> Result<void> {
+  auto series = for_each_csv_row(series_path, columns, [&](const CsvRow& row) -> Result<void> {
     ++line;
     const auto t = parse_iso_datetime(row.text(0));
     if (!t) return fail(series_path, line, 0, "time", fmt::format("expected an ISO date and time, found '{}'", row.text(0)));
@@ -76,6 +117,13 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
     const auto k = static_cast<size_t>(it - edges.begin() - 1);
     work_gpu_hours[k] += *work;
     hours[k] += 1;
+    if (split)
+      for (size_t prov = 0; prov < providers.size(); ++prov)
+        for (size_t src = 0; src < kSources; ++src) {
+          auto usd = row.required_number(2 + prov * kSources + src);
+          if (!usd) return fail(usd.error());
+          sim_usd[prov][src] += *usd;
+        }
     return {};
   });
   if (!series) return fail(series.error());
@@ -93,6 +141,18 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
   }
   if (out.periods.empty()) return std::optional<PlanOverlay>{};
   out.carried_share = demand > 0 ? work / demand : 0;
+  if (split) {
+    for (size_t prov = 0; prov < providers.size(); ++prov) {
+      std::array<double, kSources> plan{};
+      for (size_t k = 0; k < periods.size(); ++k) {
+        if (hours[k] == 0 || prov >= plan_bill[k].size()) continue;
+        const double share = std::min(1.0, hours[k] * kHour / static_cast<double>(edges[k + 1] - edges[k]));
+        for (size_t src = 0; src < kSources; ++src) plan[src] += plan_bill[k][prov][src] * share;
+      }
+      const auto& sim = sim_usd[prov];
+      out.costs.push_back({providers[prov], plan[0], plan[1], plan[2], plan[3], sim[0], sim[1], sim[2], sim[3]});
+    }
+  }
   return std::optional<PlanOverlay>{std::move(out)};
 }
 
@@ -109,6 +169,13 @@ nlohmann::ordered_json plan_overlay_json(const PlanOverlay& overlay) {
     j["simulated_share"].push_back(compact(p.simulated_share, 3));
   }
   j["carried_share"] = compact(overlay.carried_share, 4);
+  j["costs"] = nlohmann::ordered_json::array();
+  for (const CostReconciliation& c : overlay.costs)
+    j["costs"].push_back({{"provider", c.provider},
+                          {"plan", {{"commitments_usd", c.plan_commitments_usd}, {"on_demand_usd", c.plan_on_demand_usd},
+                                    {"spot_usd", c.plan_spot_usd}, {"energy_usd", c.plan_energy_usd}}},
+                          {"simulation", {{"commitments_usd", c.sim_commitments_usd}, {"on_demand_usd", c.sim_on_demand_usd},
+                                          {"spot_usd", c.sim_spot_usd}, {"energy_usd", c.sim_energy_usd}}}});
   return j;
 }
 

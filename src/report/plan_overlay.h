@@ -21,19 +21,34 @@ struct PlanOverlayPeriod {
   double simulated_share = 0;     // hours of the period the simulation covers / its hours
 };
 
+// One provider's bill as the plan has it and as the simulation of its fleet billed it, over
+// the hours the simulation covers of the plan's periods (a period partly simulated counts its
+// plan bill pro rata to those hours), nominal USD. Commitments are contracts and spend
+// commitments on both sides; energy is electricity (held GPUs idle, busy ones at full power).
+struct CostReconciliation {
+  std::string provider;
+  double plan_commitments_usd = 0, plan_on_demand_usd = 0, plan_spot_usd = 0, plan_energy_usd = 0;
+  double sim_commitments_usd = 0, sim_on_demand_usd = 0, sim_spot_usd = 0, sim_energy_usd = 0;
+};
+
 struct PlanOverlay {
   std::vector<PlanOverlayPeriod> periods;  // those the simulation covers (share > 0), in order
   // Work / demand over the simulated hours of those periods, in reference GPU-hours.
   double carried_share = 0;
+  // Per provider of plan.json's periods[].cost_by_provider, in its order; empty when the plan
+  // has no such field (written before it) or timeseries.csv splits no spend by source.
+  std::vector<CostReconciliation> costs;
 };
 
 // Reads dir/plan.json (horizon.start, horizon.period_months, periods[].period,
-// training_ref_gpus, inference_ref_gpus) and dir/timeseries.csv (time, work_ref_gpus).
+// training_ref_gpus, inference_ref_gpus, cost_by_provider) and dir/timeseries.csv (time,
+// work_ref_gpus, spend_usd_per_hour_P_{contract,on_demand,spot,electricity} per provider P).
 // nullopt when timeseries.csv has no work_ref_gpus column (written before it) or the
 // simulation covers no period of the plan. Errors name the file, line and field.
 Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir);
 
-// What the page draws: {periods, demand_ref_gpus, work_ref_gpus, simulated_share, carried_share}.
+// What the page draws: {periods, demand_ref_gpus, work_ref_gpus, simulated_share, carried_share,
+// costs: [{provider, plan: {commitments_usd, ...}, simulation: {...}}]}.
 nlohmann::ordered_json plan_overlay_json(const PlanOverlay& overlay);
 
 }  // namespace gpufleet::report

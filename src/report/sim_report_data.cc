@@ -265,7 +265,8 @@ Result<ReportSection> read_sim_section(const std::string& dir) {
     const JsonObject o(pj.at(p.name), summary_path, "providers." + p.name);
     json row;
     row["provider"] = p.name;
-    for (const char* key : {"cost_usd", "contract_usd", "on_demand_usd", "spot_usd"}) row[key] = o.optional_number(key).value_or(0);
+    for (const char* key : {"cost_usd", "contract_usd", "on_demand_usd", "spot_usd", "electricity_usd"})
+      row[key] = o.optional_number(key).value_or(0);
     row["gpu_hours_busy"] = o.optional_number("gpu_seconds_busy").value_or(0) / kHour;
     if (auto a = o.optional_number("availability")) row["availability"] = *a;
     double cb = 0, c = 0;

@@ -110,10 +110,10 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       const auto prov = static_cast<size_t>(p.provider);
       if (p.on_demand_gpus > 0)
         res.push_back({static_cast<int>(pi), Source::on_demand, -1, p.on_demand_gpus * a,
-                       p.on_demand_usd * d.on_demand_price[prov][t] + p.energy_usd_per_gpu_hour, 0});
+                       p.on_demand_usd * d.on_demand_price[prov][t] + p.market_energy_usd_per_gpu_hour(), 0});
       if (p.spot_gpus > 0)
         res.push_back({static_cast<int>(pi), Source::spot, -1, p.spot_gpus * a,
-                       p.spot_usd * d.spot_price[prov][t] + p.energy_usd_per_gpu_hour, 0});
+                       p.spot_usd * d.spot_price[prov][t] + p.market_energy_usd_per_gpu_hour(), 0});
     }
     // Cheapest per reference GPU-hour first, ties in the order above (what a stable sort by
     // price gives), with the prices computed once and no buffer allocated per period.
@@ -180,7 +180,7 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       const double usd = contract_usd_per_hour(price[c], k.take_or_pay_share, cap[c], used[c]) * hours +
                          (fee_due ? k.termination->fee_usd : 0.0);
       const double idle = price[c] * std::max(0.0, k.take_or_pay_share * cap[c] - used[c]) * hours;
-      const double energy = cap[c] * a * p.energy_usd_per_gpu_hour * hours;
+      const double energy = (cap[c] * a * p.held_energy_usd_per_gpu_hour + used[c] * p.busy_energy_usd_per_gpu_hour) * hours;
       out.capacity_gpu_hours += cap[c] * a * hours;
       out.commitments_usd += usd * discount;
       out.energy_usd += energy * discount;
@@ -194,8 +194,8 @@ FutureOutcome evaluate_future(const Book& b, const FutureDraws& d) {
       if (r.source == Source::on_demand || r.source == Source::spot) out.capacity_gpu_hours += r.gpus * hours;
       if (r.source != Source::on_demand && r.source != Source::spot) continue;
       const PoolInfo& p = b.pools[static_cast<size_t>(r.pool)];
-      const double energy = r.used * p.energy_usd_per_gpu_hour * hours;
-      const double market = r.used * (r.usd_per_gpu_hour - p.energy_usd_per_gpu_hour) * hours;
+      const double energy = r.used * p.market_energy_usd_per_gpu_hour() * hours;
+      const double market = r.used * (r.usd_per_gpu_hour - p.market_energy_usd_per_gpu_hour()) * hours;
       (r.source == Source::on_demand ? out.on_demand_usd : out.spot_usd) += market * discount;
       out.energy_usd += energy * discount;
       out.cost_by_provider_usd[static_cast<size_t>(p.provider)] += (market + energy) * discount;

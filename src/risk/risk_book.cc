@@ -60,7 +60,11 @@ Result<Book> make_book(const PlanInputs& in, const std::vector<Contract>& commit
       p.provider = s.provider;
       p.speed = a.speed_factor;
       p.mw_per_gpu = a.board_power_w * s.pue * 1e-6;
-      p.energy_usd_per_gpu_hour = in.bill_energy ? p.mw_per_gpu * s.electricity_usd_per_mwh : 0.0;
+      if (in.bill_energy) {
+        const GpuEnergyUsdPerHour e = gpu_energy_usd_per_hour(a, s);
+        p.held_energy_usd_per_gpu_hour = e.held;
+        p.busy_energy_usd_per_gpu_hour = e.busy_extra;
+      }
       for (size_t k = 1; k < b.stream_jurisdiction.size(); ++k)
         if (b.stream_jurisdiction[k] == s.jurisdiction) p.stream = static_cast<int>(k);
       b.pools.push_back(p);

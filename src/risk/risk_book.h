@@ -24,7 +24,11 @@ struct PoolInfo {
   int site = -1, accelerator = -1, provider = -1;
   double speed = 1;                    // reference GPUs per GPU
   double mw_per_gpu = 0;               // board power x PUE
-  double energy_usd_per_gpu_hour = 0;  // 0 unless the plan bills energy
+  // Electricity per GPU-hour, 0 unless the plan bills energy (gpu_energy_usd_per_hour): of
+  // every GPU held, and on top for every GPU carrying demand. Market GPUs are rented for use.
+  double held_energy_usd_per_gpu_hour = 0;
+  double busy_energy_usd_per_gpu_hour = 0;
+  double market_energy_usd_per_gpu_hour() const { return held_energy_usd_per_gpu_hour + busy_energy_usd_per_gpu_hour; }
   double on_demand_usd = 0, spot_usd = 0;  // per GPU-hour, at the scenario's prices
   double on_demand_gpus = 0, spot_gpus = 0;
   int stream = -1;                     // inference stream its site's jurisdiction serves, or -1

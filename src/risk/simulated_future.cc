@@ -91,6 +91,8 @@ Result<FutureOutcome> SimulatedFutures::evaluate(const FutureDraws& d) const {
       sc.faults.outages.push_back(std::move(o));
     }
 
+  sc.bill_energy = inputs_->bill_energy;  // the simulator bills electricity as the plan does
+
   auto workload = build_plan_demand_workload(*inputs_, d.demand);
   if (!workload) return fail(workload.error());
   SimOptions options;
@@ -119,12 +121,9 @@ Result<FutureOutcome> SimulatedFutures::evaluate(const FutureDraws& d) const {
                                    b.pools[static_cast<size_t>(b.contract_pool[c])].speed;
     }
   }
-  std::vector<double> busy_by_period(periods, 0.0);
 
   // Spend by the hour, at the future's market prices, discounted by the hour's period.
   std::vector<double> contract_nominal(nprov, 0.0), contract_discounted(nprov, 0.0);
-  double busy = 0, busy_discounted = 0;
-  std::vector<double> busy_by_year(static_cast<size_t>(cal.years), 0.0);
   const size_t hours = std::min(r.hours.size(), period_of_hour_.size());
   for (size_t h = 0; h < hours; ++h) {
     const HourRow& row = r.hours[h];
@@ -132,10 +131,6 @@ Result<FutureOutcome> SimulatedFutures::evaluate(const FutureDraws& d) const {
     const double disc = cal.discount[t];
     const auto year = static_cast<size_t>(cal.year_of_period[t]);
     out.capacity_gpu_hours += row.capacity_gpus;
-    busy += row.busy_gpus;
-    busy_discounted += row.busy_gpus * disc;
-    busy_by_year[year] += row.busy_gpus;
-    busy_by_period[t] += row.busy_gpus;
     for (size_t p = 0; p < nprov && 3 * p + 2 < row.spend_usd_by_provider_source.size(); ++p) {
       const double contract = row.spend_usd_by_provider_source[3 * p];
       const double on_demand = row.spend_usd_by_provider_source[3 * p + 1] * d.on_demand_price[p][t];
@@ -149,21 +144,14 @@ Result<FutureOutcome> SimulatedFutures::evaluate(const FutureDraws& d) const {
       contract_nominal[p] += contract;
       contract_discounted[p] += contract * disc;
     }
-  }
-  // Energy: the simulator bills the electricity of busy GPUs.
-  if (inputs_->bill_energy && busy > 0) {
-    const double mean_discount = busy_discounted / busy;
-    double electricity = 0;
-    for (size_t s = 0; s < nsites && s < r.by_site.size(); ++s) {
-      electricity += r.by_site[s].electricity_usd;
-      out.cost_by_provider_usd[static_cast<size_t>(sc.sites[s].provider)] += r.by_site[s].electricity_usd * mean_discount;
-      // Per period, in proportion to the busy GPU-hours (the simulator bills busy GPUs).
-      for (size_t t = 0; t < periods; ++t)
-        out.spend_by_provider_period_usd[static_cast<size_t>(sc.sites[s].provider) * periods + t] +=
-            r.by_site[s].electricity_usd * busy_by_period[t] / busy;
+    // Energy: what the simulator billed (held GPUs, busy and idle; none when not billed).
+    for (size_t p = 0; p < nprov && p < row.electricity_usd_by_provider.size(); ++p) {
+      const double usd = row.electricity_usd_by_provider[p];
+      out.energy_usd += usd * disc;
+      out.cost_by_provider_usd[p] += usd * disc;
+      out.cost_by_year_usd[year] += usd;
+      out.spend_by_provider_period_usd[p * periods + t] += usd;
     }
-    out.energy_usd = electricity * mean_discount;
-    for (size_t y = 0; y < busy_by_year.size(); ++y) out.cost_by_year_usd[y] += electricity * busy_by_year[y] / busy;
   }
   for (size_t c = 0; c < nc && c < r.by_contract.size(); ++c) {
     const auto p = static_cast<size_t>(sc.contracts[c].provider);

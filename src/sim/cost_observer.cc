@@ -8,12 +8,17 @@ namespace gpufleet::sim {
 CostObserver::CostObserver(const SimContext& ctx)
     : ctx_(ctx),
       providers_(ctx.scenario.providers.size()),
-      hourly_usd_(static_cast<size_t>(ctx.hours) * ctx.scenario.providers.size() * 3, 0.0),
+      hourly_usd_(static_cast<size_t>(ctx.hours) * ctx.scenario.providers.size() * kColumns, 0.0),
       totals_(ctx.scenario.providers.size()),
       contracts_(ctx.scenario.contracts.size()),
       ledger_(ctx.scenario.start_unix_s),
-      slots_per_pool_(2 + ctx.scenario.spend_commitments.size()),
-      first_pool_slot_(ctx.scenario.contracts.size() + ctx.scenario.spend_commitments.size()) {
+      slots_per_pool_(3 + ctx.scenario.spend_commitments.size()),
+      first_pool_slot_(ctx.scenario.contracts.size() + ctx.scenario.spend_commitments.size()),
+      power_(ctx) {
+  for (uint32_t p = 0; p < ctx.fleet.pool_count(); ++p) {
+    const auto site = static_cast<size_t>(ctx.fleet.pool(p).spec.site);
+    usd_per_joule_.push_back(ctx.scenario.bill_energy ? ctx.scenario.sites[site].electricity_usd_per_mwh / 3.6e9 : 0.0);
+  }
   for (const Contract& c : ctx.scenario.contracts) flat_price_.push_back(contract_price_is_flat(c));
   for (const SpendCommitment& s : ctx.scenario.spend_commitments) {
     spend_years_.push_back(spend_commitment_years(s, ctx.scenario.start_unix_s));
@@ -21,32 +26,48 @@ CostObserver::CostObserver(const SimContext& ctx)
   }
 }
 
-void CostObserver::book(int provider, CapacitySource source, double usd, double from_s, double to_s) {
+void CostObserver::book(int provider, size_t column, double usd, double from_s, double to_s) {
   if (usd <= 0 || provider < 0) return;
   ProviderTotals& t = totals_[static_cast<size_t>(provider)];
-  switch (source) {
-    case CapacitySource::contract: t.contract_usd += usd; break;
-    case CapacitySource::on_demand: t.on_demand_usd += usd; break;
-    case CapacitySource::spot: t.spot_usd += usd; break;
+  switch (column) {
+    case static_cast<size_t>(CapacitySource::contract): t.contract_usd += usd; break;
+    case static_cast<size_t>(CapacitySource::on_demand): t.on_demand_usd += usd; break;
+    case static_cast<size_t>(CapacitySource::spot): t.spot_usd += usd; break;
+    default: t.electricity_usd += usd; break;
   }
   double* hourly = hourly_usd_.data();
   const auto hours = ctx_.hours;
-  const size_t column = static_cast<size_t>(provider) * 3 + static_cast<size_t>(source);
+  const size_t at = static_cast<size_t>(provider) * kColumns + column;
+  const size_t stride = providers_ * kColumns;
   if (!(to_s > from_s)) {  // at an instant: the hour it falls in (the last one at the horizon)
     const auto h = std::min<int64_t>(hours - 1, static_cast<int64_t>(from_s / kSecondsPerHour));
-    if (h >= 0) hourly[static_cast<size_t>(h) * providers_ * 3 + column] += usd;
+    if (h >= 0) hourly[static_cast<size_t>(h) * stride + at] += usd;
     return;
   }
   const double usd_per_s = usd / (to_s - from_s);
   split_by_hour(from_s, to_s, [&](int64_t h, double seconds) {
-    if (h < hours) hourly[static_cast<size_t>(h) * providers_ * 3 + column] += usd_per_s * seconds;
+    if (h < hours) hourly[static_cast<size_t>(h) * stride + at] += usd_per_s * seconds;
   });
 }
 
 void CostObserver::bill(size_t slot, const DailyCharge& key, double usd, double gpu_hours, double list_usd,
                         double from_s, double to_s) {
-  book(key.provider, key.source, usd, from_s, to_s);
+  book(key.provider, key.kind == ChargeKind::electricity ? kElectricity : static_cast<size_t>(key.source), usd, from_s,
+       to_s);
   if (usd > 0) ledger_.book(slot, key, usd, gpu_hours, list_usd, from_s, to_s);
+}
+
+void CostObserver::bill_electricity(uint32_t p, const Pool& pool, size_t slot, double from_s, double to_s) {
+  if (usd_per_joule_[p] <= 0) return;
+  const double usd = power_.watts(p, pool) * (to_s - from_s) * usd_per_joule_[p];
+  if (usd <= 0) return;
+  DailyCharge key;
+  key.provider = pool.spec.provider;
+  key.site = pool.spec.site;
+  key.accelerator = pool.spec.accelerator;
+  key.source = pool.spec.source;
+  key.kind = ChargeKind::electricity;
+  bill(slot, key, usd, PoolPower::held_gpus(pool) * (to_s - from_s) / kSecondsPerHour, usd, from_s, to_s);
 }
 
 void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
@@ -59,7 +80,8 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
   key.site = s.site;
   key.accelerator = s.accelerator;
   key.source = s.source;
-  const size_t slot = first_pool_slot_ + static_cast<size_t>(p) * slots_per_pool_;  // + 0 use, 1 unused, 2 + i spend
+  const size_t slot = first_pool_slot_ + static_cast<size_t>(p) * slots_per_pool_;  // + 0 use, 1 unused, 2 power, 3 + i spend
+  bill_electricity(p, pool, slot + 2, from_s, to_s);
   if (s.source == CapacitySource::contract && s.contract >= 0) {
     key.contract = s.contract;
     DailyCharge unused = key;
@@ -74,7 +96,7 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
       const double usd_per_gpu = k.usd_per_gpu_hour * (to_s - from_s) / kSecondsPerHour;
       c.cost_usd += billed * usd_per_gpu;
       c.idle_usd += idle_gpus * usd_per_gpu;
-      book(s.provider, CapacitySource::contract, billed * usd_per_gpu, from_s, to_s);
+      book(s.provider, static_cast<size_t>(CapacitySource::contract), billed * usd_per_gpu, from_s, to_s);
       ledger_contract(slot, key, unused, billed, idle_gpus, usd_per_gpu, from_s, to_s);
       return;
     }
@@ -85,7 +107,7 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
       const double usd_per_gpu = contract_usd_per_gpu(k, at, at + seconds, epoch);
       c.cost_usd += billed * usd_per_gpu;
       c.idle_usd += idle_gpus * usd_per_gpu;
-      book(s.provider, CapacitySource::contract, billed * usd_per_gpu, at, at + seconds);
+      book(s.provider, static_cast<size_t>(CapacitySource::contract), billed * usd_per_gpu, at, at + seconds);
       ledger_contract(slot, key, unused, billed, idle_gpus, usd_per_gpu, at, at + seconds);
     });
     return;
@@ -112,7 +134,7 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
       DailyCharge drawn = key;
       drawn.source = CapacitySource::contract;
       drawn.spend_commitment = static_cast<int>(i);
-      bill(slot + 2 + i, drawn, usd_per_s * (until - at), busy * (until - at) / kSecondsPerHour,
+      bill(slot + 3 + i, drawn, usd_per_s * (until - at), busy * (until - at) / kSecondsPerHour,
            busy * s.usd_per_gpu_hour * (until - at) / kSecondsPerHour, at, until);
       at = until;
     }
@@ -168,24 +190,32 @@ void CostObserver::on_finish(SimResults& results) {
       bill(ctx_.scenario.contracts.size() + i, unspent, shortfall, 0, shortfall, last_instant, last_instant);
     }
   }
-  double total = 0;
+  double total = 0, electricity = 0;
   for (size_t i = 0; i < providers_; ++i) {
     ProviderTotals& out = results.by_provider[i];
     out.contract_usd = totals_[i].contract_usd;
     out.on_demand_usd = totals_[i].on_demand_usd;
     out.spot_usd = totals_[i].spot_usd;
-    out.cost_usd = out.contract_usd + out.on_demand_usd + out.spot_usd;
+    out.electricity_usd = totals_[i].electricity_usd;
+    out.cost_usd = out.contract_usd + out.on_demand_usd + out.spot_usd + out.electricity_usd;
     total += out.cost_usd;
+    electricity += out.electricity_usd;
   }
   results.summary.cost_usd = total;
+  results.summary.electricity_usd = electricity;
   results.by_contract = contracts_;
   results.charges = ledger_.take();
   for (size_t h = 0; h < results.hours.size(); ++h) {
     HourRow& row = results.hours[h];
-    const auto first = hourly_usd_.begin() + static_cast<std::ptrdiff_t>(h * providers_ * 3);
-    row.spend_usd_by_provider_source.assign(first, first + static_cast<std::ptrdiff_t>(providers_ * 3));
+    const double* first = hourly_usd_.data() + h * providers_ * kColumns;
+    row.spend_usd_by_provider_source.assign(providers_ * 3, 0.0);
+    row.electricity_usd_by_provider.assign(providers_, 0.0);
     row.spend_usd_by_provider.assign(providers_, 0.0);
-    for (size_t c = 0; c < providers_ * 3; ++c) row.spend_usd_by_provider[c / 3] += row.spend_usd_by_provider_source[c];
+    for (size_t prov = 0; prov < providers_; ++prov) {
+      for (size_t c = 0; c < 3; ++c) row.spend_usd_by_provider_source[prov * 3 + c] = first[prov * kColumns + c];
+      row.electricity_usd_by_provider[prov] = first[prov * kColumns + kElectricity];
+      for (size_t c = 0; c < kColumns; ++c) row.spend_usd_by_provider[prov] += first[prov * kColumns + c];
+    }
   }
 }
 

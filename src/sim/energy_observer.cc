@@ -9,20 +9,15 @@ constexpr double kJoulesPerKwh = 3.6e6;
 
 EnergyObserver::EnergyObserver(const SimContext& ctx)
     : ctx_(ctx),
+      power_(ctx),
       sites_(ctx.scenario.sites.size()),
       provider_busy_s_(ctx.scenario.providers.size(), 0.0),
-      site_grams_(ctx.scenario.sites.size(), 0.0) {
-  for (uint32_t p = 0; p < ctx.fleet.pool_count(); ++p) {
-    const PoolSpec& s = ctx.fleet.pool(p).spec;
-    const double board = ctx.scenario.accelerators[static_cast<size_t>(s.accelerator)].board_power_w;
-    watts_per_gpu_.push_back(board * ctx.scenario.sites[static_cast<size_t>(s.site)].pue);
-  }
-}
+      site_grams_(ctx.scenario.sites.size(), 0.0) {}
 
 void EnergyObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s, double to_s) {
-  // Energy and work count the GPUs jobs asked for; the idle rest of a gang job's last node
-  // is paid for (cost observer) but draws no more than idle power, which is not modelled.
-  if (pool.used_gpus == 0) return;
+  // Work counts the GPUs jobs asked for; energy every held GPU (PoolPower).
+  const double watts = power_.watts(p, pool);
+  if (watts <= 0 && pool.used_gpus == 0) return;
   const auto busy = static_cast<double>(pool.used_gpus);
   allocated_s_ += static_cast<double>(pool.busy_gpus) * (to_s - from_s);
   const double gpu_s = busy * (to_s - from_s);
@@ -30,7 +25,6 @@ void EnergyObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_
   SiteTotals& site = sites_[site_index];
   site.gpu_seconds_busy += gpu_s;
   if (pool.spec.provider >= 0) provider_busy_s_[static_cast<size_t>(pool.spec.provider)] += gpu_s;
-  const double watts = busy * watts_per_gpu_[p];
   site.energy_mwh += watts * (to_s - from_s) / kJoulesPerMwh;
   const Site& s = ctx_.scenario.sites[site_index];
   double& grams = site_grams_[site_index];

@@ -1,11 +1,14 @@
-// Energy and carbon per site: board_power_w x busy GPU-seconds x PUE, and that energy times
-// the site's grid intensity of each hour it falls in (Site::carbon_at_hour). Electricity cost
-// at the site's USD/MWh. Also busy GPU-seconds per site and per provider.
+// Energy and carbon per site: what its pools draw (PoolPower: held GPUs, busy at board power,
+// idle at its idle share, x PUE) over time, and that energy times the site's grid intensity
+// of each hour it falls in (Site::carbon_at_hour). Electricity at the site's USD/MWh (billed
+// or not: the cost observer bills it per provider when the scenario bills energy). Also busy
+// GPU-seconds per site and per provider.
 #pragma once
 
 #include <vector>
 
 #include "sim/observer.h"
+#include "sim/pool_power.h"
 
 namespace gpufleet::sim {
 
@@ -17,7 +20,7 @@ class EnergyObserver final : public Observer {
 
  private:
   const SimContext& ctx_;
-  std::vector<double> watts_per_gpu_;   // per pool: board power x PUE, W
+  PoolPower power_;
   std::vector<SiteTotals> sites_;
   std::vector<double> provider_busy_s_;
   std::vector<double> site_grams_;      // per site, g CO2e

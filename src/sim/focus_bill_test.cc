@@ -1,5 +1,6 @@
 // focus.csv of a simulation: the bill line by line, in the FOCUS format, sums to what
-// summary.json says was spent (to the cent), per provider and per source; contracts split
+// summary.json says was spent (to the cent), per provider and per source (electricity its
+// own); contracts split
 // into used and idle take-or-pay parts, spend commitments into drawn and shortfall; a row per
 // whole UTC day.
 #include <filesystem>
@@ -26,17 +27,21 @@ constexpr double kCent = 0.005;
 
 // Two providers over ten days across a month's end: p0 has a take-or-pay contract ended early
 // (a fee) and on-demand GPUs, p1 on-demand GPUs under a spend commitment from day 2, and spot.
+// Electricity is billed at $100/MWh at p0's site and $50 at p1's.
 Scenario billing_scenario() {
   Scenario s = testing::one_site_scenario(64, 10 * kSecondsPerDay);
   s.name = "billing";
   s.start_unix_s = *parse_iso_datetime("2026-01-27T00:00:00Z");
+  s.accelerators[0].idle_power_share = 0.25;
   s.sites[0].region = "r0";
+  s.sites[0].electricity_usd_per_mwh = 100;
   s.contracts[0].termination = EarlyTermination{6 * kSecondsPerDay, 1000, true};
   s.providers.push_back({"p1"});
   Site b = s.sites[0];
   b.name = "s1";
   b.provider = 1;
   b.region = "r1";
+  b.electricity_usd_per_mwh = 50;
   s.sites.push_back(b);
   Market m0;
   m0.site = 0;
@@ -122,7 +127,8 @@ TEST_F(FocusBill, EveryRowIsAWholeUtcDayOfTheBillingMonth) {
     EXPECT_EQ(row.at("BillingPeriodStart"), format_iso_datetime(month_start_unix_s(*from)));
     EXPECT_EQ(row.at("BillingPeriodEnd"), format_iso_datetime(next_month_start_unix_s(*from)));
     ++months[row.at("BillingPeriodStart")];
-    EXPECT_EQ(row.at("ServiceCategory"), "Compute");
+    const bool electricity = nlohmann::json::parse(row.at("Tags")).at("source") == "electricity";
+    EXPECT_EQ(row.at("ServiceCategory"), electricity ? "Other" : "Compute");
     EXPECT_EQ(row.at("PricingUnit"), "GPU-Hours");
     EXPECT_EQ(row.at("BillingCurrency"), "USD");
     EXPECT_GE(number(row, "PricingQuantity"), 0);
@@ -154,7 +160,10 @@ TEST_F(FocusBill, BilledCostSumsToTheSummarysSpendPerProviderAndSource) {
     EXPECT_NEAR(by[name]["contract"], p.at("contract_usd").get<double>(), kCent) << name;
     EXPECT_NEAR(by[name]["on-demand"], p.at("on_demand_usd").get<double>(), kCent) << name;
     EXPECT_NEAR(by[name]["spot"], p.at("spot_usd").get<double>(), kCent) << name;
+    EXPECT_NEAR(by[name]["electricity"], p.at("electricity_usd").get<double>(), kCent) << name;
+    EXPECT_GT(by[name]["electricity"], 0) << name;
   }
+  EXPECT_NEAR(summary_.at("electricity_usd").get<double>(), by["p0"]["electricity"] + by["p1"]["electricity"], kCent);
   // Every source is in this bill.
   EXPECT_GT(by["p0"]["contract"], 0);
   EXPECT_GT(by["p0"]["on-demand"], 0);

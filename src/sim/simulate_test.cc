@@ -13,13 +13,14 @@ using testing::one_site_scenario;
 
 // Two providers: A's site sa (US, PUE 1.5, 100 g/kWh) holds a 16-GPU contract at $2/GPU-hour,
 // take-or-pay share 0.5; B's site sb (EU) sells 8 on-demand GPUs at $10 and 8 spot at $4.
-// Accelerator: 1000 W, speed 1. Horizon 10 hours.
+// Accelerator: 1000 W, 250 W when held idle, speed 1. Horizon 10 hours. Electricity unpriced.
 Scenario hand_scenario() {
   Scenario s;
   s.name = "hand";
   s.source_file = "<test>";
   s.horizon_s = 36000;
   s.accelerators.push_back({"X", 1000, 80, 1000, 1.0});
+  s.accelerators[0].idle_power_share = 0.25;
   s.providers.push_back({"A"});
   s.providers.push_back({"B"});
   Site sa;
@@ -109,11 +110,14 @@ TEST(Simulate, HandComputedCostsQueueTimesAndJcts) {
   EXPECT_DOUBLE_EQ(m.gpu_seconds_busy, 16 * 7200 + 20 * 3600 + 8 * 3600);
   // Contract busy (16 x 2 h + 8 x 1 h) over 16 GPUs x 10 h.
   EXPECT_DOUBLE_EQ(m.committed_utilisation, 0.25);
-  // sa: (16 x 7200 + 8 x 3600) GPU-s x 1000 W x 1.5 = 2.16e8 J = 0.06 MWh; 60 kWh x 100 g.
-  EXPECT_NEAR(r->by_site[0].energy_mwh, 0.06, 1e-12);
-  EXPECT_NEAR(r->by_site[0].carbon_t, 0.006, 1e-12);
+  // sa holds its 16 contract GPUs all 10 h: 40 GPU-hours busy at 1000 W and 120 idle at 250 W,
+  // x PUE 1.5 = 105 kWh; x 100 g. sb's market GPUs are held only while busy: 20 GPU-hours.
+  EXPECT_NEAR(r->by_site[0].energy_mwh, 0.105, 1e-12);
+  EXPECT_NEAR(r->by_site[0].carbon_t, 0.0105, 1e-12);
   EXPECT_NEAR(r->by_site[1].energy_mwh, 0.02, 1e-12);
-  EXPECT_NEAR(m.energy_mwh, 0.08, 1e-12);
+  EXPECT_NEAR(m.energy_mwh, 0.125, 1e-12);
+  // Electricity is unpriced here: nothing billed for it.
+  EXPECT_EQ(m.electricity_usd, 0);
   // Hourly rows.
   ASSERT_EQ(r->hours.size(), 10u);
   EXPECT_DOUBLE_EQ(r->hours[0].busy_gpus, 32);
@@ -128,6 +132,53 @@ TEST(Simulate, HandComputedCostsQueueTimesAndJcts) {
   EXPECT_DOUBLE_EQ(r->hours[2].spend_usd_by_provider[1], 0);
   EXPECT_DOUBLE_EQ(r->hours[9].busy_gpus, 8);
   EXPECT_GT(m.events, 0);
+}
+
+TEST(Simulate, ElectricityOfHeldGpusIsBilledInsideTheCost) {
+  // The hand scenario with electricity at $100/MWh at sa and $50 at sb: sa's 105 kWh (busy and
+  // idle contract GPUs) bill $10.50, sb's 20 kWh $1; the capacity bill is unchanged.
+  Scenario s = hand_scenario();
+  s.sites[0].electricity_usd_per_mwh = 100;
+  s.sites[1].electricity_usd_per_mwh = 50;
+  const Workload w = make_workload({{0, 16, 7200}, {0, 8, 3600}, {0, 8, 3600}, {0, 4, 3600}, {0, 32, 3600}, {32400, 8, 7200}});
+  auto r = simulate(s, w);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_NEAR(r->by_site[0].electricity_usd, 10.5, 1e-9);
+  EXPECT_NEAR(r->by_site[1].electricity_usd, 1.0, 1e-9);
+  EXPECT_NEAR(r->by_provider[0].electricity_usd, 10.5, 1e-9);
+  EXPECT_NEAR(r->by_provider[1].electricity_usd, 1.0, 1e-9);
+  EXPECT_DOUBLE_EQ(r->by_provider[0].contract_usd, 192);
+  EXPECT_NEAR(r->by_provider[0].cost_usd, 202.5, 1e-9);
+  EXPECT_NEAR(r->by_provider[1].cost_usd, 153, 1e-9);
+  EXPECT_NEAR(r->summary.cost_usd, 355.5, 1e-9);
+  EXPECT_NEAR(r->summary.electricity_usd, 11.5, 1e-9);
+  // By the hour: hour 0 at sa, 16 busy GPUs x 1.5 kW = 24 kWh ($2.40) on the $32 contract;
+  // hour 2, 16 idle GPUs x 0.375 kW = 6 kWh ($0.60); at sb, 16 busy GPUs in hour 0 ($0.80).
+  EXPECT_NEAR(r->hours[0].electricity_usd_by_provider[0], 2.4, 1e-9);
+  EXPECT_NEAR(r->hours[0].spend_usd_by_provider[0], 34.4, 1e-9);
+  EXPECT_NEAR(r->hours[2].electricity_usd_by_provider[0], 0.6, 1e-9);
+  EXPECT_NEAR(r->hours[0].spend_usd_by_provider[1], 112.8, 1e-9);
+  EXPECT_DOUBLE_EQ(r->hours[0].spend_usd_by_provider_source[0], 32);
+  // Not billed when the scenario says so; the energy is still measured.
+  s.bill_energy = false;
+  auto unbilled = simulate(s, w);
+  ASSERT_TRUE(unbilled) << unbilled.error().to_string();
+  EXPECT_DOUBLE_EQ(unbilled->summary.cost_usd, 344);
+  EXPECT_EQ(unbilled->summary.electricity_usd, 0);
+  EXPECT_NEAR(unbilled->summary.energy_mwh, 0.125, 1e-12);
+}
+
+TEST(Simulate, AGangJobsUnaskedGpusOnDemandDrawIdlePower) {
+  // On demand, a 12-GPU gang job holds two 8-GPU nodes: 12 GPUs busy at 1000 W, 4 held idle at
+  // 250 W, for 1 h: 13 kWh.
+  Scenario s = hand_scenario();
+  s.contracts.clear();
+  const Workload w = make_workload({{0, 12, 3600}});
+  s.markets[0].on_demand_gpus = 16;
+  auto r = simulate(s, w);
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->jobs[0].source, CapacitySource::on_demand);
+  EXPECT_NEAR(r->by_site[1].energy_mwh, 0.013, 1e-12);
 }
 
 TEST(Simulate, HourlyCarbonIsIntegratedAcrossHourBoundaries) {

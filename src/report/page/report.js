@@ -351,6 +351,32 @@
             line('simulated work', o.work_ref_gpus, 'simulated work', { borderColor: '#d62728', borderWidth: 2 })] },
           options: { interaction: { mode: 'index', intersect: false }, plugins: { tooltip: tooltip('count') },
             scales: { x: categoryAxis('plan period'), y: axis('reference GPUs', 'count', { beginAtZero: true }) } } });
+      // The plan's bill against the simulation's, per provider and part, over the same hours.
+      if (o.costs && o.costs.length) {
+        const parts = [['commitments_usd', 'commitments'], ['on_demand_usd', 'on-demand'], ['spot_usd', 'spot'], ['energy_usd', 'energy']];
+        const rows = [];
+        const total = { provider: 'all providers', part: 'total', plan: 0, simulation: 0 };
+        for (const c of o.costs)
+          for (const [key, label] of parts) {
+            const plan = c.plan[key], sim = c.simulation[key];
+            if (!plan && !sim) continue;
+            rows.push({ provider: c.provider, part: label, plan, simulation: sim, difference: sim - plan,
+              relative: plan ? (sim - plan) / plan : undefined });
+            total.plan += plan;
+            total.simulation += sim;
+          }
+        total.difference = total.simulation - total.plan;
+        total.relative = total.plan ? total.difference / total.plan : undefined;
+        rows.push(total);
+        addTable(el, 'sim-plan-costs', 'The plan\'s bill and the simulation\'s, reconciled', [
+          { key: 'provider', label: 'Provider' },
+          { key: 'part', label: 'Part' },
+          { key: 'plan', label: 'Plan', format: 'usd', numeric: true },
+          { key: 'simulation', label: 'Simulation', format: 'usd', numeric: true },
+          { key: 'difference', label: 'Simulation − plan', format: 'usd', numeric: true },
+          { key: 'relative', label: 'Relative', format: 'pct', numeric: true },
+        ], rows, 'Nominal USD over the hours the simulation covers of the plan\'s periods (a period partly simulated counts its plan bill pro rata). Both bill contracts as take-or-pay (price × max(share × capacity, GPUs used)) and electricity on every held GPU (idle at its idle_power_share of board power, busy at full power); the plan buys on-demand and spot by the period\'s average, the simulation by the hour the queue needs them.');
+      }
     }
 
     if (d.committed_utilisation) {
@@ -405,6 +431,7 @@
       { key: 'contract_usd', label: 'Committed', format: 'usd', numeric: true },
       { key: 'on_demand_usd', label: 'On-demand', format: 'usd', numeric: true },
       { key: 'spot_usd', label: 'Spot', format: 'usd', numeric: true },
+      { key: 'electricity_usd', label: 'Electricity', format: 'usd', numeric: true },
       { key: 'gpu_hours_busy', label: 'GPU-hours busy', format: 'count', numeric: true },
       { key: 'committed_utilisation', label: 'Committed utilisation', format: 'pct', numeric: true },
     ].concat(d.providers.some((r) => r.availability !== undefined)
