@@ -77,11 +77,12 @@ TEST_F(Attribution, JobCostsBySourceAndIdleTakeOrPaySumToTheBill) {
   const auto jobs = read_csv(*dir_ / "jobs.csv");
   const double contract = sum(jobs.at("contract_usd")), on_demand = sum(jobs.at("on_demand_usd")), spot = sum(jobs.at("spot_usd"));
   EXPECT_NEAR(sum(jobs.at("cost_usd")), contract + on_demand + spot, 1e-6 * (contract + on_demand + spot) + 1);
-  double bill_contract = 0, bill_on_demand = 0, bill_spot = 0, idle = 0;
+  double bill_contract = 0, bill_on_demand = 0, bill_spot = 0, bill_electricity = 0, idle = 0;
   for (const auto& [name, p] : s.at("providers").items()) {
     bill_contract += p.at("contract_usd").get<double>();
     bill_on_demand += p.at("on_demand_usd").get<double>();
     bill_spot += p.at("spot_usd").get<double>();
+    bill_electricity += p.at("electricity_usd").get<double>();
     idle += p.at("idle_take_or_pay_usd").get<double>();
     if (p.at("gpu_seconds_busy").get<double>() > 0)
       EXPECT_NEAR(p.at("usd_per_busy_gpu_hour").get<double>(),
@@ -100,7 +101,11 @@ TEST_F(Attribution, JobCostsBySourceAndIdleTakeOrPaySumToTheBill) {
   EXPECT_NEAR(on_demand, bill_on_demand, rounding + 1e-9 * bill_on_demand);
   EXPECT_NEAR(spot, bill_spot, rounding + 1e-9 * bill_spot);
   EXPECT_NEAR(contract + idle, bill_contract, rounding + 1e-9 * bill_contract);
-  EXPECT_NEAR(bill_contract + bill_on_demand + bill_spot, s.at("cost_usd").get<double>(), 1e-6 * s.at("cost_usd").get<double>());
+  // The built-in scenario bills electricity (every site has a price): inside cost_usd.
+  EXPECT_GT(bill_electricity, 0);
+  EXPECT_NEAR(bill_electricity, s.at("electricity_usd").get<double>(), 1e-6 * bill_electricity);
+  EXPECT_NEAR(bill_contract + bill_on_demand + bill_spot + bill_electricity, s.at("cost_usd").get<double>(),
+              1e-6 * s.at("cost_usd").get<double>());
 }
 
 TEST_F(Attribution, TenantsAndKindsSumToTheJobs) {
@@ -139,6 +144,10 @@ TEST_F(Attribution, TimeseriesNamesUnitsAndSplitsByProviderAndSource) {
       busy_split += sum(ts.at("busy_physical_gpus_" + provider + "_" + source));
       provider_spend += sum(ts.at("spend_usd_per_hour_" + provider + "_" + source));
     }
+    const double electricity = sum(ts.at("spend_usd_per_hour_" + provider + "_electricity"));
+    EXPECT_NEAR(electricity, p.at("electricity_usd").get<double>(), 1e-4 * static_cast<double>(ts.at("hour").size()) + 1e-9 * electricity)
+        << provider;
+    provider_spend += electricity;
     spend_split += provider_spend;
     const double bill = p.at("cost_usd").get<double>();
     EXPECT_NEAR(provider_spend, bill, 1e-4 * static_cast<double>(ts.at("hour").size()) + 1e-9 * bill) << provider;

@@ -1,5 +1,6 @@
 // End-to-end tests of `gpufleet plan` and the plan -> simulate loop.
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "report/plan_overlay.h"
 
 namespace gpufleet::testing {
 namespace {
@@ -42,6 +44,94 @@ TEST(PlanCommand, DefaultPlanThenSimulateItsContracts) {
   for (const auto& c : plan["commitments"])
     EXPECT_GT(summary["cost_usd_by_provider"][c["provider"].get<std::string>()].get<double>(), 0)
         << c["provider"];
+}
+
+// A lab of two providers: b's old contract (take-or-pay 0.5) and new contracts or on-demand at
+// a; electricity priced at both sites. The workload is the plan's own demand.
+constexpr const char* kReplayLab = R"yaml(
+name: replay-lab
+start: 2026-01-01
+horizon: 365d
+seed: 5
+accelerators:
+  - {name: H100-SXM, bf16_tflops: 989.4, hbm_gib: 80, board_power_w: 700, idle_power_share: 0.2}
+providers: [{name: a}, {name: b}]
+sites:
+  - {name: a-us, provider: a, region: r1, jurisdiction: US, power_cap_mw: 50, pue: 1.2, electricity_usd_per_mwh: 100}
+  - {name: b-us, provider: b, region: r2, jurisdiction: US, power_cap_mw: 50, pue: 1.1, electricity_usd_per_mwh: 80}
+contracts:
+  - {name: old, site: b-us, accelerator: H100-SXM, usd_per_gpu_hour: 2.5, start: 2026-01-01, end: 2027-01-01, gpus: 256, take_or_pay_share: 0.5}
+markets:
+  - {site: a-us, accelerator: H100-SXM, on_demand_usd_per_gpu_hour: 6.0, on_demand_gpus: 2048}
+workload:
+  from_plan_demand: true
+  classes:
+    - {name: runs, kind: training, arrivals_per_hour: 1, gpus: {64: 1}, duration_median: 12h, duration_max: 2d}
+plan:
+  horizon: 1y
+  period: quarter
+  demand:
+    training: {gpu_hours_per_period: 1.2e6, critical_share: 1.0}
+  offers:
+    - {site: a-us, accelerator: H100-SXM, block_gpus: 64, terms: {1y: 3.0}}
+  policy: {max_provider_share: 1.0}
+)yaml";
+
+// plan, then simulate its fleet into the same folder: the report reconciles the two bills per
+// provider: each side is what plan.json and summary.json say; a's contracts (take-or-pay in full)
+// bill the same to the dollar, as the simulation covers the whole horizon.
+TEST(PlanCommand, ThePlansFleetReplayedReconcilesItsBillInTheReport) {
+  const fs::path dir = fresh_dir("plan-replay-bill");
+  {
+    std::ofstream f(dir / "lab.yaml");
+    f << kReplayLab;
+  }
+  const fs::path out = dir / "out";
+  auto r = run_gpufleet("plan " + (dir / "lab.yaml").string() + " --quiet --out " + out.string() + " --emit-scenario " +
+                        (dir / "planned.yaml").string());
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  r = run_gpufleet("simulate " + (dir / "planned.yaml").string() + " --quiet --no-faults --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  ASSERT_TRUE(fs::exists(out / "plan.json"));
+  r = run_gpufleet("report " + out.string() + " -o " + (dir / "report.html").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(slurp(dir / "report.html").find("sim-plan-costs"), std::string::npos);
+
+  auto overlay = report::read_plan_overlay(out.string());
+  ASSERT_TRUE(overlay) << overlay.error().to_string();
+  ASSERT_TRUE(overlay->has_value());
+  const auto& costs = (*overlay)->costs;
+  ASSERT_EQ(costs.size(), 2u);
+  const json plan = json::parse(slurp(out / "plan.json"));
+  const json summary = json::parse(slurp(out / "summary.json"));
+  for (const auto& c : costs) {
+    // Whole periods simulated: the plan side is plan.json's cost_by_provider over the horizon.
+    double plan_commitments = 0, plan_energy = 0;
+    for (const auto& row : plan["cost_by_provider"])
+      if (row["label"] == c.provider) {
+        plan_commitments = row["commitments_usd"].get<double>();
+        plan_energy = row["energy_usd"].get<double>();
+      }
+    EXPECT_NEAR(c.plan_commitments_usd, plan_commitments, 1e-6 * plan_commitments) << c.provider;
+    EXPECT_NEAR(c.plan_energy_usd, plan_energy, 1e-6 * plan_energy) << c.provider;
+    const json& p = summary["providers"][c.provider];
+    EXPECT_NEAR(c.sim_commitments_usd, p["contract_usd"].get<double>(), 1.0 + 1e-6 * c.sim_commitments_usd) << c.provider;
+    EXPECT_NEAR(c.sim_energy_usd, p["electricity_usd"].get<double>(), 1.0 + 1e-6 * c.sim_energy_usd) << c.provider;
+    EXPECT_GT(c.plan_energy_usd, 0) << c.provider;
+    EXPECT_GT(c.sim_energy_usd, 0) << c.provider;
+  }
+  // Electricity over both providers within 10%: the idle draw of what is held is the same, the
+  // busy part follows where the work ran (the simulation puts peaks of 64-GPU jobs on a's
+  // on-demand GPUs where the plan's average demand fits the contracts; the table shows it).
+  const double plan_energy = costs[0].plan_energy_usd + costs[1].plan_energy_usd;
+  EXPECT_NEAR(costs[0].sim_energy_usd + costs[1].sim_energy_usd, plan_energy, 0.10 * plan_energy);
+  // a's new contracts are take-or-pay in full: billed alike to the dollar.
+  EXPECT_GT(costs[0].plan_commitments_usd, 0);
+  EXPECT_NEAR(costs[0].sim_commitments_usd, costs[0].plan_commitments_usd, 1.0 + 1e-6 * costs[0].plan_commitments_usd);
+  // b's old contract bills at least its take-or-pay half on both sides.
+  const double half = 0.5 * 256 * 2.5 * 8760;
+  EXPECT_GE(costs[1].plan_commitments_usd, half - 1);
+  EXPECT_GE(costs[1].sim_commitments_usd, half - 1);
 }
 
 TEST(PlanCommand, RelaxationIsALowerBoundOfThePlan) {

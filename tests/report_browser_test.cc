@@ -504,7 +504,8 @@ TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
     return { months: spend.data.labels, monthly: find(spend, 'budget per month (plan)'),
              cumulative: find(spend, 'cumulative budget (right axis)'), yearly: find(year, 'budget'),
              periods: overlay ? overlay.data.labels : null, demand: overlay ? find(overlay, 'planned demand') : null,
-             work: overlay ? find(overlay, 'simulated work') : null };)");
+             work: overlay ? find(overlay, 'simulated work') : null,
+             bill_rows: (() => { const t = document.querySelector('#sim-plan-costs table'); return t ? t.tBodies[0].rows.length : 0; })() };)");
   ASSERT_TRUE(got.is_object());
   ASSERT_TRUE(got["monthly"].is_array()) << got.dump();
   ASSERT_EQ(got["months"][0], "2026-01");
@@ -524,6 +525,8 @@ TEST_F(ReportInBrowser, APlanWithABudgetDrawsItOverTheSimulatedSpend) {
   const double demand0 = plan["periods"][0]["training_ref_gpus"].get<double>() + plan["periods"][0]["inference_ref_gpus"].get<double>();
   EXPECT_NEAR(got["demand"][0].get<double>(), demand0, 1e-3 * demand0);
   EXPECT_GT(got["work"][0].get<double>(), 0);
+  // The two bills reconciled: a row per provider and part billed, and the total.
+  EXPECT_GT(got["bill_rows"].get<int>(), 2) << got.dump();
   fs::remove_all(work);
 }
 

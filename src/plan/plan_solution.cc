@@ -117,9 +117,11 @@ void fill_plan_result(const PlanInputs& in, const PlanModel& m, const std::vecto
       c.present_value_usd += usd * period_discount(in, t);
       if (t >= T) {
         r.commitments_beyond_horizon_usd += usd;
-        // Beyond the modelled periods no demand is known: the idle draw of the GPUs held.
-        r.energy_beyond_horizon_usd +=
-            gpus * m.pools[u(pool_of_offer(m, offer))].held_energy_usd_per_gpu_hour * m.hours[u(t)] * contract_var_cover(in, cv, t);
+        // Beyond the modelled periods no demand is known: the GPUs held are taken as busy (at
+        // full power), what they were bought for.
+        const Pool& pool = m.pools[u(pool_of_offer(m, offer))];
+        r.energy_beyond_horizon_usd += gpus * (pool.held_energy_usd_per_gpu_hour + pool.busy_energy_usd_per_gpu_hour) *
+                                       m.hours[u(t)] * contract_var_cover(in, cv, t);
       } else {
         by_year[u(t / per_year)].commitments_usd += usd;
         by_provider[u(site.provider)].commitments_usd += usd;

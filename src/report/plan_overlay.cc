@@ -95,14 +95,14 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
   if (!rows) return fail(rows.error());
 
   // The simulation's spend per provider and source, when timeseries.csv splits it (columns
-  // 2 + provider x kSources + source).
+  // 2 + provider x kSources + source; a provider the simulation does not have spent nothing).
   std::vector<CsvColumn> columns = {{"time"}, {"work_ref_gpus"}};
-  const bool split = !providers.empty() && std::all_of(providers.begin(), providers.end(), [&](const std::string& name) {
+  const bool split = !providers.empty() && std::any_of(providers.begin(), providers.end(), [&](const std::string& name) {
     return std::find(header->begin(), header->end(), "spend_usd_per_hour_" + name + "_electricity") != header->end();
   });
   if (split)
     for (const std::string& name : providers)
-      for (const char* source : kSimSources) columns.push_back({fmt::format("spend_usd_per_hour_{}_{}", name, source)});
+      for (const char* source : kSimSources) columns.push_back({fmt::format("spend_usd_per_hour_{}_{}", name, source), false});
   std::vector<std::array<double, kSources>> sim_usd(providers.size(), std::array<double, kSources>{});
   std::vector<double> work_gpu_hours(periods.size(), 0), hours(periods.size(), 0);
   int line = 1;  // of the row at hand (one line per row: no cell of timeseries.csv is quoted)
@@ -120,9 +120,9 @@ Result<std::optional<PlanOverlay>> read_plan_overlay(const std::string& dir) {
     if (split)
       for (size_t prov = 0; prov < providers.size(); ++prov)
         for (size_t src = 0; src < kSources; ++src) {
-          auto usd = row.required_number(2 + prov * kSources + src);
+          auto usd = row.number(2 + prov * kSources + src);
           if (!usd) return fail(usd.error());
-          sim_usd[prov][src] += *usd;
+          sim_usd[prov][src] += usd->value_or(0.0);
         }
     return {};
   });

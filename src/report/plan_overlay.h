@@ -35,8 +35,9 @@ struct PlanOverlay {
   std::vector<PlanOverlayPeriod> periods;  // those the simulation covers (share > 0), in order
   // Work / demand over the simulated hours of those periods, in reference GPU-hours.
   double carried_share = 0;
-  // Per provider of plan.json's periods[].cost_by_provider, in its order; empty when the plan
-  // has no such field (written before it) or timeseries.csv splits no spend by source.
+  // Per provider of plan.json's periods[].cost_by_provider, in its order (one the simulation
+  // does not have spent nothing there); empty when the plan has no such field (written before
+  // it) or timeseries.csv splits no provider's spend by source.
   std::vector<CostReconciliation> costs;
 };
 

@@ -118,7 +118,8 @@ TEST(ResultsWriter, WritesTheDocumentedColumns) {
             "busy_physical_gpus_p0_contract,busy_physical_gpus_p0_on_demand,busy_physical_gpus_p0_spot,"
             "busy_physical_gpus_p1_contract,busy_physical_gpus_p1_on_demand,busy_physical_gpus_p1_spot,"
             "spend_usd_per_hour_p0_contract,spend_usd_per_hour_p0_on_demand,spend_usd_per_hour_p0_spot,"
-            "spend_usd_per_hour_p1_contract,spend_usd_per_hour_p1_on_demand,spend_usd_per_hour_p1_spot,work_ref_gpus");
+            "spend_usd_per_hour_p1_contract,spend_usd_per_hour_p1_on_demand,spend_usd_per_hour_p1_spot,"
+            "spend_usd_per_hour_p0_electricity,spend_usd_per_hour_p1_electricity,work_ref_gpus");
   auto summary = read_file(dir + "/summary.json");
   ASSERT_TRUE(summary);
   for (const char* key : {"\"jobs\"", "\"completed\"", "\"mean_jct_s\"", "\"p50_jct_s\"", "\"p99_jct_s\"",

@@ -183,13 +183,16 @@ TEST(Simulate, AGangJobsUnaskedGpusOnDemandDrawIdlePower) {
 
 TEST(Simulate, HourlyCarbonIsIntegratedAcrossHourBoundaries) {
   Scenario s = one_site_scenario(8, 3 * 3600.0);
+  s.accelerators[0].idle_power_share = 0.25;
   s.sites[0].carbon_hourly.values = {100, 200, 400};
   // One GPU from 0.5 h to 2.5 h: half an hour at 100, an hour at 200, half an hour at 400.
   const Workload w = make_workload({{1800, 1, 7200}});
   auto r = simulate(s, w);
   ASSERT_TRUE(r);
-  // kWh per hour at 1000 W = 1; grams = 0.5 x 100 + 1 x 200 + 0.5 x 400 = 450.
-  EXPECT_NEAR(r->summary.carbon_t, 450e-6, 1e-12);
+  // Busy: kWh per hour at 1000 W = 1; grams = 0.5 x 100 + 1 x 200 + 0.5 x 400 = 450. Idle: the
+  // contract's other GPUs, and this one outside its run, at 250 W: 7.5, 7 and 7.5 GPU-hours
+  // in the three hours, 0.25 x (7.5 x 100 + 7 x 200 + 7.5 x 400) = 1,287.5 g.
+  EXPECT_NEAR(r->summary.carbon_t, (450 + 1287.5) * 1e-6, 1e-12);
 }
 
 TEST(Simulate, SpeedFactorShortensRunTime) {
