@@ -259,7 +259,8 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
   row("makespan", human_duration(s.makespan_s));
   row("GPU-hours busy", with_commas(s.gpu_seconds_busy / 3600));
   row("committed utilisation", fmt::format("{:.1f}%", 100 * s.committed_utilisation));
-  row("cost", human_usd(s.cost_usd));
+  row("cost", s.electricity_usd > 0 ? fmt::format("{} (electricity {})", human_usd(s.cost_usd), human_usd(s.electricity_usd))
+                                      : human_usd(s.cost_usd));
   row("energy", fmt::format("{} MWh", with_commas(s.energy_mwh)));
   row("carbon", fmt::format("{} t CO2e", with_commas(s.carbon_t)));
   if (s.interruptions > 0 || scenario.faults.any()) {
@@ -278,12 +279,12 @@ void print_summary(const Scenario& scenario, const Workload& workload, const Sim
   row("events", with_commas(static_cast<double>(s.events)));
   row("simulation wall time", fmt::format("{:.3f} s", s.sim_wall_s));
   if (scenario.providers.size() > 1 || s.cost_usd > 0) {
-    fmt::print("\n  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}{:>14}\n", "provider", "total", "contracts", "on-demand",
-               "spot", "GPU-hours", "availability");
+    fmt::print("\n  {:<12}{:>12}{:>12}{:>12}{:>12}{:>13}{:>16}{:>14}\n", "provider", "total", "contracts", "on-demand",
+               "spot", "electricity", "GPU-hours", "availability");
     for (size_t p = 0; p < r.by_provider.size(); ++p) {
       const ProviderTotals& t = r.by_provider[p];
-      fmt::print("  {:<12}{:>12}{:>12}{:>12}{:>12}{:>16}{:>14}\n", scenario.providers[p].name, human_usd(t.cost_usd),
-                 human_usd(t.contract_usd), human_usd(t.on_demand_usd), human_usd(t.spot_usd),
+      fmt::print("  {:<12}{:>12}{:>12}{:>12}{:>12}{:>13}{:>16}{:>14}\n", scenario.providers[p].name, human_usd(t.cost_usd),
+                 human_usd(t.contract_usd), human_usd(t.on_demand_usd), human_usd(t.spot_usd), human_usd(t.electricity_usd),
                  with_commas(t.gpu_seconds_busy / 3600), fmt::format("{:.4f}%", 100 * t.availability));
     }
   }
