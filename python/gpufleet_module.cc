@@ -160,7 +160,10 @@ std::vector<Column> timeseries_columns(const SimResults& r, const Scenario& scen
   const size_t spend0 = 5, committed0 = spend0 + providers, busy0 = committed0 + providers, spend_split0 = busy0 + split;
   for (size_t i = 0; i < c.size(); ++i) {
     const bool integer = i == 0 || i == 1 || i == 4 || (i >= committed0 && i < busy0);
-    (integer ? c[i].integers : c[i].reals).resize(hours);
+    if (integer)
+      c[i].integers.resize(hours);
+    else
+      c[i].reals.resize(hours);
   }
   const auto at = [](const std::vector<double>& v, size_t i) { return i < v.size() ? v[i] : 0.0; };
   for (size_t h = 0; h < hours; ++h) {
