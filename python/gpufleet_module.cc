@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -21,6 +22,7 @@
 #include "gpufleet/scenario.h"
 #include "gpufleet/simulate.h"
 #include "gpufleet/simulate_request.h"
+#include "util/human_format.h"
 
 namespace py = pybind11;
 
@@ -217,10 +219,27 @@ py::dict run_simulation(const LoadedScenario& loaded, SimulateRequest request) {
   return out;
 }
 
+// plan()'s keywords, refused as the command refuses --time-limit, --gap and --threads.
+Result<void> check_plan_options(double time_limit_s, double relative_gap, int threads) {
+  const auto refuse = [](const char* option, std::string message) {
+    return fail(Error{"<command line>", 0, 0, option, std::move(message)});
+  };
+  constexpr double kMaxTimeLimitS = 30 * 86400.0;
+  if (!(time_limit_s > 0 && time_limit_s <= kMaxTimeLimitS))
+    return refuse("--time-limit", fmt::format("expected a number of seconds more than 0 and at most {}, found '{}'",
+                                              with_commas(kMaxTimeLimitS), time_limit_s));
+  if (!(relative_gap >= 0 && relative_gap <= 1))
+    return refuse("--gap", fmt::format("expected a fraction from 0 to 1, found '{}'", relative_gap));
+  if (threads < 1 || threads > 256)
+    return refuse("--threads", fmt::format("expected a whole number of threads from 1 to 256, found '{}'", threads));
+  return {};
+}
+
 // plan(): as `gpufleet plan FILE` (the built-in planning scenario without one): plan.json and
 // plan.csv's text. An infeasible plan is a result (status), not an error.
 py::dict run_planner(const LoadedScenario& loaded, double time_limit_s, double relative_gap, int threads, bool relax,
                      bool limit_costs) {
+  throw_if_failed(check_plan_options(time_limit_s, relative_gap, threads));
   std::string json, csv, status;
   {
     py::gil_scoped_release unlocked;

@@ -218,6 +218,28 @@ def test_bad_keywords_raise_the_command_s_errors():
         gpufleet.simulate(s, gpus=0)
 
 
+def test_bad_plan_keywords_raise_the_command_s_errors():
+    s = gpufleet.default_scenario()
+    for kwargs, args in [({"threads": 0}, ["--threads", "0"]), ({"gap": 2}, ["--gap", "2"]),
+                         ({"time_limit": 0}, ["--time-limit", "0"])]:
+        with pytest.raises(gpufleet.Error) as caught:
+            gpufleet.plan(s, **kwargs)
+        status, message = cli_error("plan", "--quiet", *args)
+        assert status == 2
+        assert str(caught.value) == message, kwargs
+
+
+def test_plan_of_a_file_without_a_plan_section_is_an_error(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    with pytest.raises(gpufleet.Error) as caught:
+        gpufleet.plan(gpufleet.load_scenario(path))
+    status, message = cli_error("plan", "--quiet", str(path))
+    assert status == 2
+    assert str(caught.value) == message
+    assert caught.value.file == str(path)
+
+
 def test_missing_trace_file_names_it(tmp_path):
     missing = tmp_path / "none.csv"
     with pytest.raises(gpufleet.Error) as caught:
