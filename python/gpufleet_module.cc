@@ -59,6 +59,7 @@ struct Categorical {
 // One column of a table, built without the GIL; its Python value made with it.
 struct Column {
   std::string name;
+  bool integer = false;  // integers, else reals (unless categorical)
   std::vector<double> reals;
   std::vector<int64_t> integers;
   std::optional<Categorical> categorical;
@@ -78,7 +79,7 @@ py::list to_python(std::vector<Column>&& columns) {
   for (Column& c : columns) {
     if (c.categorical)
       out.append(py::make_tuple(c.name, py::make_tuple(to_numpy(std::move(c.categorical->codes)), py::cast(c.categorical->categories))));
-    else if (!c.integers.empty() || c.reals.empty())
+    else if (c.integer)
       out.append(py::make_tuple(c.name, to_numpy(std::move(c.integers))));
     else
       out.append(py::make_tuple(c.name, to_numpy(std::move(c.reals))));
@@ -102,7 +103,10 @@ std::vector<Column> jobs_columns(const SimResults& r, const Scenario& scenario, 
   for (size_t i = 0; i < c.size(); ++i) c[i].name = std::string(kJobsCsvColumns[i]);
   enum : size_t { id, name, tenant, kind, priority, submit, start, end, gpus, accelerator, site, provider, source,
                   queue, jct, gpu_hours, cost, contract, on_demand, spot, restarts };
-  for (size_t i : {id, priority, gpus, restarts}) c[i].integers.resize(n);
+  for (size_t i : {id, priority, gpus, restarts}) {
+    c[i].integer = true;
+    c[i].integers.resize(n);
+  }
   for (size_t i : {submit, start, end, queue, jct, gpu_hours, cost, contract, on_demand, spot}) c[i].reals.resize(n);
   for (size_t i : {name, tenant, kind, accelerator, site, provider, source}) c[i].categorical.emplace().codes.resize(n);
   c[tenant].categorical->categories = workload.tenants;
@@ -162,6 +166,7 @@ std::vector<Column> timeseries_columns(const SimResults& r, const Scenario& scen
   const size_t spend0 = 5, committed0 = spend0 + providers, busy0 = committed0 + providers, spend_split0 = busy0 + split;
   for (size_t i = 0; i < c.size(); ++i) {
     const bool integer = i == 0 || i == 1 || i == 4 || (i >= committed0 && i < busy0);
+    c[i].integer = integer;
     if (integer)
       c[i].integers.resize(hours);
     else
