@@ -9,7 +9,8 @@ import json
 import math
 import os
 import subprocess
-import textwrap
+import sys
+import threading
 
 import pandas as pd
 import pytest
@@ -238,6 +239,35 @@ def test_plan_of_a_file_without_a_plan_section_is_an_error(tmp_path):
     assert status == 2
     assert str(caught.value) == message
     assert caught.value.file == str(path)
+
+
+def test_simulate_and_plan_let_other_threads_run():
+    """With a switch interval longer than the call, the interpreter never takes the GIL from the
+    worker: this thread can run while the worker is inside the native call only if the call
+    gives the GIL up (gil_scoped_release). It looks at `done` then: still False."""
+    s = gpufleet.default_scenario()
+    calls = [lambda: gpufleet._gpufleet.simulate(s, "", None, "", "", "", False, False, "", "", "", "", ""),
+             lambda: gpufleet._gpufleet.plan(s, 60.0, 0.005, 1, True, False)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1000)
+    try:
+        for call in calls:
+            started, state = threading.Event(), {"done": False}
+
+            def work():
+                started.set()
+                call()
+                state["done"] = True
+
+            worker = threading.Thread(target=work)
+            worker.start()
+            started.wait()
+            ran_during_the_call = not state["done"]
+            worker.join()
+            assert ran_during_the_call
+            assert state["done"]
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def test_missing_trace_file_names_it(tmp_path):
