@@ -23,6 +23,9 @@ packages=(
   libjs-chart.js         # Chart.js, embedded into every HTML report at build time
   chromium               # headless browser: the report's browser test
   poppler-utils          # pdftotext / pdftoppm: the report test reads the pages Chromium prints
+  pybind11-dev python3-pybind11 python3-dev  # the Python module (python/): pybind11's headers and CMake files, Python's headers
+  python3-numpy python3-pandas  # the Python module's results: columns as numpy arrays, tables as pandas DataFrames
+  python3-pytest         # the Python module's tests (ctest -R Python)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -383,6 +383,16 @@ Result<PlanResult> run_plan(PlanInputs inputs, const PlanOptions& options = {});
 Result<std::vector<double>> cost_in_futures(PlanInputs inputs, const PlanResult& plan, const StochasticOptions& futures,
                                             double time_limit_s, int threads = 1);
 
+// The text of a scenario with a `plan:` section, as `plan` and `risk` read it: the file at
+// `path`, or the built-in planning scenario when path is empty; with the name errors use and
+// the folder its relative paths resolve against (load_plan_text's arguments).
+struct PlanScenarioText {
+  std::string text;
+  std::string name = "<built-in>";
+  std::string dir = ".";
+};
+Result<PlanScenarioText> read_plan_scenario_text(const std::string& path);
+
 // Loads a scenario file with a `plan:` section (docs/plan-format.md).
 Result<PlanInputs> load_plan_file(const std::string& path);
 // Same from text; `name` is used in errors, relative paths resolve against base_dir.
@@ -412,6 +422,9 @@ std::string_view default_plan_scenario_yaml();
 
 // A terminal report of the result.
 std::string format_plan_report(const PlanResult& result, const PlanInputs& inputs);
+// plan.json's text (without the final newline) and plan.csv's, as write_plan_results writes them.
+std::string plan_json(const PlanResult& result, const PlanInputs& inputs);
+std::string plan_csv(const PlanResult& result, const PlanInputs& inputs);
 // plan.json, plan.csv (one row per commitment) and plan_focus.csv (the bill, PlanResult::bill,
 // in the FinOps FOCUS format; named apart from simulate's focus.csv, as one folder may hold
 // both) into dir, created if needed, atomically.

@@ -1,10 +1,12 @@
 // Runs a workload on a scenario's fleet and accounts for what happens.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -263,6 +265,43 @@ OfferedLoad offered_load(const Scenario& scenario, const Workload& workload);
 // Deterministic: the same inputs give the same results (sim_wall_s aside).
 Result<SimResults> simulate(const Scenario& scenario, const Workload& workload,
                             const SimOptions& options = {});
+
+// summary.json's text as write_sim_results writes it (without the final newline).
+std::string sim_summary_json(const SimResults& results, const Scenario& scenario, const Workload& workload);
+
+// The columns of jobs.csv, in order.
+inline constexpr std::array<std::string_view, 21> kJobsCsvColumns = {
+    "id",     "name",     "tenant",  "kind",  "priority", "submit_s", "start_s", "end_s", "gpus", "accelerator", "site",
+    "provider", "source", "queue_s", "jct_s", "gpu_hours_allocated", "cost_usd", "contract_usd", "on_demand_usd",
+    "spot_usd", "restarts"};
+
+// One row of jobs.csv before it becomes text: what each cell holds, names as indices into the
+// scenario's and the workload's lists; -1 (or a null name) for an empty cell. The CSV writer
+// and the Python module both read the rows through this.
+struct JobRow {
+  uint32_t id = 0;
+  const std::string* name = nullptr;  // Workload::names[id], when the workload has names
+  int tenant = -1;                    // into Workload::tenants
+  int kind = -1;                      // a JobKind; -1 with priority unknown: no job of the workload
+  int priority = 0;
+  double submit_s = 0;
+  bool started = false, ended = false;  // start_s, queue_s and end_s, jct_s are empty unless so
+  double start_s = 0, end_s = 0, queue_s = 0, jct_s = 0;
+  uint32_t gpus = 0;
+  int accelerator = -1, site = -1, provider = -1;  // into Scenario::accelerators, sites, providers
+  int source = -1;                                 // a CapacitySource, with the site
+  double gpu_hours_allocated = 0, cost_usd = 0, contract_usd = 0, on_demand_usd = 0, spot_usd = 0;
+  uint32_t restarts = 0;
+};
+// REQUIRES: i < results.jobs.size().
+JobRow job_row(const SimResults& results, const Scenario& scenario, const Workload& workload, size_t i);
+
+// The columns of timeseries.csv, in order: hour, time, then the totals, by provider and by
+// provider and source (CapacitySource order, as identifiers: contract, on_demand, spot).
+std::vector<std::string> timeseries_csv_columns(const Scenario& scenario);
+// Contract GPUs per provider (indexed like Scenario::providers) at simulated time at_s, from
+// the contracts' ramps: timeseries.csv's committed_physical_gpus_<provider>.
+std::vector<int64_t> committed_gpus_by_provider(const Scenario& scenario, double at_s);
 
 // Writes summary.json, jobs.csv, timeseries.csv and focus.csv (the bill in the FinOps FOCUS
 // format, docs/focus-format.md) into dir (created if needed), each through

@@ -14,7 +14,6 @@
 
 #include "cli/commands.h"
 #include "cli/option_checks.h"
-#include "cli/plan_scenario_text.h"
 #include "gpufleet/plan.h"
 #include "gpufleet/risk.h"
 #include "util/atomic_file.h"

@@ -15,7 +15,6 @@
 
 #include "cli/commands.h"
 #include "cli/option_checks.h"
-#include "cli/plan_scenario_text.h"
 #include "gpufleet/risk.h"
 #include "risk/rank_group.h"
 #include "util/atomic_file.h"

@@ -2,23 +2,20 @@
 //                   [--policy NAME] [--seed N] [--out DIR] [--report FILE] [--quiet] [--skip-bad-rows] [--no-faults]
 #include <algorithm>
 #include <chrono>
-#include <charconv>
 #include <cmath>
-#include <limits>
 #include <cstdio>
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "gpufleet/plan.h"
 #include "cli/option_checks.h"
 #include "cli/progress_line.h"
 #include "fleet/pool_builder.h"
 #include "gpufleet/scenario.h"
 #include "gpufleet/simulate.h"
+#include "gpufleet/simulate_request.h"
 #include "gpufleet/workload.h"
 #include "util/human_format.h"
 #include "util/time_parse.h"
@@ -27,175 +24,25 @@ namespace gpufleet::cli {
 namespace {
 
 struct SimulateArgs {
-  std::string scenario_path;  // empty = built-in default
-  std::string trace;          // FORMAT:PATH
-  int64_t gpus = 0;           // > 0: replace the fleet by one cluster of this many GPUs
-  std::string policy;         // QUEUE or QUEUE/PLACEMENT
-  std::string placement;
-  std::string seed;           // empty = the scenario's; else a decimal in [0, 2^64-1]
+  SimulateRequest request;  // the options that shape the run (src/request/)
+  int64_t gpus = 0;         // > 0: request.gpus
   std::string out_dir;
-  std::string report;         // HTML report path
+  std::string report;       // HTML report path
   bool quiet = false;
-  bool skip_bad_rows = false;
-  bool no_faults = false;     // turn every fault source off
-  std::string map;            // csv traces: submit=COL,duration=COL,gpus=COL,...
-  std::string time_format;    // csv traces: epoch | iso8601 | seconds
-  std::string checkpoint_cost;  // --trace: a checkpoint write's cost (default: none, as recorded)
-  std::string preemption;       // checkpoint (default) | free
-  std::string las_demotion;     // exact (default) | tiresias
 };
 
-Error command_line_error(std::string field, std::string message) {
-  return Error{"<command line>", 0, 0, std::move(field), std::move(message)};
-}
-
-// --seed: decimal digits only, so that "-1" or "18446744073709551616" is an error rather
-// than a wrapped 2^64-1 (what strtoull makes of both).
-Result<uint64_t> parse_seed(const std::string& text) {
-  uint64_t seed = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || ec != std::errc() ||
-      ptr != text.data() + text.size())
-    return fail(command_line_error("--seed", fmt::format("expected an integer from 0 to 18446744073709551615, found '{}'", text)));
-  return seed;
-}
-
-// "philly:/path/file.csv" -> the scenario's whole workload becomes that one trace.
-Result<TraceSource> parse_trace_argument(const std::string& arg) {
-  const auto colon = arg.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == arg.size())
-    return fail(command_line_error("--trace", fmt::format("expected FORMAT:PATH (e.g. philly:philly.csv), found '{}'", arg)));
-  TraceSource t;
-  t.format = arg.substr(0, colon);
-  t.path = arg.substr(colon + 1);
-  if (t.format != "philly" && t.format != "sia" && t.format != "csv" && t.format != "slurm")
-    return fail(command_line_error("--trace", fmt::format("unknown trace format '{}'; expected philly, sia, csv or slurm", t.format)));
-  return t;
-}
-
-// Every file the run reads: none may be an output.
-std::vector<std::string> input_files(const SimulateArgs& args, const Scenario& scenario) {
-  std::vector<std::string> inputs{args.scenario_path, scenario.faults.trace_path};
-  for (const TraceSource& t : scenario.workload.traces) inputs.push_back(t.path);
-  for (const Site& s : scenario.sites) inputs.push_back(s.carbon_hourly.source);
-  return inputs;
-}
-
-struct Prepared {
-  Scenario scenario;
-  Workload workload;
-  std::vector<std::string> inputs;  // the files read
-};
-
-// The scenario's workload; one made from the plan's demand reads the plan section of the same file.
-Result<Workload> scenario_workload(const SimulateArgs& args, const Scenario& scenario, const TraceReadOptions& options) {
-  if (!scenario.workload.from_plan_demand) return build_workload(scenario, options);
-  auto in = load_plan_file(args.scenario_path);
-  if (!in) return fail(in.error());
-  in->scenario.seed = scenario.seed;
-  if (auto ok = prepare_plan_inputs(*in); !ok) return fail(ok.error());
-  return build_plan_demand_workload(*in);
-}
-
-Result<Prepared> prepare(const SimulateArgs& args, ProgressLine& progress) {
+Result<PreparedSimulation> prepare(const SimulateArgs& args, ProgressLine& progress) {
+  const SimulateRequest& request = args.request;
   progress.begin("reading the scenario");
-  Result<Scenario> loaded = args.scenario_path.empty() ? default_scenario() : load_scenario_file(args.scenario_path);
+  Result<Scenario> loaded = request.scenario_path.empty() ? default_scenario() : load_scenario_file(request.scenario_path);
   progress.end();
   if (!loaded) return fail(loaded.error());
-  Scenario scenario = std::move(*loaded);
-  if (!args.seed.empty()) {
-    auto seed = parse_seed(args.seed);
-    if (!seed) return fail(seed.error());
-    scenario.seed = *seed;
-  }
-  if (!args.trace.empty()) {
-    auto trace = parse_trace_argument(args.trace);
-    if (!trace) return fail(trace.error());
-    if (trace->format == "csv") {
-      if (args.map.empty())
-        return fail(command_line_error("--map", "a csv trace needs --map submit=COL,duration=COL,gpus=COL (or end=COL)"));
-      auto map = parse_csv_trace_map(args.map, "--map");
-      if (!map) return fail(map.error());
-      trace->map = *map;
-      if (!args.time_format.empty()) {
-        auto tf = parse_time_format(args.time_format, "--time-format");
-        if (!tf) return fail(tf.error());
-        trace->time_format = *tf;
-      }
-    } else if (!args.map.empty() || !args.time_format.empty()) {
-      return fail(command_line_error("--map", "--map and --time-format apply to csv traces only"));
-    }
-    scenario.workload = WorkloadSpec{};
-    scenario.workload.traces.push_back(*trace);
-    // As recorded: a trace's durations already hold whatever checkpointing its jobs did, so
-    // writing one costs nothing unless asked; the interval stays (a failure loses the work
-    // since the last one).
-    scenario.checkpoint.cost_s = 0;
-    if (!args.checkpoint_cost.empty()) {
-      const auto cost = parse_duration(args.checkpoint_cost);
-      if (!cost || !(*cost >= 0) || *cost > 86400)
-        return fail(command_line_error("--checkpoint-cost", fmt::format("expected a duration from 0s to 1d (e.g. 1m), found '{}'",
-                                                                        args.checkpoint_cost)));
-      scenario.checkpoint.cost_s = *cost;
-    }
-  } else if (!args.checkpoint_cost.empty()) {
-    return fail(command_line_error("--checkpoint-cost", "--checkpoint-cost applies to --trace replays only"));
-  }
-  if (!args.policy.empty()) {
-    const auto slash = args.policy.find('/');
-    scenario.policy.queue = args.policy.substr(0, slash);
-    if (slash != std::string::npos) scenario.policy.placement = args.policy.substr(slash + 1);
-  }
-  if (!args.placement.empty()) scenario.policy.placement = args.placement;
-  if (!args.preemption.empty()) {
-    if (args.preemption != "free" && args.preemption != "checkpoint")
-      return fail(command_line_error("--preemption", fmt::format("expected checkpoint or free, found '{}'", args.preemption)));
-    scenario.policy.free_preemption = args.preemption == "free";
-    if (scenario.policy.free_preemption && scenario.policy.queue != "srtf" && scenario.policy.queue != "las")
-      return fail(command_line_error("--preemption", fmt::format("free preemption re-packs by a preemptive policy's priority: "
-                                                                 "--policy srtf or las, not '{}'",
-                                                                 scenario.policy.queue)));
-  }
-  if (!args.las_demotion.empty()) {
-    if (args.las_demotion != "exact" && args.las_demotion != "tiresias")
-      return fail(command_line_error("--las-demotion", fmt::format("expected exact or tiresias, found '{}'", args.las_demotion)));
-    scenario.policy.las_demotion_at_dispatch = args.las_demotion == "tiresias";
-    if (scenario.policy.las_demotion_at_dispatch && (scenario.policy.queue != "las" || !scenario.policy.free_preemption))
-      return fail(command_line_error("--las-demotion", "tiresias demotion is for --policy las with --preemption free"));
-  }
-  if (args.no_faults) scenario.faults.disable();
-
-  TraceReadOptions read_options;
-  read_options.skip_bad_rows = args.skip_bad_rows;
-  progress.begin(scenario.workload.traces.empty() ? "building the workload" : "reading the trace");
-  if (args.gpus <= 0) {
-    auto workload = scenario_workload(args, scenario, read_options);
-    progress.end();
-    if (!workload) return fail(workload.error());
-    auto inputs = input_files(args, scenario);
-    return Prepared{std::move(scenario), std::move(*workload), std::move(inputs)};
-  }
-  // --gpus N: the workload is built as the scenario asks, then run on one cluster of N
-  // reference GPUs; accelerator and jurisdiction constraints no longer apply.
-  if (!args.trace.empty()) scenario.horizon_s = std::numeric_limits<double>::infinity();  // the whole trace
-  auto workload = scenario_workload(args, scenario, read_options);
+  auto scenario = apply_simulate_request(std::move(*loaded), request);
+  if (!scenario) return fail(scenario.error());
+  progress.begin(scenario->workload.traces.empty() ? "building the workload" : "reading the trace");
+  auto prepared = build_simulation(std::move(*scenario), request);
   progress.end();
-  if (!workload) return fail(workload.error());
-  for (Job& j : workload->jobs) {
-    j.accelerator_mask = kAnyAccelerator;
-    j.jurisdiction = 0;
-  }
-  Scenario cluster = make_cluster_scenario(args.gpus);
-  cluster.seed = scenario.seed;
-  cluster.start_unix_s = args.trace.empty() ? scenario.start_unix_s : workload->origin_unix_s;
-  cluster.policy = scenario.policy;
-  cluster.checkpoint = scenario.checkpoint;
-  // The scenario's node failure model (the built-in scenario's is the default one, Llama 3
-  // rate and StepFun repairs); its outages name sites of the fleet replaced here: dropped.
-  cluster.faults = scenario.faults;
-  cluster.faults.outages.clear();
-  cluster.name = fmt::format("cluster of {} GPUs", args.gpus);
-  return Prepared{std::move(cluster), std::move(*workload), input_files(args, scenario)};
+  return prepared;
 }
 
 // Queue time and JCT by size band and by kind (per job and by GPU-hours), then the longest
@@ -328,8 +175,10 @@ void warn_of_market_power_limits(const Scenario& scenario, const Workload& workl
   }
 }
 
-void run(const SimulateArgs& args) {
-  ProgressLine progress(!args.quiet);
+void run(const SimulateArgs& given) {
+  ProgressLine progress(!given.quiet);
+  SimulateArgs args = given;
+  if (args.gpus > 0) args.request.gpus = args.gpus;
   auto prepared = prepare(args, progress);
   if (!prepared) exit_bad_input(prepared.error());
   auto& [scenario, workload, inputs] = *prepared;
@@ -375,29 +224,29 @@ void run(const SimulateArgs& args) {
 void add_simulate_command(CLI::App& app) {
   auto args = std::make_shared<SimulateArgs>();
   auto* cmd = app.add_subcommand("simulate", "Run a workload on a fleet and account for cost, energy and carbon");
-  cmd->add_option("scenario", args->scenario_path, "Scenario YAML (default: the built-in scenario)");
-  cmd->add_option("--trace", args->trace, "Replace the workload by a trace: philly:PATH, sia:PATH, csv:PATH or slurm:PATH (sacct --parsable2)");
-  cmd->add_option("--map", args->map,
+  cmd->add_option("scenario", args->request.scenario_path, "Scenario YAML (default: the built-in scenario)");
+  cmd->add_option("--trace", args->request.trace, "Replace the workload by a trace: philly:PATH, sia:PATH, csv:PATH or slurm:PATH (sacct --parsable2)");
+  cmd->add_option("--map", args->request.map,
                   "csv trace columns: submit=COL,duration=COL,gpus=COL[,end=COL][,start=COL][,tenant=COL][,kind=COL][,accelerator=COL]");
-  cmd->add_option("--time-format", args->time_format, "csv trace times: epoch, iso8601 or seconds (default)");
+  cmd->add_option("--time-format", args->request.time_format, "csv trace times: epoch, iso8601 or seconds (default)");
   cmd->add_option("--gpus", args->gpus, "Replace the fleet by one site of N reference GPUs on 8-GPU nodes, at no price")
       ->check(whole_number_in(1, kMaxFleetNodes * 8, "GPUs"));
-  cmd->add_option("--policy", args->policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
-  cmd->add_option("--placement", args->placement, "Placement policy (cost, best-fit, carbon, count)");
-  cmd->add_option("--seed", args->seed, "Seed of every random draw (default: the scenario's)");
+  cmd->add_option("--policy", args->request.policy, "Queue policy (fifo, sjf, fifo-backfill, srtf, las), optionally /PLACEMENT");
+  cmd->add_option("--placement", args->request.placement, "Placement policy (cost, best-fit, carbon, count)");
+  cmd->add_option("--seed", args->request.seed, "Seed of every random draw (default: the scenario's)");
   cmd->add_option("--out", args->out_dir, "Write summary.json, jobs.csv, timeseries.csv and focus.csv (the bill, FinOps FOCUS) into DIR")->check(non_empty_path());
   cmd->add_option("--report", args->report, "Write the HTML report of the results into FILE")->check(non_empty_path());
   cmd->add_flag("--quiet", args->quiet, "Print nothing but errors; no progress bar");
-  cmd->add_flag("--skip-bad-rows", args->skip_bad_rows, "Count and skip malformed trace rows instead of failing");
-  cmd->add_option("--checkpoint-cost", args->checkpoint_cost,
+  cmd->add_flag("--skip-bad-rows", args->request.skip_bad_rows, "Count and skip malformed trace rows instead of failing");
+  cmd->add_option("--checkpoint-cost", args->request.checkpoint_cost,
                   "With --trace: what one checkpoint write costs (e.g. 1m; default none: jobs run for their recorded durations)");
-  cmd->add_option("--preemption", args->preemption,
+  cmd->add_option("--preemption", args->request.preemption,
                   "checkpoint (default: srtf and las preempt for the first waiting job, at a checkpoint) or free "
                   "(re-pack every job by priority at every dispatch, preempting at no cost, as the Tiresias simulator)");
-  cmd->add_option("--las-demotion", args->las_demotion,
+  cmd->add_option("--las-demotion", args->request.las_demotion,
                   "exact (default: at the instant a threshold is crossed) or tiresias (checked at each dispatch, one level "
                   "at a time, timed as the Tiresias simulator; las with --preemption free)");
-  cmd->add_flag("--no-faults", args->no_faults,
+  cmd->add_flag("--no-faults", args->request.no_faults,
                 "Turn every fault source off: node failures, fault traces, spot preemptions, outages");
   cmd->callback([args] { run(*args); });
 }

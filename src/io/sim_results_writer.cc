@@ -134,8 +134,7 @@ void add_job_times(nlohmann::ordered_json& j, const SimSummary& s, const Workloa
   j["longest_waits"] = waits;
 }
 
-Result<void> write_summary(const SimResults& r, const Scenario& scenario, const Workload& workload,
-                           const std::string& path) {
+nlohmann::ordered_json summary_json(const SimResults& r, const Scenario& scenario, const Workload& workload) {
   const SimSummary& s = r.summary;
   nlohmann::ordered_json j;
   j["scenario"] = r.scenario_name;
@@ -239,7 +238,7 @@ Result<void> write_summary(const SimResults& r, const Scenario& scenario, const 
   add_attribution(j, r, scenario, workload);
   add_job_times(j, s, workload);
   j["sim_wall_s"] = s.sim_wall_s;  // the only value that differs between identical runs
-  return write_file_atomically(path, j.dump(2) + "\n");
+  return j;
 }
 
 Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Workload& workload,
@@ -247,50 +246,39 @@ Result<void> write_jobs(const SimResults& r, const Scenario& scenario, const Wor
   AtomicFile file;
   if (auto ok = file.open(path); !ok) return ok;
   fmt::memory_buffer out;
-  out.append(std::string_view(
-      "id,name,tenant,kind,priority,submit_s,start_s,end_s,gpus,accelerator,site,provider,source,queue_s,jct_s,"
-      "gpu_hours_allocated,cost_usd,contract_usd,on_demand_usd,spot_usd,restarts\n"));
-  const bool names = workload.names.size() == r.jobs.size();
-  const bool jobs_match = workload.jobs.size() == r.jobs.size();
-  for (const JobResult& job : r.jobs) {
-    fmt::format_to(std::back_inserter(out), "{},", job.id);
-    if (names) append_csv_cell(out, workload.names[job.id]);
+  for (size_t c = 0; c < kJobsCsvColumns.size(); ++c) {
+    if (c > 0) out.push_back(',');
+    out.append(kJobsCsvColumns[c]);
+  }
+  out.push_back('\n');
+  for (size_t i = 0; i < r.jobs.size(); ++i) {
+    const JobRow row = job_row(r, scenario, workload, i);
+    fmt::format_to(std::back_inserter(out), "{},", row.id);
+    if (row.name) append_csv_cell(out, *row.name);
     out.push_back(',');
-    if (jobs_match) {
-      const Job& in = workload.jobs[job.id];
-      if (in.tenant < workload.tenants.size()) append_csv_cell(out, workload.tenants[in.tenant]);
-      fmt::format_to(std::back_inserter(out), ",{},{}", to_string(in.kind), in.priority);
-    } else {
-      out.push_back(',');
-      out.push_back(',');
-    }
-    fmt::format_to(std::back_inserter(out), ",{:.3f},", job.submit_s);
-    const bool started = job.start_s >= 0;
-    const bool ended = job.end_s >= 0;
-    if (started) fmt::format_to(std::back_inserter(out), "{:.3f}", job.start_s);
-    out.push_back(',');
-    if (ended) fmt::format_to(std::back_inserter(out), "{:.3f}", job.end_s);
-    fmt::format_to(std::back_inserter(out), ",{},", job.gpus);
-    if (started && job.accelerator >= 0 && static_cast<size_t>(job.accelerator) < scenario.accelerators.size())
-      append_csv_cell(out, scenario.accelerators[static_cast<size_t>(job.accelerator)].name);
-    out.push_back(',');
-    if (started && job.site >= 0 && static_cast<size_t>(job.site) < scenario.sites.size()) {
-      const Site& site = scenario.sites[static_cast<size_t>(job.site)];
-      append_csv_cell(out, site.name);
-      out.push_back(',');
-      if (site.provider >= 0 && static_cast<size_t>(site.provider) < scenario.providers.size())
-        append_csv_cell(out, scenario.providers[static_cast<size_t>(site.provider)].name);
-      out.push_back(',');
-      out.append(to_string(job.source));
-    } else {
+    if (row.tenant >= 0) append_csv_cell(out, workload.tenants[static_cast<size_t>(row.tenant)]);
+    if (row.kind >= 0)
+      fmt::format_to(std::back_inserter(out), ",{},{}", to_string(static_cast<JobKind>(row.kind)), row.priority);
+    else
       out.append(std::string_view(",,"));
-    }
+    fmt::format_to(std::back_inserter(out), ",{:.3f},", row.submit_s);
+    if (row.started) fmt::format_to(std::back_inserter(out), "{:.3f}", row.start_s);
     out.push_back(',');
-    if (started) fmt::format_to(std::back_inserter(out), "{:.3f}", job.start_s - job.submit_s);
+    if (row.ended) fmt::format_to(std::back_inserter(out), "{:.3f}", row.end_s);
+    fmt::format_to(std::back_inserter(out), ",{},", row.gpus);
+    if (row.accelerator >= 0) append_csv_cell(out, scenario.accelerators[static_cast<size_t>(row.accelerator)].name);
     out.push_back(',');
-    if (ended) fmt::format_to(std::back_inserter(out), "{:.3f}", job.end_s - job.submit_s);
-    fmt::format_to(std::back_inserter(out), ",{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{}\n", job.gpu_seconds_allocated / 3600,
-                   job.cost_usd, job.contract_usd, job.on_demand_usd, job.spot_usd, job.restarts);
+    if (row.site >= 0) append_csv_cell(out, scenario.sites[static_cast<size_t>(row.site)].name);
+    out.push_back(',');
+    if (row.provider >= 0) append_csv_cell(out, scenario.providers[static_cast<size_t>(row.provider)].name);
+    out.push_back(',');
+    if (row.source >= 0) out.append(to_string(static_cast<CapacitySource>(row.source)));
+    out.push_back(',');
+    if (row.started) fmt::format_to(std::back_inserter(out), "{:.3f}", row.queue_s);
+    out.push_back(',');
+    if (row.ended) fmt::format_to(std::back_inserter(out), "{:.3f}", row.jct_s);
+    fmt::format_to(std::back_inserter(out), ",{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{}\n", row.gpu_hours_allocated,
+                   row.cost_usd, row.contract_usd, row.on_demand_usd, row.spot_usd, row.restarts);
     if (out.size() > (1 << 20)) {
       file.write(std::string_view(out.data(), out.size()));
       out.clear();
@@ -304,22 +292,13 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
   AtomicFile file;
   if (auto ok = file.open(path); !ok) return ok;
   fmt::memory_buffer out;
-  // Units in every name: physical GPUs (not reference GPUs), USD spent in the hour (= USD per
-  // hour over it). Then by provider: spend, contract GPUs at the hour's start (the ramps), and
-  // busy GPUs and spend by source, electricity; last, the work done in reference GPUs (a plan's unit).
-  out.append(std::string_view("hour,time,busy_physical_gpus,capacity_physical_gpus,queued_jobs"));
-  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}", p.name);
-  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",committed_physical_gpus_{}", p.name);
-  // Sources in CapacitySource order, spelt as identifiers (jobs.csv's source cells say "on-demand").
-  constexpr const char* kSources[] = {"contract", "on_demand", "spot"};
-  for (const Provider& p : scenario.providers)
-    for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",busy_physical_gpus_{}_{}", p.name, c);
-  for (const Provider& p : scenario.providers)
-    for (const char* c : kSources) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}_{}", p.name, c);
-  for (const Provider& p : scenario.providers) fmt::format_to(std::back_inserter(out), ",spend_usd_per_hour_{}_electricity", p.name);
-  out.append(std::string_view(",work_ref_gpus\n"));
+  const std::vector<std::string> columns = timeseries_csv_columns(scenario);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (c > 0) out.push_back(',');
+    out.append(columns[c]);
+  }
+  out.push_back('\n');
   const size_t split = scenario.providers.size() * 3;
-  std::vector<int64_t> committed(scenario.providers.size());
   for (size_t h = 0; h < r.hours.size(); ++h) {
     const HourRow& row = r.hours[h];
     fmt::format_to(std::back_inserter(out), "{},{},{:.3f},{:.3f},{}", h,
@@ -328,11 +307,7 @@ Result<void> write_timeseries(const SimResults& r, const Scenario& scenario, con
     for (size_t i = 0; i < scenario.providers.size(); ++i)
       fmt::format_to(std::back_inserter(out), ",{:.4f}",
                      i < row.spend_usd_by_provider.size() ? row.spend_usd_by_provider[i] : 0.0);
-    std::fill(committed.begin(), committed.end(), 0);
-    for (const Contract& c : scenario.contracts)
-      if (c.provider >= 0 && static_cast<size_t>(c.provider) < committed.size())
-        committed[static_cast<size_t>(c.provider)] += c.gpus_at(static_cast<double>(h) * 3600);
-    for (int64_t g : committed) fmt::format_to(std::back_inserter(out), ",{}", g);
+    for (int64_t g : committed_gpus_by_provider(scenario, static_cast<double>(h) * 3600)) fmt::format_to(std::back_inserter(out), ",{}", g);
     for (size_t c = 0; c < split; ++c)
       fmt::format_to(std::back_inserter(out), ",{:.3f}", c < row.busy_gpus_by_provider_source.size() ? row.busy_gpus_by_provider_source[c] : 0.0);
     for (size_t c = 0; c < split; ++c)
@@ -417,13 +392,80 @@ Result<void> write_focus(const SimResults& r, const Scenario& scenario, const st
 
 }  // namespace
 
+std::string sim_summary_json(const SimResults& results, const Scenario& scenario, const Workload& workload) {
+  return summary_json(results, scenario, workload).dump(2);
+}
+
+JobRow job_row(const SimResults& r, const Scenario& scenario, const Workload& workload, size_t i) {
+  const JobResult& job = r.jobs[i];
+  JobRow row;
+  row.id = job.id;
+  if (workload.names.size() == r.jobs.size()) row.name = &workload.names[job.id];
+  if (workload.jobs.size() == r.jobs.size()) {
+    const Job& in = workload.jobs[job.id];
+    if (in.tenant < workload.tenants.size()) row.tenant = static_cast<int>(in.tenant);
+    row.kind = static_cast<int>(in.kind);
+    row.priority = in.priority;
+  }
+  row.submit_s = job.submit_s;
+  row.started = job.start_s >= 0;
+  row.ended = job.end_s >= 0;
+  row.start_s = job.start_s;
+  row.end_s = job.end_s;
+  row.queue_s = job.start_s - job.submit_s;
+  row.jct_s = job.end_s - job.submit_s;
+  row.gpus = job.gpus;
+  if (row.started && job.accelerator >= 0 && static_cast<size_t>(job.accelerator) < scenario.accelerators.size())
+    row.accelerator = job.accelerator;
+  if (row.started && job.site >= 0 && static_cast<size_t>(job.site) < scenario.sites.size()) {
+    row.site = job.site;
+    const int provider = scenario.sites[static_cast<size_t>(job.site)].provider;
+    if (provider >= 0 && static_cast<size_t>(provider) < scenario.providers.size()) row.provider = provider;
+    row.source = static_cast<int>(job.source);
+  }
+  row.gpu_hours_allocated = job.gpu_seconds_allocated / 3600;
+  row.cost_usd = job.cost_usd;
+  row.contract_usd = job.contract_usd;
+  row.on_demand_usd = job.on_demand_usd;
+  row.spot_usd = job.spot_usd;
+  row.restarts = job.restarts;
+  return row;
+}
+
+std::vector<std::string> timeseries_csv_columns(const Scenario& scenario) {
+  // Units in every name: physical GPUs (not reference GPUs), USD spent in the hour (= USD per
+  // hour over it). Then by provider: spend, contract GPUs at the hour's start (the ramps), and
+  // busy GPUs and spend by source, electricity; last, the work done in reference GPUs (a plan's unit).
+  std::vector<std::string> columns{"hour", "time", "busy_physical_gpus", "capacity_physical_gpus", "queued_jobs"};
+  for (const Provider& p : scenario.providers) columns.push_back("spend_usd_per_hour_" + p.name);
+  for (const Provider& p : scenario.providers) columns.push_back("committed_physical_gpus_" + p.name);
+  // Sources in CapacitySource order, spelt as identifiers (jobs.csv's source cells say "on-demand").
+  constexpr const char* kSources[] = {"contract", "on_demand", "spot"};
+  for (const Provider& p : scenario.providers)
+    for (const char* c : kSources) columns.push_back(fmt::format("busy_physical_gpus_{}_{}", p.name, c));
+  for (const Provider& p : scenario.providers)
+    for (const char* c : kSources) columns.push_back(fmt::format("spend_usd_per_hour_{}_{}", p.name, c));
+  for (const Provider& p : scenario.providers) columns.push_back("spend_usd_per_hour_" + p.name + "_electricity");
+  columns.push_back("work_ref_gpus");
+  return columns;
+}
+
+std::vector<int64_t> committed_gpus_by_provider(const Scenario& scenario, double at_s) {
+  std::vector<int64_t> committed(scenario.providers.size());
+  for (const Contract& c : scenario.contracts)
+    if (c.provider >= 0 && static_cast<size_t>(c.provider) < committed.size())
+      committed[static_cast<size_t>(c.provider)] += c.gpus_at(at_s);
+  return committed;
+}
+
 Result<void> write_sim_results(const SimResults& results, const Scenario& scenario, const Workload& workload,
                                const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(dir, 0, 0, "", fmt::format("cannot create the results folder: {}", ec.message()));
   const std::filesystem::path base(dir);
-  if (auto ok = write_summary(results, scenario, workload, (base / "summary.json").string()); !ok) return ok;
+  if (auto ok = write_file_atomically((base / "summary.json").string(), sim_summary_json(results, scenario, workload) + "\n"); !ok)
+    return ok;
   if (auto ok = write_jobs(results, scenario, workload, (base / "jobs.csv").string()); !ok) return ok;
   if (auto ok = write_timeseries(results, scenario, (base / "timeseries.csv").string()); !ok) return ok;
   return write_focus(results, scenario, (base / "focus.csv").string());

@@ -225,10 +225,7 @@ std::string plan_csv(const PlanResult& r, const PlanInputs& in) {
   return csv;
 }
 
-Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(dir, 0, 0, "", fmt::format("cannot create the directory: {}", ec.message()));
+std::string plan_json(const PlanResult& r, const PlanInputs& in) {
   using nlohmann::json;
   json j;
   j["scenario"] = in.scenario.name;
@@ -388,9 +385,15 @@ Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const
   for (const auto& c : r.diagnosis)
     j["diagnosis"].push_back({{"family", c.family}, {"period", c.period}, {"message", c.message}, {"amount", c.amount}});
   j["check_failures"] = r.check_failures;
+  return j.dump(2);
+}
 
+Result<void> write_plan_results(const PlanResult& r, const PlanInputs& in, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(dir, 0, 0, "", fmt::format("cannot create the directory: {}", ec.message()));
   const std::string base = (std::filesystem::path(dir) / "plan").string();
-  if (auto w = write_file_atomically(base + ".json", j.dump(2) + "\n"); !w) return w;
+  if (auto w = write_file_atomically(base + ".json", plan_json(r, in) + "\n"); !w) return w;
   if (auto w = write_file_atomically(base + ".csv", plan_csv(r, in)); !w) return w;
   return plan::write_plan_focus(r, in, (std::filesystem::path(dir) / "plan_focus.csv").string());
 }

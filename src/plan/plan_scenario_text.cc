@@ -1,11 +1,10 @@
-#include "cli/plan_scenario_text.h"
-
+// read_plan_scenario_text: the scenario text `plan`, `risk` and the Python module's plan() read.
 #include <filesystem>
 
 #include "gpufleet/plan.h"
 #include "util/atomic_file.h"
 
-namespace gpufleet::cli {
+namespace gpufleet {
 
 Result<PlanScenarioText> read_plan_scenario_text(const std::string& path) {
   PlanScenarioText s;
@@ -22,4 +21,4 @@ Result<PlanScenarioText> read_plan_scenario_text(const std::string& path) {
   return s;
 }
 
-}  // namespace gpufleet::cli
+}  // namespace gpufleet
