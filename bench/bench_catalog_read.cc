@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <string>
 
-#include "io/skypilot_catalog.h"
+#include "io/catalog/skypilot_catalog.h"
 #include "util/atomic_file.h"
 #include "wall_timing.h"
 

@@ -15,7 +15,7 @@
 #include "gpufleet/report.h"
 #include "gpufleet/simulate.h"
 #include "gpufleet/workload.h"
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 
 namespace {
 

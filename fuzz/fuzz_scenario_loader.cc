@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

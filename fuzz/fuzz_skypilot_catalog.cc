@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "io/skypilot_catalog.h"
+#include "io/catalog/skypilot_catalog.h"
 
 namespace {
 

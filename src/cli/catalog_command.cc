@@ -1,5 +1,5 @@
 // gpufleet catalog import CATALOGUE.csv --provider NAME: prints a SkyPilot price catalogue as a
-// scenario's `markets:` list (io/catalog_markets_yaml.h; rules in docs/catalog-format.md).
+// scenario's `markets:` list (io/catalog/catalog_markets_yaml.h; rules in docs/catalog-format.md).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "io/catalog_markets_yaml.h"
-#include "io/skypilot_catalog.h"
+#include "io/catalog/catalog_markets_yaml.h"
+#include "io/catalog/skypilot_catalog.h"
 #include "util/time_parse.h"
 
 namespace gpufleet::cli {

@@ -11,7 +11,7 @@
 #include "gpufleet/plan.h"
 #include "gpufleet/risk.h"
 #include "gpufleet/scenario.h"
-#include "io/catalog_provenance.h"
+#include "io/catalog/catalog_provenance.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
 

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "io/csv_scanner.h"
-#include "io/focus_test_reader.h"
-#include "io/focus_writer.h"
+#include "io/results/focus_test_reader.h"
+#include "io/results/focus_writer.h"
 #include "plan/plan_test_util.h"
 #include "util/atomic_file.h"
 

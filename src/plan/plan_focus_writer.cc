@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/focus_writer.h"
+#include "io/results/focus_writer.h"
 #include "util/time_parse.h"
 
 namespace gpufleet::plan {

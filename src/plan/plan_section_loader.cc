@@ -8,7 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "gpufleet/plan.h"
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 #include "io/yaml_field.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/plan.h"
-#include "io/catalog_provenance.h"
+#include "io/catalog/catalog_provenance.h"
 #include "plan/plan_binding.h"
 #include "plan/plan_focus_writer.h"
 #include "util/atomic_file.h"

@@ -13,8 +13,8 @@
 
 #include "gpufleet/simulate.h"
 #include "io/csv_scanner.h"
-#include "io/focus_test_reader.h"
-#include "io/focus_writer.h"
+#include "io/results/focus_test_reader.h"
+#include "io/results/focus_writer.h"
 #include "sim/sim_test_fixtures.h"
 #include "util/atomic_file.h"
 #include "util/rng.h"

@@ -1,7 +1,7 @@
 // The SkyPilot catalogue reader: per-GPU prices, the zone minimum, empty prices, the name map,
 // columns found by name, every malformed row located; and the shared catalogues, with facts
 // read off the files by hand.
-#include "io/skypilot_catalog.h"
+#include "io/catalog/skypilot_catalog.h"
 
 #include <filesystem>
 #include <string>

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "gpufleet/simulate.h"
-#include "io/catalog_provenance.h"
-#include "io/focus_writer.h"
+#include "io/catalog/catalog_provenance.h"
+#include "io/results/focus_writer.h"
 #include "util/atomic_file.h"
 #include "util/csv_cell.h"
 #include "util/time_parse.h"

@@ -1,6 +1,6 @@
 // SkyPilot catalogue CSV -> per-GPU prices per (region, accelerator). Columns are found by
 // header name (the providers' files order them differently); see docs/catalog-format.md.
-#include "io/skypilot_catalog.h"
+#include "io/catalog/skypilot_catalog.h"
 
 #include <algorithm>
 #include <chrono>

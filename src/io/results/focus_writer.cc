@@ -1,4 +1,4 @@
-#include "io/focus_writer.h"
+#include "io/results/focus_writer.h"
 
 #include <iterator>
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "io/skypilot_catalog.h"
+#include "io/catalog/skypilot_catalog.h"
 
 namespace gpufleet {
 

@@ -1,4 +1,4 @@
-#include "io/scenario_hourly_csv.h"
+#include "io/scenario/scenario_hourly_csv.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,8 +1,8 @@
 // The hardware side of a scenario: accelerators, providers and sites.
 #include <fmt/format.h>
 
-#include "io/scenario_hourly_csv.h"
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_hourly_csv.h"
+#include "io/scenario/scenario_loader.h"
 
 namespace gpufleet {
 

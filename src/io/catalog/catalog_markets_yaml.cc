@@ -1,4 +1,4 @@
-#include "io/catalog_markets_yaml.h"
+#include "io/catalog/catalog_markets_yaml.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "io/catalog_provenance.h"
+#include "io/catalog/catalog_provenance.h"
 
 #include <fmt/format.h>
 

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "gpufleet/scenario.h"
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 
 namespace gpufleet {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 #include "util/atomic_file.h"
 
 namespace gpufleet {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {

@@ -15,7 +15,7 @@
 
 #include "gpufleet/workload.h"
 #include "io/csv_scanner.h"
-#include "io/trace_rows.h"
+#include "io/traces/trace_rows.h"
 #include "util/atomic_file.h"
 #include "util/time_parse.h"
 

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "io/scenario_loader.h"
-#include "io/skypilot_catalog.h"
+#include "io/scenario/scenario_loader.h"
+#include "io/catalog/skypilot_catalog.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {

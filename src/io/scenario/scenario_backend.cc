@@ -2,7 +2,7 @@
 // (a real Slurm cluster, src/serve/slurm_backend.h). Sites without it use the dry run.
 #include <fmt/format.h>
 
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 
 namespace gpufleet {
 

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "io/scenario_loader.h"
+#include "io/scenario/scenario_loader.h"
 
 namespace gpufleet {
 

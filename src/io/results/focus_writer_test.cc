@@ -1,6 +1,6 @@
 // focus.csv's format: the header in FOCUS's names and order, every cell read back as written
 // (quoted descriptions and the Tags JSON too), billing periods as calendar months.
-#include "io/focus_writer.h"
+#include "io/results/focus_writer.h"
 
 #include <filesystem>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/csv_scanner.h"
-#include "io/focus_test_reader.h"
+#include "io/results/focus_test_reader.h"
 #include "util/time_parse.h"
 
 namespace gpufleet {
