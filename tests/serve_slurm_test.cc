@@ -37,11 +37,12 @@ sites:
         cluster: )" + c.cluster() + R"(
         partition: )" + (partition.empty() ? c.partition() : partition) + R"(
         conf: )" + (conf.empty() ? c.conf() : conf) + R"(
-        command: 'case "$GPUFLEET_JOB_NAME" in long*) sleep 300;; mid*) sleep 6;; *) sleep 1;; esac'
+        command: 'case "$GPUFLEET_JOB_NAME" in long*) sleep 300;; mid*) sleep 6;; fail*) exit 3;; *) sleep 1;; esac'
         output: )" + (c.dir() / "out" / "%j.out").string() + R"(
         accounts: {research: lab-research}
         poll_interval: 0.2
         retry_interval: 0.5
+        max_failures: 2
 contracts:
   - name: lab-main
     site: slurm-local
@@ -137,6 +138,40 @@ TEST_F(ServeSlurm, SubmittedJobsRunInSlurmAndFinishAndCancelReachesSlurm) {
   EXPECT_EQ(health["backends"][0]["site"], "slurm-local");
   EXPECT_EQ(health["backends"][0]["takes_jobs"], true);
   EXPECT_EQ(server_->stop(), 0) << server_->log();
+}
+
+// A job whose runs fail by themselves (exit 3, Slurm says FAILED) is requeued, and given up as
+// failed at the site's max_failures (2): two Slurm jobs, one restart; its GPUs are free again.
+TEST_F(ServeSlurm, AJobThatKeepsFailingIsGivenUpAtMaxFailures) {
+  start_server();
+  const int64_t f = submit(*server_, "fail-1", 8);
+  ASSERT_TRUE(wait_job(f, [](const json& j) { return j["state"] == "failed"; }, 60)) << job(*server_, f) << server_->log();
+  const json j = job(*server_, f);
+  EXPECT_EQ(j["restarts"], 1) << j;
+  EXPECT_NE(server_->log().find("failed 2 times, given up"), std::string::npos) << server_->log();
+  // Both runs reached Slurm and ended FAILED there.
+  const auto runs = cluster_->run("squeue --noheader --states=all --format='%j|%T'");
+  size_t failed = 0;
+  for (size_t at = runs.out.find("fail-1|FAILED"); at != std::string::npos; at = runs.out.find("fail-1|FAILED", at + 1)) ++failed;
+  EXPECT_EQ(failed, 2u) << runs.out;
+  // The job's GPUs (the whole site) are free: the next job runs.
+  const int64_t a = submit(*server_, "a", 8);
+  ASSERT_TRUE(wait_job(a, [](const json& x) { return x["state"] == "finished"; }, 60)) << job(*server_, a) << server_->log();
+  // Stored as failed: a restarted service has it so and submits nothing more for it.
+  EXPECT_EQ(server_->stop(), 0) << server_->log();
+  ASSERT_TRUE(server_->start()) << server_->log();
+  EXPECT_EQ(job(*server_, f)["state"], "failed");
+  EXPECT_EQ(server_->stop(), 0) << server_->log();
+  // A state no gpufleet writes (a newer one's, or a damaged file) stops the service at start,
+  // naming the field, instead of being counted out of bounds.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE jobs SET state = 9 WHERE id = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  EXPECT_FALSE(server_->start());
+  EXPECT_NE(server_->log().find("jobs.state"), std::string::npos) << server_->log();
 }
 
 TEST_F(ServeSlurm, ANodeSlurmMarksDownRequeuesTheJobItRunsAgainOnceTheNodeIsBackAndADrainedNodeKeepsItsJob) {

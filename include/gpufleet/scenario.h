@@ -86,6 +86,9 @@ struct SlurmBackendSpec {
   double poll_interval_s = 2;     // squeue / sinfo polling
   double retry_interval_s = 10;   // while the cluster refuses jobs: how often it is probed again
   double command_timeout_s = 30;  // one Slurm command may take this long
+  // A job whose runs Slurm reports failed this many times (its own exit, a timeout, out of
+  // memory; since the service started) is given up as failed instead of requeued again.
+  int max_failures = 3;
 
   bool operator==(const SlurmBackendSpec&) const = default;  // field by field
 };

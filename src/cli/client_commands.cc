@@ -157,7 +157,7 @@ void add_client_commands(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("queue", "List jobs (default: those waiting)");
     add_client_options(cmd, *args);
     cmd->add_option("--state", *state, "queued, running, finished, cancelled, unplaceable or all")
-        ->check(CLI::IsMember({"queued", "running", "finished", "cancelled", "unplaceable", "all"}))
+        ->check(CLI::IsMember({"queued", "running", "finished", "cancelled", "unplaceable", "failed", "all"}))
         ->capture_default_str();
     cmd->add_option("--limit", *limit, "At most this many")->check(CLI::Range(1, 1000))->capture_default_str();
     cmd->callback([=] {

@@ -40,7 +40,9 @@ struct RunSpec {
   bool resume = false;          // the service restarted: this run may be in the cluster already
 };
 
-enum class RunEvent : uint8_t { submitted, started, finished, failed, preempted, cancelled, refused };
+// failed: the run ended by itself (its exit, its time, its memory), counted against the job;
+// lost: the cluster lost it (its node failed, it never booted); both requeue the job.
+enum class RunEvent : uint8_t { submitted, started, finished, failed, preempted, cancelled, refused, lost };
 
 struct RunReport {
   int64_t job_id = 0;

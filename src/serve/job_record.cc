@@ -3,7 +3,7 @@
 namespace gpufleet::serve {
 
 namespace {
-constexpr std::string_view kNames[] = {"queued", "running", "finished", "cancelled", "unplaceable"};
+constexpr std::string_view kNames[kJobStates] = {"queued", "running", "finished", "cancelled", "unplaceable", "failed"};
 }
 
 std::string_view to_string(JobState state) { return kNames[static_cast<size_t>(state)]; }

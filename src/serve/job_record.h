@@ -17,10 +17,14 @@ enum class JobState : uint8_t {
   finished = 2,     // ended by its runner's "finished" event
   cancelled = 3,    // by its tenant
   unplaceable = 4,  // no pool it may use can ever hold it
+  failed = 5,       // its backend reported its runs failed as many times as the site allows
 };
+inline constexpr size_t kJobStates = 6;
 std::string_view to_string(JobState state);
 bool job_state_from_string(std::string_view text, JobState& out);
-inline bool is_final(JobState s) { return s == JobState::finished || s == JobState::cancelled || s == JobState::unplaceable; }
+inline bool is_final(JobState s) {
+  return s == JobState::finished || s == JobState::cancelled || s == JobState::unplaceable || s == JobState::failed;
+}
 
 struct JobRecord {
   int64_t id = 0;  // > 0, assigned in submission order, never reused
@@ -36,6 +40,9 @@ struct JobRecord {
   double gpu_seconds = 0;      // GPUs x seconds held in earlier runs (the current one aside)
   double spend_usd = 0;        // what those runs cost at their pools' prices
   int64_t backend_job_id = 0;  // the current run's id in its site's backend (a Slurm job id); 0 = none
+  // Runs its backend reported failed since this service started (not stored: a restart counts
+  // afresh); at the site's max_failures the job is failed.
+  int32_t failures = 0;
 };
 
 }  // namespace gpufleet::serve

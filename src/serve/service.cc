@@ -125,6 +125,10 @@ Result<void> Service::restore(StoredState state) {
   for (JobRecord& j : state.jobs) {
     if (j.id != static_cast<int64_t>(jobs_.size()) + 1)
       return fail("<database>", 0, 0, "jobs.id", fmt::format("job id {} out of sequence; expected {}", j.id, jobs_.size() + 1));
+    if (static_cast<size_t>(j.state) >= kJobStates)
+      return fail("<database>", 0, 0, "jobs.state",
+                  fmt::format("job {} has state {}; expected 0 to {} (written by a newer gpufleet?)", j.id,
+                              static_cast<int>(j.state), kJobStates - 1));
     jobs_.push_back(std::move(j));
     slot_of_id_.push_back(-1);
     const JobRecord& r = jobs_.back();

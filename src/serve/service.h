@@ -195,7 +195,7 @@ class Service {
   std::vector<TokenRecord> pending_tokens_;
   uint64_t next_seq_ = 0;
   int64_t submissions_ = 0;
-  int64_t state_count_[5] = {};  // jobs per JobState
+  int64_t state_count_[kJobStates] = {};  // jobs per JobState
   // Decision latency: wall time from a submission to its placement, for jobs placed in the
   // first pass after they arrived (those that had to wait for capacity aside).
   std::vector<int64_t> submitted_ns_;   // by slot: steady clock at submission, 0 if not measured

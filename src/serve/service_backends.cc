@@ -117,12 +117,28 @@ void Service::on_run_report(size_t site, const RunReport& rep) {
       if (log) fmt::print(log, "site {}: job {} ({}) finished\n", site_name, r.id, r.backend_job_id);
       break;
     case RunEvent::failed:
-    case RunEvent::preempted:
+    case RunEvent::lost:
+    case RunEvent::preempted: {
+      const bool failed = rep.event == RunEvent::failed;
+      const auto& slurm = scenario_.sites[site].slurm;
+      if (failed && slurm && ++r.failures >= slurm->max_failures) {
+        // It fails by itself (its exit, a timeout, its memory): given up, its GPUs freed.
+        close_run(r);
+        scheduler_->cancel(s);
+        slot_of_id_[static_cast<size_t>(r.id - 1)] = -1;
+        set_state(r, JobState::failed);
+        r.end_s = scheduler_->now();
+        if (log) fmt::print(log, "site {}: job {} ({}) failed: {}; failed {} times, given up\n", site_name, r.id, r.backend_job_id,
+                            rep.message, r.failures);
+        break;
+      }
+      const bool lost = rep.event == RunEvent::lost;
       if (log) fmt::print(log, "site {}: job {} ({}) {}: {}; requeued\n", site_name, r.id, r.backend_job_id,
-                          rep.event == RunEvent::failed ? "failed" : "was preempted", rep.message);
+                          failed ? "failed" : lost ? "was lost" : "was preempted", rep.message);
       r.backend_job_id = 0;
-      scheduler_->interrupt(s, rep.event == RunEvent::failed ? StopReason::failed : StopReason::preempted);
+      scheduler_->interrupt(s, failed || lost ? StopReason::failed : StopReason::preempted);
       break;
+    }
     case RunEvent::cancelled:
       close_run(r);
       scheduler_->cancel(s);

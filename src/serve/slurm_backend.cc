@@ -50,7 +50,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 // What a Slurm job state means for the run.
-enum class Meaning { alive, finished, failed, preempted, cancelled, unknown };
+enum class Meaning { alive, finished, failed, lost, preempted, cancelled, unknown };
 Meaning meaning_of(std::string state) {
   // sacct writes "CANCELLED by 0"; squeue the bare name.
   state = state.substr(0, state.find(' '));
@@ -58,8 +58,10 @@ Meaning meaning_of(std::string state) {
                         "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD", "SPECIAL_EXIT"})
     if (state == s) return Meaning::alive;
   if (state == "COMPLETED") return Meaning::finished;
-  for (const char* s : {"FAILED", "NODE_FAIL", "TIMEOUT", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "REVOKED"})
-    if (state == s) return Meaning::failed;
+  for (const char* s : {"FAILED", "TIMEOUT", "OUT_OF_MEMORY", "DEADLINE"})
+    if (state == s) return Meaning::failed;  // the job's own doing
+  for (const char* s : {"NODE_FAIL", "BOOT_FAIL", "REVOKED"})
+    if (state == s) return Meaning::lost;  // the cluster's
   if (state == "PREEMPTED") return Meaning::preempted;
   if (state == "CANCELLED") return Meaning::cancelled;
   return Meaning::unknown;
@@ -306,7 +308,7 @@ class SlurmBackend final : public Backend {
         const auto l = lines_of(a.out);
         state = a.ok() && !l.empty() ? l.front() : "";
         if (state.empty()) {
-          report(RunEvent::failed, t, fmt::format("{}: job {} is no longer known to the controller, and sacct cannot say how it ended ({})",
+          report(RunEvent::lost, t, fmt::format("{}: job {} is no longer known to the controller, and sacct cannot say how it ended ({})",
                                                   prefix(), t.slurm_id, a.ok() ? "no record" : a.message()));
           done.push_back(job);
           continue;
@@ -314,7 +316,8 @@ class SlurmBackend final : public Backend {
       } else {
         continue;
       }
-      switch (meaning_of(state)) {
+      const Meaning m = meaning_of(state);
+      switch (m) {
         case Meaning::alive:
           if (!t.started) {
             t.started = true;
@@ -326,7 +329,9 @@ class SlurmBackend final : public Backend {
           done.push_back(job);
           break;
         case Meaning::failed:
-          report(RunEvent::failed, t, fmt::format("{}: job {} ended {}", prefix(), t.slurm_id, state));
+        case Meaning::lost:
+          report(m == Meaning::failed ? RunEvent::failed : RunEvent::lost, t,
+                 fmt::format("{}: job {} ended {}", prefix(), t.slurm_id, state));
           done.push_back(job);
           break;
         case Meaning::preempted:

@@ -35,7 +35,7 @@ Result<void> parse_slurm(const YamlField& f, const LoadContext& ctx, SlurmBacken
   if (auto r = f.expect_map(); !r) return r;
   if (auto r = f.check_keys({"cluster", "partition", "conf", "bin_dir", "gres", "command", "script", "account", "accounts",
                              "output", "sbatch_args", "time_limit_factor", "poll_interval", "retry_interval",
-                             "command_timeout"});
+                             "command_timeout", "max_failures"});
       !r)
     return r;
   auto cluster = required_text(f, "cluster");
@@ -108,6 +108,9 @@ Result<void> parse_slurm(const YamlField& f, const LoadContext& ctx, SlurmBacken
   auto timeout = bounded_duration(f, "command_timeout", 30, 1, 3600);
   if (!timeout) return fail(timeout.error());
   b.command_timeout_s = *timeout;
+  auto failures = f.get_int("max_failures", 3, 1, 1000);
+  if (!failures) return fail(failures.error());
+  b.max_failures = static_cast<int>(*failures);
   return {};
 }
 
