@@ -18,7 +18,8 @@ namespace {
 using nlohmann::json;
 
 // One site on the cluster: 2 nodes of 4 GPUs. The job's name says how long it sleeps.
-std::string slurm_yaml(const SlurmCluster& c, const std::string& partition = "", const std::string& conf = "") {
+std::string slurm_yaml(const SlurmCluster& c, const std::string& partition = "", const std::string& conf = "",
+                       int gpus_per_node = 4) {
   return R"(name: slurm-test
 start: 2026-01-01
 horizon: 30d
@@ -31,7 +32,7 @@ sites:
   - name: slurm-local
     provider: lab
     jurisdiction: US
-    gpus_per_node: 4
+    gpus_per_node: )" + std::to_string(gpus_per_node) + R"(
     backend:
       slurm:
         cluster: )" + c.cluster() + R"(
@@ -172,6 +173,24 @@ TEST_F(ServeSlurm, AJobThatKeepsFailingIsGivenUpAtMaxFailures) {
   }
   EXPECT_FALSE(server_->start());
   EXPECT_NE(server_->log().find("jobs.state"), std::string::npos) << server_->log();
+}
+
+// gpufleet's model says 8 GPUs per node where Slurm's nodes have 4: an 8-GPU job asks
+// --gres=gpu:8, which sbatch refuses while the partition is up. That is the job's own refusal:
+// the site is not held (a 4-GPU job runs meanwhile), and the job is failed at max_failures (2).
+TEST_F(ServeSlurm, AJobSbatchRefusesForItsOwnReasonDoesNotHoldTheSite) {
+  const auto scenario = write_scenario(dir_, slurm_yaml(*cluster_, "", "", 8));
+  server_ = std::make_unique<ServerProcess>(dir_, std::vector<std::string>{scenario.string()});
+  ASSERT_TRUE(server_->start()) << server_->log();
+  const int64_t big = submit(*server_, "big", 8);
+  ASSERT_TRUE(wait_job(big, [](const json& j) { return j["state"] == "failed"; }, 60)) << job(*server_, big) << server_->log();
+  EXPECT_EQ(job(*server_, big)["restarts"], 0);
+  EXPECT_NE(server_->log().find("refused for its own reason"), std::string::npos) << server_->log();
+  EXPECT_NE(server_->log().find("failed 2 times, given up"), std::string::npos) << server_->log();
+  const int64_t small = submit(*server_, "a", 4);
+  ASSERT_TRUE(wait_job(small, [](const json& j) { return j["state"] == "finished"; }, 60)) << job(*server_, small) << server_->log();
+  EXPECT_EQ(server_->log().find("takes no jobs"), std::string::npos) << server_->log();
+  EXPECT_EQ(server_->stop(), 0) << server_->log();
 }
 
 TEST_F(ServeSlurm, ANodeSlurmMarksDownRequeuesTheJobItRunsAgainOnceTheNodeIsBackAndADrainedNodeKeepsItsJob) {

@@ -42,7 +42,9 @@ struct RunSpec {
 
 // failed: the run ended by itself (its exit, its time, its memory), counted against the job;
 // lost: the cluster lost it (its node failed, it never booted); both requeue the job.
-enum class RunEvent : uint8_t { submitted, started, finished, failed, preempted, cancelled, refused, lost };
+// refused: the cluster takes no job now (the site is held); rejected: it refused this job for
+// a reason of its own while it takes others (counted against the job, the site not held).
+enum class RunEvent : uint8_t { submitted, started, finished, failed, preempted, cancelled, refused, lost, rejected };
 
 struct RunReport {
   int64_t job_id = 0;

@@ -118,11 +118,13 @@ void Service::on_run_report(size_t site, const RunReport& rep) {
       break;
     case RunEvent::failed:
     case RunEvent::lost:
-    case RunEvent::preempted: {
-      const bool failed = rep.event == RunEvent::failed;
+    case RunEvent::preempted:
+    case RunEvent::rejected: {
+      const bool failed = rep.event == RunEvent::failed || rep.event == RunEvent::rejected;
       const auto& slurm = scenario_.sites[site].slurm;
       if (failed && slurm && ++r.failures >= slurm->max_failures) {
-        // It fails by itself (its exit, a timeout, its memory): given up, its GPUs freed.
+        // It fails by itself (its exit, a timeout, its memory, a request the cluster refuses):
+        // given up, its GPUs freed.
         close_run(r);
         scheduler_->cancel(s);
         slot_of_id_[static_cast<size_t>(r.id - 1)] = -1;
@@ -130,6 +132,15 @@ void Service::on_run_report(size_t site, const RunReport& rep) {
         r.end_s = scheduler_->now();
         if (log) fmt::print(log, "site {}: job {} ({}) failed: {}; failed {} times, given up\n", site_name, r.id, r.backend_job_id,
                             rep.message, r.failures);
+        break;
+      }
+      if (rep.event == RunEvent::rejected) {
+        // It never ran: back in the queue as it was (not a restart); the site takes others.
+        if (log) fmt::print(log, "site {}: job {} refused for its own reason: {}; it waits again\n", site_name, r.id, rep.message);
+        r.backend_job_id = 0;
+        const int32_t restarts = r.restarts;
+        scheduler_->interrupt(s, StopReason::failed);
+        r.restarts = restarts;
         break;
       }
       const bool lost = rep.event == RunEvent::lost;

@@ -264,6 +264,12 @@ class SlurmBackend final : public Backend {
     const int64_t id = r.ok() ? parse_job_id(r.out) : 0;
     if (id <= 0) {
       const std::string reason = fmt::format("{}: sbatch failed: {}", prefix(), r.ok() ? "no job id in its answer '" + r.out + "'" : r.message());
+      // sbatch answered but the controller does and the partition is up: the refusal is this
+      // job's own (its size on these nodes, its account, its time); the site takes the others.
+      if (r.ran && partition_up()) {
+        report(RunEvent::rejected, t, reason);
+        return;
+      }
       hold(reason);
       report(RunEvent::refused, t, reason);
       return;
@@ -377,11 +383,16 @@ class SlurmBackend final : public Backend {
     }
   }
 
-  // While held: is the partition up again?
-  void probe() {
+  // Whether the controller answers and the partition is up.
+  bool partition_up() {
     const CommandResult r = run("sinfo", {"--noheader", "--partition=" + spec_.partition, "--format=%a"});
     const auto l = lines_of(r.out);
-    if (r.ok() && !l.empty() && l.front() == "up") hold("");
+    return r.ok() && !l.empty() && l.front() == "up";
+  }
+
+  // While held: is the partition up again?
+  void probe() {
+    if (partition_up()) hold("");
   }
 
   const std::string site_;
