@@ -98,6 +98,13 @@ void Service::on_run_report(size_t site, const RunReport& rep) {
   const auto s = static_cast<uint32_t>(slot);
   const std::string& site_name = scenario_.sites[site].name;
   std::FILE* log = options_.backend_log;
+  // A run that never ran goes back to the queue as it was (not a restart).
+  const auto wait_again = [&] {
+    r.backend_job_id = 0;
+    const int32_t restarts = r.restarts;
+    scheduler_->interrupt(s, StopReason::failed);
+    r.restarts = restarts;
+  };
   backend_reporting_ = true;
   switch (rep.event) {
     case RunEvent::submitted:
@@ -137,10 +144,7 @@ void Service::on_run_report(size_t site, const RunReport& rep) {
       if (rep.event == RunEvent::rejected) {
         // It never ran: back in the queue as it was (not a restart); the site takes others.
         if (log) fmt::print(log, "site {}: job {} refused for its own reason: {}; it waits again\n", site_name, r.id, rep.message);
-        r.backend_job_id = 0;
-        const int32_t restarts = r.restarts;
-        scheduler_->interrupt(s, StopReason::failed);
-        r.restarts = restarts;
+        wait_again();
         break;
       }
       const bool lost = rep.event == RunEvent::lost;
@@ -161,10 +165,7 @@ void Service::on_run_report(size_t site, const RunReport& rep) {
     case RunEvent::refused: {
       // It never ran: back in the queue as it was (not a restart), and the site is held.
       if (log) fmt::print(log, "site {}: job {} refused: {}; it waits again\n", site_name, r.id, rep.message);
-      r.backend_job_id = 0;
-      const int32_t restarts = r.restarts;
-      scheduler_->interrupt(s, StopReason::failed);
-      r.restarts = restarts;
+      wait_again();
       break;
     }
   }
