@@ -17,7 +17,7 @@ CostObserver::CostObserver(const SimContext& ctx)
       power_(ctx) {
   for (uint32_t p = 0; p < ctx.fleet.pool_count(); ++p) {
     const auto site = static_cast<size_t>(ctx.fleet.pool(p).spec.site);
-    usd_per_joule_.push_back(ctx.scenario.bill_energy ? ctx.scenario.sites[site].electricity_usd_per_mwh / 3.6e9 : 0.0);
+    usd_per_joule_.push_back(ctx.scenario.bill_energy ? ctx.scenario.sites[site].electricity_usd_per_mwh / kJoulesPerMwh : 0.0);
   }
   for (const Contract& c : ctx.scenario.contracts) flat_price_.push_back(contract_price_is_flat(c));
   for (const SpendCommitment& s : ctx.scenario.spend_commitments) {
@@ -57,15 +57,10 @@ void CostObserver::bill(size_t slot, const DailyCharge& key, double usd, double 
   if (usd > 0) ledger_.book(slot, key, usd, gpu_hours, list_usd, from_s, to_s);
 }
 
-void CostObserver::bill_electricity(uint32_t p, const Pool& pool, size_t slot, double from_s, double to_s) {
+void CostObserver::bill_electricity(uint32_t p, const Pool& pool, DailyCharge key, size_t slot, double from_s, double to_s) {
   if (usd_per_joule_[p] <= 0) return;
   const double usd = power_.watts(p, pool) * (to_s - from_s) * usd_per_joule_[p];
   if (usd <= 0) return;
-  DailyCharge key;
-  key.provider = pool.spec.provider;
-  key.site = pool.spec.site;
-  key.accelerator = pool.spec.accelerator;
-  key.source = pool.spec.source;
   key.kind = ChargeKind::electricity;
   bill(slot, key, usd, PoolPower::held_gpus(pool) * (to_s - from_s) / kSecondsPerHour, usd, from_s, to_s);
 }
@@ -81,7 +76,7 @@ void CostObserver::on_pool_interval(uint32_t p, const Pool& pool, double from_s,
   key.accelerator = s.accelerator;
   key.source = s.source;
   const size_t slot = first_pool_slot_ + static_cast<size_t>(p) * slots_per_pool_;  // + 0 use, 1 unused, 2 power, 3 + i spend
-  bill_electricity(p, pool, slot + 2, from_s, to_s);
+  bill_electricity(p, pool, key, slot + 2, from_s, to_s);
   if (s.source == CapacitySource::contract && s.contract >= 0) {
     key.contract = s.contract;
     DailyCharge unused = key;

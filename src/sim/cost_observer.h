@@ -34,8 +34,9 @@ class CostObserver final : public Observer {
   // GPU-hours priced and the amount at list price.
   void bill(size_t slot, const DailyCharge& key, double usd, double gpu_hours, double list_usd, double from_s,
             double to_s);
-  // Pool p's electricity over [from_s, to_s) at its current levels, in ledger slot `slot`.
-  void bill_electricity(uint32_t p, const Pool& pool, size_t slot, double from_s, double to_s);
+  // Pool p's electricity over [from_s, to_s) at its current levels, as the pool's line `key`
+  // (provider, site, accelerator, source) of kind electricity in ledger slot `slot`.
+  void bill_electricity(uint32_t p, const Pool& pool, DailyCharge key, size_t slot, double from_s, double to_s);
   // A contract pool's bill over [from_s, to_s) in the ledger: the busy part (billed - idle
   // GPUs) as `used` in slot, the idle take-or-pay part as `unused` in slot + 1.
   void ledger_contract(size_t slot, const DailyCharge& used, const DailyCharge& unused, double billed_gpus,
@@ -55,7 +56,7 @@ class CostObserver final : public Observer {
   ChargeLedger ledger_;
   size_t slots_per_pool_;
   PoolPower power_;
-  std::vector<double> usd_per_joule_;  // per pool: its site's USD/MWh / 3.6e9; all 0 when energy is not billed
+  std::vector<double> usd_per_joule_;  // per pool: its site's USD/MWh / kJoulesPerMwh; all 0 when energy is not billed
   size_t first_pool_slot_;
 };
 

@@ -3,7 +3,6 @@
 namespace gpufleet::sim {
 
 namespace {
-constexpr double kJoulesPerMwh = 3.6e9;
 constexpr double kJoulesPerKwh = 3.6e6;
 }  // namespace
 

@@ -15,6 +15,8 @@
 
 namespace gpufleet::sim {
 
+inline constexpr double kJoulesPerMwh = 3.6e9;
+
 class PoolPower {
  public:
   explicit PoolPower(const SimContext& ctx) {
